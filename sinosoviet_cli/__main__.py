@@ -1,0 +1,3 @@
+from sinosoviet_cli.cli import main
+
+main()

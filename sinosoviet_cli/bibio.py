@@ -1,0 +1,171 @@
+"""Reading and writing BibTeX. The only module that imports bibtexparser: its types
+never leave this module; callers get our own ``Work`` values.
+
+Field values are kept as BibTeX-level strings without the outer braces (so a Chinese
+person stays ``{楊奎松}`` inside ``author``), field names lower-cased.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+
+from .errors import BibError
+from .files import read_text, write_atomic
+from .model import Unparsed, Work
+
+#: The order fields are written in; the rest follow alphabetically.
+FIELD_ORDER = (
+    "author", "editor", "translator", "title", "subtitle", "crossref", "booktitle",
+    "journal", "journaltitle", "edition", "volume", "number", "pages", "address",
+    "location", "publisher", "institution", "school", "type", "eventtitle", "year",
+    "date", "month", "url", "urldate", "doi", "note", "langid", "keywords", "footnotes",
+)
+_RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """A loaded bibliography: its works in file order and what could not be used."""
+
+    path: str
+    works: tuple[Work, ...]
+    problems: tuple[Unparsed, ...] = ()
+
+    def by_key(self) -> Mapping[str, Work]:
+        return MappingProxyType({w.key: w for w in self.works})
+
+    def get(self, key: str) -> Work | None:
+        """Find a work by key; keys compare without regard to case as in BibTeX."""
+        folded = key.casefold()
+        return next((w for w in self.works if w.key.casefold() == folded), None)
+
+
+def bundled_path() -> Path:
+    """The bundled ``references.bib``: package data in an installed wheel, the repo
+    root's file in a source checkout or editable install."""
+    packaged = resources.files("sinosoviet_cli") / "data" / "references.bib"
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "references.bib"
+
+
+def default_path(option: str | Path | None) -> Path:
+    """``--bib`` if given, else ``./references.bib`` if present, else the bundled copy."""
+    if option is not None:
+        return Path(option)
+    local = Path("references.bib")
+    return local if local.is_file() else bundled_path()
+
+
+def parse(text: str, path: str = "<string>") -> Library:
+    """Parse BibTeX text into a ``Library``. Syntax errors and duplicate keys become
+    ``Unparsed`` problems with their line numbers; nothing raises."""
+    import bibtexparser
+    from bibtexparser import model as bm
+
+    # bibtexparser logs parse failures itself; we report them as values instead.
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    lib = bibtexparser.parse_string(text)
+    works: list[Work] = []
+    problems: list[Unparsed] = []
+    for block in lib.blocks:
+        line = block.start_line + 1
+        if isinstance(block, bm.DuplicateBlockKeyBlock):
+            problems.append(
+                Unparsed("duplicate-key", block.raw.strip()[:200],
+                         f"duplicate key {block.key!r}; the first entry is used", line=line)
+            )
+        elif isinstance(block, bm.ParsingFailedBlock):
+            problems.append(
+                Unparsed("syntax", block.raw.strip()[:200], _first_line(str(block.error)),
+                         line=line)
+            )
+        elif isinstance(block, bm.Entry):
+            fields = {f.key.lower(): _value(f.value) for f in block.fields}
+            works.append(Work(block.key, block.entry_type.lower(), MappingProxyType(fields), line))
+    keys = {w.key.casefold() for w in works}
+    for w in works:
+        parent = w.get("crossref")
+        if parent and parent.casefold() not in keys:
+            problems.append(
+                Unparsed("crossref", w.key, f"crossref to missing entry {parent!r}", line=w.line)
+            )
+    return Library(path, tuple(works), tuple(problems))
+
+
+def load(path: str | Path, *, strict: bool = True) -> Library:
+    """Read a .bib file. With ``strict``, a syntax error is a ``BibError`` naming the
+    file and line (other problems stay in ``Library.problems`` for the caller to warn)."""
+    library = parse(read_text(path), str(path))
+    if strict:
+        for problem in library.problems:
+            if problem.what == "syntax":
+                raise BibError(
+                    f"malformed BibTeX: {problem.reason}",
+                    path=path,
+                    line=problem.line,
+                    fix="fix the entry at that line (an unclosed brace or missing comma?)",
+                )
+    return library
+
+
+def _value(value: object) -> str:
+    text = str(value)
+    if len(text) >= 2 and text[0] == "{" and text[-1] == "}" and _balanced(text[1:-1]):
+        return text[1:-1]
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        return text[1:-1]
+    return text
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "{" and (i == 0 or text[i - 1] != "\\"):
+            depth += 1
+        elif ch == "}" and (i == 0 or text[i - 1] != "\\"):
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "syntax error"
+
+
+def _ordered(fields: Mapping[str, str]) -> list[tuple[str, str]]:
+    return sorted(
+        ((k, v) for k, v in fields.items() if v != ""),
+        key=lambda kv: (_RANK.get(kv[0], len(_RANK)), kv[0]),
+    )
+
+
+def dumps(works: Iterable[Work], *, header: Sequence[str] = ()) -> str:
+    """Serialise works as BibTeX with aligned ``=`` signs and braced values."""
+    parts = [f"% {line}".rstrip() for line in header]
+    if parts:
+        parts.append("")
+    for work in works:
+        fields = _ordered(work.fields)
+        width = max((len(k) for k, _ in fields), default=0)
+        body = "".join(f"  {k.ljust(width)} = {{{v}}},\n" for k, v in fields)
+        parts.append(f"@{work.entry_type}{{{work.key},\n{body}}}\n")
+    return "\n".join(parts)
+
+
+def save(path: str | Path, works: Iterable[Work], *, force: bool = False,
+         header: Sequence[str] = ()) -> None:
+    """Write works atomically; an existing file needs ``force``."""
+    text = dumps(works, header=header)
+    check = parse(text)
+    if check.problems:
+        first = check.problems[0]
+        raise BibError(f"refusing to write unreadable BibTeX: {first.reason}", path=path,
+                       line=first.line, fix="this is a bug in sinosoviet; please report it")
+    write_atomic(path, text, force=force)

@@ -1,0 +1,112 @@
+"""The command-line interface: thin Typer commands over the core modules.
+
+Each command reads its inputs, calls pure core functions, and renders the result with
+rich (data to stdout, diagnostics to stderr). ``SinosovietError`` is turned into a
+one-line message and exit code 2 in one place, :func:`main`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import __version__
+from .errors import ExitCode, SinosovietError
+
+app = typer.Typer(
+    name="sinosoviet",
+    help="Footnotes to BibTeX, schools, Chicago export and draft checks for historians "
+    "of the Sino-Soviet split.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+PaperArg = Annotated[
+    Path, typer.Argument(help="Text of the paper (as extracted from its PDF).", show_default=False)
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+BibOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--bib",
+        help="Bibliography to read (default: ./references.bib if present, else the bundled one).",
+        show_default=False,
+    ),
+]
+
+
+def print_json(data: Any) -> None:
+    """JSON to stdout, UTF-8 as is (no \\u escapes: the data is Chinese)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def warn(message: str) -> None:
+    err.print(Text("warning: ", style="yellow"), Text(message), sep="")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"sinosoviet {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """sinosoviet: a bibliography tool for the historiography of the Sino-Soviet split."""
+
+
+# ── footnotes ────────────────────────────────────────────────────────────────
+
+
+@app.command()
+def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
+    """List the paper's footnotes: number, page, section and text."""
+    from .files import read_text
+    from .footnotes import extract
+
+    result = extract(read_text(paper))
+    if as_json:
+        print_json(
+            [{"n": f.n, "page": f.page, "section": f.section, "text": f.text}
+             for f in result.footnotes]
+        )
+        return
+    table = Table(title=Text(f"{len(result.footnotes)} footnotes in {paper.name}"), expand=False)
+    table.add_column("n", justify="right", no_wrap=True)
+    table.add_column("page", justify="right", no_wrap=True)
+    table.add_column("§", no_wrap=True)
+    table.add_column("text", overflow="ellipsis", no_wrap=True, ratio=1)
+    for f in result.footnotes:
+        table.add_row(str(f.n), str(f.page or "?"), f.section or "", Text(f.text))
+    out.print(table)
+    for problem in result.problems:
+        warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
+
+
+# ── entry point ──────────────────────────────────────────────────────────────
+
+
+def main() -> None:
+    """Run the app; every ``SinosovietError`` becomes one line on stderr and exit 2."""
+    try:
+        app()
+    except SinosovietError as exc:
+        err.print(Text("error: ", style="bold red"), Text(str(exc)), sep="")
+        raise SystemExit(ExitCode.USAGE) from None

@@ -1,0 +1,162 @@
+"""The values that flow through the pipeline: plain frozen dataclasses, no behaviour
+beyond small derived properties. No third-party types appear here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+SECTIONS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """One footnote of the paper, its lines joined the way a reader reads them."""
+
+    n: int
+    text: str
+    page: int | None = None
+    section: str | None = None
+    line: int = 0  # 1-based line of the source text where the footnote starts
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A footnote marker in the body text and the sentence it closes."""
+
+    n: int
+    sentence: str
+    section: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A body paragraph (markers removed), with its section and first page."""
+
+    text: str
+    section: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unparsed:
+    """Something the pipeline could not interpret, kept so that nothing is dropped."""
+
+    what: str  # e.g. "line", "footnote", "citation"
+    text: str
+    reason: str
+    line: int | None = None
+    footnote: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A paper's text split into footnotes and body, with where every footnote is cited."""
+
+    footnotes: tuple[Footnote, ...]
+    paragraphs: tuple[Paragraph, ...] = ()
+    markers: tuple[Marker, ...] = ()
+    headings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    problems: tuple[Unparsed, ...] = ()
+
+
+class Form(StrEnum):
+    """How a citation refers to its work."""
+
+    FULL = "full"
+    SHORT = "short"
+    IBID = "ibid"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person or a body. CJK and corporate names are kept whole in ``literal``;
+    Western names are split into family and given. ``alt`` keeps a second form the
+    source prints (``莫里斯‧邁斯納（Maurice Meisner）``)."""
+
+    family: str = ""
+    given: str = ""
+    literal: str = ""
+    alt: str = ""
+
+    @property
+    def display(self) -> str:
+        if self.literal:
+            return self.literal
+        return f"{self.given} {self.family}".strip()
+
+    def bibtex(self) -> str:
+        """The BibTeX form: ``{楊奎松}`` for literals, ``Family, Given`` otherwise."""
+        if self.literal:
+            return "{" + self.literal + "}"
+        return f"{self.family}, {self.given}" if self.given else self.family
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One citation span parsed into typed fields, before resolution.
+
+    A full citation fills what it prints; a short form or ibid fills only what it has
+    (e.g. author and short title) and leaves the rest empty for ``resolve`` to link.
+    """
+
+    text: str
+    form: Form = Form.FULL
+    entry_type: str = "misc"  # BibTeX type: book, article, incollection, phdthesis, ...
+    authors: tuple[Person, ...] = ()
+    editors: tuple[Person, ...] = ()
+    translators: tuple[Person, ...] = ()
+    title: str = ""
+    container: str = ""  # journal, newspaper or the volume a chapter is in
+    container_editors: tuple[Person, ...] = ()
+    places: tuple[str, ...] = ()
+    publishers: tuple[str, ...] = ()
+    year: str = ""
+    date: str = ""  # ISO 8601 where a day or month is printed
+    volume: str = ""
+    number: str = ""
+    pages: str = ""  # the pages cited (a locator), ``--`` for ranges
+    institution: str = ""  # thesis school / report institution / conference organiser
+    eventtitle: str = ""
+    url: str = ""
+    note: str = ""
+    langid: str = ""  # "chinese" or "english"
+    extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """One bibliography entry: a BibTeX type, key and fields (lower-case names,
+    persons joined with `` and ``). This is what ``bibio`` reads and writes."""
+
+    key: str
+    entry_type: str
+    fields: Mapping[str, str]
+    line: int | None = None  # where the entry starts in the .bib it came from
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.fields.get(name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class CitationLink:
+    """A citation in a footnote, linked to the work it cites (``key`` empty if unresolved)."""
+
+    footnote: int
+    text: str
+    form: Form
+    key: str = ""
+    pages: str = ""
+    problem: str = ""  # why it is unresolved or doubtful
+
+
+@dataclass(frozen=True, slots=True)
+class Bibliography:
+    """The result of ``parse``: works, every citation's link, and what was not parsed."""
+
+    works: tuple[Work, ...]
+    links: tuple[CitationLink, ...]
+    unparsed: tuple[Unparsed, ...] = ()

@@ -1,0 +1,94 @@
+"""Text normalisation: NFC for stored text, and folded *matching keys* for comparison.
+
+Stored text is only ever NFC-normalised: the extracted paper is full of CJK
+compatibility ideographs (U+F900-FAFF) that look like ordinary ones but compare
+unequal. Matching keys additionally fold width, Traditional/Simplified, punctuation
+variants and whitespace; they are for comparing, never for storing or printing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import Any
+
+_CJK = (
+    "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u3100-\u312f"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+)
+CJK_CHAR = f"[{_CJK}]"
+_CJK_RE = re.compile(CJK_CHAR)
+# CJK punctuation (full-width forms and brackets) joins without spaces too.
+_CJK_OR_PUNCT = re.compile(f"[{_CJK}\u3000-\u303f\uff00-\uffef\u2014\u2015\u2500\u2027]")
+
+
+def nfc(text: str) -> str:
+    """NFC-normalise: maps compatibility ideographs (李 U+F9E1) to unified ones."""
+    return unicodedata.normalize("NFC", text)
+
+
+def is_cjk(char: str) -> bool:
+    return bool(_CJK_RE.match(char))
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_RE.search(text) is not None
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines as a reader would: nothing between two CJK characters (or
+    CJK punctuation), one space between Latin words. Hyphenated Latin line breaks are
+    kept as they are, since a PDF's hyphen may be real (``Sino-``/``Soviet``)."""
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif _CJK_OR_PUNCT.match(out[-1]) or _CJK_OR_PUNCT.match(line[0]) or out.endswith("-"):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+_PUNCT_FOLD = str.maketrans(
+    {
+        "：": ":", "，": ",", "；": ";", "。": ".", "、": ",", "．": ".", "（": "(", "）": ")",
+        "—": "-", "─": "-", "－": "-", "–": "-", "―": "-", "‐": "-", "‑": "-", "━": "-",
+        "‧": "·", "・": "·", "•": "·", "“": '"', "”": '"', "「": '"', "」": '"', "『": '"',
+        "』": '"', "‘": "'", "’": "'", "《": "", "》": "", "〈": "", "〉": "", "〔": "[",
+        "〕": "]", "【": "[", "】": "]",
+    }
+)
+_SPACE = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@cache
+def _t2s() -> Any:
+    # OpenCC is imported lazily: it costs start-up time and only matching needs it.
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return str(_t2s().convert(text))
+
+
+def fold(text: str) -> str:
+    """A matching key: NFKC (width), Simplified, unified punctuation, lower case,
+    collapsed whitespace. Two spellings of one title fold to the same key."""
+    text = unicodedata.normalize("NFKC", nfc(text).translate(_PUNCT_FOLD))
+    if has_cjk(text):
+        text = to_simplified(text)
+    return _SPACE.sub(" ", text.casefold()).strip()
+
+
+def fold_strict(text: str) -> str:
+    """``fold`` with all punctuation and spaces removed: for titles and names, where
+    ``Hinton , Harold`` and ``Hinton, Harold`` must compare equal."""
+    return _NON_WORD.sub("", fold(text))

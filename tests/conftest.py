@@ -1,0 +1,35 @@
+"""Shared fixtures: the seed paper (skipped where absent), a CLI runner at fixed width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seed" / "000_6653d7c0def87b6d.txt"
+EXTERNAL = ROOT.parent / "shared" / "external"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    if not SEED.is_file():
+        pytest.skip(f"seed paper not found at {SEED} (shared/ is not beside this checkout)")
+    return SEED
+
+
+@pytest.fixture
+def external_dir() -> Path:
+    if not EXTERNAL.is_dir():
+        pytest.skip(f"external corpus not found at {EXTERNAL}")
+    return EXTERNAL
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    # Pin rich's width so that table layout in assertions does not depend on the terminal.
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("NO_COLOR", "1")
+    return CliRunner()
