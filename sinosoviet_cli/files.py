@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import InputError, OutputError
@@ -96,26 +98,107 @@ def _detect_cjk_encodings(data: bytes) -> list[str]:
 def write_atomic(path: str | Path, text: str, *, force: bool = True) -> None:
     """Write ``text`` as UTF-8 through a temporary file renamed over ``path``: the old
     file stays intact until the new one is complete. Without ``force`` an existing file
-    is an ``OutputError``."""
+    is an ``OutputError``.
+
+    On Linux the data goes to an anonymous file (``O_TMPFILE``) that gets a name only
+    once it is complete and synced, so even a process killed mid-write leaves nothing
+    behind; elsewhere a ``.NAME.*.tmp`` file is used and removed on any exception. A
+    symlinked target is written through (the link stays a link), and the file keeps
+    the permissions of the file it replaces (a new one gets the umask's default)."""
     p = Path(path)
     if p.is_dir():
         raise OutputError("is a directory", path=p, fix="give a file name")
-    if not force and p.exists():
+    if not force and (p.exists() or p.is_symlink()):
         raise OutputError("already exists", path=p, fix="pass --force to overwrite it")
-    directory = p.parent if str(p.parent) else Path(".")
+    target = p.resolve() if p.is_symlink() else p
+    directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise OutputError("its folder does not exist", path=p, fix="create the folder first")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror}", path=p, fix="check permissions") from exc
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise OutputError(f"cannot encode the output as UTF-8 ({exc.reason})", path=p,
+                          fix="this is a bug in sinosoviet; please report it") from exc
+    mode = _mode_for(target)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
+        if not _write_anonymous(directory, target, data, mode):
+            _write_named(directory, target, data, mode)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", path=p,
+                          fix="check permissions and free disk space") from exc
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
+
+
+def _write_anonymous(directory: Path, target: Path, data: bytes, mode: int) -> bool:
+    """Linux: write to an unnamed inode, then link and rename it. False when the
+    platform or file system cannot, so that the caller falls back to a named file."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not Path("/proc/self/fd").is_dir():
+        return False
+    try:
+        fd = os.open(directory, flag | os.O_WRONLY | os.O_CLOEXEC, mode)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+            return False
+        raise
+    tmp = directory / f".{target.name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
+    try:
+        os.fchmod(fd, mode)  # O_TMPFILE's mode is masked by the umask; keep the old one
+        _write_all(fd, data)
+        # linkat(AT_SYMLINK_FOLLOW) gives the anonymous inode a name; os.link calls
+        # plain link() (which fails on /proc's magic links) unless a dir fd is passed.
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.link(f"/proc/self/fd/{fd}", tmp.name, dst_dir_fd=dir_fd, follow_symlinks=True)
+        finally:
+            os.close(dir_fd)
+    finally:
+        os.close(fd)
+    _rename(tmp, target)
+    return True
+
+
+def _write_named(directory: Path, target: Path, data: bytes, mode: int) -> None:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    tmp = Path(name)
+    try:
+        os.fchmod(fd, mode)  # mkstemp creates 0600; keep the replaced file's mode
+        _write_all(fd, data)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    os.close(fd)
+    _rename(tmp, target)
+
+
+def _rename(tmp: Path, target: Path) -> None:
+    try:
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    # Make the rename itself durable (best effort: not every platform opens folders).
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
