@@ -162,10 +162,25 @@ def dumps(works: Iterable[Work], *, header: Sequence[str] = ()) -> str:
 def save(path: str | Path, works: Iterable[Work], *, force: bool = False,
          header: Sequence[str] = ()) -> None:
     """Write works atomically; an existing file needs ``force``."""
+    works = tuple(works)
     text = dumps(works, header=header)
     check = parse(text)
-    if check.problems:
-        first = check.problems[0]
-        raise BibError(f"refusing to write unreadable BibTeX: {first.reason}", path=path,
-                       line=first.line, fix="this is a bug in sinosoviet; please report it")
+    problem = check.problems[0] if check.problems else _first_difference(works, check.works)
+    if problem is not None:
+        raise BibError(f"refusing to write BibTeX that would not read back: {problem.reason}",
+                       path=path, line=problem.line,
+                       fix="this is a bug in sinosoviet; please report it")
     write_atomic(path, text, force=force)
+
+
+def _first_difference(written: Sequence[Work], read: Sequence[Work]) -> Unparsed | None:
+    """The first work that does not read back exactly as written (an unbalanced brace
+    in a value silently swallows the fields after it), or None."""
+    for i, work in enumerate(written):
+        back = read[i] if i < len(read) else None
+        wanted = {k: v for k, v in work.fields.items() if v != ""}
+        if (back is None or back.key != work.key or back.entry_type != work.entry_type.lower()
+                or dict(back.fields) != wanted):
+            return Unparsed("roundtrip", work.key, f"entry {work.key!r} changes when read back",
+                            line=None if back is None else back.line)
+    return None
