@@ -1,0 +1,471 @@
+"""Footnote extraction: split a paper's PDF text into body, footnotes and markers.
+
+The layout is that of a journal page as a PDF text extractor prints it::
+
+    <title> ．155．                  running header (odd pages; even: ．156．<author> <journal>)
+      body paragraph, indented …     body lines; a new paragraph is indented
+    <spaces or ─── separator>
+      1 first footnote …              a footnote starts at its (right-aligned) number
+    continuation line
+     11 …                            … and runs until the next number or the page end
+     next page's first body line     a page whose header did not survive starts with a
+                                      space-led line right after the footnote block
+
+A footnote may run over a page break: its tail opens the next page's footnote block,
+before that page's first new note. Numbers inside a note (years, pages) never start a
+note: only the *next* number in sequence does. Everything this module cannot place is
+returned as an ``Unparsed`` value, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from .model import SECTIONS, Footnote, Marker, Paper, Paragraph, Unparsed
+from .text import has_cjk, join_lines, nfc
+
+# A running header: `<title> ．155．` or `．158．<author> <journal>`.
+_HEADER = re.compile(
+    r"^\s*(?P<pre>[^．]{0,60}?)\s*．\s*(?P<num>\d{1,4})\s*．\s*(?P<post>.{0,60}?)\s*$"
+)
+# A footnote separator: a long run of spaces, or of rule characters.
+_RULE = re.compile(r"^\s*[─━—―_\-－=]{5,}\s*$")
+_SEPARATOR_MIN_SPACES = 20
+# A footnote's first line: optional indent, its number, then text (glued or not).
+_NOTE_START = re.compile(
+    r"^(?P<indent>[ \t\u3000]*)(?P<n>\d{1,3})(?![\d\-–.,，、）)年月日%％])\s*(?P<text>.*)$"
+)
+# A body heading: `二、 意識型態衝突論`.
+_HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})、\s*(?P<title>[^。，；]{1,30}?)\s*$")
+# Where a sentence ends, and what may close it after the terminator.
+_TERMINATORS = "。！？!?"
+_CLOSERS = "」』”’）)》〉"
+# A line that ends a paragraph when it is also short: terminal punctuation, maybe a marker.
+_TERMINAL_END = re.compile(r"[。！？：!?:」』”]\d{0,3}$")
+# Units after a number that make it a quantity or date, never a footnote marker.
+_UNITS = ("年", "月", "日", "歲", "%", "％", "頁", "世紀", "萬", "億", "倍")
+# Characters before a number that make it an ordinal or range, never a marker.
+_ORDINAL_BEFORE = "第約共近逾"
+_RANGE_CHARS = "-–—~～/.:"
+_DIGITS = re.compile(r"\d+")
+_LATIN = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass(slots=True)
+class _Note:
+    """A footnote being assembled."""
+
+    n: int
+    line: int
+    page: int  # page index (0-based order of pages in the text)
+    section: str | None
+    lines: list[str] = field(default_factory=list)
+    restarted: bool = False  # part of a numbering that restarted: reported, not kept
+
+
+@dataclass(frozen=True, slots=True)
+class _BodyLine:
+    no: int  # 1-based source line
+    page: int  # page index
+    text: str  # raw line, trailing whitespace removed
+
+
+@dataclass(slots=True)
+class _Para:
+    section: str | None
+    page: int
+    text: str = ""
+    starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, page index)
+    last_raw: str = ""
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _indent(line: str) -> int:
+    stripped = line.lstrip(" \t\u3000")
+    head = line[: len(line) - len(stripped)]
+    return sum(2 if c == "\u3000" else 1 for c in head)
+
+
+def _is_separator(line: str) -> bool:
+    if _RULE.match(line):
+        return True
+    return not line.strip() and len(line) >= _SEPARATOR_MIN_SPACES
+
+
+def _header_number(line: str) -> int | None:
+    match = _HEADER.match(line)
+    if match is None or len(line.strip()) > 80:
+        return None
+    return int(match["num"])
+
+
+@dataclass(slots=True)
+class _Scan:
+    """State of the line-by-line scan: which page, body or notes, which note."""
+
+    page: int = 0
+    page_has_content: bool = False
+    in_notes: bool = False
+    block_lines: int = 0  # footnote-block lines seen since the separator
+    headers: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    body: list[_BodyLine] = field(default_factory=list)
+    notes: list[_Note] = field(default_factory=list)
+    problems: list[Unparsed] = field(default_factory=list)
+    last_n: int = 0  # the last footnote number of the current numbering
+    kept_n: int = 0  # the last footnote number kept (never decreases)
+    section: str | None = None  # section in effect (last heading seen)
+
+    def new_page(self) -> None:
+        self.page += 1
+        self.page_has_content = False
+        self.in_notes = False
+        self.block_lines = 0
+
+
+def _scan(lines: list[str]) -> _Scan:
+    scan = _Scan()
+    for no, raw in enumerate(lines, 1):
+        line = raw.rstrip("\n")
+        if "\f" in line:
+            # A form feed is an explicit page break; text after it is on the next page.
+            before, _, line = line.rpartition("\f")
+            if before.strip() or scan.page_has_content:
+                scan.new_page()
+        if _is_separator(line):
+            scan.in_notes = True
+            scan.block_lines = 0
+            continue
+        line = line.rstrip()
+        if not line.strip():
+            continue
+        number = _header_number(line)
+        if number is not None:
+            if scan.page_has_content:
+                scan.new_page()
+            scan.headers.setdefault(scan.page, []).append((number, no))
+            scan.in_notes = False
+            continue
+        if scan.in_notes:
+            _note_line(scan, no, line)
+        else:
+            _body_line(scan, no, line)
+    return scan
+
+
+def _note_line(scan: _Scan, no: int, line: str) -> None:
+    start = _NOTE_START.match(line)
+    expected = scan.last_n + 1
+    if start is not None:
+        n = int(start["n"])
+        led = bool(start["indent"])
+        if n == expected or (led and n == 1 and scan.last_n > 1):
+            restarted = n == 1 and scan.last_n > 1
+            if restarted or (scan.notes and scan.notes[-1].restarted):
+                restarted = True
+            if restarted and n == 1:
+                scan.problems.append(
+                    Unparsed("footnote", line.strip(),
+                             f"footnote numbering restarts at 1 after {scan.last_n}", line=no,
+                             footnote=1)
+                )
+            scan.notes.append(_Note(n, no, scan.page, scan.section, [start["text"]], restarted))
+            scan.last_n = n
+            if not restarted:
+                scan.kept_n = n
+            scan.block_lines += 1
+            scan.page_has_content = True
+            return
+    if scan.block_lines > 0 and _indent(line) > 0:
+        # A space-led line after footnotes is the first body line of a new page whose
+        # header did not survive.
+        scan.new_page()
+        _body_line(scan, no, line)
+        return
+    scan.block_lines += 1
+    scan.page_has_content = True
+    if scan.notes:
+        scan.notes[-1].lines.append(line)
+    else:
+        scan.problems.append(
+            Unparsed("line", line.strip(), "text after a footnote separator but before any "
+                     "numbered footnote", line=no)
+        )
+
+
+def _body_line(scan: _Scan, no: int, line: str) -> None:
+    heading = _HEADING.match(line.strip())
+    if heading is not None and _next_section(scan.section) == heading["num"]:
+        scan.section = heading["num"]
+    scan.body.append(_BodyLine(no, scan.page, line))
+    scan.page_has_content = True
+
+
+def _next_section(section: str | None) -> str:
+    if section is None:
+        return SECTIONS[0]
+    index = SECTIONS.index(section) + 1 if section in SECTIONS else len(SECTIONS)
+    return SECTIONS[index] if index < len(SECTIONS) else ""
+
+
+def _page_numbers(scan: _Scan) -> tuple[dict[int, int], list[Unparsed]]:
+    """Map page indexes to printed page numbers from the headers that survived; pages
+    without a header count on from the nearest one (pages are consecutive)."""
+    problems: list[Unparsed] = []
+    anchors = sorted((index, found[0][0], found[0][1]) for index, found in scan.headers.items())
+    if not anchors:
+        return {}, problems
+    offsets = {number - index for index, number, _ in anchors}
+    if len(offsets) > 1:
+        for index, number, no in anchors[1:]:
+            prev = max(a for a in anchors if a[0] < index)
+            if number - index != prev[1] - prev[0]:
+                problems.append(Unparsed("header", str(number), f"page header {number} does not "
+                                         f"follow header {prev[1]} in page order", line=no))
+    pages: dict[int, int] = {}
+    for index in range(scan.page + 1):
+        before = [a for a in anchors if a[0] <= index]
+        anchor = before[-1] if before else anchors[0]
+        pages[index] = anchor[1] + index - anchor[0]
+    return pages, problems
+
+
+def _paragraphs(body: list[_BodyLine]) -> tuple[list[_Para], dict[str, str], int]:
+    """Group body lines into paragraphs; headings set the section and are kept apart.
+    Also returns the index of the first back-matter paragraph (an English abstract)."""
+    typical = _typical_width(body)
+    back_line = _back_matter_start(body)
+    headings: dict[str, str] = {}
+    paras: list[_Para] = []
+    back = -1
+    section: str | None = None
+    prev_raw = ""
+    for index, b in enumerate(body):
+        stripped = b.text.strip()
+        heading = _HEADING.match(stripped)
+        if heading is not None and _next_section(section) == heading["num"]:
+            section = heading["num"]
+            headings[section] = heading["title"]
+            prev_raw = ""
+            paras.append(_Para(section, b.page))  # an empty paragraph closes the previous
+            continue
+        starts_para = (
+            not paras
+            or not paras[-1].text
+            or index == back_line
+            or _indent(b.text) >= 2
+            or _ends_paragraph(prev_raw, typical)
+        )
+        if starts_para:
+            if paras and not paras[-1].text:
+                paras.pop()
+            paras.append(_Para(section, b.page))
+        if index == back_line:
+            back = len(paras) - 1
+        para = paras[-1]
+        joined = join_lines([para.text, stripped])
+        # join_lines may insert one space: the line starts after it.
+        para.starts.append((len(joined) - len(stripped) if para.text else 0, b.page))
+        para.text = joined
+        prev_raw = stripped
+    paras = [p for p in paras if p.text]
+    if back < 0:
+        back = len(paras)
+    return paras, headings, back
+
+
+def _typical_width(body: list[_BodyLine]) -> int:
+    """The width of a full line of CJK body text (the most common width)."""
+    widths = Counter(
+        _width(b.text.strip()) for b in body if has_cjk(b.text) and not _LATIN.search(b.text)
+    )
+    return widths.most_common(1)[0][0] if widths else 0
+
+
+def _back_matter_start(body: list[_BodyLine]) -> int:
+    """Index of the first of the trailing body lines without CJK text (an English
+    abstract after a Chinese paper), or -1."""
+    if not any(has_cjk(b.text) for b in body):
+        return -1
+    start = len(body)
+    while start > 0 and not has_cjk(body[start - 1].text):
+        start -= 1
+    return start if start < len(body) else -1
+
+
+def _ends_paragraph(prev: str, typical: int) -> bool:
+    """A short line with terminal punctuation ends its paragraph (a block quotation and
+    the line before it are not indented, so indentation alone cannot tell)."""
+    if not prev or _TERMINAL_END.search(prev) is None:
+        return False
+    if _LATIN.search(prev):
+        return _width(prev) < typical * 0.75
+    return _width(prev) <= typical - 4  # at least two characters short of a full line
+
+
+def _page_at(para: _Para, offset: int) -> int:
+    page = para.page
+    for start, p in para.starts:
+        if start > offset:
+            break
+        page = p
+    return page
+
+
+def _marker_length(text: str, match: re.Match[str], n: int) -> int:
+    """How many leading digits of this digit run are footnote marker ``n`` (0: none)."""
+    digits, start, end = match.group(), match.start(), match.end()
+    wanted = str(n)
+    if not digits.startswith(wanted):
+        return 0
+    before = text[start - 1] if start else ""
+    if before in _RANGE_CHARS and start >= 2 and text[start - 2].isdigit():
+        return 0
+    if text[:start].rstrip()[-1:] in _ORDINAL_BEFORE and text[:start].rstrip():
+        return 0
+    after = text[end:].lstrip(" ")
+    if digits == wanted:
+        if after.startswith(_UNITS):
+            return 0
+        tail = text[end : end + 2]
+        if len(tail) == 2 and tail[0] in "-–.,:" and tail[1].isdigit():
+            return 0
+        return len(wanted)
+    rest = digits[len(wanted) :]
+    if rest.startswith("0"):
+        return 0
+    if len(rest) == 4 and 1000 <= int(rest) <= 2099 and after.startswith("年"):
+        return len(wanted)  # `221981 年`: marker 22, then the year 1981
+    whole_is_year = len(digits) == 4 and 1500 <= int(digits) <= 2099
+    if len(rest) == 2 and after.startswith("年代") and not whole_is_year:
+        return len(wanted)  # `3180 年代`: marker 31, then the 80s
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    para: int
+    start: int
+    length: int
+
+
+def _find_markers(
+    paras: list[_Para], notes: list[_Note]
+) -> tuple[dict[int, _Found], list[Unparsed]]:
+    """Find each footnote's marker on the page where the footnote starts, in order."""
+    found: dict[int, _Found] = {}
+    problems: list[Unparsed] = []
+    cursor = (0, 0)
+    for note in notes:
+        hit = _search(paras, note, cursor) or _search(paras, note, (0, 0))
+        if hit is None:
+            problems.append(Unparsed("marker", "", f"no marker for footnote {note.n} in the "
+                                     "body of its page", line=note.line, footnote=note.n))
+            continue
+        found[note.n] = hit
+        cursor = (hit.para, hit.start + hit.length)
+    return found, problems
+
+
+def _search(paras: list[_Para], note: _Note, cursor: tuple[int, int]) -> _Found | None:
+    for index in range(cursor[0], len(paras)):
+        para = paras[index]
+        origin = cursor[1] if index == cursor[0] else 0
+        if para.page > note.page:
+            return None
+        for match in _DIGITS.finditer(para.text, origin):
+            if _page_at(para, match.start()) != note.page:
+                continue
+            length = _marker_length(para.text, match, note.n)
+            if length:
+                return _Found(index, match.start(), length)
+    return None
+
+
+def _sentence_before(text: str, pos: int) -> str:
+    """The sentence that ends at ``pos`` (where a marker stood)."""
+    end = pos
+    while end > 0 and (text[end - 1] in _TERMINATORS + _CLOSERS or text[end - 1] == " "):
+        end -= 1
+    start = max((text.rfind(t, 0, end) for t in _TERMINATORS), default=-1) + 1
+    while start < end and text[start] in _CLOSERS + " ":
+        start += 1
+    return text[start:pos].strip()
+
+
+def _remove_markers(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """Text without the marker spans, and where each marker stood in the new text."""
+    out: list[str] = []
+    positions: list[int] = []
+    last = 0
+    length = 0
+    for start, size in sorted(spans):
+        piece = text[last:start]
+        out.append(piece)
+        length += len(piece)
+        positions.append(length)
+        last = start + size
+    out.append(text[last:])
+    cleaned = "".join(out)
+    return cleaned, positions
+
+
+def extract(text: str) -> Paper:
+    """Split a paper's extracted text into footnotes, body paragraphs and markers."""
+    scan = _scan(nfc(text).split("\n"))
+    pages, problems = _page_numbers(scan)
+    paras, headings, back = _paragraphs(scan.body)
+    kept = [note for note in scan.notes if not note.restarted]
+    markers_found, marker_problems = _find_markers(paras, kept)
+    problems.extend(marker_problems)
+
+    spans: dict[int, list[tuple[int, int, int]]] = {}
+    for n, hit in markers_found.items():
+        spans.setdefault(hit.para, []).append((hit.start, hit.length, n))
+
+    paragraphs: list[Paragraph] = []
+    markers: list[Marker] = []
+    marker_section: dict[int, str | None] = {}
+    for index, para in enumerate(paras):
+        section = para.section if index < back else None
+        hits = sorted(spans.get(index, []))
+        cleaned, positions = _remove_markers(para.text, [(s, size) for s, size, _ in hits])
+        cleaned = re.sub(r" {2,}", " ", cleaned)
+        for (start, _, n), pos in zip(hits, positions, strict=True):
+            pos = min(pos, len(cleaned))
+            page = pages.get(_page_at(para, start))
+            markers.append(Marker(n, _sentence_before(cleaned, pos), section, page))
+            marker_section[n] = section
+        paragraphs.append(Paragraph(cleaned.strip(), section, pages.get(para.page)))
+    markers.sort(key=lambda m: m.n)
+
+    footnotes = tuple(
+        Footnote(
+            note.n,
+            join_lines(note.lines),
+            pages.get(note.page),
+            marker_section.get(note.n, note.section),
+            note.line,
+        )
+        for note in kept
+    )
+    for note in scan.notes:
+        if note.restarted:
+            problems.append(Unparsed("footnote", join_lines(note.lines), "footnote of a "
+                                     "numbering that restarted; not kept", line=note.line,
+                                     footnote=note.n))
+    problems.extend(scan.problems)
+    problems.sort(key=lambda p: (p.line or 0))
+    return Paper(
+        footnotes=footnotes,
+        paragraphs=tuple(paragraphs),
+        markers=tuple(markers),
+        headings=MappingProxyType(dict(headings)),
+        problems=tuple(problems),
+    )
