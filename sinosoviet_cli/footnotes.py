@@ -119,7 +119,6 @@ class _Scan:
     notes: list[_Note] = field(default_factory=list)
     problems: list[Unparsed] = field(default_factory=list)
     last_n: int = 0  # the last footnote number of the current numbering
-    kept_n: int = 0  # the last footnote number kept (never decreases)
     section: str | None = None  # section in effect (last heading seen)
 
     def new_page(self) -> None:
@@ -169,16 +168,8 @@ def _note_line(scan: _Scan, no: int, line: str) -> None:
             restarted = n == 1 and scan.last_n > 1
             if restarted or (scan.notes and scan.notes[-1].restarted):
                 restarted = True
-            if restarted and n == 1:
-                scan.problems.append(
-                    Unparsed("footnote", line.strip(),
-                             f"footnote numbering restarts at 1 after {scan.last_n}", line=no,
-                             footnote=1)
-                )
             scan.notes.append(_Note(n, no, scan.page, scan.section, [start["text"]], restarted))
             scan.last_n = n
-            if not restarted:
-                scan.kept_n = n
             scan.block_lines += 1
             scan.page_has_content = True
             return
@@ -194,8 +185,12 @@ def _note_line(scan: _Scan, no: int, line: str) -> None:
         scan.notes[-1].lines.append(line)
     else:
         scan.problems.append(
-            Unparsed("line", line.strip(), "text after a footnote separator but before any "
-                     "numbered footnote", line=no)
+            Unparsed(
+                "line",
+                line.strip(),
+                "text after a footnote separator but before any numbered footnote",
+                line=no,
+            )
         )
 
 
@@ -226,8 +221,14 @@ def _page_numbers(scan: _Scan) -> tuple[dict[int, int], list[Unparsed]]:
         for index, number, no in anchors[1:]:
             prev = max(a for a in anchors if a[0] < index)
             if number - index != prev[1] - prev[0]:
-                problems.append(Unparsed("header", str(number), f"page header {number} does not "
-                                         f"follow header {prev[1]} in page order", line=no))
+                problems.append(
+                    Unparsed(
+                        "header",
+                        str(number),
+                        f"page header {number} does not follow header {prev[1]} in page order",
+                        line=no,
+                    )
+                )
     pages: dict[int, int] = {}
     for index in range(scan.page + 1):
         before = [a for a in anchors if a[0] <= index]
@@ -365,8 +366,15 @@ def _find_markers(
     for note in notes:
         hit = _search(paras, note, cursor) or _search(paras, note, (0, 0))
         if hit is None:
-            problems.append(Unparsed("marker", "", f"no marker for footnote {note.n} in the "
-                                     "body of its page", line=note.line, footnote=note.n))
+            problems.append(
+                Unparsed(
+                    "marker",
+                    "",
+                    f"no marker for footnote {note.n} in the body of its page",
+                    line=note.line,
+                    footnote=note.n,
+                )
+            )
             continue
         found[note.n] = hit
         cursor = (hit.para, hit.start + hit.length)
@@ -455,13 +463,21 @@ def extract(text: str) -> Paper:
         )
         for note in kept
     )
+    last_kept = kept[-1].n if kept else 0
     for note in scan.notes:
         if note.restarted:
-            problems.append(Unparsed("footnote", join_lines(note.lines), "footnote of a "
-                                     "numbering that restarted; not kept", line=note.line,
-                                     footnote=note.n))
+            problems.append(
+                Unparsed(
+                    "footnote",
+                    join_lines(note.lines),
+                    f"footnote numbering restarts at 1 after footnote {last_kept}: "
+                    f"note {note.n} of the new numbering not kept",
+                    line=note.line,
+                    footnote=note.n,
+                )
+            )
     problems.extend(scan.problems)
-    problems.sort(key=lambda p: (p.line or 0))
+    problems.sort(key=lambda p: p.line or 0)
     return Paper(
         footnotes=footnotes,
         paragraphs=tuple(paragraphs),
