@@ -31,7 +31,8 @@ app = typer.Typer(
 )
 
 out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+# soft_wrap: a diagnostic is one line even past 80 columns (paths must not be broken).
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 PaperArg = Annotated[
     Path, typer.Argument(help="Text of the paper (as extracted from its PDF).", show_default=False)
@@ -163,6 +164,7 @@ def main() -> None:
     Nothing else reaches the user as a traceback either: Ctrl-C exits 130, a closed
     pipe (``sinosoviet list | head``) exits quietly, and an unexpected exception (a bug)
     is one line asking for a report, with the traceback under ``SINOSOVIET_DEBUG=1``."""
+    import contextlib
     import os
 
     try:
@@ -175,8 +177,8 @@ def main() -> None:
         raise SystemExit(130) from None
     except BrokenPipeError:
         # The reader went away: silence the flush at exit, end as SIGPIPE would.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(141) from None
     except Exception as exc:
         if os.environ.get("SINOSOVIET_DEBUG"):

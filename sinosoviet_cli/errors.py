@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     OK = 0
     FINDINGS = 1  # `check` found warnings or errors
     USAGE = 2  # bad usage or unreadable input
+    INTERNAL = 70  # a bug: an unexpected exception (sysexits' EX_SOFTWARE)
 
 
 class SinosovietError(Exception):
