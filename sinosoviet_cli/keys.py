@@ -1,0 +1,216 @@
+"""Citation keys: romanised family name of the first person + year + first title word.
+
+``{楊奎松}`` / 1999 / 走向破裂：… → ``yang1999zouxiang``; ``Zagoria, Donald`` / 1962 /
+The Sino-Soviet Conflict → ``zagoria1962sino``. Keys are lower-case ASCII, a pure function
+of the fields (the same entry always gets the same key), and made unique without regard
+to case by ``a``/``b``… suffixes on every member of a colliding group.
+
+Chinese is romanised with pypinyin. Its phrase dictionary only holds words whose reading
+is not the characters' default one, so for the first *word* of a title we take its phrase
+when it finds one at the start, and otherwise the first two characters (most Chinese
+words have two): 走向破裂 → zouxiang, 毛澤東的中國 → maozedong.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .text import CJK_CHAR, has_cjk, is_cjk, nfc, to_simplified
+
+_LATIN_WORD = re.compile(r"[^\W_]+")
+_CJK_RUN = re.compile(f"{CJK_CHAR}+")
+_NAME_DOTS = re.compile(r"[‧·・•．.]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    compound_surnames: frozenset[str]
+    surname_readings: Mapping[str, str]
+    latin_stopwords: frozenset[str]
+    corporate_endings: str
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    raw = tomllib.loads(
+        resources.files("sinosoviet_cli").joinpath("data/keys.toml").read_text("utf-8")
+    )
+    return _Vocabulary(
+        frozenset(raw["compound_surnames"]),
+        dict(raw["surname_readings"]),
+        frozenset(raw["latin_stopwords"]),
+        str(raw["corporate_endings"]),
+    )
+
+
+def ascii_fold(text: str) -> str:
+    """Lower-case ASCII letters and digits only (Schürmann → schurmann)."""
+    decomposed = unicodedata.normalize("NFKD", nfc(text))
+    return "".join(c for c in decomposed.casefold() if c.isascii() and c.isalnum())
+
+
+def romanise(text: str) -> str:
+    """Toneless pinyin of the CJK characters, other letters ASCII-folded, no spaces."""
+    from pypinyin import lazy_pinyin
+
+    if not has_cjk(text):
+        return ascii_fold(text)
+    syllables = lazy_pinyin(to_simplified(nfc(text)), v_to_u=True, errors="ignore")
+    return ascii_fold("".join(syllables))
+
+
+def split_persons(value: str) -> list[str]:
+    """Split a BibTeX person list on `` and `` outside braces."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and value.startswith(" and ", i):
+            parts.append(value[start:i].strip())
+            start = i + 5
+            i += 5
+            continue
+        i += 1
+    parts.append(value[start:].strip())
+    return [p for p in parts if p]
+
+
+def family_part(person: str) -> str:
+    """The part of one BibTeX person that names the family, unromanised."""
+    person = person.strip()
+    if person.startswith("{") and person.endswith("}"):
+        literal = person[1:-1].strip()
+        if not has_cjk(literal):
+            return literal
+        # A transliterated foreign name (莫里斯‧邁斯納): the family name comes last.
+        pieces = [p for p in _NAME_DOTS.split(literal) if p.strip()]
+        if len(pieces) > 1:
+            return pieces[-1]
+        return literal
+    if "," in person:
+        return person.split(",", 1)[0].strip()
+    words = person.split()
+    return words[-1] if words else ""
+
+
+def romanise_family(person: str) -> str:
+    """Romanised family name: 楊奎松 → yang, 歐陽修 → ouyang, 人民出版社 → renmin,
+    ``Zagoria, Donald`` → zagoria."""
+    family = family_part(person)
+    if not has_cjk(family):
+        return ascii_fold(family)
+    vocab = _vocabulary()
+    cjk = "".join(_CJK_RUN.findall(family))
+    is_person_literal = person.strip().startswith("{")
+    if cjk and cjk[-1] in vocab.corporate_endings and len(cjk) > 3:
+        return first_title_word(cjk)
+    if is_person_literal and family != person.strip()[1:-1].strip():
+        return romanise(family)  # transliterated foreign family name, already isolated
+    if len(cjk) > 4:  # a name this long is a transliteration or a body: take its start
+        return first_title_word(cjk)
+    surname = cjk[:2] if cjk[:2] in vocab.compound_surnames else cjk[:1]
+    return vocab.surname_readings.get(surname) or romanise(surname)
+
+
+def first_title_word(title: str) -> str:
+    """The first word of a title, romanised: ``The Sino-Soviet Conflict`` → sino,
+    ``走向破裂：…`` → zouxiang, ``「大躍進」親歷記`` → dayuejin."""
+    title = nfc(title).strip()
+    start = next((i for i, c in enumerate(title) if c.isalnum() or is_cjk(c)), None)
+    if start is None:
+        return ""
+    title = title[start:]
+    if title[0].isdigit() and title[0].isascii():
+        return re.match(r"[0-9]+", title).group(0)  # type: ignore[union-attr]
+    if is_cjk(title[0]):
+        run = _CJK_RUN.match(title)
+        assert run is not None
+        return romanise(_first_cjk_word(run.group(0)))
+    stop = _vocabulary().latin_stopwords
+    words = [ascii_fold(w) for w in _LATIN_WORD.findall(title)]
+    words = [w for w in words if w]
+    content = [w for w in words if w not in stop]
+    return (content or words or [""])[0]
+
+
+def _first_cjk_word(run: str) -> str:
+    from pypinyin.seg.mmseg import seg
+
+    simplified = to_simplified(run)
+    pieces = list(seg.cut(simplified))
+    first = pieces[0] if pieces else ""
+    if len(first) >= 2:
+        return run[: min(len(first), 4)]
+    return run[:2]
+
+
+def year_of(fields: Mapping[str, str]) -> str:
+    for name in ("year", "date"):
+        found = re.search(r"[0-9]{4}", fields.get(name, ""))
+        if found:
+            return found.group(0)
+    return "nd"
+
+
+def base_key(fields: Mapping[str, str]) -> str:
+    """The key before collision suffixes, from a work's BibTeX fields."""
+    name = ""
+    for role in ("author", "editor", "translator"):
+        persons = split_persons(fields.get(role, ""))
+        if persons:
+            name = romanise_family(persons[0])
+            break
+    word = first_title_word(fields.get("title", ""))
+    return f"{name or 'anon'}{year_of(fields)}{word}"
+
+
+def unique(bases: Sequence[str]) -> list[str]:
+    """Make keys unique without regard to case: every member of a group that shares a
+    base gets ``a``, ``b``, … in order, so no key silently means another work."""
+    folded = [b.casefold() for b in bases]
+    counts: dict[str, int] = {}
+    for b in folded:
+        counts[b] = counts.get(b, 0) + 1
+    seen: dict[str, int] = {}
+    taken = {b for b in folded if counts[b] == 1}
+    result: list[str] = []
+    for b in folded:
+        if counts[b] == 1:
+            result.append(b)
+            continue
+        n = seen.get(b, 0)
+        while True:
+            candidate = b + _suffix(n)
+            n += 1
+            if candidate not in taken:
+                break
+        seen[b] = n
+        taken.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def _suffix(n: int) -> str:
+    letters = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(ord("a") + rem) + letters
+    return letters
+
+
+def assign(works_fields: Sequence[Mapping[str, str]]) -> list[str]:
+    """Keys for a list of works (in bibliography order)."""
+    return unique([base_key(f) for f in works_fields])

@@ -1,0 +1,581 @@
+"""Resolution: from parsed citation spans to works and links.
+
+``resolve`` walks the notes in order. A full citation becomes a work, or is merged into
+an earlier one with the same title and persons (titles and names compared through
+``text.fold_strict``: NFC, Traditional/Simplified, width, punctuation, spacing; names
+also by family name, so ``Chan, Alfred L.`` and ``Alfred L. Chan`` are one person).
+A short form links to the earlier work whose full title, main title, subtitle or the
+start of its title it prints, preferring one by the same author; a short form whose
+author differs from its only candidate's still links, with a ``problem`` saying so.
+``前引書``/``op. cit.`` with an author links to that author's unique earlier work;
+``同上``/``Ibid.`` to the previous citation in the same note, else to the single work
+of the previous note that cites something (unresolved where that note cites several).
+
+A chapter (``incollection``) gets a ``collection`` entry for its volume (shared by all
+its chapters) and a ``crossref`` to it. Keys come from ``keys``; ``footnotes`` lists
+where the paper cites a work. Works are ordered by first citation, each volume right
+after the last of its chapters (classic BibTeX wants crossref parents after children).
+
+Corrections (``data/corrections.toml``) are reviewed fixes of evident misprints in a
+work's fields, applied by ``apply_corrections`` only on request: the footnote text is
+never changed, so checks of the paper still see the misprint.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol
+
+from . import keys
+from .errors import InputError
+from .model import (
+    Bibliography,
+    CitationLink,
+    Form,
+    Paper,
+    Person,
+    Reference,
+    Unparsed,
+    Work,
+)
+from .text import fold_strict, has_cjk, nfc
+
+
+class SegmentLike(Protocol):
+    """What ``resolve`` needs of a ``notes.Segment``."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def reference(self) -> Reference | None: ...
+    @property
+    def problem(self) -> str: ...
+
+
+# ── escaping ─────────────────────────────────────────────────────────────────
+
+_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#",
+            "&": r"\&", "$": r"\$", "_": r"\_"}
+_SPECIAL_RE = re.compile(r"[\\{}%#&$_]")
+
+
+def escape(text: str) -> str:
+    """Plain text → a BibTeX value that LaTeX, biber and pandoc read back as the text."""
+    return _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group(0)], text)
+
+
+_UNESCAPE_RE = re.compile(r"\\textbackslash\{\}|\\[{}%#&$_]")
+
+
+def unescape(value: str) -> str:
+    """Inverse of ``escape`` (for display of values read from a .bib)."""
+    return _UNESCAPE_RE.sub(lambda m: "\\" if len(m.group(0)) > 2 else m.group(0)[1], value)
+
+
+# ── matching ─────────────────────────────────────────────────────────────────
+
+_SUBTITLE_SPLIT = re.compile(r"\s*[:：]\s*|\s*[—―─－]+\s*|\s+--\s+")
+
+
+def _name_keys(person: Person) -> frozenset[str]:
+    """Every way a person may be matched: whole literal, family name (+ alt form)."""
+    found: set[str] = set()
+    for form in (person.literal, person.alt):
+        if not form:
+            continue
+        if has_cjk(form):
+            found.add(fold_strict(form))
+        else:
+            words = form.replace(",", " ").split()
+            if "," in form:
+                found.add(fold_strict(form.split(",", 1)[0]))
+            elif words:
+                found.add(fold_strict(words[-1]))
+    if person.family:
+        found.add(fold_strict(person.family))
+    return frozenset(k for k in found if k)
+
+
+def _persons_of(ref: Reference) -> tuple[Person, ...]:
+    return ref.authors + ref.editors + ref.translators
+
+
+def _title_variants(title: str) -> frozenset[str]:
+    parts = [title, *(_SUBTITLE_SPLIT.split(title))]
+    return frozenset(k for k in (fold_strict(p) for p in parts) if k)
+
+
+@dataclass
+class _Draft:
+    """A work being assembled (mutable while resolving; frozen into ``Work`` at the end)."""
+
+    entry_type: str
+    fields: dict[str, str]
+    persons: tuple[Person, ...]
+    title_key: str
+    variants: frozenset[str]
+    cited: list[int] = field(default_factory=list)
+    parent: int | None = None  # index of the volume a chapter is in
+    is_parent: bool = False
+
+    def name_keys(self) -> frozenset[str]:
+        return frozenset().union(*(_name_keys(p) for p in self.persons))
+
+    def display_authors(self) -> str:
+        return "、".join(p.display for p in self.persons[:2])
+
+
+@dataclass
+class _Link:
+    footnote: int
+    text: str
+    form: Form
+    draft: int | None
+    pages: str
+    problem: str = ""
+
+
+# ── fields ───────────────────────────────────────────────────────────────────
+
+_YEAR = re.compile(r"[0-9]{4}")
+_ISO_DAY = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_ISO_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+
+
+def _person_field(persons: Sequence[Person]) -> str:
+    out: list[str] = []
+    for p in persons:
+        # A foreign author printed in two scripts keeps the Latin one (DESIGN: Meisner).
+        if p.literal and p.alt and has_cjk(p.literal) and not has_cjk(p.alt):
+            family, given = _split_western(p.alt)
+            p = Person(family=family, given=given)
+        if p.literal:
+            out.append("{" + escape(nfc(p.literal)) + "}")
+        elif p.family == "others":
+            out.append("others")
+        else:
+            out.append(escape(nfc(p.bibtex())))
+    return " and ".join(out)
+
+
+def _split_western(name: str) -> tuple[str, str]:
+    name = " ".join(name.split())
+    if "," in name:
+        family, given = name.split(",", 1)
+        return family.strip(), given.strip()
+    words = name.split(" ")
+    return words[-1], " ".join(words[:-1])
+
+
+def _dates(ref: Reference) -> dict[str, str]:
+    """``year`` (+ ``month``), or ``date`` for ranges and exact days: biber wants a
+    numeric year, and warns when both ``year`` and ``date`` are given."""
+    years = sorted(set(_YEAR.findall(ref.year)))
+    if len(years) >= 2:
+        return {"date": f"{years[0]}/{years[-1]}"}
+    date = ref.date.strip()
+    day = _ISO_DAY.match(date)
+    if day:
+        return {"date": date}
+    month = _ISO_MONTH.match(date)
+    if month:
+        return {"year": month.group(1), "month": str(int(month.group(2)))}
+    if years:
+        return {"year": years[0]}
+    found = _YEAR.search(date)
+    return {"year": found.group(0)} if found else {}
+
+
+def _langid(ref: Reference) -> str:
+    if ref.langid:
+        return ref.langid
+    sample = ref.title + ref.container + "".join(p.display for p in ref.authors)
+    return "chinese" if has_cjk(sample) else "english"
+
+
+def _normalised_type(ref: Reference) -> str:
+    kind = ref.entry_type or "misc"
+    if kind == "book" and not ref.authors and ref.editors:
+        return "collection"  # 人民出版社編《…》, 沈志華主編《…》: an edited volume
+    if kind == "incollection" and not ref.container:
+        return "book"
+    if kind == "inproceedings" and not ref.container:
+        return "unpublished"  # a conference paper without proceedings (biber wants booktitle)
+    if kind == "online" and not ref.url:
+        return "article" if ref.container else "misc"  # a web page printed without its address
+    return kind
+
+
+def _text(value: str) -> str:
+    return escape(nfc(" ".join(value.split())))
+
+
+def _own_fields(ref: Reference, kind: str) -> dict[str, str]:
+    """The fields a reference gives its own entry (not its volume's)."""
+    f: dict[str, str] = {}
+    f["author"] = _person_field(ref.authors)
+    if kind not in ("incollection",):
+        f["editor"] = _person_field(ref.editors)
+        f["translator"] = _person_field(ref.translators)
+    f["title"] = _text(ref.title)
+    if kind == "incollection":
+        f["booktitle"] = _text(ref.container)
+    elif kind == "article":
+        f["journal"] = _text(ref.container)
+    elif kind in ("unpublished", "inproceedings"):
+        f["eventtitle"] = _text(ref.eventtitle or ref.container)
+    elif kind == "online":
+        f["organization"] = _text(ref.container)
+    elif kind == "misc":
+        f["howpublished"] = _text(ref.container)
+    if kind != "incollection":
+        f["volume"] = _text(ref.volume)
+        f["number"] = _text(ref.number)
+        f["address"] = " and ".join(_text(p) for p in ref.places)
+        publishers = " and ".join(_text(p) for p in ref.publishers)
+        institution = _text(ref.institution)
+        if kind in ("phdthesis", "mastersthesis"):
+            f["school"] = institution or publishers
+        elif kind == "report":
+            f["institution"] = institution or publishers
+        elif kind in ("unpublished",):
+            f["note"] = institution
+        else:
+            f["publisher"] = publishers
+        f.update(_dates(ref))
+    if ref.url:
+        f["url"] = nfc(ref.url.strip())  # url is verbatim in biblatex: no escaping
+    if ref.note:
+        f["note"] = "; ".join(x for x in (f.get("note", ""), _text(ref.note)) if x)
+    f["langid"] = _langid(ref)
+    return {k: v for k, v in f.items() if v}
+
+
+def _volume_fields(ref: Reference) -> dict[str, str]:
+    """The ``collection`` entry for the volume a chapter is in."""
+    volume = Reference(
+        text=ref.text,
+        entry_type="collection",
+        editors=ref.container_editors or ref.editors,
+        translators=ref.translators,
+        title=ref.container,
+        places=ref.places,
+        publishers=ref.publishers,
+        year=ref.year,
+        date=ref.date,
+        volume=ref.volume,
+        langid=ref.langid,
+    )
+    return _own_fields(volume, "collection")
+
+
+# ── resolution ───────────────────────────────────────────────────────────────
+
+
+class _Resolver:
+    def __init__(self) -> None:
+        self.drafts: list[_Draft] = []
+        self.links: list[_Link] = []
+        self.unparsed: list[Unparsed] = []
+
+    # Works ------------------------------------------------------------------
+
+    def _new(self, kind: str, fields: dict[str, str], persons: tuple[Person, ...],
+             title: str) -> int:
+        self.drafts.append(
+            _Draft(kind, fields, persons, fold_strict(title), _title_variants(title))
+        )
+        return len(self.drafts) - 1
+
+    def _same_work(self, d: _Draft, title: str, persons: tuple[Person, ...]) -> bool:
+        if not title or d.title_key != fold_strict(title):
+            return False
+        if not persons or not d.persons:
+            return True
+        theirs = d.name_keys()
+        return any(_name_keys(p) & theirs for p in persons)
+
+    def _merge(self, index: int, fields: Mapping[str, str]) -> None:
+        draft = self.drafts[index]
+        for name, value in fields.items():
+            draft.fields.setdefault(name, value)
+
+    def _volume(self, ref: Reference) -> int:
+        persons = ref.container_editors or ref.editors
+        fields = _volume_fields(ref)
+        for i, d in enumerate(self.drafts):
+            if d.entry_type in ("collection", "book") and self._same_work(d, ref.container,
+                                                                          persons):
+                self._merge(i, fields)
+                self.drafts[i].is_parent = True
+                return i
+        i = self._new("collection", fields, persons, ref.container)
+        self.drafts[i].is_parent = True
+        return i
+
+    def full(self, ref: Reference) -> tuple[int, str]:
+        kind = _normalised_type(ref)
+        persons = _persons_of(ref) if kind != "incollection" else ref.authors
+        fields = _own_fields(ref, kind)
+        for i, d in enumerate(self.drafts):
+            if self._same_work(d, ref.title, persons):
+                self._merge(i, fields)
+                if kind == "incollection" and d.parent is None and ref.container:
+                    d.parent = self._volume(ref)
+                return i, ""
+        index = self._new(kind, fields, persons, ref.title)
+        if kind == "incollection":
+            self.drafts[index].parent = self._volume(ref)
+        return index, ""
+
+    def short(self, ref: Reference) -> tuple[int | None, str]:
+        persons = _persons_of(ref)
+        wanted = frozenset().union(*(_name_keys(p) for p in persons)) if persons else frozenset()
+        title = fold_strict(ref.title)
+        backref = ref.extra.get("backref", "")
+        if not title:
+            if not wanted:
+                return None, f"{backref or 'short form'} names neither author nor title"
+            pool = [i for i, d in enumerate(self.drafts) if d.cited and d.name_keys() & wanted]
+            if len(pool) == 1:
+                return pool[0], ""
+            who = "、".join(p.display for p in persons)
+            if not pool:
+                return None, f"no earlier work by {who}"
+            return None, f"{who} has {len(pool)} earlier works; the citation does not say which"
+        scored: list[tuple[int, int]] = []
+        for i, d in enumerate(self.drafts):
+            if title in d.variants:
+                scored.append((2, i))
+            elif len(title) >= (4 if has_cjk(ref.title) else 8) and any(
+                v.startswith(title) for v in d.variants
+            ):
+                scored.append((1, i))
+        if not scored:
+            # Nothing earlier to point to: keep the work rather than drop the citation.
+            index, _ = self.full(replace(ref, form=Form.FULL))
+            return index, "short form with no earlier full citation"
+        best = max(s for s, _ in scored)
+        top = [i for s, i in scored if s == best]
+        by_author = [i for i in top if not wanted or self.drafts[i].name_keys() & wanted]
+        cited_first = [i for i in by_author if self.drafts[i].cited] or by_author
+        if len(cited_first) == 1:
+            return cited_first[0], ""
+        if len(cited_first) > 1:
+            return None, f"title matches {len(cited_first)} earlier works"
+        if len(top) == 1:
+            d = self.drafts[top[0]]
+            printed = "、".join(p.display for p in persons)
+            return top[0], (f"author printed as {printed}; the work's author is "
+                            f"{d.display_authors()}")
+        return None, f"title matches {len(top)} earlier works by other authors"
+
+    # Notes ------------------------------------------------------------------
+
+    def run(self, notes: Iterable[tuple[int, Sequence[SegmentLike]]]) -> None:
+        previous: list[_Link] = []
+        for n, segments in notes:
+            here: list[_Link] = []
+            for seg in segments:
+                if seg.kind != "citation":
+                    continue
+                link = self._one(n, seg, here, previous)
+                here.append(link)
+                self.links.append(link)
+                if link.draft is not None and n not in self.drafts[link.draft].cited:
+                    self.drafts[link.draft].cited.append(n)
+            if here:
+                previous = here
+
+    def _one(self, n: int, seg: SegmentLike, here: list[_Link],
+             previous: list[_Link]) -> _Link:
+        ref = seg.reference
+        if ref is None:
+            reason = seg.problem or "citation could not be parsed"
+            self.unparsed.append(Unparsed("citation", seg.text, reason, footnote=n))
+            return _Link(n, seg.text, Form.FULL, None, "", reason)
+        pages = ref.pages
+        if ref.form is Form.IBID:
+            target, problem = self._ibid(here, previous)
+            if not pages and target is not None:
+                before = (here or previous)[-1]
+                pages = before.pages
+            return _Link(n, seg.text, Form.IBID, target, pages, problem)
+        if ref.form is Form.SHORT:
+            target, problem = self.short(ref)
+            return _Link(n, seg.text, Form.SHORT, target, pages, problem)
+        target, problem = self.full(ref)
+        return _Link(n, seg.text, Form.FULL, target, pages, problem)
+
+    def _ibid(self, here: list[_Link], previous: list[_Link]) -> tuple[int | None, str]:
+        if here:
+            last = here[-1]
+            if last.draft is None:
+                return None, "ibid after a citation that is unresolved"
+            return last.draft, ""
+        if not previous:
+            return None, "ibid with no earlier citation"
+        works = {link.draft for link in previous}
+        if len(previous) > 1 and len(works) > 1:
+            return None, f"ibid after a note that cites {len(previous)} works"
+        target = previous[-1].draft
+        if target is None:
+            return None, "ibid after a citation that is unresolved"
+        return target, ""
+
+    # Result -----------------------------------------------------------------
+
+    def result(self) -> Bibliography:
+        order = self._order()
+        for d in self.drafts:
+            if d.cited:
+                d.fields["footnotes"] = ", ".join(str(n) for n in sorted(d.cited))
+        assigned = keys.assign([self.drafts[i].fields for i in order])
+        key_of = dict(zip(order, assigned, strict=True))
+        works: list[Work] = []
+        for i in order:
+            d = self.drafts[i]
+            fields = dict(d.fields)
+            if d.parent is not None:
+                fields["crossref"] = key_of[d.parent]
+            works.append(Work(key_of[i], d.entry_type, MappingProxyType(fields)))
+        links = tuple(
+            CitationLink(link.footnote, link.text, link.form,
+                         "" if link.draft is None else key_of[link.draft],
+                         link.pages, link.problem)
+            for link in self.links
+        )
+        return Bibliography(tuple(works), links, tuple(self.unparsed))
+
+    def _order(self) -> list[int]:
+        first = {i: min(d.cited) if d.cited else 10**9 for i, d in enumerate(self.drafts)}
+        parents = {d.parent for d in self.drafts if d.parent is not None}
+        children: dict[int, list[int]] = {}
+        for i, d in enumerate(self.drafts):
+            if d.parent is not None:
+                children.setdefault(d.parent, []).append(i)
+        rest = sorted((i for i in range(len(self.drafts)) if i not in parents),
+                      key=lambda i: (first[i], i))
+        order: list[int] = []
+        placed: set[int] = set()
+        for i in rest:
+            order.append(i)
+            parent = self.drafts[i].parent
+            if parent is not None and parent not in placed and all(
+                c in order for c in children[parent]
+            ):
+                order.append(parent)
+                placed.add(parent)
+        order.extend(p for p in sorted(parents, key=lambda i: (first[i], i)) if p not in placed)
+        return order
+
+
+def resolve(notes: Sequence[tuple[int, Sequence[SegmentLike]]]) -> Bibliography:
+    """Works and links from the segmented notes ``[(footnote number, segments)]``.
+    ``links`` has one entry per citation segment, in note order and segment order."""
+    resolver = _Resolver()
+    resolver.run(notes)
+    return resolver.result()
+
+
+def build(paper: Paper) -> Bibliography:
+    """Segment every footnote of the paper, then resolve."""
+    from .notes import segment
+
+    result = resolve([(f.n, segment(f.text)) for f in paper.footnotes])
+    return replace(result, unparsed=tuple(paper.problems) + result.unparsed)
+
+
+# ── corrections ──────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A reviewed fix of an evident misprint in one field of a work the paper cites."""
+
+    footnote: int
+    field: str
+    printed: str
+    corrected: str
+    reason: str
+
+
+def bundled_corrections() -> Path:
+    return Path(str(resources.files("sinosoviet_cli") / "data" / "corrections.toml"))
+
+
+def load_corrections(path: str | Path | None = None) -> tuple[Correction, ...]:
+    """Read corrections (the bundled file by default); bad entries are an InputError."""
+    source = Path(path) if path is not None else bundled_corrections()
+    from .files import read_text
+
+    try:
+        raw = tomllib.loads(read_text(source))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"malformed corrections file: {exc}", path=source,
+                         fix="fix the TOML syntax") from None
+    found: list[Correction] = []
+    for i, entry in enumerate(raw.get("correction", []), 1):
+        try:
+            found.append(Correction(int(entry["footnote"]), str(entry["field"]),
+                                    nfc(str(entry["printed"])), nfc(str(entry["corrected"])),
+                                    str(entry["reason"])))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"correction {i} lacks or mistypes {exc}", path=source,
+                             fix="give footnote, field, printed, corrected and reason") from None
+    return tuple(found)
+
+
+def apply_corrections(bib: Bibliography, corrections: Sequence[Correction]
+                      ) -> tuple[Bibliography, tuple[Correction, ...]]:
+    """Apply each correction to the works cited in its footnote (and their volumes)
+    whose field holds the printed value. Returns the new bibliography and the
+    corrections that matched nothing (for the caller to warn about). Keys stay as
+    they were, so a corrected and an uncorrected bibliography cite alike."""
+    by_key = {w.key: w for w in bib.works}
+    cited: dict[int, set[str]] = {}
+    for link in bib.links:
+        if link.key:
+            cited.setdefault(link.footnote, set()).add(link.key)
+            parent = by_key[link.key].get("crossref") if link.key in by_key else ""
+            if parent:
+                cited[link.footnote].add(parent)
+    fields = {w.key: dict(w.fields) for w in bib.works}
+    unused: list[Correction] = []
+    for c in corrections:
+        hit = False
+        for key in sorted(cited.get(c.footnote, ())):
+            value = fields.get(key, {}).get(c.field, "")
+            if value and escape(c.printed) in value:
+                fields[key][c.field] = value.replace(escape(c.printed), escape(c.corrected))
+                hit = True
+        if not hit:
+            unused.append(c)
+    works = tuple(replace(w, fields=MappingProxyType(fields[w.key])) for w in bib.works)
+    return replace(bib, works=works), tuple(unused)
+
+
+def fold_title(title: str) -> str:
+    """The matching key ``resolve`` uses for titles (exposed for evaluation code)."""
+    return fold_strict(title)
+
+
+__all__ = [
+    "Correction",
+    "SegmentLike",
+    "apply_corrections",
+    "build",
+    "escape",
+    "fold_title",
+    "load_corrections",
+    "resolve",
+    "unescape",
+]
