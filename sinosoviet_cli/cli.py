@@ -155,6 +155,107 @@ def export(
         sys.stdout.write(text)
 
 
+# ── check ────────────────────────────────────────────────────────────────────
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+@app.command()
+def check(
+    draft: Annotated[
+        Path,
+        typer.Argument(help="The draft: .md (pandoc), .tex, .docx, or .txt in the paper's layout.",
+                       show_default=False),
+    ],
+    bib: BibOpt = None,
+    as_json: JsonOpt = False,
+    rules: Annotated[
+        str | None,
+        typer.Option("--rules", help="Run only these rules (comma-separated ids).",
+                     show_default=False),
+    ] = None,
+    unused: Annotated[
+        bool, typer.Option("--unused", help="Also report entries the draft never cites.")
+    ] = False,
+) -> None:
+    """Check a draft's citations against the bibliography: unknown keys, hand-typed
+    citations that differ from their entry, short forms and ibids out of place.
+    Exit 1 if anything of severity warning or error is found."""
+    from . import bibio, checks, drafts
+    from .errors import UsageError
+
+    try:
+        rule_ids = checks.select(rules.split(",") if rules is not None else None, unused=unused)
+    except KeyError as exc:
+        raise UsageError(f"unknown rule id: {exc.args[0]}",
+                         fix="valid ids: " + ", ".join(checks.RULES)) from None
+    doc = drafts.load(draft)
+    library = bibio.load(_check_bib_path(bib, draft, doc.bibliographies))
+    analysis = _check_analyse(checks, doc, library)
+    findings = checks.run(analysis, rule_ids)
+    if as_json:
+        print_json({"findings": [f.as_json() for f in findings]})
+    else:
+        _check_print(findings, len(doc.notes), len(analysis.cites))
+    raise typer.Exit(checks.exit_status(findings))
+
+
+def _check_bib_path(option: Path | None, draft: Path, named: tuple[str, ...]) -> Path:
+    """``--bib``; else a bibliography the draft names (YAML ``bibliography:``,
+    ``\\addbibresource``) if it exists beside the draft; else the default."""
+    from . import bibio
+
+    if option is None:
+        for name in named:
+            for candidate in (draft.parent / name, draft.parent / f"{name}.bib"):
+                if candidate.is_file():
+                    return candidate
+    return bibio.default_path(option)
+
+
+def _check_analyse(checks: Any, doc: Any, library: Any) -> Any:
+    """Analyse with a progress bar on stderr for long drafts (only on a terminal)."""
+    kwargs = {"bib_path": library.path, "bib_problems": library.problems}
+    if not err.is_terminal or len(doc.notes) < 200:
+        return checks.analyse(doc, library.works, **kwargs)
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("checking notes", total=len(doc.notes))
+        return checks.analyse(doc, library.works, **kwargs,
+                              progress=lambda done: progress.update(task, completed=done))
+
+
+def _check_print(findings: Any, notes: int, cites: int) -> None:
+    """Compiler-style lines (``path:line:col: severity: message [rule]``) under one
+    heading per footnote, the fix indented below, a count at the end."""
+    group: object = None
+    for f in findings:
+        if f.footnote is not None:
+            here: object = f.footnote
+            heading = f"footnote {f.footnote}"
+        elif f.rule in ("unused-entry", "duplicate-entry"):
+            here, heading = "bib", f"bibliography {f.path}"
+        else:
+            here, heading = (f.path, f.line), f"body text, line {f.line}"
+        if here != group:
+            group = here
+            out.print(Text(f"── {heading}", style="bold"))
+        out.print(Text(f"{f.path}:{f.line}:{f.column}: "),
+                  Text(str(f.severity), style=_SEVERITY_STYLE[str(f.severity)]),
+                  Text(f": {f.message} [{f.rule}]"), sep="", soft_wrap=True)
+        if f.fix:
+            out.print(Text(f"    fix: {f.fix}", style="dim"), soft_wrap=True)
+    counts = {s: sum(1 for f in findings if str(f.severity) == s)
+              for s in ("error", "warning", "info")}
+    if not findings:
+        out.print(Text(f"no problems in {notes} notes ({cites} citations)", style="green"))
+        return
+    summary = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}"
+                        for s, n in counts.items() if n)
+    out.print(Text(f"{summary} in {notes} notes ({cites} citations)"))
+
+
 # ── entry point ──────────────────────────────────────────────────────────────
 
 
