@@ -93,7 +93,9 @@ def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
     table.add_column("n", justify="right", no_wrap=True)
     table.add_column("page", justify="right", no_wrap=True)
     table.add_column("§", no_wrap=True)
-    table.add_column("text", overflow="ellipsis", no_wrap=True, ratio=1)
+    # A bounded text column: unbounded, rich squeezes the short columns to ellipses to
+    # make room for the long (CJK, double-width) note text. 21 = other columns + rules.
+    table.add_column("text", overflow="ellipsis", no_wrap=True, max_width=max(10, out.width - 21))
     for f in result.footnotes:
         table.add_row(str(f.n), str(f.page or "?"), f.section or "", Text(f.text))
     out.print(table)
