@@ -20,9 +20,12 @@ returned as an ``Unparsed`` value, never dropped.
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from types import MappingProxyType
 
 from .model import SECTIONS, Footnote, Marker, Paper, Paragraph, Unparsed
@@ -46,11 +49,6 @@ _TERMINATORS = "。！？!?"
 _CLOSERS = "」』”’）)》〉"
 # A line that ends a paragraph when it is also short: terminal punctuation, maybe a marker.
 _TERMINAL_END = re.compile(r"[。！？：!?:」』”]\d{0,3}$")
-# Units after a number that make it a quantity or date, never a footnote marker.
-_UNITS = ("年", "月", "日", "歲", "%", "％", "頁", "世紀", "萬", "億", "倍")
-# Characters before a number that make it an ordinal or range, never a marker.
-_ORDINAL_BEFORE = "第約共近逾"
-_RANGE_CHARS = "-–—~～/.:"
 _DIGITS = re.compile(r"\d+")
 _LATIN = re.compile(r"[A-Za-z0-9]")
 
@@ -81,6 +79,24 @@ class _Para:
     text: str = ""
     starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, page index)
     last_raw: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    """What makes a number in the body a quantity rather than a marker (data/layout.toml)."""
+
+    units_after: tuple[str, ...]
+    ordinal_before: str
+    range_before: str
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    source = resources.files("sinosoviet_cli") / "data" / "layout.toml"
+    markers = tomllib.loads(source.read_text(encoding="utf-8"))["markers"]
+    return _Vocabulary(
+        tuple(markers["units_after"]), markers["ordinal_before"], markers["range_before"]
+    )
 
 
 def _width(text: str) -> int:
@@ -325,14 +341,16 @@ def _marker_length(text: str, match: re.Match[str], n: int) -> int:
     wanted = str(n)
     if not digits.startswith(wanted):
         return 0
+    vocabulary = _vocabulary()
     before = text[start - 1] if start else ""
-    if before in _RANGE_CHARS and start >= 2 and text[start - 2].isdigit():
+    if before and before in vocabulary.range_before and start >= 2 and text[start - 2].isdigit():
         return 0
-    if text[:start].rstrip()[-1:] in _ORDINAL_BEFORE and text[:start].rstrip():
+    previous = text[:start].rstrip()[-1:]
+    if previous and previous in vocabulary.ordinal_before:
         return 0
     after = text[end:].lstrip(" ")
     if digits == wanted:
-        if after.startswith(_UNITS):
+        if after.startswith(vocabulary.units_after):
             return 0
         tail = text[end : end + 2]
         if len(tail) == 2 and tail[0] in "-–.,:" and tail[1].isdigit():
