@@ -111,6 +111,10 @@ def load(path: str | Path, *, strict: bool = True) -> Library:
                     line=problem.line,
                     fix="fix the entry at that line (an unclosed brace or missing comma?)",
                 )
+        if not library.works and not library.problems:
+            # bibtexparser reads any text as comments: a draft given as --bib lands here.
+            raise BibError("has no BibTeX entries", path=path,
+                           fix="give a .bib file with entries such as @book{key, ...}")
     return library
 
 

@@ -33,9 +33,25 @@ def read_bytes(path: str | Path) -> bytes:
         raise InputError(f"cannot read: {exc.strerror}", path=p, fix="check permissions") from exc
 
 
+#: Formats people give instead of text (the paper as a PDF, a draft as Word): what the
+#: file is and how to get text out of it.
+_NOT_TEXT = (
+    (b"%PDF-", "is a PDF, not text",
+     "extract its text first, e.g. pdftotext -layout FILE.pdf FILE.txt"),
+    (b"PK\x03\x04", "is a ZIP archive (a Word .docx?), not text",
+     "save it as plain UTF-8 text; `check` also reads .docx drafts named *.docx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "is an old Word .doc file, not text",
+     "save it as .docx or as plain UTF-8 text"),
+    (b"{\\rtf", "is an RTF file, not plain text", "save it as plain UTF-8 text"),
+)
+
+
 def decode(data: bytes, path: str | Path) -> str:
     """Decode UTF-8 (with or without BOM) or UTF-16 (BOM); failing that, Big5 or
     GB18030 as charset-normalizer detects them; otherwise an ``InputError``."""
+    for magic, what, fix in _NOT_TEXT:
+        if data.startswith(magic):
+            raise InputError(what, path=path, fix=fix)
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8", path)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -59,9 +75,12 @@ def decode(data: bytes, path: str | Path) -> str:
     )
 
 
-def read_text(path: str | Path) -> str:
-    """Read a text file of any supported encoding, NFC-normalised, with ``\\n`` line ends."""
+def read_text(path: str | Path, *, allow_empty: bool = False) -> str:
+    """Read a text file of any supported encoding, NFC-normalised, with ``\\n`` line ends.
+    A file with nothing but whitespace is an ``InputError`` unless ``allow_empty``."""
     text = decode(read_bytes(path), path)
+    if not allow_empty and not text.strip():
+        raise InputError("is empty", path=path, fix="give a file with text in it")
     return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -82,7 +101,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
-    return None if "\x00" in text else text
+    # Binary data often decodes too; real text has no control characters but layout.
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f\v")
+    return None if controls else text
 
 
 def _detect_cjk_encodings(data: bytes) -> list[str]:

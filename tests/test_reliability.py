@@ -1,0 +1,353 @@
+"""The bad-input corpus, run through every command it applies to.
+
+Every case goes through the real entry point, ``cli.main()`` (the error boundary), in
+process. For each (command, case) one of these is expected:
+
+- ``error``: exit 2; stderr is ONE line ``error: <path>[:<line>]: <message> (<fix>)``
+  naming the file (and the line where there is one); stdout empty; no traceback;
+  nothing written (an existing output file is unchanged, no new file appears).
+- ``same``: a re-encoded copy (Big5, GB18030, UTF-16, BOM, CRLF) gives exactly the
+  output of the UTF-8 original: same exit code, stdout and written file.
+- ``warn``: the command works (exit 0, or 1 for ``check`` findings) and stderr names the
+  file and line of the problem.
+- ``survive``: no traceback and no hang; exit 0/1, or 2 with a one-line error.
+
+Commands that have not landed yet are skipped with a reason. The corpus files live in
+``tests/fixtures/bad/``; binary and re-encoded ones are generated here from them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import FIXTURES
+
+BAD = FIXTURES / "bad"
+PAPER = BAD / "paper_mini.txt"
+GOOD_BIB = BAD / "good.bib"
+OLD = "OLD OUTPUT: must survive a failed run\n"
+TIME_LIMIT = 30  # seconds per run: a hang (catastrophic regex) fails instead of blocking
+
+
+# ── running the CLI through its real boundary ───────────────────────────────
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def err_lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.strip()]
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _Timeout
+
+
+def run_cli(args: list[str | Path], monkeypatch: pytest.MonkeyPatch,
+            capsys: pytest.CaptureFixture[str]) -> Run:
+    from sinosoviet_cli.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["sinosoviet", *map(str, args)])
+    # Let unexpected exceptions through main()'s "internal error" line, to tell a
+    # module that has not landed (skip) from a bug (fail, with its traceback).
+    monkeypatch.setenv("SINOSOVIET_DEBUG", "1")
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(TIME_LIMIT)
+    code: int
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except _Timeout:
+        pytest.fail(f"sinosoviet {' '.join(map(str, args))} ran over {TIME_LIMIT} s")
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").startswith("sinosoviet_cli"):
+            pytest.skip(f"{exc.name} has not landed yet")
+        raise
+    except Exception as exc:  # what a user would see as a traceback
+        pytest.fail(f"uncaught {type(exc).__name__} (a traceback for the user): {exc}")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    captured = capsys.readouterr()
+    return Run(code, captured.out, captured.err)
+
+
+def _options(command: str) -> set[str] | None:
+    """The option strings a command accepts, or None when it does not exist (yet)."""
+    import typer.main
+
+    from sinosoviet_cli.cli import app
+
+    group: Any = typer.main.get_command(app)
+    cmd = group.commands.get(command)
+    if cmd is None:
+        return None
+    return {opt for param in cmd.params for opt in param.opts}
+
+
+def _needs(command: str, *options: str) -> set[str]:
+    have = _options(command)
+    if have is None:
+        pytest.skip(f"the {command} command has not landed yet")
+    missing = [o for o in options if o not in have]
+    if missing:
+        pytest.skip(f"{command} has no {', '.join(missing)} option yet")
+    return have
+
+
+# ── the commands, by the role the bad file plays ─────────────────────────────
+# Each builder gets the input path and a work folder holding pre-existing output files.
+
+Builder = Callable[[Path, Path], list[str | Path]]
+
+
+def _json(command: str) -> list[str | Path]:
+    return ["--json"] if "--json" in (_options(command) or set()) else []
+
+
+PAPER_COMMANDS: dict[str, tuple[tuple[str, ...], Builder]] = {
+    "footnotes": ((), lambda p, w: ["footnotes", p, *_json("footnotes")]),
+    "parse": (("-o", "--force"),
+              lambda p, w: ["parse", p, "-o", w / "out.bib", "--force", *_json("parse")]),
+    "notes": ((), lambda p, w: ["notes", p]),
+    "check": (("--bib",), lambda p, w: ["check", p, "--bib", GOOD_BIB, *_json("check")]),
+}
+BIB_COMMANDS: dict[str, tuple[tuple[str, ...], Builder]] = {
+    "list": (("--bib",), lambda b, w: ["list", "--bib", b, *_json("list")]),
+    "show": (("--bib",), lambda b, w: ["show", "yang1999zouxiang", "--bib", b]),
+    "schools": (("--bib",), lambda b, w: ["schools", "--bib", b]),
+    "export": (("--bib", "-o"), lambda b, w: ["export", "--bib", b, "-o", w / "out.txt"]),
+    "check": (("--bib",), lambda b, w: ["check", PAPER, "--bib", b, *_json("check")]),
+    "notes": (("--bib",), lambda b, w: ["notes", PAPER, "--bib", b]),
+}
+OUTPUTS = ("out.bib", "out.txt")
+
+
+# ── the corpus ───────────────────────────────────────────────────────────────
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _long_line(base: str) -> str:
+    # A 1 MB line without a break (a PDF extraction that lost its newlines) inside the body.
+    filler = "中蘇關係 Sino-Soviet relations, 1958（頁 12）；" * 25_000
+    lines = base.splitlines(keepends=True)
+    return "".join([*lines[:12], filler + "\n", *lines[12:]])
+
+
+@dataclass(frozen=True)
+class Case:
+    """One corpus file: ``make(base_text) -> bytes`` (None: the path is missing; a str
+    "dir": the path is a folder), the file name it gets, and what is expected."""
+
+    name: str
+    make: Callable[[str], bytes | str | None]
+    expect: str  # error | same | warn | survive
+    filename: str = ""
+    line: int | None = None  # the line an error or warning must name
+    says: str = ""  # a word the message must contain
+
+
+def _utf16_nobom(text: str) -> bytes:
+    return text.encode("utf-16-le")
+
+
+FILE_CASES = [
+    Case("missing", lambda t: None, "error", says="no such file"),
+    Case("directory", lambda t: "dir", "error", says="directory"),
+    Case("empty", lambda t: b"", "error", says="empty"),
+    Case("blank", lambda t: b"\n  \n\t\n\r\n", "error", says="empty"),
+    Case("binary", lambda t: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,
+         "error", says="binary"),
+    Case("fake-docx", lambda t: b"PK\x03\x04\x14\x00\x06\x00" + b"\x00\xff" * 300, "error",
+         filename="draft.docx"),
+    Case("latin-1", lambda t: ("Résumé of the café débat, naïve " * 40).encode("latin-1"),
+         "error", says="UTF-8"),
+]
+ENCODING_CASES = [
+    Case("utf8-bom", lambda t: codecs.BOM_UTF8 + t.encode("utf-8"), "same"),
+    Case("utf16-le-bom", lambda t: t.encode("utf-16"), "same"),
+    Case("utf16-be-bom", lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"), "same"),
+    Case("utf16-le-nobom", lambda t: _utf16_nobom(t), "same"),
+    Case("big5", lambda t: t.encode("big5"), "same"),
+    Case("gb18030", lambda t: t.encode("gb18030"), "same"),
+    Case("crlf", lambda t: t.replace("\n", "\r\n").encode("utf-8"), "same"),
+    Case("big5-crlf", lambda t: t.replace("\n", "\r\n").encode("big5"), "same"),
+]
+PAPER_CASES = [
+    Case("numbering-restarts", lambda t: _text(BAD / "paper_restart.txt").encode("utf-8"),
+         "survive"),
+    Case("long-line", lambda t: _long_line(t).encode("utf-8"), "survive"),
+]
+BIB_CASES = [
+    Case("unclosed-brace", lambda t: _text(BAD / "unclosed_brace.bib").encode("utf-8"),
+         "error", line=34),
+    Case("duplicate-key", lambda t: _text(BAD / "duplicate_key.bib").encode("utf-8"),
+         "warn", line=56, says="yang1999zouxiang"),
+    Case("missing-crossref", lambda t: _text(BAD / "missing_crossref.bib").encode("utf-8"),
+         "warn", line=25, says="shen2007missing"),
+    Case("unknown-school", lambda t: _text(BAD / "unknown_school.bib").encode("utf-8"),
+         "warn", says="revisionism"),
+    Case("long-field", lambda t: t.replace("title     = {Ideology and Organization",
+                                           "title     = {" + "Ideology " * 100_000
+                                           ).encode("utf-8"), "survive"),
+]
+#: Which commands must warn (rather than merely survive) for a bib content case.
+WARN_COMMANDS = {
+    "duplicate-key": {"list", "show", "schools", "export"},
+    "missing-crossref": {"list", "show", "schools", "export"},
+    "unknown-school": {"list", "show", "schools"},
+}
+
+
+def _materialise(case: Case, base: Path, work: Path) -> Path:
+    folder = work / "input"
+    folder.mkdir()
+    path = folder / (case.filename or base.name)
+    made = case.make(_text(base))
+    if made == "dir":
+        path.mkdir()
+    elif isinstance(made, bytes):
+        path.write_bytes(made)
+    return path
+
+
+def _workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    work = tmp_path / "work"
+    work.mkdir()
+    for name in OUTPUTS:
+        (work / name).write_text(OLD, encoding="utf-8")
+    monkeypatch.chdir(work)  # a default ./references.bib must never be read or written
+    return work
+
+
+def _snapshot(work: Path) -> dict[str, bytes]:
+    """The work folder's output files (inputs live in a sub-folder), paths normalised."""
+    return {p.name: p.read_bytes().replace(str(work).encode(), b"<W>")
+            for p in work.iterdir() if p.is_file()}
+
+
+def _normalised(run: Run, work: Path) -> tuple[int, str]:
+    return run.code, run.out.replace(str(work), "<W>")
+
+
+# ── assertions ───────────────────────────────────────────────────────────────
+
+
+def _assert_no_traceback(run: Run) -> None:
+    assert "Traceback" not in run.err + run.out, run.err
+
+
+def _assert_error(run: Run, path: Path, case: Case, before: dict[str, bytes],
+                  work: Path) -> None:
+    _assert_no_traceback(run)
+    assert run.code == 2, f"exit {run.code}, stderr: {run.err!r}"
+    assert len(run.err_lines) == 1, f"want one line, got: {run.err!r}"
+    line = run.err_lines[0]
+    assert line.startswith("error: "), line
+    assert str(path) in line, f"the message does not name {path}: {line}"
+    if case.line is not None:
+        assert f"{path}:{case.line}:" in line, f"the message does not name line {case.line}"
+    if case.says:
+        assert case.says.lower() in line.lower(), line
+    assert line.rstrip().endswith(")") and " (" in line, f"no fix in: {line}"
+    assert run.out == "", f"stdout must stay empty on error: {run.out[:200]!r}"
+    assert _snapshot(work) == before, "a failed run wrote or changed an output file"
+
+
+def _assert_survived(run: Run, path: Path, check: bool) -> None:
+    _assert_no_traceback(run)
+    allowed = {0, 1, 2} if check else {0, 2}
+    assert run.code in allowed, run.err
+    if run.code == 2:
+        assert len(run.err_lines) == 1 and run.err_lines[0].startswith("error: "), run.err
+        assert str(path) in run.err_lines[0]
+
+
+# ── the matrix ───────────────────────────────────────────────────────────────
+
+
+def _matrix() -> Iterator[Any]:
+    for role, commands, cases in (
+        ("paper", PAPER_COMMANDS, [*FILE_CASES, *ENCODING_CASES, *PAPER_CASES]),
+        ("bib", BIB_COMMANDS, [*FILE_CASES, *ENCODING_CASES, *BIB_CASES]),
+    ):
+        for command in commands:
+            for case in cases:
+                yield pytest.param(role, command, case, id=f"{role}-{command}-{case.name}")
+
+
+_REFERENCE: dict[tuple[str, str], tuple[tuple[int, str], dict[str, bytes]]] = {}
+
+
+def _reference(role: str, command: str, builder: Builder, base: Path, tmp_path: Path,
+               monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+               ) -> tuple[tuple[int, str], dict[str, bytes]]:
+    """The output for the clean UTF-8 input, computed once per command."""
+    key = (role, command)
+    if key not in _REFERENCE:
+        ref_root = tmp_path / "reference"
+        ref_root.mkdir()
+        work = _workdir(ref_root, monkeypatch)
+        folder = work / "input"
+        folder.mkdir()
+        path = folder / base.name
+        path.write_bytes(base.read_bytes())
+        run = run_cli(builder(path, work), monkeypatch, capsys)
+        _assert_no_traceback(run)
+        assert run.code in (0, 1), f"the clean input fails: {run.err}"
+        _REFERENCE[key] = (_normalised(run, work), _snapshot(work))
+    return _REFERENCE[key]
+
+
+@pytest.mark.parametrize(("role", "command", "case"), list(_matrix()))
+def test_corpus(role: str, command: str, case: Case, tmp_path: Path,
+                monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    needed, builder = (PAPER_COMMANDS if role == "paper" else BIB_COMMANDS)[command]
+    _needs(command, *needed)
+    base = PAPER if role == "paper" else GOOD_BIB
+    reference = None
+    if case.expect == "same":
+        reference = _reference(role, command, builder, base, tmp_path, monkeypatch, capsys)
+    work = _workdir(tmp_path, monkeypatch)
+    path = _materialise(case, base, work)
+    before = _snapshot(work)
+    run = run_cli(builder(path, work), monkeypatch, capsys)
+
+    if case.expect == "error":
+        _assert_error(run, path, case, before, work)
+    elif case.expect == "same":
+        assert reference is not None
+        _assert_no_traceback(run)
+        assert _normalised(run, work) == reference[0], run.err
+        assert _snapshot(work) == reference[1]
+    elif case.expect == "warn" and command in WARN_COMMANDS.get(case.name, set()):
+        _assert_no_traceback(run)
+        assert run.code == 0, run.err
+        warning = "\n".join(line for line in run.err_lines if str(path) in line)
+        assert warning, f"no warning naming {path}: {run.err!r}"
+        if case.line is not None:
+            assert f"{path}:{case.line}" in warning, warning
+        assert case.says in warning, warning
+    else:
+        _assert_survived(run, path, check=command == "check")
