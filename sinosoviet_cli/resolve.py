@@ -363,14 +363,20 @@ class _Resolver:
             # Nothing earlier to point to: keep the work rather than drop the citation.
             index, _ = self.full(replace(ref, form=Form.FULL))
             return index, "short form with no earlier full citation"
+        # The author decides first (Zagoria's "Sino-Soviet Conflict 1956-1961" over an
+        # edited "Sino-Soviet Conflict"), then exact title over title prefix, then works
+        # cited before over volumes known only as containers.
+        by_author = [(s, i) for s, i in scored
+                     if not wanted or self.drafts[i].name_keys() & wanted]
+        if by_author:
+            best = max(s for s, _ in by_author)
+            top = [i for s, i in by_author if s == best]
+            cited_first = [i for i in top if self.drafts[i].cited] or top
+            if len(cited_first) == 1:
+                return cited_first[0], ""
+            return None, f"title matches {len(cited_first)} earlier works"
         best = max(s for s, _ in scored)
         top = [i for s, i in scored if s == best]
-        by_author = [i for i in top if not wanted or self.drafts[i].name_keys() & wanted]
-        cited_first = [i for i in by_author if self.drafts[i].cited] or by_author
-        if len(cited_first) == 1:
-            return cited_first[0], ""
-        if len(cited_first) > 1:
-            return None, f"title matches {len(cited_first)} earlier works"
         if len(top) == 1:
             d = self.drafts[top[0]]
             printed = "、".join(p.display for p in persons)
@@ -438,7 +444,8 @@ class _Resolver:
         for d in self.drafts:
             if d.cited:
                 d.fields["footnotes"] = ", ".join(str(n) for n in sorted(d.cited))
-        assigned = keys.assign([self.drafts[i].fields for i in order])
+        # A chapter's key takes the year (and so on) its volume gives it through crossref.
+        assigned = keys.assign([self._inherited(i) for i in order])
         key_of = dict(zip(order, assigned, strict=True))
         works: list[Work] = []
         for i in order:
@@ -454,6 +461,12 @@ class _Resolver:
             for link in self.links
         )
         return Bibliography(tuple(works), links, tuple(self.unparsed))
+
+    def _inherited(self, index: int) -> dict[str, str]:
+        d = self.drafts[index]
+        if d.parent is None:
+            return d.fields
+        return {**self.drafts[d.parent].fields, **d.fields}
 
     def _order(self) -> list[int]:
         first = {i: min(d.cited) if d.cited else 10**9 for i, d in enumerate(self.drafts)}

@@ -1,0 +1,90 @@
+"""Citation keys: romanised family name + year + first title word, unique, stable."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sinosoviet_cli import keys
+
+
+@pytest.mark.parametrize(
+    ("fields", "key"),
+    [
+        ({"author": "{楊奎松}", "title": "走向破裂：毛澤東與莫斯科的恩恩怨怨", "year": "1999"},
+         "yang1999zouxiang"),
+        ({"editor": "{楊奎松}", "title": "冷戰時期的中國對外關係", "year": "2006"},
+         "yang2006lengzhan"),
+        ({"author": "{陳兼}", "title": "革命與危機的年代", "year": "2006"}, "chen2006geming"),
+        ({"author": "Meisner, Maurice", "title": "毛澤東的中國及其後—中華人民共和國史",
+          "year": "2005"}, "meisner2005maozedong"),
+        ({"author": "Zagoria, Donald", "title": "The Sino-Soviet Conflict 1956-1961",
+          "year": "1962"}, "zagoria1962sino"),
+        ({"author": "{李銳}", "title": "「大躍進」親歷記", "year": "1996"}, "li1996dayuejin"),
+        # Simplified and Traditional spellings romanise alike.
+        ({"author": "{杨奎松}", "title": "走向破裂", "year": "1999"}, "yang1999zouxiang"),
+        # Surname readings and compound surnames come from data/keys.toml.
+        ({"author": "{薄一波}", "title": "若干重大事件與決策的回顧", "date": "1991/1993"},
+         "bo1991ruogan"),
+        ({"author": "{曾國藩}", "title": "家書", "year": "1990"}, "zeng1990jiashu"),
+        ({"author": "{歐陽修}", "title": "新五代史", "year": "1974"}, "ouyang1974xinwu"),
+        # A corporate author is romanised by its first word, not a "family name".
+        ({"editor": "{人民出版社}", "title": "關於國際共產主義運動總路線的論戰",
+          "year": "1965"}, "renmin1965guanyu"),
+        # A transliterated foreign name: its last part is the family name.
+        ({"author": "{莫里斯‧邁斯納}", "title": "毛澤東的中國", "year": "2005"},
+         "maisina2005maozedong"),
+        # Accents folded; English articles skipped; no year → nd; no person → anon.
+        ({"author": "Schürmann, Franz", "title": "The Ideology", "year": "1966"},
+         "schurmann1966ideology"),
+        ({"author": "Gurtov, Melvin", "title": "China under threat"}, "gurtovndchina"),
+        ({"title": "人民日報社論", "date": "1962-12-15"}, "anon1962renmin"),
+        ({"author": "Hinton, Harold", "title": "1958 and After", "year": "1971"},
+         "hinton19711958"),
+        ({"author": "Harold Hinton", "title": "China’s Turbulent Quest", "year": "1972"},
+         "hinton1972china"),
+    ],
+)
+def test_base_key(fields: dict[str, str], key: str) -> None:
+    assert keys.base_key(fields) == key
+
+
+def test_split_persons_respects_braces() -> None:
+    assert keys.split_persons("{楊奎松} and Robinson, Thomas and {Bread and Butter Co}") == [
+        "{楊奎松}", "Robinson, Thomas", "{Bread and Butter Co}"]
+
+
+def test_collisions_get_suffixes_on_every_member() -> None:
+    assert keys.unique(["li1996dayuejin", "chen2001zhongguo", "li1996dayuejin"]) == [
+        "li1996dayuejina", "chen2001zhongguo", "li1996dayuejinb"]
+
+
+def test_suffix_never_takes_an_existing_key() -> None:
+    assert keys.unique(["x1", "x1", "x1a"]) == ["x1b", "x1c", "x1a"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="abcAB1", min_size=1, max_size=4), max_size=40))
+def test_unique_is_unique_without_regard_to_case(bases: list[str]) -> None:
+    result = keys.unique(bases)
+    assert len(result) == len(bases)
+    assert len({k.casefold() for k in result}) == len(result)
+    # Stable: the same input always gives the same keys.
+    assert keys.unique(bases) == result
+
+
+_ANY_FIELD = st.text(
+    alphabet=st.sampled_from(list("楊奎松走向破裂毛澤東abcXYZ éü, {}-：「」0123456789")),
+    max_size=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({"author": _ANY_FIELD, "title": _ANY_FIELD, "year": _ANY_FIELD}))
+def test_keys_are_lower_case_ascii(fields: dict[str, str]) -> None:
+    key = keys.base_key(fields)
+    assert re.fullmatch(r"[a-z0-9]+", key), key
+    assert keys.base_key(dict(fields)) == key

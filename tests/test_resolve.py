@@ -1,0 +1,378 @@
+"""Resolution on hand-made parsed citations: dedup, short forms, ibid, 前引, volumes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from types import MappingProxyType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sinosoviet_cli import resolve as rs
+from sinosoviet_cli.model import Bibliography, Form, Person, Reference, Work
+
+
+@dataclasses.dataclass(frozen=True)
+class Seg:
+    """A stand-in for notes.Segment (resolve only needs these four attributes)."""
+
+    kind: str
+    text: str
+    reference: Reference | None = None
+    problem: str = ""
+
+
+def zh(name: str) -> Person:
+    return Person(literal=name)
+
+
+def en(family: str, given: str = "") -> Person:
+    return Person(family=family, given=given)
+
+
+def book(author: Person, title: str, place: str = "", publisher: str = "", year: str = "",
+         pages: str = "", **more: object) -> Reference:
+    return Reference(text=title, entry_type="book", authors=(author,), title=title,
+                     places=(place,) if place else (), publishers=(publisher,) if publisher else (),
+                     year=year, pages=pages, **more)  # type: ignore[arg-type]
+
+
+def short(title: str = "", *authors: Person, pages: str = "", backref: str = "") -> Reference:
+    extra = MappingProxyType({"backref": backref} if backref else {})
+    return Reference(text=title, form=Form.SHORT, authors=authors, title=title, pages=pages,
+                     extra=extra)
+
+
+def ibid(pages: str = "") -> Reference:
+    return Reference(text="同上", form=Form.IBID, pages=pages,
+                     extra=MappingProxyType({"backref": "同上"}))
+
+
+def chapter(author: Person, title: str, editors: Sequence[Person], volume: str,
+            place: str = "北京", publisher: str = "北京大學出版社", year: str = "2006",
+            pages: str = "") -> Reference:
+    return Reference(text=title, entry_type="incollection", authors=(author,), title=title,
+                     container=volume, container_editors=tuple(editors), places=(place,),
+                     publishers=(publisher,), year=year, pages=pages)
+
+
+def run(*notes: Sequence[Reference | None]) -> Bibliography:
+    return rs.resolve([
+        (n, [Seg("citation", "x" if r is None else r.text, r,
+                 "could not parse" if r is None else "") for r in refs])
+        for n, refs in enumerate(notes, 1)
+    ])
+
+
+def work(bib: Bibliography, key: str) -> Work:
+    return next(w for w in bib.works if w.key == key)
+
+
+YANG = book(zh("楊奎松"), "走向破裂：毛澤東與莫斯科的恩恩怨怨", "香港", "三聯書店", "1999",
+            "388--392")
+
+
+def test_book_fields_and_key() -> None:
+    bib = run([YANG])
+    assert [w.key for w in bib.works] == ["yang1999zouxiang"]
+    w = bib.works[0]
+    assert w.entry_type == "book"
+    assert dict(w.fields) == {
+        "author": "{楊奎松}", "title": "走向破裂：毛澤東與莫斯科的恩恩怨怨", "address": "香港",
+        "publisher": "三聯書店", "year": "1999", "langid": "chinese", "footnotes": "1"}
+    assert bib.links[0].key == "yang1999zouxiang"
+    assert bib.links[0].pages == "388--392"
+    assert bib.links[0].form is Form.FULL
+
+
+def test_subtitle_as_short_title_and_footnotes_field() -> None:
+    bib = run([YANG], [short("毛澤東與莫斯科的恩恩怨怨", zh("楊奎松"), pages="416--422")],
+              [], [short("走向破裂", zh("楊奎松"), pages="2")])
+    assert [link.key for link in bib.links] == ["yang1999zouxiang"] * 3
+    assert [link.form for link in bib.links] == [Form.FULL, Form.SHORT, Form.SHORT]
+    assert [link.problem for link in bib.links] == ["", "", ""]
+    assert work(bib, "yang1999zouxiang").get("footnotes") == "1, 2, 4"
+
+
+def test_misprinted_author_links_by_title_with_problem() -> None:
+    luo = book(zh("羅平漢"), "文革前夜的中國", "北京", "人民出版社", "2007")
+    bib = run([luo], [short("文革前夜的中國", zh("羅漢平"), pages="94--168")])
+    link = bib.links[1]
+    assert link.key == "luo2007wenge"
+    assert "羅漢平" in link.problem and "羅平漢" in link.problem
+
+
+def test_simplified_and_punctuation_variants_dedup() -> None:
+    trad = book(zh("楊奎松"), "走向破裂：毛澤東與莫斯科的恩恩怨怨", "香港", "三聯書店", "1999")
+    simp = book(zh("杨奎松"), "走向破裂:毛泽东与莫斯科的恩恩怨怨", "香港", "三联书店", "1999")
+    bib = run([trad], [simp])
+    assert len(bib.works) == 1
+    assert bib.links[1].key == bib.links[0].key
+    assert bib.links[1].form is Form.FULL
+
+
+def test_western_name_order_variants_dedup() -> None:
+    a = book(en("Chan", "Alfred L."), "Mao's Crusades", "Oxford", "Oxford University Press",
+             "2001")
+    b = book(en("Chan", "Alfred"), "Mao’s  Crusades", "Oxford", "OUP", "2001")
+    bib = run([a], [b])
+    assert len(bib.works) == 1
+    # The first full citation's fields win; later ones only fill gaps.
+    assert bib.works[0].get("publisher") == "Oxford University Press"
+
+
+def test_same_title_different_authors_are_two_works() -> None:
+    a = book(en("Zagoria", "Donald"), "The Sino-Soviet Conflict", "Princeton", "PUP", "1962")
+    b = book(en("Ellison", "Herbert"), "The Sino-Soviet Conflict", "Seattle", "UWP", "1982")
+    bib = run([a], [b])
+    assert len(bib.works) == 2
+
+
+def test_short_title_prefers_same_author() -> None:
+    a = book(en("Zagoria", "Donald"), "The Sino-Soviet Conflict 1956-1961", "NJ", "PUP", "1962")
+    b = Reference(text="b", entry_type="collection", editors=(en("Herbert", "Ellison"),),
+                  title="The Sino-Soviet Conflict", places=("Seattle",), year="1982")
+    bib = run([a, b], [short("The Sino-Soviet Conflict", en("Zagoria", "Donald"))])
+    assert bib.links[2].key == "zagoria1962sino"
+
+
+def test_title_only_short_form() -> None:
+    bib = run([YANG], [short("走向破裂", pages="5")])
+    assert bib.links[1].key == "yang1999zouxiang"
+
+
+def test_ibid_chain_and_pages() -> None:
+    bib = run([YANG], [ibid("12")], [ibid()], [Reference(text="Ibid.", form=Form.IBID)])
+    keys = [link.key for link in bib.links]
+    assert keys == ["yang1999zouxiang"] * 4
+    # Ibid. without a page means the same page as the citation it repeats.
+    assert [link.pages for link in bib.links] == ["388--392", "12", "12", "12"]
+    assert all(link.form is Form.IBID for link in bib.links[1:])
+
+
+def test_ibid_after_a_note_citing_several_works_is_unresolved() -> None:
+    other = book(zh("李銳"), "廬山會議實錄", "北京", "春秋出版社", "1989")
+    bib = run([YANG, other], [ibid("3")])
+    assert bib.links[2].key == ""
+    assert "2 works" in bib.links[2].problem
+
+
+def test_ibid_within_a_note_repeats_the_previous_citation() -> None:
+    other = book(zh("李銳"), "廬山會議實錄", "北京", "春秋出版社", "1989")
+    bib = run([YANG, other, ibid("7")])
+    assert bib.links[2].key == "li1989lushan"
+
+
+def test_ibid_skips_notes_without_citations() -> None:
+    bib = rs.resolve([(1, [Seg("citation", "y", YANG)]), (2, [Seg("commentary", "prose")]),
+                      (3, [Seg("citation", "同上", ibid("9"))])])
+    assert bib.links[1].key == "yang1999zouxiang"
+    assert len(bib.links) == 2  # commentary makes no link
+
+
+def test_qianyin_links_unique_work_by_author() -> None:
+    other = book(zh("李銳"), "廬山會議實錄", "北京", "春秋出版社", "1989")
+    bib = run([YANG], [other], [short("", zh("楊奎松"), pages="8", backref="前引書")])
+    assert bib.links[2].key == "yang1999zouxiang"
+    assert bib.links[2].problem == ""
+
+
+def test_qianyin_with_two_works_by_author_is_unresolved() -> None:
+    a = book(zh("李銳"), "「大躍進」親歷記", "上海", "上海遠東出版社", "1996")
+    b = book(zh("李銳"), "廬山會議實錄", "北京", "春秋出版社", "1989")
+    bib = run([a, b], [short("", zh("李銳"), backref="前引書")])
+    assert bib.links[2].key == ""
+    assert "2 earlier works" in bib.links[2].problem
+
+
+def test_op_cit_by_western_family_name() -> None:
+    a = book(en("Hinton", "Harold"), "China's Turbulent Quest", "Bloomington", "IUP", "1972")
+    bib = run([a], [short("", en("Hinton", "Harold C."), pages="5", backref="op. cit.")])
+    assert bib.links[1].key == "hinton1972china"
+
+
+def test_chapters_share_one_volume_with_crossref() -> None:
+    ed = [zh("楊奎松")]
+    bib = run([chapter(zh("陳兼"), "革命與危機的年代", ed, "冷戰時期的中國對外關係", pages="100")],
+              [chapter(zh("牛軍"), "中國外交的革命化進程", ed, "冷戰時期的中國對外關係",
+                       pages="122--128")])
+    assert [w.key for w in bib.works] == ["chen2006geming", "niu2006zhongguo",
+                                          "yang2006lengzhan"]
+    chen, niu, volume = bib.works
+    assert chen.entry_type == niu.entry_type == "incollection"
+    assert chen.get("crossref") == niu.get("crossref") == "yang2006lengzhan"
+    assert chen.get("booktitle") == "冷戰時期的中國對外關係"
+    assert "publisher" not in chen.fields  # inherited through crossref
+    assert volume.entry_type == "collection"
+    assert dict(volume.fields) == {
+        "editor": "{楊奎松}", "title": "冷戰時期的中國對外關係", "address": "北京",
+        "publisher": "北京大學出版社", "year": "2006", "langid": "chinese"}
+
+
+def test_repeated_chapter_without_publication_facts_links_to_it() -> None:
+    ed = [zh("楊奎松")]
+    full = chapter(zh("牛軍"), "中國外交的革命化進程", ed, "冷戰時期的中國對外關係")
+    repeat = Reference(text="r", form=Form.SHORT, entry_type="incollection",
+                       authors=(zh("牛軍"),), title="中國外交的革命化進程",
+                       container="冷戰時期的中國對外關係", container_editors=tuple(ed),
+                       pages="122--128")
+    bib = run([full], [repeat])
+    assert bib.links[1].key == bib.links[0].key == "niu2006zhongguo"
+    assert len(bib.works) == 2
+
+
+def test_chapter_translators_belong_to_the_volume() -> None:
+    ref = dataclasses.replace(
+        chapter(en("Whiting", "Allen"), "中蘇分裂",
+                [Person(literal="羅德里克‧麥克法夸爾", alt="Roderick MacFarquhar"),
+                 Person(literal="費正清", alt="John K. Fairbank")],
+                "劍橋中華人民共和國史1949-1965", publisher="中國社會科學出版社"),
+        translators=(zh("王建朗"), en("others")))
+    bib = run([ref])
+    whiting, volume = bib.works
+    assert whiting.get("author") == "Whiting, Allen"
+    assert "translator" not in whiting.fields
+    assert volume.get("editor") == "MacFarquhar, Roderick and Fairbank, John K."
+    assert volume.get("translator") == "{王建朗} and others"
+    assert volume.key == "macfarquhar2006jianqiao"
+
+
+def test_types_for_biber() -> None:
+    bo = Reference(text="b", entry_type="book", authors=(zh("薄一波"),),
+                   title="若干重大事件與決策的回顧", places=("北京",),
+                   publishers=("中共中央黨校出版社",), year="1991、1993")
+    web = Reference(text="w", entry_type="online", authors=(zh("沈志華"),), title="試論",
+                    container="中國冷戰網", date="2007-10-22")
+    conf = Reference(text="c", entry_type="inproceedings", authors=(zh("王瑞婷"),),
+                     title="中蘇分歧", eventtitle="聯合論文發表會", places=("台中",),
+                     institution="中興大學國際政治所", date="2008-12-06")
+    corp = Reference(text="p", entry_type="book", editors=(zh("人民出版社"),),
+                     title="關於國際共產主義運動總路線的論戰", year="1965")
+    art = Reference(text="a", entry_type="article", authors=(zh("沈志華"),), title="反應",
+                    container="二十一世紀", number="12", date="2003-03")
+    bib = run([bo], [web], [conf], [corp], [art])
+    by_title = {w.get("title"): w for w in bib.works}
+    assert by_title["若干重大事件與決策的回顧"].get("date") == "1991/1993"
+    assert "year" not in by_title["若干重大事件與決策的回顧"].fields
+    assert by_title["試論"].entry_type == "article"
+    assert by_title["試論"].get("journal") == "中國冷戰網"
+    assert by_title["試論"].get("date") == "2007-10-22"
+    assert by_title["中蘇分歧"].entry_type == "unpublished"
+    assert by_title["中蘇分歧"].get("eventtitle") == "聯合論文發表會"
+    assert by_title["關於國際共產主義運動總路線的論戰"].entry_type == "collection"
+    assert (by_title["反應"].get("year"), by_title["反應"].get("month")) == ("2003", "3")
+
+
+def test_thesis_school_and_several_publishers() -> None:
+    thesis = Reference(text="t", entry_type="phdthesis", authors=(zh("關向光"),),
+                       title="論中共大躍進時期的毛澤東路線", places=("台北",),
+                       institution="國立政治大學東亞研究所", year="1996")
+    lushan = Reference(text="l", entry_type="book", authors=(zh("李銳"),), title="廬山會議實錄",
+                       places=("北京", "長沙"), publishers=("春秋出版社", "湖南教育出版社"),
+                       year="1989")
+    bib = run([thesis, lushan])
+    assert bib.works[0].get("school") == "國立政治大學東亞研究所"
+    assert bib.works[1].get("address") == "北京 and 長沙"
+    assert bib.works[1].get("publisher") == "春秋出版社 and 湖南教育出版社"
+
+
+def test_unparsed_citation_is_kept_and_reported() -> None:
+    bib = run([None], [ibid()])
+    assert bib.links[0].key == "" and bib.links[0].problem == "could not parse"
+    assert bib.unparsed[0].footnote == 1
+    assert bib.links[1].key == "" and "unresolved" in bib.links[1].problem
+
+
+def test_short_form_without_earlier_full_citation_keeps_a_work() -> None:
+    bib = run([short("Ideology and Organization", en("Schurmann", "Franz"), pages="35")])
+    assert bib.links[0].key.startswith("schurmann")
+    assert "no earlier full citation" in bib.links[0].problem
+
+
+def test_link_per_citation_in_order() -> None:
+    other = book(zh("李銳"), "廬山會議實錄", "北京", "春秋出版社", "1989")
+    bib = run([YANG, other], [ibid()], [short("廬山會議實錄", zh("李銳"))])
+    assert [(link.footnote, link.form) for link in bib.links] == [
+        (1, Form.FULL), (1, Form.FULL), (2, Form.IBID), (3, Form.SHORT)]
+
+
+def test_keys_unique_and_stable() -> None:
+    a = book(zh("李銳"), "廬山會議實錄", "北京", "春秋出版社", "1989")
+    b = book(zh("李瑞"), "廬山會議紀要", "北京", "春秋出版社", "1989")
+    bib = run([a], [b])
+    assert [w.key for w in bib.works] == ["li1989lushana", "li1989lushanb"]
+    assert run([a], [b]) == bib
+
+
+# ── corrections ──────────────────────────────────────────────────────────────
+
+
+def test_corrections_fix_fields_of_works_cited_in_their_footnote() -> None:
+    bzz = book(en("Brzezinski", "Zbigniew"), "The Soviet Bloc", "New York",
+               "Frederick A.Peaeger", "1961")
+    bib = run([YANG], [bzz])
+    fix = rs.Correction(2, "publisher", "Frederick A.Peaeger", "Frederick A. Praeger", "typo")
+    wrong_note = dataclasses.replace(fix, footnote=1)
+    fixed, unused = rs.apply_corrections(bib, [fix, wrong_note])
+    assert unused == (wrong_note,)
+    assert work(fixed, "brzezinski1961soviet").get("publisher") == "Frederick A. Praeger"
+    assert [w.key for w in fixed.works] == [w.key for w in bib.works]
+    assert fixed.links == bib.links
+
+
+def test_bundled_corrections_load_and_have_reasons() -> None:
+    found = rs.load_corrections()
+    assert found, "corrections.toml is empty"
+    for c in found:
+        assert c.reason and c.printed != c.corrected and c.footnote > 0
+
+
+def test_bad_corrections_file_is_an_input_error(tmp_path: pytest.TempPathFactory) -> None:
+    from sinosoviet_cli.errors import InputError
+
+    path = tmp_path / "c.toml"  # type: ignore[operator]
+    path.write_text('[[correction]]\nfootnote = 1\nfield = "title"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="corrected"):
+        rs.load_corrections(path)
+
+
+# ── escaping ─────────────────────────────────────────────────────────────────
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab {}\\%#&$_楊奎松：textbackslash")), max_size=30))
+def test_escape_round_trip(text: str) -> None:
+    escaped = rs.escape(text)
+    assert rs.unescape(escaped) == text
+    # Escaped text never has an unbalanced brace that could swallow later fields.
+    depth = 0
+    for i, ch in enumerate(escaped):
+        if ch in "{}" and (i == 0 or escaped[i - 1] != "\\"):
+            depth += 1 if ch == "{" else -1
+            assert depth >= 0
+    assert depth == 0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["full", "short", "ibid", "none", "prose"]), max_size=12))
+def test_resolve_never_crashes_and_links_every_citation(kinds: list[str]) -> None:
+    notes = []
+    for n, kind in enumerate(kinds, 1):
+        if kind == "full":
+            seg = Seg("citation", "f", book(zh("楊奎松"), f"書{n % 3}", "北京", "社", "2000"))
+        elif kind == "short":
+            seg = Seg("citation", "s", short(f"書{n % 3}", zh("楊奎松")))
+        elif kind == "ibid":
+            seg = Seg("citation", "i", ibid())
+        elif kind == "none":
+            seg = Seg("citation", "?", None, "bad")
+        else:
+            seg = Seg("commentary", "prose")
+        notes.append((n, [seg]))
+    bib = rs.resolve(notes)
+    assert len(bib.links) == sum(k != "prose" for k in kinds)
+    keys = {w.key for w in bib.works}
+    assert all(link.key in keys or (link.key == "" and link.problem) for link in bib.links)
+    assert len({k.casefold() for k in keys}) == len(keys)
