@@ -78,7 +78,6 @@ class _Para:
     page: int
     text: str = ""
     starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, page index)
-    last_raw: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,31 +146,33 @@ class _Scan:
 def _scan(lines: list[str]) -> _Scan:
     scan = _Scan()
     for no, raw in enumerate(lines, 1):
-        line = raw.rstrip("\n")
-        if "\f" in line:
-            # A form feed is an explicit page break; text after it is on the next page.
-            before, _, line = line.rpartition("\f")
-            if before.strip() or scan.page_has_content:
+        # A form feed is an explicit page break; text after it is on the next page.
+        for index, part in enumerate(raw.split("\f")):
+            if index and scan.page_has_content:
                 scan.new_page()
-        if _is_separator(line):
-            scan.in_notes = True
-            scan.block_lines = 0
-            continue
-        line = line.rstrip()
-        if not line.strip():
-            continue
-        number = _header_number(line)
-        if number is not None:
-            if scan.page_has_content:
-                scan.new_page()
-            scan.headers.setdefault(scan.page, []).append((number, no))
-            scan.in_notes = False
-            continue
-        if scan.in_notes:
-            _note_line(scan, no, line)
-        else:
-            _body_line(scan, no, line)
+            _line(scan, no, part)
     return scan
+
+
+def _line(scan: _Scan, no: int, line: str) -> None:
+    if _is_separator(line):
+        scan.in_notes = True
+        scan.block_lines = 0
+        return
+    line = line.rstrip()
+    if not line.strip():
+        return
+    number = _header_number(line)
+    if number is not None:
+        if scan.page_has_content:
+            scan.new_page()
+        scan.headers.setdefault(scan.page, []).append((number, no))
+        scan.in_notes = False
+        return
+    if scan.in_notes:
+        _note_line(scan, no, line)
+    else:
+        _body_line(scan, no, line)
 
 
 def _note_line(scan: _Scan, no: int, line: str) -> None:

@@ -116,7 +116,7 @@ def test_compatibility_ideographs_are_normalised() -> None:
 
 def test_rule_separator_and_form_feed() -> None:
     text = (
-        "一、 前言\n  正文一。1\n────────────\n  1 註一。\n\f二、 第二節\n"
+        "一、 前言\n  正文一。1\n────────────\n  1 註一。\f二、 第二節\n"
         "  正文二。2\n────────────\n  2 註二。\n"
     )
     paper = extract(text)
