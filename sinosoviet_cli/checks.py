@@ -300,11 +300,13 @@ def title_score(printed: str, entry: Entry, *, short: bool = False) -> float:
     t = fold_strict(printed)
     if not t or not entry.titles:
         return 0.0
-    for v in entry.titles:
-        if t == v or (len(t) >= 4 and v.startswith(t)) or (short and len(t) >= 2 and t in v):
-            return 1.0
-        if not short and len(v) >= 4 and t.startswith(v) and len(v) * 3 >= len(t):
-            return 1.0  # the printed title adds a subtitle or edition the entry lacks
+    if t in entry.titles:  # the whole title, the main title or the subtitle
+        return 1.0
+    if short and len(t) >= 2 and any(t in v for v in entry.titles):
+        return 1.0
+    # The printed title adds a subtitle the entry lacks.
+    if _title_variants(printed)[1:2] == entry.titles[:1]:
+        return 1.0
     return max(difflib.SequenceMatcher(None, t, v).ratio() for v in entry.titles)
 
 

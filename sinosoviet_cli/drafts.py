@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -165,13 +165,29 @@ _FN_REF = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?!:)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+# Raw HTML tags, link destinations and URLs: an @ inside them is not a citation.
+_NOT_TEXT = re.compile(r"</?[A-Za-z][^<>\n]*>|\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|\w+://[^\s<>\]]+")
 _YAML_BIB = re.compile(r"^bibliography:\s*(.*)$")
 _YAML_ITEM = re.compile(r"^\s+-\s+(.*)$")
 
 
 def _blank(source: str, start: int, end: int) -> str:
     """Replace a span by spaces (newlines kept), so offsets elsewhere stay valid."""
-    return source[:start] + re.sub(r"[^\n]", " ", source[start:end]) + source[end:]
+    return _blank_all(source, [(start, end)])
+
+
+def _blank_all(source: str, spans: Iterable[tuple[int, int]]) -> str:
+    """:func:`_blank` for many spans in one pass (drafts have thousands of notes)."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        parts += [source[pos:start], re.sub(r"[^\n]", " ", source[start:end])]
+        pos = end
+    parts.append(source[pos:])
+    return "".join(parts)
 
 
 def read_markdown(source: str, path: str = "<string>") -> Draft:
@@ -181,9 +197,7 @@ def read_markdown(source: str, path: str = "<string>") -> Draft:
     text, bibs, nocite_all = _mask_markdown(source)
     defs = _footnote_definitions(text)
     # Footnote bodies are blanked out of the body text once collected.
-    body = text
-    for start, end, _label, _cstart in defs:
-        body = _blank(body, start, end)
+    body = _blank_all(text, [(start, end) for start, end, _label, _cstart in defs])
     # Inline notes ^[...] (brackets balanced).
     inline: list[tuple[int, int]] = []
     for m in re.finditer(r"\^\[", body):
@@ -198,9 +212,7 @@ def read_markdown(source: str, path: str = "<string>") -> Draft:
         units.append((start, "inline", start + 2, end - 1))
     for start, end, label, cstart in defs:
         units.append((first_ref.get(label, start), "def", cstart, end))
-    body_only = body
-    for start, end in inline:
-        body_only = _blank(body_only, start, end)
+    body_only = _blank_all(body, inline)
     for kc_start, kc_end in _key_spans(body_only):
         units.append((kc_start, "body", kc_start, kc_end))
     units.sort()
@@ -277,9 +289,10 @@ def _mask_markdown(source: str) -> tuple[str, list[str], bool]:
         offset += len(ln) + 1
     if fence is not None:
         text = _blank(text, fence_start, len(text))
-    for pattern in (_COMMENT, _INLINE_CODE):
-        for m in list(pattern.finditer(text)):
-            text = _blank(text, m.start(), m.end())
+    for pattern in (_COMMENT, _INLINE_CODE, _NOT_TEXT):
+        # Keep the ``]`` of a link, so that ``[text](url)`` stays a link.
+        text = _blank_all(text, [(m.start() + m.group(0).startswith("]("), m.end())
+                                 for m in pattern.finditer(text)])
     return text, bibs, nocite_all
 
 
