@@ -258,6 +258,297 @@ def _check_print(findings: Any, notes: int, cites: int) -> None:
     out.print(Text(f"{summary} in {notes} notes ({cites} citations)"))
 
 
+# ── list / show / schools ────────────────────────────────────────────────────
+
+SchoolOpt = Annotated[
+    str | None,
+    typer.Option("--school", help="Only this school or role id (or 'untagged').",
+                 show_default=False),
+]
+
+
+def _library(bib: Path | None) -> Any:
+    """Load the bibliography, warning about unusable entries and unknown school ids."""
+    from . import bibio, schools
+
+    library = bibio.load(bibio.default_path(bib))
+    for problem in library.problems:
+        warn(f"{library.path}:{problem.line}: {problem.reason}")
+    for school, keys in schools.unknown_schools(library.works, schools.load_rules()).items():
+        warn(f"{library.path}: unknown school id {school!r} on {len(keys)} "
+             f"entr{'y' if len(keys) == 1 else 'ies'} ({', '.join(keys[:3])}"
+             f"{', …' if len(keys) > 3 else ''}); valid ids: "
+             + ", ".join(schools.load_rules().ids))
+    return library
+
+
+def _school_heading(school_id: str, count: int | None = None) -> Text:
+    from .schools import load_rules
+
+    school = load_rules().get(school_id)
+    heading = Text()
+    if school is not None:
+        heading.append(f"{school.name_zh} · {school.name_en}", style="bold")
+        heading.append(f"  [{school_id}]")
+    else:
+        heading.append(school_id, style="bold")
+        if school_id != "untagged":
+            heading.append("  (unknown school id)", style="yellow")
+    if count is not None:
+        heading.append(f"  {count} work{'s' if count != 1 else ''}")
+    return heading
+
+
+def _work_row(work: Any, library: Any = None) -> dict[str, Any]:
+    from . import schools
+
+    year = schools.year_of(work)
+    if year is None and library is not None and work.get("crossref"):
+        parent = library.get(work.get("crossref"))  # a chapter is dated by its volume
+        year = schools.year_of(parent) if parent is not None else None
+    return {"key": work.key, "type": work.entry_type, "author": schools.author_label(work),
+            "title": schools.short_title(work), "year": year,
+            "lang": schools.language(work), "school": schools.school_of(work)}
+
+
+@app.command("list")
+def list_(
+    bib: BibOpt = None,
+    school: SchoolOpt = None,
+    entry_type: Annotated[
+        str | None, typer.Option("--type", help="Only this BibTeX entry type (book, article…).",
+                                 show_default=False)
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Only Chinese (zh) or Western (en) works.",
+                                 show_default=False)
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the sources grouped by school: key, author, short title, year."""
+    from . import schools
+    from .errors import UsageError
+
+    rules = schools.load_rules()
+    if school is not None:
+        schools.require_school(school, rules)
+    if lang is not None and lang not in ("zh", "en"):
+        raise UsageError(f"unknown language {lang!r}", fix="use --lang zh or --lang en")
+    library = _library(bib)
+    works = [w for w in library.works
+             if (entry_type is None or w.entry_type == entry_type.casefold())
+             and (lang is None or schools.language(w) == lang)]
+    groups = [(g, ws) for g, ws in schools.group(works, rules) if school in (None, g)]
+    if as_json:
+        print_json({"bib": str(library.path), "groups": [
+            {"school": g, "works": [_work_row(w, library) for w in ws]} for g, ws in groups]})
+        return
+    if not groups:
+        out.print(Text(f"No works in {library.path} match."))
+        return
+    for g, ws in groups:
+        out.print(_school_heading(g, len(ws)))
+        table = Table(box=None, pad_edge=False, expand=False, header_style="dim")
+        # Key and author are capped so that the title gets what is left of the width.
+        table.add_column("key", no_wrap=True, max_width=22, overflow="ellipsis")
+        table.add_column("author", no_wrap=True, max_width=14, overflow="ellipsis")
+        table.add_column("title", no_wrap=True, overflow="ellipsis",
+                         max_width=max(12, out.width - 22 - 14 - 4 - 6))
+        table.add_column("year", no_wrap=True, justify="right", min_width=4)
+        for w in ws:
+            row = _work_row(w, library)
+            table.add_row(Text(w.key), Text(row["author"]), Text(row["title"]),
+                          Text(str(row["year"] or "")))
+        out.print(table)
+        out.print()
+
+
+_RULES_EXPLAINED = {
+    "marker": "the body sentence a citing footnote closes names the author or title",
+    "proponent": "the section's body text names the author",
+    "section": "cited in the school's section",
+    "kind": "the kind of work (memoir, documents, theory)",
+    "inherited": "a volume: the tag of its chapters",
+    "override": "a reviewed override",
+    "none": "no school supported by the paper",
+}
+
+
+def _evidence(work: Any, paper: Path | None, library: Any) -> dict[str, Any]:
+    """The evidence as stored in the bib, or recomputed from the paper (with sentences)."""
+    from . import schools
+
+    if paper is not None:
+        from .files import read_text
+        from .footnotes import extract
+
+        tag = schools.tag_works(extract(read_text(paper)), library.works,
+                                overrides=schools.load_overrides())[work.key]
+        stored = schools.school_of(work)
+        if stored is not None and stored != tag.school:
+            warn(f"{work.key}: the bib says {stored!r}, the paper's evidence says "
+                 f"{tag.school!r}")
+    else:
+        tag = schools.parse_evidence(work.get(schools.EVIDENCE_FIELD)) or schools.Tag("", "")
+    result: dict[str, Any] = {
+        "rule": tag.rule, "sections": list(tag.sections), "footnotes": list(tag.footnotes),
+        "names": list(tag.names), "others": list(tag.others), "from": list(tag.source),
+        "reason": tag.reason, "was": tag.was}
+    if paper is not None:
+        result["school"] = tag.school
+        result["sentence"] = tag.sentence
+    return {k: v for k, v in result.items() if v}
+
+
+@app.command()
+def show(
+    key: Annotated[str, typer.Argument(help="Citation key of the work.", show_default=False)],
+    bib: BibOpt = None,
+    paper: Annotated[
+        Path | None,
+        typer.Option("--paper", help="The paper's text: recompute the school evidence and "
+                     "show the body sentence that supports it.", show_default=False),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one work: all fields, its school with the evidence, the footnotes citing it,
+    its volume or chapters."""
+    import difflib
+
+    from . import schools
+    from .errors import UsageError
+
+    library = _library(bib)
+    work = library.get(key)
+    if work is None:
+        keys = {w.key.casefold(): w.key for w in library.works}
+        close = difflib.get_close_matches(key.casefold(), list(keys), n=5, cutoff=0.5)
+        raise UsageError(f"no entry {key!r} in {library.path}",
+                         fix=("did you mean: " + ", ".join(keys[c] for c in close)) if close
+                         else "run `sinosoviet list` to see the keys")
+    rules = schools.load_rules()
+    school_id = schools.school_of(work)
+    school = rules.get(school_id) if school_id else None
+    parent = library.get(work.get("crossref")) if work.get("crossref") else None
+    children = [w for w in library.works if w.get("crossref").casefold() == work.key.casefold()]
+    notes = schools.footnotes_of(work)
+    evidence = _evidence(work, paper, library)
+    if as_json:
+        print_json({
+            "key": work.key, "type": work.entry_type, "fields": dict(work.fields),
+            "school": {"id": school_id, "known": school is not None,
+                       "name_zh": school.name_zh if school else None,
+                       "name_en": school.name_en if school else None,
+                       "evidence": evidence},
+            "footnotes": list(notes),
+            "parent": _work_row(parent) if parent else None,
+            "children": [_work_row(c) for c in children],
+        })
+        return
+    fields = Table(title=Text(f"{work.key}  @{work.entry_type}", style="bold"),
+                   title_justify="left", box=None, pad_edge=False, show_header=False)
+    fields.add_column("field", style="dim", no_wrap=True)
+    fields.add_column("value", overflow="fold")
+    for name, value in work.fields.items():
+        fields.add_row(name, Text(value))
+    out.print(fields)
+    out.print()
+    out.print(Text("school: "), _school_heading(school_id or "untagged"), sep="")
+    shown = dict(evidence)
+    rule = shown.pop("rule", "")
+    facts = Table(box=None, pad_edge=False, show_header=False)
+    facts.add_column("what", style="dim", no_wrap=True)
+    facts.add_column("value", overflow="fold")
+    if rule:
+        facts.add_row("rule", Text(f"{rule}: {_RULES_EXPLAINED.get(rule, '')}".rstrip(": ")))
+    for name, value in shown.items():
+        facts.add_row(name, Text(", ".join(map(str, value)) if isinstance(value, list)
+                                 else str(value)))
+    out.print(facts)
+    out.print()
+    out.print(Text("cited in footnotes: " + (", ".join(map(str, notes)) or "none")))
+    if parent is not None:
+        out.print(Text(f"in volume: {parent.key} — {schools.short_title(parent)}"))
+    for child in children:
+        out.print(Text(f"chapter: {child.key} — {schools.short_title(child)}"))
+
+
+_BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+@app.command("schools")
+def schools_(bib: BibOpt = None, as_json: JsonOpt = False) -> None:
+    """The schools: description (zh and en), works, proponents, and a chart of
+    publication years by decade."""
+    from . import schools
+
+    rules = schools.load_rules()
+    library = _library(bib)
+    groups = dict(schools.group(library.works, rules))
+    ids = [*rules.ids, *(g for g in groups if g not in rules.ids)]
+    rows: list[dict[str, Any]] = []
+    for school_id in ids:
+        school, ws = rules.get(school_id), groups.get(school_id, [])
+        rows.append({
+            "id": school_id, "kind": school.kind if school else None,
+            "name_zh": school.name_zh if school else None,
+            "name_en": school.name_en if school else None,
+            "description_zh": school.description_zh if school else None,
+            "description_en": school.description_en if school else None,
+            "section": school.section if school else None,
+            "works": [w.key for w in ws], "proponents": schools.proponents(ws),
+            "decades": {str(d): n for d, n in schools.decades(ws).items()},
+        })
+    if as_json:
+        print_json({"bib": str(library.path), "schools": rows})
+        return
+    for row in rows:
+        if not row["works"] and row["kind"] != "school":
+            continue
+        out.print(_school_heading(row["id"], len(row["works"])))
+        if row["section"]:
+            out.print(Text(f"section {row['section']} of the paper", style="dim"))
+        for text in (row["description_zh"], row["description_en"]):
+            if text:
+                out.print(Text(text))
+        people = row["proponents"]
+        label = "proponents" if row["kind"] == "school" else "authors"
+        if people:
+            out.print(Text(f"{label}: " + ", ".join(people[:12])
+                           + (f" (+{len(people) - 12})" if len(people) > 12 else "")))
+        out.print()
+    _decade_chart([(r["id"], {int(d): n for d, n in r["decades"].items()}) for r in rows])
+
+
+def _decade_chart(rows: list[tuple[str, dict[int, int]]]) -> None:
+    """Schools × decades: a block whose height is the count, then the count."""
+    rows = [(school, counts) for school, counts in rows if counts]
+    if not rows:
+        out.print(Text("No publication years to chart."))
+        return
+    decades = sorted({d for _, counts in rows for d in counts})
+    decades = list(range(decades[0], decades[-1] + 10, 10))
+    if len(decades) > 10:  # keep 80 columns: fold the oldest decades into one column
+        head, decades = decades[: len(decades) - 9], decades[len(decades) - 9:]
+        rows = [(s, {**{d: n for d, n in c.items() if d >= decades[0]},
+                     -1: sum(n for d, n in c.items() if d in head)}) for s, c in rows]
+        decades = [-1, *decades]
+    peak = max(n for _, counts in rows for n in counts.values())
+    chart = Table(title=Text("Works by decade of publication", style="bold"),
+                  title_justify="left", box=None, pad_edge=False)
+    chart.add_column("", no_wrap=True)
+    for d in decades:
+        chart.add_column("older" if d == -1 else f"{d}s", justify="right", no_wrap=True)
+    for school, counts in rows:
+        cells = []
+        for d in decades:
+            n = counts.get(d, 0)
+            block = _BLOCKS[max(1, round(n / peak * 8))] if n else ""
+            cells.append(Text(f"{block}{n}" if n else "·", style="" if n else "dim"))
+        chart.add_row(Text(school), *cells)
+    out.print(chart)
+
+
 # ── entry point ──────────────────────────────────────────────────────────────
 
 

@@ -32,7 +32,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from .errors import BibError
+from .errors import BibError, UsageError
 from .model import Bibliography, CitationLink, Paper, Work
 from .text import fold, has_cjk
 
@@ -184,6 +184,9 @@ def split_persons(value: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_EXTENDED = re.compile(r"(\w+)\s*=\s*([^,=]*?)\s*(?=,|\s+\w+\s*=|$)")
+
+
 def names(value: str) -> list[Name]:
     """The persons of an ``author``/``editor`` value: ``{楊奎松}`` and CJK names whole,
     ``Family, Given`` or ``Given Family`` split to the family name."""
@@ -195,11 +198,20 @@ def names(value: str) -> list[Name]:
         text = text.replace("{", "").replace("}", "").strip()
         if not text or text.lower() == "others":
             continue
-        if has_cjk(text) or raw.startswith("{"):
+        if "=" in text:  # biblatex extended name format: family=Brauw, given=Alan
+            parts = dict(_EXTENDED.findall(text))
+            family = " ".join(parts[k] for k in ("prefix", "family") if parts.get(k))
+            given = parts.get("given", "")
+            display = f"{given} {family}".strip()
+            if display:
+                result.append(Name(display, family.split()[-1] if family else given,
+                                   latin=not has_cjk(text)))
+        elif has_cjk(text) or raw.startswith("{"):
             result.append(Name(text, text, latin=False))
         elif "," in text:
             family, given = (p.strip() for p in text.split(",", 1))
-            result.append(Name(f"{given} {family}".strip(), family, latin=True))
+            if family or given:
+                result.append(Name(f"{given} {family}".strip(), family or given, latin=True))
         else:
             result.append(Name(text, text.split()[-1], latin=True))
     return result
@@ -581,3 +593,10 @@ def decades(works: Iterable[Work]) -> dict[int, int]:
     """Number of works per decade of publication (1960 for 1960-1969)."""
     counts = Counter(y // 10 * 10 for y in map(year_of, works) if y is not None)
     return dict(sorted(counts.items()))
+
+
+def require_school(school_id: str, rules: Rules) -> None:
+    """A ``--school`` value must be a known id or ``untagged``."""
+    if school_id not in (*rules.ids, UNTAGGED):
+        raise UsageError(f"unknown school {school_id!r}",
+                         fix="valid ids: " + ", ".join((*rules.ids, UNTAGGED)))

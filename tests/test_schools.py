@@ -8,14 +8,22 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
+from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sinosoviet_cli import bibio, schools
-from sinosoviet_cli.model import Bibliography, CitationLink, Footnote, Form, Marker, Paper, Paragraph, Work
+from sinosoviet_cli.model import (
+    Bibliography,
+    CitationLink,
+    Footnote,
+    Form,
+    Marker,
+    Paper,
+    Paragraph,
+    Work,
+)
 from sinosoviet_cli.text import fold_strict
-
-from conftest import FIXTURES
 
 RULES = schools.load_rules()
 
@@ -157,7 +165,8 @@ def test_override_wins_and_says_what_the_rules_said() -> None:
 
 def test_volume_inherits_an_overridden_chapter_tag() -> None:
     p = paper([("二", "關向光認為如此。")], [(29, "三", "x。")])
-    volume = work("li2007", "collection", editor="{李英明} and {關向光}", title="中國研究的多元思考")
+    volume = work("li2007", "collection", editor="{李英明} and {關向光}",
+                  title="中國研究的多元思考")
     chapter = work("guan2007", "incollection", author="{關向光}", title="中共黨史導讀",
                    crossref="li2007", footnotes="29")
     tags = schools.tag_works(p, [volume, chapter], overrides=schools.load_overrides())
@@ -312,9 +321,9 @@ def test_seed_agrees_with_a_careful_reading(seed_path: Path) -> None:
 
 def test_shipped_bib_is_tagged_and_agrees() -> None:
     path = Path(__file__).resolve().parent.parent / "references.bib"
-    library = bibio.load(path)
-    if not library.works:
+    if "@" not in path.read_text(encoding="utf-8"):
         pytest.skip("references.bib is not generated yet")
+    library = bibio.load(path)
     assert all(schools.school_of(w) in RULES.ids for w in library.works)
     assert all(schools.parse_evidence(w.get("schoolevidence")) for w in library.works)
     agree, found, total, misses = agreement(library.works)

@@ -1,0 +1,225 @@
+"""`list`, `show` and `schools` through the CLI: a small tagged bib, the external
+bibliographies (no school keywords, odd types), errors with exit 2, width 80."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+from rich.cells import cell_len
+from typer.testing import CliRunner
+
+from sinosoviet_cli.cli import app
+
+TAGGED = FIXTURES / "schools" / "tagged.bib"
+IDS = ["ideology", "kinmen", "mao-cognition", "primary", "theory", "context"]
+
+
+def run_main(args: list[str], monkeypatch: pytest.MonkeyPatch,
+             capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Through ``cli.main()``, the boundary that turns errors into exit 2."""
+    from sinosoviet_cli.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["sinosoviet", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def widest(text: str) -> int:
+    return max((cell_len(line.rstrip()) for line in text.splitlines()), default=0)
+
+
+# ── list ─────────────────────────────────────────────────────────────────────
+
+
+def test_list_groups_by_school_in_model_order(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["list", "--bib", str(TAGGED)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    headings = [line for line in lines if ("work" in line and "  " in line and "[" in line)
+                or line.startswith(("revisionism", "untagged"))]
+    assert [h.split("  ")[0] for h in headings] == [
+        "意識型態衝突論 · Ideological conflict", "金門事件分歧說 · Kinmen crisis",
+        "毛澤東認知論 · Mao's perceptions", "一手史料 · Primary sources", "理論 · IR theory",
+        "背景 · Context", "revisionism", "untagged"]
+    row = next(line for line in lines if line.startswith("chen2006geming"))
+    assert row.split() == ["chen2006geming", "陳兼", "革命與危機的年代", "2006"]  # volume's year
+    assert "[Draft] The Sino-Soviet Split" in result.stdout  # brackets survive rich
+    assert "unknown school id 'revisionism'" in result.stderr
+    assert widest(result.stdout) <= 80
+
+
+def test_list_json_and_filters(runner: CliRunner) -> None:
+    def keys(*args: str) -> dict[str, list[str]]:
+        result = runner.invoke(app, ["list", "--bib", str(TAGGED), "--json", *args])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        return {g["school"]: [w["key"] for w in g["works"]] for g in data["groups"]}
+
+    everything = keys()
+    assert list(everything) == [*IDS, "revisionism", "untagged"]
+    assert everything["mao-cognition"] == ["yang1999zouxiang", "yang2006lengzhan",
+                                           "chen2006geming", "niu2006zhongguo"]
+    assert keys("--school", "kinmen") == {"kinmen": ["hinton1971chinese"]}
+    assert keys("--school", "untagged") == {"untagged": ["whiting2006"]}
+    assert keys("--type", "incollection") == {"mao-cognition": ["chen2006geming",
+                                                                "niu2006zhongguo"]}
+    english = keys("--lang", "en")
+    assert sorted(k for ks in english.values() for k in ks) == [
+        "gaddis1997we", "hinton1971chinese", "schurmann1966ideology", "whiting2006",
+        "zagoria1962sino"]
+    assert "yang1999zouxiang" in keys("--lang", "zh")["mao-cognition"]
+
+
+def test_list_row_fields(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["list", "--bib", str(TAGGED), "--json", "--school", "ideology"])
+    row = json.loads(result.stdout)["groups"][0]["works"][0]
+    assert row == {"key": "zagoria1962sino", "type": "book", "author": "Zagoria",
+                   "title": "The Sino-Soviet Conflict 1956-1961", "year": 1962, "lang": "en",
+                   "school": "ideology"}
+
+
+def test_unknown_school_option_exits_2_listing_valid_ids(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(["list", "--bib", str(TAGGED), "--school", "maoism"],
+                              monkeypatch, capsys)
+    assert code == 2
+    assert out == ""
+    assert "unknown school 'maoism'" in err
+    assert "ideology, kinmen, mao-cognition, primary, theory, context, untagged" in err
+
+
+def test_unknown_language_exits_2(monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_main(["list", "--bib", str(TAGGED), "--lang", "ru"], monkeypatch, capsys)
+    assert code == 2
+    assert "--lang zh or --lang en" in err
+
+
+# ── show ─────────────────────────────────────────────────────────────────────
+
+
+def test_show_chapter_with_evidence_and_volume(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["show", "CHEN2006geming", "--bib", str(TAGGED)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "chen2006geming  @incollection" in out
+    assert "school: 毛澤東認知論 · Mao's perceptions  [mao-cognition]" in out
+    assert "kinmen (negated)" in out
+    assert "cited in footnotes: 30" in out
+    assert "in volume: yang2006lengzhan — 冷戰時期的中國對外關係" in out
+    assert widest(out) <= 80
+
+
+def test_show_volume_json(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["show", "yang2006lengzhan", "--bib", str(TAGGED), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["school"]["id"] == "mao-cognition" and data["school"]["known"]
+    assert data["school"]["evidence"] == {
+        "rule": "inherited", "footnotes": [30, 35, 36],
+        "from": ["chen2006geming", "niu2006zhongguo"]}
+    assert [c["key"] for c in data["children"]] == ["chen2006geming", "niu2006zhongguo"]
+    assert data["parent"] is None
+    assert data["fields"]["publisher"] == "北京大學出版社"
+
+
+def test_show_unknown_school_id_is_reported(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["show", "gaddis1997we", "--bib", str(TAGGED), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["school"] == {
+        "id": "revisionism", "known": False, "name_zh": None, "name_en": None, "evidence": {}}
+    assert "unknown school id 'revisionism'" in result.stderr
+
+
+def test_show_unknown_key_exits_2_with_close_matches(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(["show", "chen2006gemin", "--bib", str(TAGGED)], monkeypatch,
+                              capsys)
+    assert code == 2
+    assert out == ""
+    assert "no entry 'chen2006gemin'" in err
+    assert "did you mean: chen2006geming" in err
+
+
+def test_show_with_the_paper_recomputes_evidence_with_its_sentence(
+        runner: CliRunner, seed_path: Path) -> None:
+    pytest.importorskip("sinosoviet_cli.footnotes")
+    result = runner.invoke(app, ["show", "chen2006geming", "--bib", str(TAGGED), "--paper",
+                                 str(seed_path), "--json"])
+    assert result.exit_code == 0, result.output
+    evidence = json.loads(result.stdout)["school"]["evidence"]
+    assert evidence["school"] == "mao-cognition"
+    assert evidence["rule"] == "proponent"
+    assert "kinmen (negated)" in evidence["others"]
+    assert "陳兼" in evidence["sentence"]
+
+
+# ── schools ──────────────────────────────────────────────────────────────────
+
+
+def test_schools_describes_each_school_and_charts_decades(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["schools", "--bib", str(TAGGED)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for text in ("意識型態衝突論 · Ideological conflict", "section 三 of the paper",
+                 "proponents: Donald Zagoria, Franz Schurmann", "proponents: 楊奎松, 陳兼, 牛軍",
+                 "authors: 李越然", "Works by decade of publication"):
+        assert text in out, text
+    chart = out[out.index("Works by decade"):].splitlines()
+    assert chart[1].split() == ["1960s", "1970s", "1980s", "1990s", "2000s"]
+    ideology = next(line for line in chart if line.startswith("ideology")).split()
+    assert ideology == ["ideology", "█2", "·", "·", "·", "·"]
+    assert widest(out) <= 80
+
+
+def test_schools_json(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["schools", "--bib", str(TAGGED), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in json.loads(result.stdout)["schools"]}
+    assert list(rows) == [*IDS, "revisionism", "untagged"]
+    assert rows["ideology"]["decades"] == {"1960": 2}
+    assert rows["mao-cognition"]["decades"] == {"1990": 1, "2000": 1}  # chapters undated
+    assert rows["kinmen"]["section"] == "三"
+    assert rows["kinmen"]["description_en"].startswith("Domestic radicalism")
+    assert rows["untagged"]["works"] == ["whiting2006"]
+    assert rows["untagged"]["name_zh"] is None
+
+
+# ── the external bibliographies: no keywords, odd types ──────────────────────
+
+
+@pytest.mark.parametrize("command", ["list", "schools"])
+def test_external_bibliographies_go_under_untagged(
+        command: str, runner: CliRunner, external_dir: Path) -> None:
+    for bib in sorted(external_dir.glob("*/*.bib")):
+        result = runner.invoke(app, [command, "--bib", str(bib), "--json"])
+        assert result.exit_code == 0, (bib, result.output)
+        data = json.loads(result.stdout)
+        if command == "list":
+            assert [g["school"] for g in data["groups"]] == ["untagged"]
+        else:
+            untagged = next(r for r in data["schools"] if r["id"] == "untagged")
+            assert untagged["works"]
+        human = runner.invoke(app, [command, "--bib", str(bib)])
+        assert human.exit_code == 0, (bib, human.output)
+        assert widest(human.stdout) <= 80, bib
+
+
+def test_show_every_external_entry_without_traceback(runner: CliRunner,
+                                                     external_dir: Path) -> None:
+    from sinosoviet_cli import bibio
+
+    for bib in sorted(external_dir.glob("*/*.bib")):
+        for work in bibio.load(bib).works[:40]:
+            result = runner.invoke(app, ["show", work.key, "--bib", str(bib), "--json"])
+            assert result.exit_code == 0, (bib, work.key, result.output)
+            assert json.loads(result.stdout)["key"] == work.key
