@@ -1,0 +1,1279 @@
+"""Citation grammars: split a footnote into citations and commentary, and parse each
+citation into a typed :class:`~sinosoviet_cli.model.Reference`.
+
+Contract (``resolve``, ``parse`` and ``check`` rely on it)::
+
+    segment(note: str) -> tuple[Segment, ...]
+        Split a note and parse every citation span. The segments cover the note in
+        order, without gaps or overlaps: ``"".join(s.text for s in segs) == note`` and
+        ``segs[i].end == segs[i + 1].start``. Commentary (the author's prose, including
+        cue words such as 參見 / see) is never parsed into fields. A span that looks like
+        a citation but cannot be read is a citation segment with ``reference=None`` and
+        a ``problem``.
+    parse_citation(text: str) -> Reference | Unparsed
+        One citation span. Never raises.
+
+What a ``Reference`` holds:
+
+- ``form``: FULL (publication facts printed), SHORT (author/title only, 前引書,
+  op. cit.), IBID (同上, 同上註, 同前註, Ibid.) — IBID fills ``pages`` only; a
+  back-reference word goes to ``extra["backref"]``.
+- persons: CJK and corporate names whole in ``Person.literal``; Western names as
+  family/given. A name printed in two scripts (``莫里斯‧邁斯納（Maurice Meisner）``)
+  is stored in its Western form with the Chinese form in ``alt`` (and vice versa for
+  ``Maurice Meisner（莫里斯‧邁斯納）``). A corporate body "編" (``人民出版社編``) is the
+  author, with ``extra["role"] = "編"``; a person "編/主編" without an author is an
+  editor (``collection``).
+- ``title`` without 《》〈〉 and without surrounding quotes; ``container`` is the
+  journal, newspaper, web site or the volume a chapter is in (``container_editors``).
+- ``places``/``publishers`` in printed order (several for co-publications); ``year``;
+  ``date`` in ISO 8601 (``2007-10-22``, ``2003-03``, or a range ``1991/1993``).
+- ``pages``: the cited locator, ranges with ``--``; ``extra["locator"] = "版"`` for a
+  newspaper page. ``volume``/``number`` (Chinese numerals converted); a multi-volume
+  set (上、下卷) gives ``extra["volumes"]``.
+- ``institution``: thesis school, report institution or conference organisers;
+  ``eventtitle`` for conference papers; ``note`` keeps 網路版 and the like.
+- ``extra["etal"]``: which person list ended in 等 / et al. ("authors", "translators").
+- ``langid``: "chinese" when the title or container is CJK, else "english".
+
+The vocabularies (role words, cue words, back-references, thesis words, …) are data:
+``sinosoviet_cli/data/grammar.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, Literal
+
+from .model import Form, Person, Reference, Unparsed
+from .text import CJK_CHAR, has_cjk, nfc
+
+__all__ = ["Segment", "parse_citation", "segment"]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A span of a footnote: a citation (parsed) or the author's commentary."""
+
+    kind: Literal["citation", "commentary"]
+    text: str
+    start: int  # offsets into the note text; segments cover the note in order
+    end: int
+    reference: Reference | None = None  # parsed, for citations
+    problem: str = ""  # why a citation-looking span could not be parsed
+
+
+# ── vocabulary ───────────────────────────────────────────────────────────────
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation trying longer words first."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    roles: Mapping[str, str]  # role word -> "author" | "editor" | "translator"
+    role_re: re.Pattern[str]  # name list + optional 等 + role word at the end
+    container_cjk: re.Pattern[str]
+    cue_cjk: re.Pattern[str]
+    cue_latin: re.Pattern[str]
+    ibid: re.Pattern[str]
+    earlier: re.Pattern[str]
+    nationality: re.Pattern[str]
+    phd: re.Pattern[str]
+    masters: re.Pattern[str]
+    online_suffixes: tuple[str, ...]
+    edition: re.Pattern[str]
+    report: re.Pattern[str]
+    conference: re.Pattern[str]
+    proceedings: re.Pattern[str]
+    corporate: tuple[str, ...]
+    publisher_suffixes: tuple[str, ...]
+    volume_units: str
+    volume_parts: str
+    abbreviations: frozenset[str]
+    particles: frozenset[str]
+    not_names: frozenset[str]
+    prose: re.Pattern[str]
+    months: Mapping[str, int]
+    month_re: str
+
+
+@cache
+def _vocab() -> _Vocab:
+    raw: dict[str, Any] = tomllib.loads(
+        (resources.files("sinosoviet_cli") / "data" / "grammar.toml").read_text("utf-8")
+    )
+    roles = {w: role for role in ("author", "editor", "translator") for w in raw["roles"][role]}
+    nat = raw["nationality"]
+    months = {k: int(v) for k, v in raw["months"].items()}
+    return _Vocab(
+        roles=MappingProxyType(roles),
+        role_re=re.compile(f"(?P<etal>{_alt(raw['roles']['etal'])})?(?P<role>{_alt(roles)})$"),
+        container_cjk=re.compile(f"^(?:{_alt(raw['containers']['cjk'])})"),
+        cue_cjk=re.compile(_alt(raw["cues"]["cjk"])),
+        cue_latin=re.compile(f"^(?:{_alt(raw['cues']['latin'])})(?=[\\s\u4e00-\u9fff])\\s*"),
+        ibid=re.compile(f"^(?:{_alt(raw['backrefs']['ibid'])})"),
+        earlier=re.compile(_alt(raw["backrefs"]["earlier"])),
+        nationality=re.compile(
+            f"^[{re.escape(''.join(nat['open']))}]\\s*(?:{_alt(nat['countries'])})\\s*"
+            f"[{re.escape(''.join(nat['close']))}]\\s*"
+        ),
+        phd=re.compile(_alt(raw["theses"]["phd"])),
+        masters=re.compile(_alt(raw["theses"]["masters"])),
+        online_suffixes=tuple(raw["online"]["container_suffixes"]),
+        edition=re.compile(_alt(raw["online"]["edition_words"])),
+        report=re.compile(_alt(raw["reports"]["words"])),
+        conference=re.compile(_alt(raw["conference"]["words"])),
+        proceedings=re.compile(_alt(raw["conference"]["proceedings"])),
+        corporate=tuple(raw["corporate"]["suffixes"]),
+        publisher_suffixes=tuple(raw["publishers"]["suffixes"]),
+        volume_units="".join(u for u in raw["volumes"]["units"] if len(u) == 1),
+        volume_parts="".join(raw["volumes"]["parts"]),
+        abbreviations=frozenset(raw["latin"]["abbreviations"]),
+        particles=frozenset(raw["latin"]["particles"]),
+        not_names=frozenset(raw["prose"]["not_names"]),
+        prose=re.compile(_alt(raw["prose"]["markers"])),
+        months=MappingProxyType(months),
+        month_re=_alt(months),
+    )
+
+
+# ── small lexical helpers ────────────────────────────────────────────────────
+
+_OPEN = "《〈（(［[【〔"
+_CLOSE = "》〉）)］]】〕"
+_TITLE_OPEN = "《〈"
+_PAIR = dict(zip(_OPEN, _CLOSE, strict=True))
+_DASH = "-–—─－―~～‐‑━"
+_D = re.escape(_DASH)  # for use inside character classes
+_QUOTES_OPEN = "“\"「『‘"
+_QUOTES_CLOSE = "”\"」』’"
+_SPACES = re.compile(r"\s+")
+_CJK_RE = re.compile(CJK_CHAR)
+_WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "；": ";", "［": "[",
+                        "］": "]", "．": "."})
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+_NUM = "[0-9一二三四五六七八九十百〇]"
+
+
+def _clean(text: str) -> str:
+    """Collapse whitespace and drop spaces before punctuation (``Hinton ,``)."""
+    text = _SPACES.sub(" ", text).strip()
+    text = re.sub(r"\s+([,:;.?!，：；。])", r"\1", text)
+    return text.strip(" ,;，；、")
+
+
+def _cn_number(text: str) -> str:
+    """``十五`` -> ``15``; digits pass through; anything else unchanged."""
+    text = text.strip()
+    if text.isdigit() or not text or any(c not in _CN_DIGITS and c not in "十百" for c in text):
+        return text
+    total, current = 0, 0
+    for char in text:
+        if char in _CN_DIGITS:
+            current = _CN_DIGITS[char]
+        else:
+            unit = 10 if char == "十" else 100
+            total += (current or 1) * unit
+            current = 0
+    return str(total + current)
+
+
+def _pages(text: str) -> str:
+    """A locator as BibTeX wants it: prefixes dropped, ranges with ``--``."""
+    text = text.strip().strip("。.．,，;；")
+    text = re.sub(r"^(?:pp?\.?|頁|页|第)\s*", "", text)
+    text = re.sub(r"\s*(?:頁|页|版)$", "", text)
+    text = re.sub(f"\\s*[{_D}]+\\s*", "--", text)
+    text = re.sub(r"\s*[、,，]\s*", ", ", text)
+    return text.strip()
+
+
+_PAGES_RE = re.compile(
+    r"^(?:(?:pp?\.|頁|页)\s*)?(?:第\s*)?"
+    rf"[0-9ivxlcIVXLC]+(?:n\d+)?(?:\s*[{_D}]+\s*[0-9ivxlcIVXLC]+)?"
+    rf"(?:\s*[、,，]\s*[0-9]+(?:\s*[{_D}]+\s*[0-9]+)?)*"
+    r"\s*(?:頁|页|版)?\s*$"
+)
+
+
+def _is_pages(text: str) -> bool:
+    text = text.strip().strip("。.．")
+    if not _PAGES_RE.match(text):
+        return False
+    # A bare year or a span of years is not a page: "1999", "1956-1961".
+    return not re.fullmatch(rf"{_YEAR}(?:\s*[{_D}]+\s*{_YEAR})?", text)
+
+
+def _depths(text: str) -> list[int]:
+    """Bracket depth *before* each character (《〈（( and their closers; clamped at 0)."""
+    out: list[int] = []
+    depth = 0
+    for char in text:
+        out.append(depth)
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+    return out
+
+
+def _split_top(text: str, seps: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` between top-level separators (the separators excluded)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i, (char, d) in enumerate(zip(text, _depths(text), strict=True)):
+        if d == 0 and char in seps:
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(text)))
+    return spans
+
+
+def _match_close(text: str, i: int) -> int:
+    """Index of the bracket closing the one at ``i`` (or -1)."""
+    opener = text[i]
+    closer = _PAIR.get(opener, "")
+    if opener in "（(":
+        openers, closers = "（(", "）)"
+    else:
+        openers, closers = opener, closer
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] in openers:
+            depth += 1
+        elif text[j] in closers:
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+def _langid(*texts: str) -> str:
+    return "chinese" if any(has_cjk(t) for t in texts) else "english"
+
+
+# ── persons ──────────────────────────────────────────────────────────────────
+
+_LATIN_TOKEN = r"(?:[A-Z][\w'’.\-]*|[a-z]{1,4})"
+_LATIN_NAME = re.compile(rf"^[A-Z][\w'’.\-]*(?:\s+{_LATIN_TOKEN}){{0,4}}$")
+
+
+def _western(name: str, *, alt: str = "") -> Person:
+    """``Donald Zagoria`` / ``Chan, Alfred L.`` -> family and given."""
+    name = _clean(name)
+    if "," in name:
+        family, given = (p.strip() for p in name.split(",", 1))
+        return Person(family=family, given=given, alt=alt)
+    tokens = name.split()
+    if len(tokens) == 1:
+        return Person(family=tokens[0], alt=alt)
+    # Particles (van, de) belong to the family name.
+    cut = len(tokens) - 1
+    while cut > 1 and tokens[cut - 1] in _vocab().particles:
+        cut -= 1
+    return Person(family=" ".join(tokens[cut:]), given=" ".join(tokens[:cut]), alt=alt)
+
+
+def _is_latin_name(name: str) -> bool:
+    if not _LATIN_NAME.match(name) or has_cjk(name):
+        return False
+    return all(t[0].isupper() or t in _vocab().particles for t in name.split())
+
+
+def _is_corporate(name: str) -> bool:
+    return name.endswith(_vocab().corporate) and len(name) >= 3
+
+
+def _person(item: str, *, has_role: bool) -> Person | None:
+    """One printed name, or None if it does not look like one."""
+    v = _vocab()
+    item = v.nationality.sub("", item.strip()).strip()
+    if not item:
+        return None
+    alt = ""
+    m = re.fullmatch(r"(.+?)\s*[（(]([^()（）]+)[)）]", item)
+    if m:
+        item, alt = m.group(1).strip(), _clean(m.group(2))
+    if has_cjk(item):
+        core = re.sub(r"[‧·・•．.\s]", "", item)
+        if not core or not all(_CJK_RE.match(c) for c in core):
+            return None
+        if _is_corporate(core) and len(core) <= 24:
+            return Person(literal=item, alt=alt)
+        if item in v.not_names or (not has_role and not alt and v.prose.search(core)):
+            return None
+        limit = 16 if (has_role or alt or len(core) != len(item)) else 4
+        if not 2 <= len(core) <= limit:
+            return None
+        if alt and _is_latin_name(alt):
+            return _western(alt, alt=item)
+        return Person(literal=item, alt=alt)
+    if _is_latin_name(item):
+        return _western(item, alt=alt)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    role: str  # "author" | "editor" | "translator" | "" (no role word)
+    persons: tuple[Person, ...]
+    etal: bool
+    word: str  # the role word as printed
+
+
+def _name_clause(clause: str) -> _Names | None:
+    """``閻學通、陳寒溪等譯`` -> translators; ``李越然`` -> unnamed role; else None."""
+    v = _vocab()
+    clause = clause.strip()
+    role, word, etal = "", "", False
+    m = v.role_re.search(clause)
+    if m and m.start() > 0:
+        word = m.group("role")
+        role = v.roles[word]
+        etal = bool(m.group("etal"))
+        clause = clause[: m.start()].strip()
+    elif clause.endswith(("等", "et al.", "et al")):
+        etal = True
+        clause = re.sub(r"\s*(?:等|et al\.?)$", "", clause)
+    if not clause:
+        return None
+    if has_cjk(clause):
+        items = [clause[a:b] for a, b in _split_top(clause, "、")]
+    else:
+        items = re.split(r",?\s+(?:and|&)\s+|\s*、\s*", clause)
+    persons = []
+    for item in items:
+        person = _person(item, has_role=bool(role) or etal)
+        if person is None:
+            return None
+        persons.append(person)
+    return _Names(role, tuple(persons), etal, word)
+
+
+# ── Chinese citations ────────────────────────────────────────────────────────
+
+
+@dataclass
+class _Draft:
+    """Fields gathered while reading a citation (turned into a Reference at the end)."""
+
+    authors: list[Person] = field(default_factory=list)
+    editors: list[Person] = field(default_factory=list)
+    translators: list[Person] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)
+    title: str = ""
+    title_kind: str = ""  # "《", "〈", "quote", "plain", ""
+    container: str = ""
+    container_editors: tuple[Person, ...] = ()
+    chapter: bool = False
+    places: tuple[str, ...] = ()
+    publishers: tuple[str, ...] = ()
+    year: str = ""
+    date: str = ""
+    volume: str = ""
+    number: str = ""
+    pages: str = ""
+    institution: str = ""
+    thesis: str = ""  # "phdthesis" | "mastersthesis"
+    eventtitle: str = ""
+    report: bool = False
+    url: str = ""
+    note: str = ""
+
+    def add_names(self, names: _Names, *, default: str, container: bool = False) -> None:
+        role = names.role or default
+        corporate = all(p.literal and _is_corporate(p.literal) for p in names.persons)
+        if names.word and corporate and role == "editor" and not container:
+            role = "author"  # 人民出版社編: the body is the author
+            self.extra["role"] = names.word
+        if container and role in ("editor", "author"):
+            self.container_editors += names.persons
+        elif role == "translator":
+            self.translators.extend(names.persons)
+        elif role == "editor":
+            self.editors.extend(names.persons)
+        else:
+            self.authors.extend(names.persons)
+        if names.etal:
+            key = {"translator": "translators", "editor": "editors"}.get(role, "authors")
+            if container and role != "translator":
+                key = "container_editors"
+            self.extra["etal"] = ", ".join(filter(None, (self.extra.get("etal"), key)))
+
+
+def _date_of(text: str) -> tuple[str, str]:
+    """(year, ISO date) from ``2007年10月22日`` / ``2003.3`` / ``1991、1993`` / ``1962``."""
+    text = text.strip()
+    m = re.search(rf"({_YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(?:(\d{{1,2}})\s*日)?", text)
+    if m:
+        y, mo, d = m.group(1), int(m.group(2)), m.group(3)
+        return y, f"{y}-{mo:02d}" + (f"-{int(d):02d}" if d else "")
+    m = re.fullmatch(rf"({_YEAR})\s*[.．/\-]\s*(\d{{1,2}})(?:\s*[.．/\-]\s*(\d{{1,2}}))?", text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        y, mo, d = m.group(1), int(m.group(2)), m.group(3)
+        return y, f"{y}-{mo:02d}" + (f"-{int(d):02d}" if d else "")
+    v = _vocab()
+    m = re.search(rf"\b({v.month_re})\.?\s+(\d{{1,2}}),?\s+({_YEAR})\b", text)
+    if m:
+        mo = v.months[m.group(1)]
+        return m.group(3), f"{m.group(3)}-{mo:02d}-{int(m.group(2)):02d}"
+    m = re.search(rf"\b(\d{{1,2}})\s+({v.month_re})\.?\s+({_YEAR})\b", text)
+    if m:
+        mo = v.months[m.group(2)]
+        return m.group(3), f"{m.group(3)}-{mo:02d}-{int(m.group(1)):02d}"
+    m = re.search(rf"\b({v.month_re})\.?\s+({_YEAR})\b", text)
+    if m:
+        return m.group(2), f"{m.group(2)}-{v.months[m.group(1)]:02d}"
+    years = re.findall(rf"(?<!\d)({_YEAR})(?!\d)", text)
+    if len(years) >= 2 and re.fullmatch(rf"{_YEAR}\s*年?\s*[、,，{_D}/]+\s*{_YEAR}\s*年?", text):
+        return years[0], f"{years[0]}/{years[-1]}"
+    if years:
+        return years[0], ""
+    return "", ""
+
+
+def _is_date(text: str) -> bool:
+    text = text.strip()
+    if not text or not re.search(_YEAR, text):
+        return False
+    rest = re.sub(rf"{_YEAR}|\d{{1,2}}|[年月日版.．/、,，\s{_D}]", "", text)
+    rest = re.sub(_vocab().month_re, "", rest)
+    return rest == ""
+
+
+def _pub_group(d: _Draft, body: str) -> bool:
+    """Read a parenthesised publication group: ``北京：春秋出版社；長沙：湖南教育出版社，1989``,
+    ``台北：…研究所博士論文，1996``, ``2003.3``. False if it is something else."""
+    v = _vocab()
+    body = body.strip()
+    if not body:
+        return False
+    if _is_date(body):
+        d.year, d.date = _date_of(body)
+        return True
+    thesis = v.phd.search(body) or v.masters.search(body)
+    if thesis:
+        d.thesis = "phdthesis" if v.phd.search(body) else "mastersthesis"
+        before, after = body[: thesis.start()], body[thesis.end():]
+        # 台北：國立政治大學東亞研究所博士論文，1996 / PhD diss., Harvard University, 1990
+        place, _, inst = before.rpartition("：") if "：" in before else before.rpartition(":")
+        inst = inst.strip(" ,，")
+        after_parts = [p.strip() for p in re.split(r"[,，]", after) if p.strip()]
+        years = [p for p in after_parts if _is_date(p)]
+        if not inst:
+            inst = ", ".join(p for p in after_parts if not _is_date(p))
+        d.institution = _clean(inst)
+        if place.strip():
+            d.places = (_clean(place),)
+        if years:
+            d.year, d.date = _date_of(years[-1])
+        return True
+    # Split off the trailing date: "…，2001" / ", 1962" / "，1991、1993" / "1999年".
+    m = re.search(
+        rf"[,，\s]*({_YEAR}(?:\s*年)?(?:\s*[、,，{_D}/]\s*{_YEAR}\s*年?)?(?:\s*\d{{1,2}}\s*月)?"
+        r"(?:\s*版)?)\s*$",
+        body,
+    )
+    head = body
+    if m:
+        head = body[: m.start()]
+        d.year, d.date = _date_of(m.group(1).replace("版", ""))
+    head = head.strip(" ,，")
+    if not head:
+        return bool(m)
+    places: list[str] = []
+    publishers: list[str] = []
+    for part in re.split(r"\s*[；;]\s*", head):
+        if not part:
+            continue
+        if re.search(r"[：:]", part):
+            place, publisher = re.split(r"\s*[：:]\s*", part, maxsplit=1)
+            places.append(_clean(place))
+            publishers.append(_clean(publisher))
+        else:
+            publishers.append(_clean(part))
+    if not m and not places:
+        return False  # "(a remark)" without a year or "place: publisher" is not a group
+    d.places, d.publishers = tuple(p for p in places if p), tuple(p for p in publishers if p)
+    return True
+
+
+def _tail_item(d: _Draft, item: str) -> bool:
+    """One comma-separated item after the title(s); False if it is not bibliographic."""
+    v = _vocab()
+    item = item.strip().strip("。．")
+    if not item:
+        return True
+    if item[0] in "（(" and _match_close(item, 0) == len(item) - 1:
+        return _pub_group(d, item[1:-1])
+    if _is_pages(item):
+        d.pages = _pages(item)
+        if item.endswith("版"):
+            d.extra["locator"] = "版"
+        return True
+    edition = v.edition.fullmatch(item)
+    if edition:
+        d.note = item
+        return True
+    if re.fullmatch(r"https?://\S+", item):
+        d.url = item
+        return True
+    # 上、下卷 / 第二卷 / 卷三 / 上冊
+    units = v.volume_units
+    m = re.fullmatch(rf"([{v.volume_parts}](?:\s*、\s*[{v.volume_parts}])+)\s*[{units}]", item)
+    if m:
+        d.extra["volumes"] = str(len(re.findall(f"[{v.volume_parts}]", m.group(1))))
+        return True
+    m = re.fullmatch(rf"(?:第\s*({_NUM}+)|([{v.volume_parts}]))\s*[{units}]", item)
+    if m:
+        d.volume = _cn_number(m.group(1)) if m.group(1) else m.group(2)
+        return True
+    # Journal volume and issue: 第15卷第3期 / 15卷3期 / 第十五期 / 2003年第3期 / 12
+    m = re.fullmatch(
+        r"(?:({y})\s*年\s*)?(?:第?\s*({_NUM}+)\s*卷\s*)?"
+        r"(?:第?\s*({_NUM}+)\s*[期號号])?".replace("{y}", _YEAR).replace("{_NUM}", _NUM),
+        item,
+    )
+    if m and (m.group(2) or m.group(3)):
+        if m.group(1):
+            d.year = m.group(1)
+        d.volume = _cn_number(m.group(2) or "") or d.volume
+        d.number = _cn_number(m.group(3) or "") or d.number
+        return True
+    m = re.fullmatch(r"(?:vol\.\s*)?(\d{1,4})(?:\s*[:：]\s*(\d{1,3}))?", item)
+    if m and d.container and not d.volume and not d.pages and not re.fullmatch(_YEAR, item):
+        d.volume = m.group(1)
+        d.number = m.group(2) or ""
+        return True
+    # 1999年版 / 2007年10月22日 / 1962
+    if _is_date(item.removesuffix("版")):
+        d.year, d.date = _date_of(item.removesuffix("版"))
+        return True
+    # Mainland: 人民出版社1999年版 / 北京：人民出版社1999年版
+    m = re.fullmatch(rf"(?:(.+?)\s*[：:]\s*)?(.+?)\s*({_YEAR})\s*年(?:\d{{1,2}}月)?\s*版?", item)
+    if m and has_cjk(m.group(2)):
+        if m.group(1):
+            d.places = (*d.places, _clean(m.group(1)))
+        d.publishers = (*d.publishers, _clean(m.group(2)))
+        d.year = m.group(3)
+        return True
+    # 「…論文發表會」
+    if item[0] in _QUOTES_OPEN and item[-1] in _QUOTES_CLOSE and v.conference.search(item):
+        d.eventtitle = item[1:-1].strip()
+        return True
+    # 台中：中興大學國際政治所 / 北京：人民出版社
+    m = re.fullmatch(r"([^：:\s]{1,12})\s*[：:]\s*(.+)", item)
+    if m and not v.prose.search(m.group(2)):
+        if d.eventtitle or d.thesis:
+            d.places = (*d.places, _clean(m.group(1)))
+            d.institution = _clean(m.group(2))
+        else:
+            d.places = (*d.places, _clean(m.group(1)))
+            d.publishers = (*d.publishers, _clean(m.group(2)))
+        return True
+    if has_cjk(item) and item.endswith(v.publisher_suffixes) and len(item) <= 20:
+        d.publishers = (*d.publishers, item)
+        return True
+    return False
+
+
+def _tail_items(text: str) -> list[tuple[int, int]]:
+    """Split the tail after a title into items: top-level bracket groups stand alone,
+    the rest is split at ，；; and at a half-width comma not between two digits."""
+    items: list[tuple[int, int]] = []
+    depths = _depths(text)
+    start = 0
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if depths[i] == 0 and char in "（(":
+            close = _match_close(text, i)
+            close = len(text) - 1 if close < 0 else close
+            items.append((start, i))
+            items.append((i, close + 1))
+            i = start = close + 1
+            continue
+        between_digits = (
+            char == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit()
+            and text[i + 1].isdigit()
+        )
+        if depths[i] == 0 and char in "，；;," and not between_digits:
+            items.append((start, i))
+            start = i + 1
+        i += 1
+    items.append((start, len(text)))
+    return [(a, b) for a, b in items if a < b]
+
+
+def _read_tail(d: _Draft, text: str, offset: int) -> int:
+    """Read bibliographic items after the titles; return the end offset (relative to
+    the whole citation) of what was recognised."""
+    end = offset
+    items = [(a, b) for a, b in _tail_items(text) if text[a:b].strip(" ，,。．.;；")]
+    for k, (a, b) in enumerate(items):
+        item = text[a:b].strip(" ，,;；。．")
+        nxt = text[items[k + 1][0]:items[k + 1][1]].strip() if k + 1 < len(items) else ""
+        # 《二十一世紀》，12（2003.3）: a bare number before a dated group is the volume.
+        if (re.fullmatch(r"\d{1,4}", item) and d.container and not d.chapter and not d.volume
+                and nxt[:1] in "（(" and _is_date(nxt[1:-1])):
+            d.volume = item
+        elif not _tail_item(d, item):
+            break
+        end = offset + b
+    rest = text[end - offset:]
+    return end + (len(rest) - len(rest.lstrip(" ，,;；。．.")))
+
+
+def _find_title(text: str, start: int = 0) -> int:
+    depths = _depths(text)
+    for i in range(start, len(text)):
+        if text[i] in _TITLE_OPEN and depths[i] == 0:
+            return i
+    return -1
+
+
+def _read_prefix(d: _Draft, prefix: str) -> bool:
+    """Read the persons before the first title; False if some clause is not a name."""
+    ok = True
+    clauses = [prefix[a:b] for a, b in _split_top(prefix, "，,：:")]
+    for k, clause in enumerate(clauses):
+        clause = clause.strip()
+        if k == 0 and clause:
+            cut = _cue_cut(clause)
+            if cut >= 0 and _name_clause(clause) is None:
+                clause = clause[cut:].strip()
+        if not clause:
+            continue
+        names = _name_clause(clause)
+        if names is None:
+            ok = False
+            continue
+        d.add_names(names, default="author")
+    return ok
+
+
+def _parse_cjk(text: str) -> tuple[_Draft, int] | None:
+    """Read a Chinese-style citation from ``text``; (draft, end of what was read)."""
+    v = _vocab()
+    t = _find_title(text)
+    if t < 0:
+        return None
+    d = _Draft()
+    if not _read_prefix(d, text[:t]):
+        d.extra["prefix"] = _clean(text[:t])
+    close = _match_close(text, t)
+    if close < 0:
+        d.title, d.title_kind = _clean(text[t + 1:]), text[t]
+        return d, len(text)
+    d.title, d.title_kind = _clean(text[t + 1:close]), text[t]
+    pos = close + 1
+    # Between the title and a container: 〈篇名〉，收入 編者主編，《書名》 / 〈篇名〉，《期刊》
+    nxt = _find_title(text, pos)
+    if nxt >= 0:
+        between = text[pos:nxt].strip(" ，,：:")
+        marker = v.container_cjk.match(between)
+        if marker or not between:
+            people = between[marker.end():] if marker else ""
+            for a, b in _split_top(people, "，,：:"):
+                clause = people[a:b].strip()
+                names = _name_clause(clause) if clause else None
+                if names is not None:
+                    d.add_names(names, default="editor", container=True)
+            cclose = _match_close(text, nxt)
+            if cclose < 0:
+                d.container = _clean(text[nxt + 1:])
+                return d, len(text)
+            d.container = _clean(text[nxt + 1:cclose])
+            d.chapter = bool(marker)
+            pos = cclose + 1
+    # The journal's web edition is printed right after its title: 《二十一世紀》網路版
+    m = v.edition.match(text, pos)
+    if m:
+        d.note = m.group(0)
+        pos = m.end()
+    # A quoted event right after the title: 〈…〉「…研討會」
+    rest = text[pos:]
+    m = re.match(r"\s*[，,]?\s*([「『“])", rest)
+    if m:
+        q = pos + m.start(1)
+        qclose = text.find("」" if m.group(1) == "「" else ("』" if m.group(1) == "『" else "”"), q)
+        if qclose > 0 and v.conference.search(text[q:qclose]):
+            d.eventtitle = text[q + 1:qclose].strip()
+            if v.proceedings.search(d.eventtitle):
+                d.container, d.eventtitle = d.eventtitle, ""
+            pos = qclose + 1
+    end = _read_tail(d, text[pos:], pos)
+    # Back-references after the persons: 楊奎松，前引書 … are read by _parse_backref.
+    return d, max(end, pos)
+
+
+def _parse_backref(text: str) -> tuple[_Draft, int] | None:
+    """``楊奎松，前引書，頁12`` / ``Zagoria, op. cit., 78`` (no title printed)."""
+    v = _vocab()
+    m = v.earlier.search(text)
+    if not m:
+        return None
+    d = _Draft()
+    head = text[: m.start()].strip(" ，,：:")
+    if head and not _read_prefix(d, head):
+        if not has_cjk(head):
+            names = _name_clause(head)
+            if names is None:
+                return None
+            d.add_names(names, default="author")
+        else:
+            return None
+    d.extra["backref"] = m.group(0)
+    pos = m.end()
+    # 前引《書名》 / 前引書《書名》
+    after = text[pos:].lstrip()
+    if after[:1] in _TITLE_OPEN:
+        t = pos + (len(text[pos:]) - len(after))
+        close = _match_close(text, t)
+        if close > 0:
+            d.title, d.title_kind = _clean(text[t + 1:close]), text[t]
+            pos = close + 1
+    end = _read_tail(d, text[pos:], pos)
+    return d, max(end, pos)
+
+
+# ── Western (Chicago) citations ──────────────────────────────────────────────
+
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
+
+
+def _latin_names(text: str) -> tuple[Person, ...] | None:
+    text = _clean(text)
+    if not text or has_cjk(text):
+        return None
+    parts = re.split(r",?\s+(?:and|&)\s+", text)
+    if len(parts) == 1 and text.count(",") == 1:
+        # "Chan, Alfred L." — family-first
+        family, given = (p.strip() for p in text.split(","))
+        if _is_latin_name(family) and _is_latin_name(given):
+            return (Person(family=family, given=given),)
+    persons = []
+    for part in parts:
+        part = part.strip()
+        if not _is_latin_name(part) or len(part.split()) > 5:
+            return None
+        persons.append(_western(part))
+    return tuple(persons)
+
+
+_FAMILY_FIRST = re.compile(
+    r"^(?P<family>[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?),\s*"
+    r"(?P<given>(?:[A-Z][a-z'’\-]+\s+)*(?:[A-Z]\.\s*)+|[A-Z][a-z'’\-]+(?:\s[A-Z][a-z'’\-]+)?\.)"
+    r"[\s,]*(?=[A-Z“\"‘'0-9])"
+)
+
+
+def _pub_paren(text: str) -> tuple[int, int] | None:
+    """The top-level parenthesis that holds publication facts, if any."""
+    depths = _depths(text)
+    best = None
+    for i, char in enumerate(text):
+        if char in "(（" and depths[i] == 0:
+            close = _match_close(text, i)
+            if close < 0:
+                continue
+            body = text[i + 1:close]
+            v = _vocab()
+            if re.search(_YEAR, body) or ":" in body or "：" in body or v.phd.search(body):
+                best = (i, close)
+    return best
+
+
+def _latin_tail(d: _Draft, text: str, offset: int) -> int:
+    """Pages after the publication group: ``, 13.`` / ``: 74-117.`` / ``,78.``"""
+    m = re.match(r"\s*[,:]?\s*((?:pp?\.\s*)?[0-9ivxlc]+(?:n\d+)?(?:\s*[-–—─]+\s*[0-9ivxlc]+)?"
+                 r"(?:\s*,\s*\d+(?:\s*[-–—─]+\s*\d+)?)*)\s*\.?", text)
+    if m and m.group(1) and _is_pages(m.group(1)):
+        d.pages = _pages(m.group(1))
+        return offset + m.end()
+    m = re.match(r"\s*\.?", text)
+    return offset + (m.end() if m else 0)
+
+
+def _latin_container(d: _Draft, text: str) -> None:
+    """After a quoted title: ``in Eds eds. Book (…)`` / ``in Book, ed. Eds (…)`` /
+    ``Journal 11, no. 4 (2009)`` / ``Working Paper no. 22 (…)``."""
+    v = _vocab()
+    text = text.strip().lstrip(",").strip()
+    m = re.match(r"^in\s*(.*)$", text, re.S)
+    if m:
+        d.chapter = True
+        body = m.group(1).strip()
+        m3 = re.match(r"^(.+?),\s*(?:eds?\.|edited by)\s*(.+?)[\s,]*$", body)
+        if m3 and _latin_names(m3.group(2)):
+            d.container = _clean(m3.group(1))
+            d.container_editors = _latin_names(m3.group(2)) or ()
+            return
+        m2 = re.match(r"^(.+?)\s*,?\s*\(?\beds?\.?\)?(?=[\s.A-Z])\.?\s*(.+)$", body)
+        names = _latin_names(m2.group(1)) if m2 else None
+        if m2 and names:
+            d.container_editors = names
+            d.container = _clean(m2.group(2))
+            return
+        d.container = _clean(body)
+        return
+    # Journal / report series: "China Quarterly 11, no. 4" / "Working Paper no. 22"
+    m = re.match(r"^(.*?)\s*(?:(?:vol\.\s*)?(\d+))?\s*(?:,?\s*no\.\s*(\S+?))?\s*$", text)
+    if m:
+        d.container = _clean(m.group(1))
+        d.volume = m.group(2) or ""
+        d.number = (m.group(3) or "").strip(",")
+        if v.report.search(d.container):
+            d.report = True
+    if not d.container and text:
+        d.container = _clean(text)
+
+
+def _parse_latin(text: str) -> tuple[_Draft, int] | None:
+    """Read a Chicago-style note: books, articles, chapters, theses, short forms."""
+    v = _vocab()
+    work = text.translate(_WIDTH)
+    d = _Draft()
+    pos = 0
+    m = _FAMILY_FIRST.match(work)
+    if m and "(" not in m.group("given"):
+        d.authors.append(Person(family=m.group("family"), given=_clean(m.group("given"))))
+        pos = m.end()
+    elif work[:1] not in "“\"":
+        comma = next((a for a, _b in _split_top(work, ",")[1:]), -1)
+        if comma <= 0:
+            return None
+        names = _latin_names(work[: comma - 1])
+        if names is None:
+            return None
+        d.authors.extend(names)
+        pos = comma
+    rest = work[pos:]
+    lead = len(rest) - len(rest.lstrip(" ,"))
+    pos += lead
+    rest = work[pos:]
+    # op. cit.
+    oc = v.earlier.match(rest)
+    if oc:
+        d.extra["backref"] = oc.group(0)
+        pos += oc.end()
+        return d, _latin_tail(d, work[pos:], pos)
+    q = _QUOTED.match(rest)
+    if q:
+        d.title, d.title_kind = _clean(q.group(1)), "quote"
+        pos += q.end()
+        after = work[pos:]
+        paren = _pub_paren(after)
+        if paren:
+            head, body = after[: paren[0]], after[paren[0] + 1: paren[1]]
+            _latin_container(d, head)
+            if not _pub_group(d, body):
+                d.extra["parenthesis"] = body
+            end = pos + paren[1] + 1
+            return d, _latin_tail(d, work[end:], end)
+        # "Journal 11 (2009)" without a colon group is caught above; here: short forms
+        m2 = re.match(r"^\s*,?\s*((?:pp?\.\s*)?\d[\d\s\-–—,]*)\.?\s*$", after)
+        if m2:
+            d.pages = _pages(m2.group(1))
+            return d, len(work)
+        if after.strip(" .,"):
+            tail = after.strip()
+            pages = re.search(r",\s*((?:pp?\.\s*)?\d+(?:\s*[-–—]+\s*\d+)?)\.?\s*$", tail)
+            if pages:
+                d.pages = _pages(pages.group(1))
+                tail = tail[: pages.start()]
+            _latin_container(d, tail)
+        return d, len(work)
+    # Unquoted title: a book (or a thesis, report) or a short form.
+    paren = _pub_paren(rest)
+    if paren:
+        head, body = rest[: paren[0]], rest[paren[0] + 1: paren[1]]
+        _latin_title(d, head)
+        if not _pub_group(d, body):
+            d.extra["parenthesis"] = body
+        end = pos + paren[1] + 1
+        return d, _latin_tail(d, work[end:], end)
+    # Short form: Title[, pages].
+    body = rest.strip()
+    pages = re.search(r"\s*,\s*((?:pp?\.\s*)?[0-9ivxlc]+(?:\s*[-–—─]+\s*[0-9ivxlc]+)?)\s*\.?\s*$",
+                      body)
+    if pages and _is_pages(pages.group(1)):
+        d.pages = _pages(pages.group(1))
+        body = body[: pages.start()]
+    _latin_title(d, body)
+    return d, len(work)
+
+
+def _latin_title(d: _Draft, head: str) -> None:
+    """A book title, possibly followed by ``, trans. X`` / ``, ed. X`` / a report series."""
+    v = _vocab()
+    head = head.strip()
+    m = re.search(r",\s*(trans\.|translated by|ed\.|eds\.|edited by)\s*(.+)$", head)
+    if m:
+        names = _latin_names(m.group(2))
+        if names:
+            if m.group(1).startswith("trans"):
+                d.translators.extend(names)
+            else:
+                d.editors.extend(names)
+            head = head[: m.start()]
+    m = re.search(r",\s*([^,]*?(?:" + v.report.pattern + r")[^,]*)$", head)
+    if m:
+        d.report = True
+        series = m.group(1)
+        num = re.search(r"(?:no\.|No\.|number)\s*(\S+)", series)
+        if num:
+            d.number = num.group(1)
+        d.extra["series"] = _clean(series)
+        head = head[: m.start()]
+    d.title, d.title_kind = _clean(head.rstrip(". ")), "plain"
+
+
+# ── building a Reference ─────────────────────────────────────────────────────
+
+
+def _entry_type(d: _Draft, form: Form) -> str:
+    v = _vocab()
+    if d.thesis:
+        return d.thesis
+    if d.eventtitle:
+        return "inproceedings" if d.container else "unpublished"
+    if d.report:
+        return "report"
+    if d.chapter:
+        return "incollection"
+    online = d.url or (d.container and d.container.endswith(v.online_suffixes))
+    if d.container:
+        if online and not d.volume and not d.number:
+            return "online"
+        return "article"
+    if d.title_kind in ("〈", "quote"):
+        return "online" if d.url else ("article" if form is Form.SHORT else "misc")
+    if d.title_kind == "《" and not d.places and not d.publishers and d.date and form is Form.FULL:
+        # 《人民日報》，1962年12月15日，第1版: a newspaper issue
+        return "online" if d.title.endswith(v.online_suffixes) else "article"
+    if d.editors and not d.authors:
+        return "collection"
+    if d.title:
+        return "book"
+    return "misc"
+
+
+def _build(d: _Draft, text: str) -> Reference:
+    full = bool(
+        d.places or d.publishers or d.year or d.date or d.institution or d.url or d.eventtitle
+        or (d.container and (d.volume or d.number) and not d.chapter)
+    )
+    form = Form.FULL if full and "backref" not in d.extra else Form.SHORT
+    entry_type = _entry_type(d, form)
+    title, container = d.title, d.container
+    if entry_type == "article" and d.title_kind == "《" and not container and d.date:
+        title, container = "", d.title  # a newspaper cited by issue only
+    if entry_type == "online" and d.title_kind == "《" and not container:
+        title, container = "", d.title
+    extra = dict(d.extra)
+    return Reference(
+        text=text,
+        form=form,
+        entry_type=entry_type,
+        authors=tuple(d.authors),
+        editors=tuple(d.editors),
+        translators=tuple(d.translators),
+        title=title,
+        container=container,
+        container_editors=tuple(d.container_editors),
+        places=d.places,
+        publishers=d.publishers,
+        year=d.year,
+        date=d.date,
+        volume=d.volume,
+        number=d.number,
+        pages=d.pages,
+        institution=d.institution,
+        eventtitle=d.eventtitle,
+        url=d.url,
+        note=d.note,
+        langid=_langid(title, container, *(p.literal for p in d.authors)),
+        extra=MappingProxyType(extra),
+    )
+
+
+def _ibid(text: str) -> tuple[Reference, int] | None:
+    """同上 / 同上註，頁12 / Ibid., 45."""
+    v = _vocab()
+    m = v.ibid.match(text)
+    if not m:
+        return None
+    rest = text[m.end():]
+    rm = re.match(r"^[\s,，、：:]*((?:pp?\.|頁|页|第)?\s*[0-9ivxlc]+"
+                  rf"(?:\s*[{_D}]+\s*[0-9ivxlc]+)?"
+                  r"(?:\s*[、,，]\s*\d+)*\s*(?:頁|页)?)?\s*[.。．]?\s*", rest)
+    end = m.end() + (rm.end() if rm else 0)
+    pages = _pages(rm.group(1)) if rm and rm.group(1) else ""
+    return (
+        Reference(text=text, form=Form.IBID, pages=pages,
+                  langid="chinese" if has_cjk(m.group(0)) else "english",
+                  extra=MappingProxyType({"backref": m.group(0)})),
+        end,
+    )
+
+
+def _parse(text: str) -> tuple[Reference, int] | Unparsed:
+    """Parse one citation; also report how much of ``text`` it consumed."""
+    stripped = text.rstrip()
+    ib = _ibid(stripped.strip())
+    if ib is not None:
+        return ib
+    # 《》〈〉 belong to the Chinese grammar, whatever script the names are in.
+    got = _parse_cjk(stripped) if _find_title(stripped) >= 0 else None
+    if got is None and has_cjk(stripped):
+        got = _parse_backref(stripped)
+    if got is None:
+        got = _parse_latin(stripped)
+    if got is None:
+        got = _parse_backref(stripped)
+    if got is None:
+        return Unparsed("citation", text, "no title, author or back-reference recognised")
+    d, end = got
+    if not d.title and not d.container and not d.authors and "backref" not in d.extra:
+        return Unparsed("citation", text, "no title recognised")
+    return _build(d, text), end
+
+
+def parse_citation(text: str) -> Reference | Unparsed:
+    """Parse one citation span into a Reference (or say why not). Never raises."""
+    text = nfc(text)
+    try:
+        got = _parse(text.strip())
+    except (ValueError, IndexError, KeyError) as exc:  # pragma: no cover - defensive
+        return Unparsed("citation", text, f"internal parse error: {exc}")
+    if isinstance(got, Unparsed):
+        return got
+    return replace(got[0], text=text.strip())
+
+
+# ── segmentation ─────────────────────────────────────────────────────────────
+
+
+def _sentences(note: str) -> list[tuple[int, int]]:
+    """Tile the note into sentences: at 。 (always), at ？！；; at depth 0, and at a
+    Western full stop (not after an abbreviation or an initial)."""
+    v = _vocab()
+    spans: list[tuple[int, int]] = []
+    start = 0
+    depth = 0
+    n = len(note)
+    i = 0
+    while i < n:
+        char = note[i]
+        cut = False
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+        if char == "。":
+            cut, depth = True, 0
+        elif depth == 0 and char in "？！；;":
+            cut = True
+        elif depth == 0 and char == "." and i + 1 < n:
+            word = re.search(r"([A-Za-z.]*)$", note[start:i])
+            token = word.group(1) if word else ""
+            nxt = note[i + 1]
+            after = note[i + 1:].lstrip()
+            abbrev = (
+                token in v.abbreviations
+                or re.fullmatch(r"[A-Z]", token) is not None
+                or "." in token
+            )
+            if not abbrev and (
+                _CJK_RE.match(nxt)
+                or (nxt.isspace() and after[:1] and (after[0].isupper() or _CJK_RE.match(after[0])
+                                                     or after[0] in "“\"「"))
+            ):
+                cut = True
+        if cut:
+            j = i + 1
+            while j < n and note[j].isspace():
+                j += 1
+            spans.append((start, j))
+            start = j
+            i = j
+            continue
+        i += 1
+    if start < n:
+        spans.append((start, n))
+    return spans
+
+
+def _cue_cut(text: str) -> int:
+    """Offset just after the last cue word (參見 / see) in ``text``, or -1."""
+    v = _vocab()
+    last = -1
+    for m in v.cue_cjk.finditer(text):
+        last = m.end()
+    return last
+
+
+def _cjk_start(s: str, t: int) -> int | None:
+    """Where a Chinese citation whose first title is at ``t`` starts in sentence ``s``:
+    walk back over the name clauses before the title (``莫里斯‧邁斯納…著，杜蒲譯，``),
+    stopping at a cue word (參見) or prose. None if prose runs into the title."""
+    prefix = s[:t]
+    clauses = _split_top(prefix, "，,：:")
+    last = len(clauses) - 1
+    empty_last = not prefix[clauses[last][0]:clauses[last][1]].strip()
+    start: int | None = None
+    for k in range(last, -1, -1):
+        a, b = clauses[k]
+        clause = prefix[a:b]
+        lead = len(clause) - len(clause.lstrip())
+        if k == last and empty_last:
+            if k == 0:
+                return a + lead  # the title opens the sentence
+            continue
+        cut = _cue_cut(clause)
+        if cut >= 0:
+            rest = clause[cut:]
+            if not rest.strip() or _name_clause(rest) is not None:
+                return a + cut + len(rest) - len(rest.lstrip())
+        names = _name_clause(clause) if clause.strip() else None
+        if names is None:
+            if start is None:
+                return t if empty_last else None
+            return start
+        start = a + lead
+        if not names.role:
+            return start  # at most one clause without a role word (the first author)
+    return start
+
+
+def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
+    """The citation in sentence ``s``: (start, end, reference, problem)."""
+    v = _vocab()
+    body = s.rstrip()
+    # Ibid. and back-references at the start (after a cue).
+    for begin in sorted({0, max(_cue_cut(body), 0)}):
+        lead = len(body[begin:]) - len(body[begin:].lstrip())
+        b = begin + lead
+        cue = v.cue_latin.match(body[b:])
+        if cue:
+            b += cue.end()
+        ib = _ibid(body[b:])
+        if ib is not None:
+            return b, len(s), ib[0], ""
+    # Chinese: the first title bracket with a valid start.
+    depths = _depths(body)
+    for t, char in enumerate(body):
+        if char not in _TITLE_OPEN or depths[t]:
+            continue
+        start = _cjk_start(body, t)
+        if start is None:
+            continue
+        got = _parse(body[start:])
+        if isinstance(got, Unparsed):
+            return start, len(s), None, got.reason
+        ref, used = got
+        title_first = start == t and t > 0 and _cue_cut(body[:t]) < 0
+        if title_first and ref.form is not Form.FULL:
+            continue
+        end = start + used
+        end = len(s) if not body[end:].strip(" 。．.，,;；") else end
+        return start, end, ref, ""
+    # 楊奎松，前引書，頁12 (no title printed)
+    if v.earlier.search(body) and has_cjk(body):
+        cut = max(_cue_cut(body), 0)
+        for a, _b in _split_top(body[cut:], "。"):
+            got_b = _parse_backref(body[cut + a:].lstrip())
+            if got_b is not None:
+                d, used = got_b
+                if d.authors or d.title:
+                    lead = len(body[cut + a:]) - len(body[cut + a:].lstrip())
+                    st = cut + a + lead
+                    return st, len(s), _build(d, body[st:st + used]), ""
+    # Western: at the sentence start or after a cue.
+    starts = [0]
+    cut = _cue_cut(body)
+    if cut >= 0:
+        starts.append(cut)
+    for begin in starts:
+        b = begin + len(body[begin:]) - len(body[begin:].lstrip())
+        cue = v.cue_latin.match(body[b:])
+        if cue:
+            b += cue.end()
+        cand = body[b:]
+        if not cand or has_cjk(cand[:1]):
+            continue
+        got_l = _parse_latin(cand.translate(_WIDTH)) if not has_cjk(cand.split(",")[0]) else None
+        if got_l is None:
+            continue
+        d, used = got_l
+        if not _looks_latin(d, cand):
+            continue
+        ref = _build(d, cand[:used].strip())
+        end = b + used
+        end = len(s) if not body[end:].strip(" .,;") else end
+        return b, end, ref, ""
+    return None
+
+
+def _looks_latin(d: _Draft, text: str) -> bool:
+    """Enough structure to call a Latin span a citation rather than prose."""
+    if "backref" in d.extra:
+        return bool(d.authors)
+    if not d.title or has_cjk(d.title):
+        return False
+    if not (d.title[0].isupper() or d.title[0].isdigit()):
+        return False
+    if d.title_kind == "quote" or d.places or d.publishers or d.year or d.institution:
+        return True
+    # Short form: Author, Title[, pages] — a few words of title, no verb-like prose.
+    return bool(d.authors) and len(d.title.split()) <= 25
+
+
+def segment(note: str) -> tuple[Segment, ...]:
+    """Split a footnote into citation and commentary segments that tile it exactly."""
+    segs: list[Segment] = []
+
+    def add(kind: Literal["citation", "commentary"], a: int, b: int,
+            ref: Reference | None = None, problem: str = "") -> None:
+        if a >= b:
+            return
+        if kind == "commentary" and segs and segs[-1].kind == "commentary":
+            prev = segs.pop()
+            a = prev.start
+        segs.append(Segment(kind, note[a:b], a, b, ref, problem))
+
+    for s0, s1 in _sentences(note):
+        try:
+            found = _find_citation(nfc(note[s0:s1])) if len(nfc(note[s0:s1])) == s1 - s0 else \
+                None
+            if found is None and nfc(note[s0:s1]) != note[s0:s1]:
+                found = _find_citation(note[s0:s1])
+        except (ValueError, IndexError, KeyError):  # pragma: no cover - defensive
+            found = None
+        if found is None:
+            add("commentary", s0, s1)
+            continue
+        a, b, ref, problem = found
+        a, b = s0 + a, s0 + min(b, s1 - s0)
+        add("commentary", s0, a)
+        if ref is not None:
+            ref = replace(ref, text=_strip_end(note[a:b]))
+        add("citation", a, b, ref, problem)
+        add("commentary", b, s1)
+    return tuple(segs)
+
+
+def _strip_end(text: str) -> str:
+    return text.strip().rstrip("。．")
