@@ -491,8 +491,9 @@ def tag_works(paper: Paper, works: Sequence[Work], links: Iterable[CitationLink]
         rule = next((o for o in overrides if _matches(o, work)), None)
         if rule is None:
             return tag
+        others = tuple(o for o in tag.others if not o.startswith(rule.school + " "))
         return replace(tag, school=rule.school, rule="override", reason=rule.reason,
-                       was=f"{tag.school} ({tag.rule})")
+                       was=f"{tag.school} ({tag.rule})", others=others)
 
     tags = {w.key: overridden(w, raw[w.key]) for w in works}
     children: dict[str, list[str]] = {}
