@@ -29,7 +29,7 @@ from importlib import resources
 from types import MappingProxyType
 
 from .model import SECTIONS, Footnote, Marker, Paper, Paragraph, Unparsed
-from .text import has_cjk, join_lines, nfc
+from .text import CJK_CHAR, has_cjk, join_lines, nfc
 
 # A running header: `<title> ．155．` or `．158．<author> <journal>`.
 _HEADER = re.compile(
@@ -51,6 +51,7 @@ _CLOSERS = "」』”’）)》〉"
 _TERMINAL_END = re.compile(r"[。！？：!?:」』”]\d{0,3}$")
 _DIGITS = re.compile(r"\d+")
 _LATIN = re.compile(r"[A-Za-z0-9]")
+_CJK_OR_PUNCT = re.compile(f"{CJK_CHAR}|[\u3000-\u303f\uff00-\uffef]")
 
 
 @dataclass(slots=True)
@@ -365,6 +366,11 @@ def _marker_length(text: str, match: re.Match[str], n: int) -> int:
     whole_is_year = len(digits) == 4 and 1500 <= int(digits) <= 2099
     if len(rest) == 2 and after.startswith("年代") and not whole_is_year:
         return len(wanted)  # `3180 年代`: marker 31, then the 80s
+    # `299 月 11 日`: marker 29, then September (the whole cannot be a month or a day).
+    if after.startswith("月") and int(digits) > 12 and 1 <= int(rest) <= 12:
+        return len(wanted)
+    if after.startswith("日") and int(digits) > 31 and 1 <= int(rest) <= 31:
+        return len(wanted)
     return 0
 
 
@@ -438,6 +444,9 @@ def _remove_markers(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[
         length += len(piece)
         positions.append(length)
         last = start + size
+        # `。22 兩人`: the space set the superscript off; without it, CJK text closes up.
+        if text[last : last + 1] == " " and start and _CJK_OR_PUNCT.match(text[start - 1]):
+            last += 1
     out.append(text[last:])
     cleaned = "".join(out)
     return cleaned, positions

@@ -127,6 +127,29 @@ def test_rule_separator_and_form_feed() -> None:
     assert paper.problems == ()
 
 
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [
+        ("正文說明。221981 年出版", "1981 年出版"),  # marker 22 + a year
+        ("正文說明。2280 年代以來", "80 年代以來"),  # marker 22 + a decade
+        ("正文說明。229 月 11 日", "9 月 11 日"),  # marker 22 + a month
+        ("正文說明。22 兩人", "兩人"),
+    ],
+)
+def test_marker_glued_to_a_date(body: str, kept: str) -> None:
+    notes = "".join(f"  {n} 註{n}。\n" for n in range(1, 23))
+    markers = "".join(f"這是一句。{n}" for n in range(1, 22))
+    paper = extract(f"一、 前言\n  {markers}{body}。\n{' ' * 30}\n{notes}")
+    assert [m.n for m in paper.markers] == list(range(1, 23))
+    assert paper.paragraphs[0].text.endswith("正文說明。" + kept + "。")
+    assert paper.markers[-1].sentence == "正文說明。"
+
+
+def test_a_year_or_a_quantity_is_not_a_marker() -> None:
+    paper = extract("一、 前言\n  1958 年以及 1 月和 2 頁。1\n" + " " * 30 + "\n  1 註。\n")
+    assert [(m.n, m.sentence) for m in paper.markers] == [(1, "1958 年以及 1 月和 2 頁。")]
+
+
 def test_missing_marker_is_reported() -> None:
     paper = extract("一、 前言\n  正文沒有標號。\n" + " " * 30 + "\n  1 孤立的註。\n")
     assert [f.n for f in paper.footnotes] == [1]
