@@ -103,6 +103,87 @@ def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
         warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
 
 
+# ── parse ────────────────────────────────────────────────────────────────────
+
+
+@app.command()
+def parse(
+    paper: PaperArg,
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="Where to write the BibTeX bibliography."),
+    ] = Path("references.bib"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the output file if it exists.")
+    ] = False,
+    as_json: JsonOpt = False,
+    corrections: Annotated[
+        bool,
+        typer.Option("--corrections",
+                     help="Apply the reviewed misprint corrections (data/corrections.toml) "
+                          "to the entries; the paper itself is not changed."),
+    ] = False,
+) -> None:
+    """Parse the paper's footnotes into a cross-referenced BibTeX bibliography."""
+    from . import bibio, resolve
+    from .errors import OutputError
+    from .files import read_text
+    from .footnotes import extract
+
+    if not force and (output.exists() or output.is_symlink()):
+        raise OutputError("already exists", path=output, fix="pass --force to overwrite it")
+    text = read_text(paper)
+    extracted = extract(text)
+    bib, unused = resolve.parse_paper(extracted, corrections=corrections)
+    header = resolve.header(paper.name, bib, corrections=corrections)
+    bibio.save(output, bib.works, force=force, header=header)
+    for c in unused:
+        warn(f"correction for footnote {c.footnote} ({c.field}: {c.printed}) matched nothing")
+    if as_json:
+        print_json(_parse_json(extracted, bib))
+        return
+    _parse_summary(paper, output, extracted, bib)
+
+
+def _parse_json(paper: Any, bib: Any) -> dict[str, Any]:
+    by_note: dict[int, list[dict[str, str]]] = {f.n: [] for f in paper.footnotes}
+    for link in bib.links:
+        by_note.setdefault(link.footnote, []).append(
+            {"key": link.key, "form": str(link.form), "pages": link.pages, "text": link.text,
+             "problem": link.problem})
+    return {
+        "footnotes": [{"n": n, "citations": cites} for n, cites in sorted(by_note.items())],
+        "entries": len(bib.works),
+        "unparsed": [{"what": u.what, "footnote": u.footnote, "line": u.line, "text": u.text,
+                      "reason": u.reason} for u in bib.unparsed],
+    }
+
+
+def _parse_summary(paper: Path, output: Path, extracted: Any, bib: Any) -> None:
+    from collections import Counter
+
+    forms = Counter(str(link.form) for link in bib.links)
+    types = Counter(w.entry_type for w in bib.works)
+    out.print(Text(f"{paper.name}: {len(extracted.footnotes)} footnotes, "
+                   f"{len(bib.links)} citations (" +
+                   ", ".join(f"{forms[f]} {f}" for f in ("full", "short", "ibid")) + ")"))
+    out.print(Text(f"wrote {output}: {len(bib.works)} entries (" +
+                   ", ".join(f"{n} {t}" for t, n in types.most_common()) + ")"))
+    doubtful = [link for link in bib.links if link.problem]
+    if doubtful:
+        table = Table(title=Text("citations to look at"), expand=False)
+        table.add_column("fn", justify="right", no_wrap=True)
+        table.add_column("key", no_wrap=True)
+        table.add_column("problem", ratio=1)
+        for link in doubtful:
+            table.add_row(str(link.footnote), Text(link.key or "(unresolved)"),
+                          Text(link.problem))
+        out.print(table)
+    for u in bib.unparsed:
+        where = f"footnote {u.footnote}" if u.footnote else f"line {u.line}"
+        warn(f"{paper}: {where}: {u.reason}: {u.text[:60]}")
+
+
 # ── export ───────────────────────────────────────────────────────────────────
 
 StyleOpt = Annotated[

@@ -63,21 +63,38 @@ class SegmentLike(Protocol):
 # ── escaping ─────────────────────────────────────────────────────────────────
 
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#",
-            "&": r"\&", "$": r"\$", "_": r"\_"}
-_SPECIAL_RE = re.compile(r"[\\{}%#&$_]")
+            "&": r"\&", "$": r"\$", "_": r"\_", "~": r"\textasciitilde{}",
+            "^": r"\textasciicircum{}"}
+_SPECIAL_RE = re.compile(r"[\\{}%#&$_~^]")
+# biber's parser counts braces even after a backslash, so a lone brace is spelled out.
+_LONE_BRACE = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 
 
 def escape(text: str) -> str:
-    """Plain text → a BibTeX value that LaTeX, biber and pandoc read back as the text."""
-    return _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group(0)], text)
+    """Plain text → a BibTeX value that LaTeX, biber and pandoc read back as the text.
+    Paired braces become ``\\{ \\}`` (pandoc reads those); unpaired ones, which would
+    break biber's brace counting, ``\\textbraceleft{}``."""
+    table = _SPECIAL if _balanced_braces(text) else {**_SPECIAL, **_LONE_BRACE}
+    return _SPECIAL_RE.sub(lambda m: table[m.group(0)], text)
 
 
-_UNESCAPE_RE = re.compile(r"\\textbackslash\{\}|\\[{}%#&$_]")
+def _balanced_braces(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+_UNESCAPE = {v: k for table in (_SPECIAL, _LONE_BRACE) for k, v in table.items()}
+_UNESCAPE_RE = re.compile("|".join(re.escape(v) for v in sorted(_UNESCAPE, key=len,
+                                                                 reverse=True)))
 
 
 def unescape(value: str) -> str:
     """Inverse of ``escape`` (for display of values read from a .bib)."""
-    return _UNESCAPE_RE.sub(lambda m: "\\" if len(m.group(0)) > 2 else m.group(0)[1], value)
+    return _UNESCAPE_RE.sub(lambda m: _UNESCAPE[m.group(0)], value)
 
 
 # ── matching ─────────────────────────────────────────────────────────────────
@@ -581,14 +598,40 @@ def fold_title(title: str) -> str:
     return fold_strict(title)
 
 
-__all__ = [
-    "Correction",
-    "SegmentLike",
-    "apply_corrections",
-    "build",
-    "escape",
-    "fold_title",
-    "load_corrections",
-    "resolve",
-    "unescape",
-]
+
+
+# ── the parse pipeline ───────────────────────────────────────────────────────
+
+#: The one documented command that makes the shipped references.bib (from the repo root).
+REGENERATE = ("sinosoviet parse ../shared/seed/000_6653d7c0def87b6d.txt --corrections "
+              "-o references.bib --force")
+
+
+def parse_paper(paper: Paper, *, corrections: bool = False
+                ) -> tuple[Bibliography, tuple[Correction, ...]]:
+    """The whole ``parse`` stage: build, apply reviewed corrections if asked, tag schools.
+    Returns the bibliography and the corrections that matched nothing."""
+    from . import schools
+
+    bib = build(paper)
+    unused: tuple[Correction, ...] = ()
+    if corrections:
+        bib, unused = apply_corrections(bib, load_corrections())
+    return schools.apply(paper, bib), unused
+
+
+def header(paper_name: str, bib: Bibliography, *, corrections: bool) -> tuple[str, ...]:
+    """The comment lines at the top of a written .bib (deterministic: no dates)."""
+    cited = len({link.footnote for link in bib.links})
+    lines = [
+        f"The works cited in {paper_name}, as parsed by `sinosoviet parse`.",
+        f"{len(bib.works)} entries; {len(bib.links)} citations in {cited} footnotes.",
+        "`footnotes` lists where the paper cites a work; `keywords = {school:...}` its school.",
+    ]
+    if corrections:
+        lines.append("Evident misprints of the paper are corrected in the entries (not in the "
+                     "paper) from sinosoviet_cli/data/corrections.toml, reasons there.")
+    else:
+        lines.append("Values are as the paper prints them (no corrections applied).")
+    lines.append(f"Regenerate the shipped copy from the repository root: {REGENERATE}")
+    return tuple(lines)

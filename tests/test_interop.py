@@ -1,0 +1,131 @@
+"""The written BibTeX against other readers: bibtexparser (bibio), pandoc 3 and biber.
+
+The shipped references.bib must be exactly what the documented command makes from the
+seed (``resolve.REGENERATE``), load cleanly everywhere, and round trips must keep every
+value, including ``{ } \\ % # &`` and CJK text.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from conftest import FIXTURES, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sinosoviet_cli import bibio
+from sinosoviet_cli import resolve as rs
+from sinosoviet_cli.model import Work
+
+SHIPPED = ROOT / "references.bib"
+BIBER_CONF = FIXTURES / "resolve" / "biber-tool.conf"
+
+_RAW = st.text(
+    alphabet=st.sampled_from(list("aZ 09{}\\%#&$_~^@\"=,楊奎松走向破裂：《》（）—‧éß")), max_size=25
+)
+_KEY = st.from_regex(r"[a-z][a-z0-9]{0,12}", fullmatch=True)
+_TYPE = st.sampled_from(["book", "article", "incollection", "collection", "phdthesis",
+                         "unpublished", "misc"])
+
+
+def _pandoc() -> str:
+    pypandoc = pytest.importorskip("pypandoc", reason="pypandoc-binary (test extra) not installed")
+    try:
+        return str(pypandoc.get_pandoc_path())
+    except OSError:
+        pytest.skip("pandoc binary not available")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_KEY, _TYPE, _RAW, _RAW, _RAW), max_size=6,
+                unique_by=lambda t: t[0]))
+def test_write_read_round_trip(rows: list[tuple[str, str, str, str, str]]) -> None:
+    works = [
+        Work(key, kind, MappingProxyType({
+            k: v for k, v in {"author": "{" + rs.escape(a) + "}" if a.strip() else "",
+                              "title": rs.escape(t), "publisher": rs.escape(p),
+                              "langid": "chinese"}.items() if v}))
+        for key, kind, a, t, p in rows
+    ]
+    back = bibio.parse(bibio.dumps(works, header=["a header % with # specials"]))
+    assert back.problems == ()
+    assert [(w.key, w.entry_type, dict(w.fields)) for w in back.works] == [
+        (w.key, w.entry_type, dict(w.fields)) for w in works]
+    for (_, _, _, title, _), w in zip(rows, back.works, strict=True):
+        assert rs.unescape(w.get("title")) == title
+
+
+def test_pandoc_reads_escaped_values_back(tmp_path: Path) -> None:
+    # (A lone brace is written \textbraceleft{} for biber's sake; pandoc drops that
+    # command, so it is left out here: no spelling satisfies both readers.)
+    titles = ["50% of #1 & co", "A {braced} word", "Back\\slash",
+              "走向破裂：毛澤東與莫斯科的恩恩怨怨", "Tilde ~ caret ^ dollar $ under_score"]
+    works = [Work(f"k{i}", "book", MappingProxyType({"author": "{楊奎松}", "title": rs.escape(t),
+                                                     "year": "1999"}))
+             for i, t in enumerate(titles)]
+    bib = tmp_path / "t.bib"
+    bibio.save(bib, works)
+    run = subprocess.run([_pandoc(), str(bib), "-f", "biblatex", "-t", "csljson"],
+                         capture_output=True, text=True, timeout=60, check=True)
+    assert run.stderr == ""
+    got = {item["id"]: item["title"] for item in json.loads(run.stdout)}
+    assert [got[f"k{i}"] for i in range(len(titles))] == titles
+
+
+# ── the shipped references.bib ───────────────────────────────────────────────
+
+
+def test_shipped_bib_loads_cleanly() -> None:
+    library = bibio.load(SHIPPED)
+    assert library.problems == ()
+    assert len(library.works) >= 40
+    keys = [w.key for w in library.works]
+    assert len({k.casefold() for k in keys}) == len(keys)
+    for w in library.works:
+        assert w.get("title"), w.key
+        assert w.get("langid") in ("chinese", "english"), w.key
+        if w.entry_type == "incollection":
+            assert library.get(w.get("crossref")) is not None, w.key
+
+
+def test_shipped_bib_is_what_the_documented_command_makes(seed_path: Path) -> None:
+    pytest.importorskip("sinosoviet_cli.notes", reason="notes.py (citation grammar) not there")
+    from sinosoviet_cli.files import read_text
+    from sinosoviet_cli.footnotes import extract
+
+    paper = extract(read_text(seed_path))
+    bib, unused = rs.parse_paper(paper, corrections=True)
+    assert unused == ()
+    text = bibio.dumps(bib.works, header=rs.header(seed_path.name, bib, corrections=True))
+    assert SHIPPED.read_text(encoding="utf-8") == text, (
+        f"references.bib is stale: regenerate it with `{rs.REGENERATE}`")
+
+
+def test_pandoc_citeproc_on_shipped_bib_without_warnings(tmp_path: Path) -> None:
+    doc = tmp_path / "all.md"
+    doc.write_text('---\nnocite: "@*"\n---\n\nAll works.\n', encoding="utf-8")
+    run = subprocess.run([_pandoc(), str(doc), "--citeproc", "--bibliography", str(SHIPPED),
+                          "-t", "plain"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    for title in ("走向破裂：毛澤東與莫斯科的恩恩怨怨", "We Now Know", "冷戰時期的中國對外關係"):
+        assert title in run.stdout.replace("\n", " ")
+
+
+def test_biber_validates_shipped_bib(tmp_path: Path) -> None:
+    biber = shutil.which("biber")
+    if biber is None:
+        pytest.skip("biber not installed (Debian package `biber`)")
+    run = subprocess.run(
+        [biber, "--tool", f"--configfile={BIBER_CONF}", "--validate-datamodel",
+         "--output-resolve", f"--output-directory={tmp_path}", "--output-file=out.bib",
+         str(SHIPPED)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    log = run.stdout + run.stderr
+    problems = [line for line in log.splitlines() if line.startswith(("WARN", "ERROR"))]
+    assert run.returncode == 0 and problems == [], "\n".join(problems)
