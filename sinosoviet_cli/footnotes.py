@@ -179,7 +179,7 @@ def _line(scan: _Scan, no: int, line: str) -> None:
 def _note_line(scan: _Scan, no: int, line: str) -> None:
     start = _NOTE_START.match(line)
     expected = scan.last_n + 1
-    if start is not None:
+    if start is not None and not start["text"].startswith(_vocabulary().units_after):
         n = int(start["n"])
         led = bool(start["indent"])
         if n == expected or (led and n == 1 and scan.last_n > 1):

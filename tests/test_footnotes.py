@@ -150,6 +150,28 @@ def test_a_year_or_a_quantity_is_not_a_marker() -> None:
     assert [(m.n, m.sentence) for m in paper.markers] == [(1, "1958 年以及 1 月和 2 頁。")]
 
 
+def test_continuation_starting_with_the_next_number_as_a_date() -> None:
+    sep = " " * 30
+    paper = extract(
+        f"一、 前言\n  正文。1正文。2\n{sep}\n  1 事件發生於 1969 年\n2 月 3 日。\n  2 註二。\n"
+    )
+    assert [(f.n, f.text) for f in paper.footnotes] == [
+        (1, "事件發生於 1969 年2 月 3 日。"),
+        (2, "註二。"),
+    ]
+
+
+def test_inconsistent_page_headers_are_a_problem() -> None:
+    sep = " " * 30
+    text = (
+        f"標題 ．11． \n一、 前言\n  正文。1\n{sep}\n  1 註一。\n"
+        f"．14．作者 期刊\n  正文。2\n{sep}\n  2 註二。\n"
+    )
+    paper = extract(text)
+    assert [(f.n, f.page) for f in paper.footnotes] == [(1, 11), (2, 14)]
+    assert [(p.what, p.line) for p in paper.problems] == [("header", 6)]
+
+
 def test_missing_marker_is_reported() -> None:
     paper = extract("一、 前言\n  正文沒有標號。\n" + " " * 30 + "\n  1 孤立的註。\n")
     assert [f.n for f in paper.footnotes] == [1]
