@@ -376,6 +376,10 @@ _xpath_cache: dict[tuple[Any, str], Any] = {}
 _calls_cache: dict[Any, bool] = {}
 _recording: list[set[tuple[str, str]]] = []
 _originals: dict[str, Any] = {}
+_classes: dict[str, Any] = {}
+# Set by patch_citeproc (hot paths avoid import statements).
+_VariableError: Any = Exception
+_join: Any = None
 
 
 def patch_citeproc() -> None:
@@ -386,7 +390,13 @@ def patch_citeproc() -> None:
         if _patched:
             return
         from citeproc import model
+        from citeproc.source import CitationItem, VariableError
+        from citeproc.string import join
 
+        global _VariableError, _join
+        _VariableError, _join = VariableError, join
+        _classes.update(Choose=model.Choose, Else=model.Else, Locale=model.Locale,
+                        Names=model.Names)
         _originals.update(
             xpath_search=model.CitationStylesElement.xpath_search,
             parent_calls=model.Parent.calls_variable,
@@ -397,6 +407,13 @@ def patch_citeproc() -> None:
             substitute=model.Substitute.render,
             names_process=model.Names.process,
             text_variable=model.Text._variable,
+            if_type=model.If._type,
+            reference=CitationItem.reference,
+            choose_render=model.Choose.render,
+            render_children=model.Parent.render_children,
+            group_process=model.Group.process,
+            format=model.Formatted.format,
+            get_formatter=model.CitationStylesElement.get_formatter,
         )
         model.CitationStylesElement.xpath_search = _xpath_search
         model.Parent.calls_variable = _memo_calls(_originals["parent_calls"])
@@ -407,6 +424,13 @@ def patch_citeproc() -> None:
         model.Substitute.render = _substitute_render
         model.Names.process = _names_process
         model.Text._variable = _text_variable
+        model.If._type = _if_type
+        CitationItem.reference = property(_item_reference)
+        model.Choose.render = _choose_render
+        model.Parent.render_children = _render_children
+        model.Group.process = _group_process
+        model.Formatted.format = _format
+        model.CitationStylesElement.get_formatter = _get_formatter
         _patched = True
 
 
@@ -420,6 +444,161 @@ def _xpath_search(self: Any, expression: str) -> Any:
         found = self.xpath(expression, namespaces=self.nsmap)
         _xpath_cache[key] = found
     return found
+
+
+def _item_reference(self: Any) -> Any:
+    # Speed: `item.reference` walks three properties and two dict subclasses and is
+    # read ~500 times per entry; a cite's reference never changes, so keep it.
+    found = dict.get(self, "_sinosoviet_reference")
+    if found is None:
+        found = self.citation.bibliography.source[self.key]
+        dict.__setitem__(self, "_sinosoviet_reference", found)
+    return found
+
+
+_type_cache: dict[Any, tuple[str, ...]] = {}
+
+
+def _if_type(self: Any, item: Any) -> list[bool]:
+    # Speed: the split, lower-cased `type` list of a condition is fixed.
+    types = _type_cache.get(self)
+    if types is None:
+        types = _type_cache[self] = tuple(t.lower() for t in self.get("type").split())
+    actual = item.reference.type
+    return [t == actual for t in types]
+
+
+# Speed: the style tree is fixed while rendering, so children lists, condition specs
+# and "has formatting" flags are computed once per element. The caches hold the
+# element proxies, which keeps lxml from recreating them.
+_children_cache: dict[Any, tuple[Any, ...]] = {}
+_branch_cache: dict[Any, tuple[Any, ...]] = {}
+_format_cache: dict[Any, bool] = {}
+_root_cache: dict[Any, Any] = {}
+_FORMAT_ATTRS = ("font-style", "font-variant", "font-weight", "text-decoration",
+                 "vertical-align")
+
+
+def _children(element: Any) -> tuple[Any, ...]:
+    found = _children_cache.get(element)
+    if found is None:
+        found = _children_cache[element] = tuple(element.iterchildren())
+    return found
+
+
+def _render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
+    # Same as citeproc-py's Parent.render_children, over cached children.
+    output = []
+    for child in _children(self):
+        try:
+            if isinstance(child, _classes["Choose"]):
+                text = child.render(item, delimiter=delimiter, **kwargs)
+            else:
+                text = child.render(item, **kwargs)
+            if text is not None:
+                output.append(text)
+        except _VariableError:
+            pass
+    return _join(output, delimiter) if output else None
+
+
+def _group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    # Same as citeproc-py's Group.process, over cached children.
+    output = []
+    variable_called = variable_rendered = False
+    delimiter = self.get("delimiter", "")
+    for child in _children(self):
+        calls = child.calls_variable()
+        variable_called = variable_called or calls
+        try:
+            if isinstance(child, _classes["Choose"]):
+                text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+            else:
+                text = child.render(item, context=context, **kwargs)
+            if text is not None:
+                output.append(text)
+                variable_rendered = variable_rendered or calls
+        except _VariableError:
+            pass
+    if output and (not variable_called or variable_rendered):
+        return self.join(output)
+    raise _VariableError
+
+
+def _branches(choose: Any) -> tuple[Any, ...]:
+    """``(element, is_else, match, tests)`` per branch of a cs:choose."""
+    found = _branch_cache.get(choose)
+    if found is None:
+
+        branches: list[tuple[Any, bool, str, tuple[tuple[str, tuple[str, ...]], ...]]] = []
+        for child in _children(choose):
+            if isinstance(child, _classes["Else"]):
+                branches.append((child, True, "all", ()))
+                continue
+            tests = tuple((name, tuple(child.get(name).split()))
+                          for name in ("type", "variable", "is-numeric", "is-uncertain-date",
+                                       "locator", "position", "disambiguate")
+                          if child.get(name) is not None)
+            branches.append((child, False, child.get("match", "all"), tests))
+        found = _branch_cache[choose] = tuple(branches)
+    return found
+
+
+def _choose_render(self: Any, item: Any, context: Any = None, delimiter: str = "",
+                   **kwargs: Any) -> Any:
+    # Speed: conditions are evaluated from cached specs without raising an exception
+    # per failed branch. W5 lives here: `disambiguate="true"` is never true.
+    for branch, is_else, match, tests in _branches(self):
+        if is_else or _matches(branch, item, context, match, tests):
+            return branch.render_children(item, context=context, delimiter=delimiter, **kwargs)
+    return None
+
+
+def _matches(branch: Any, item: Any, context: Any, match: str,
+             tests: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    results: list[bool] = []
+    reference = item.reference
+    for name, values in tests:
+        if name == "type":
+            actual = reference.type
+            results += [v.lower() == actual for v in values]
+        elif name == "variable":
+            results += [("locator" in item) if v == "locator"
+                        else (v.replace("-", "_") in reference) for v in values]
+        elif name == "disambiguate":
+            results += [False for v in values if v == "true"]
+        elif name == "position":
+            results += _position(branch, item, context)
+        elif name == "is-numeric":
+            results += branch._is_numeric(item)
+        elif name == "is-uncertain-date":
+            results += branch._is_uncertain_date(item)
+        elif name == "locator":
+            results += branch._locator(item)
+    if match == "any":
+        return any(results)
+    if match == "none":
+        return not any(results)
+    return all(results)
+
+
+def _format(self: Any, string: Any) -> Any:
+    # Speed: most elements carry no font attributes; skip the five formatter calls.
+    has = _format_cache.get(self)
+    if has is None:
+        has = _format_cache[self] = any(self.get(a) is not None for a in _FORMAT_ATTRS)
+    if not has:
+        return str(string) if isinstance(string, int | float) else string
+    return _originals["format"](self, string)
+
+
+def _get_formatter(self: Any) -> Any:
+
+    root = _root_cache.get(self)
+    if root is None:
+        root = self.get_root()
+        root = _root_cache[self] = root.style if isinstance(root, _classes["Locale"]) else root
+    return root.formatter
 
 
 def _memo_calls(original: Callable[[Any], bool]) -> Callable[[Any], bool]:
@@ -476,18 +655,17 @@ def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any)
     # W7: shorthand cs:names inside a cs:choose take the enclosing cs:names' name and
     # label too; the variables the chosen substitute rendered (through macros and
     # cs:choose) are recorded and suppressed in the rest of the entry.
-    from citeproc.model import Choose, Names
-    from citeproc.source import VariableError
 
     parent = self.xpath_search("./parent::cs:names[1]")
     for child in self.getchildren():
         _recording.append(set())
         try:
-            if isinstance(child, Names | Choose) and parent and child.name is None:
+            inherits = isinstance(child, _classes["Names"] | _classes["Choose"])
+            if inherits and parent and child.name is None:
                 text = child.render(item, names_context=parent[0], context=context, **kwargs)
             else:
                 text = child.render(item, context=context, **kwargs)
-        except VariableError:
+        except _VariableError:
             continue
         finally:
             used = _recording.pop()
@@ -503,7 +681,6 @@ def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any)
 
 def _names_process(self: Any, item: Any, names_context: Any = None, context: Any = None,
                    **kwargs: Any) -> Any:
-    from citeproc.source import VariableError
 
     if names_context is not None and self.name is not None:
         names_context = self  # its own cs:name wins over an inherited one
@@ -512,7 +689,7 @@ def _names_process(self: Any, item: Any, names_context: Any = None, context: Any
     roles = self.get("variable", "").split()
     kept = [r for r in roles if r not in suppressed]
     if suppressed and roles and not kept:
-        raise VariableError
+        raise _VariableError
     if len(kept) != len(roles):
         self.set("variable", " ".join(kept))  # render the rest only, then restore
     try:
@@ -562,6 +739,7 @@ class _Engine:
     _csl: dict[str, dict[str, Any]] = field(default_factory=dict)
     _substitute: str | None = None
     _piq: bool = False
+    year_suffix: bool = False
 
     western: _Engine | None = None
     _western_keys: frozenset[str] = frozenset()
@@ -584,6 +762,9 @@ class _Engine:
         self._source = CiteProcJSON(items)
         bib = self._style.root.bibliography
         self._substitute = None if bib is None else bib.get("subsequent-author-substitute")
+        citation = self._style.root.citation
+        self.year_suffix = citation is not None and (
+            citation.get("disambiguate-add-year-suffix", "false").lower() == "true")
         option = self._style.root.get_locale_option("punctuation-in-quote")
         self._piq = str(option).lower() == "true"
         return self
@@ -738,6 +919,8 @@ def bibliography(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str 
     keys = [w.key for w in ordered]
     n_jobs = _jobs(len(keys), jobs)
     texts = engine.entries(keys) if n_jobs == 1 else _entries_parallel(engine, keys, n_jobs)
+    if engine.year_suffix:
+        texts = add_year_suffixes(ordered, texts, all_works)
     texts = substitute_repeated_authors(ordered, texts, engine._substitute, all_works)
     return [Entry(w.key, t) for w, t in zip(ordered, texts, strict=True)]
 
@@ -761,20 +944,39 @@ def substitute_repeated_authors(ordered: Sequence[Work], texts: Sequence[str],
     return out
 
 
+def add_year_suffixes(ordered: Sequence[Work], texts: Sequence[str],
+                      context: Sequence[Work]) -> list[str]:
+    """Author-date styles: works by the same names in the same year get ``a``, ``b``…
+    after the year, in bibliography order (citeproc-py never disambiguates, W5)."""
+    by_key = _by_key(context)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, (work, text) in enumerate(zip(ordered, texts, strict=True)):
+        f = inherit(work, by_key)
+        lead = _leading_names(f.get("author") or f.get("editor") or "", text)
+        year = (f.get("year") or f.get("date", ""))[:4]
+        if lead and year.isdigit():
+            groups.setdefault((lead, year), []).append(i)
+    out = list(texts)
+    for (lead, year), members in groups.items():
+        if len(members) < 2:
+            continue
+        for letter, i in zip("abcdefghijklmnopqrstuvwxyz", members, strict=False):
+            at = out[i].find(year, len(lead))
+            if at >= 0:
+                out[i] = out[i][: at + 4] + letter + out[i][at + 4:]
+    return out
+
+
 def _leading_names(persons: str, text: str) -> str:
-    """The part of an entry that prints its persons: up to the first period that ends
-    the name group (``Family, Given, and Given Family.``)."""
+    """The part of an entry that prints its persons' names (``Family, Given, and Given
+    Family``), without a role label such as ``, ed.`` that follows them."""
     names = [csl_name(p) for p in split_persons(persons)]
     last = names[-1] if names else {}
     tail = last.get("literal") or last.get("family", "")
     if len(names) == 1 and last.get("given") and not last.get("literal"):
         tail = last["given"]
     idx = text.find(tail) if tail else -1
-    if idx < 0:
-        return ""
-    end = idx + len(tail)
-    m = re.match(r"(?:,? (?:eds?|trans|comp)\.)?", text[end:])
-    return text[: end + (m.end() if m else 0)]
+    return text[: idx + len(tail)] if idx >= 0 else ""
 
 
 # ── notes ────────────────────────────────────────────────────────────────────
@@ -872,6 +1074,7 @@ def iter_styles() -> Iterator[tuple[str, str]]:
 def unpatched() -> Iterator[None]:
     """Temporarily restore citeproc-py's own functions (tests compare with them)."""
     from citeproc import model
+    from citeproc.source import CitationItem
 
     names = {
         "xpath_search": (model.CitationStylesElement, "xpath_search"),
@@ -883,6 +1086,13 @@ def unpatched() -> Iterator[None]:
         "substitute": (model.Substitute, "render"),
         "names_process": (model.Names, "process"),
         "text_variable": (model.Text, "_variable"),
+        "if_type": (model.If, "_type"),
+        "reference": (CitationItem, "reference"),
+        "choose_render": (model.Choose, "render"),
+        "render_children": (model.Parent, "render_children"),
+        "group_process": (model.Group, "process"),
+        "format": (model.Formatted, "format"),
+        "get_formatter": (model.CitationStylesElement, "get_formatter"),
     }
     patch_citeproc()
     saved = {k: getattr(owner, attr) for k, (owner, attr) in names.items()}
