@@ -491,9 +491,11 @@ def tag_works(paper: Paper, works: Sequence[Work], links: Iterable[CitationLink]
         rule = next((o for o in overrides if _matches(o, work)), None)
         if rule is None:
             return tag
+        # The rules' sections and names argued for the old school: the reason replaces them.
         others = tuple(o for o in tag.others if not o.startswith(rule.school + " "))
         return replace(tag, school=rule.school, rule="override", reason=rule.reason,
-                       was=f"{tag.school} ({tag.rule})", others=others)
+                       was=f"{tag.school} ({tag.rule})", others=others, sections=(),
+                       names=(), sentence="")
 
     tags = {w.key: overridden(w, raw[w.key]) for w in works}
     children: dict[str, list[str]] = {}
@@ -581,11 +583,18 @@ def author_label(work: Work) -> str:
 
 
 def proponents(works: Iterable[Work]) -> list[str]:
-    """The scholars behind a school's works: names in the evidence, else the authors."""
+    """The scholars behind a school's works: the names in the evidence; the authors of
+    works named by their title or without evidence; nobody for inherited tags (a
+    volume's editors do not hold its chapters' views)."""
     found: dict[str, None] = {}
     for w in works:
         tag = parse_evidence(w.get(EVIDENCE_FIELD))
-        people = tag.names if tag and tag.names else tuple(p.display for p in persons_of(w))
+        if tag is not None and tag.names:
+            people = tag.names
+        elif tag is None or tag.rule in ("marker", "proponent", "kind", "none"):
+            people = tuple(p.display for p in persons_of(w))
+        else:
+            people = ()
         found.update(dict.fromkeys(people))
     return list(found)
 
