@@ -119,24 +119,9 @@ def load(path: str | Path, *, strict: bool = True) -> Library:
 
 
 def _value(value: object) -> str:
-    text = str(value)
-    if len(text) >= 2 and text[0] == "{" and text[-1] == "}" and _balanced(text[1:-1]):
-        return text[1:-1]
-    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        return text[1:-1]
-    return text
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch == "{" and (i == 0 or text[i - 1] != "\\"):
-            depth += 1
-        elif ch == "}" and (i == 0 or text[i - 1] != "\\"):
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
+    # bibtexparser's default middleware has already removed the enclosing braces or
+    # quotes; stripping again would turn ``{{楊奎松}}`` into ``楊奎松`` instead of ``{楊奎松}``.
+    return str(value)
 
 
 def _first_line(text: str) -> str:

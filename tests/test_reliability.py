@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import FIXTURES
 
 BAD = FIXTURES / "bad"
@@ -351,3 +350,127 @@ def test_corpus(role: str, command: str, case: Case, tmp_path: Path,
         assert case.says in warning, warning
     else:
         _assert_survived(run, path, check=command == "check")
+
+
+# ── bad option values ────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class OptionCase:
+    name: str
+    command: str
+    args: Callable[[Path], list[str | Path]]
+    says: str  # the message must contain this (a valid value, or the file)
+    needs: tuple[str, ...] = ()
+
+
+def _broken_csl(work: Path) -> Path:
+    path = work / "input" / "broken.csl"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("<style xmlns='http://purl.org/net/xbiblio/csl'><citation>", "utf-8")
+    return path
+
+
+OPTION_CASES = [
+    OptionCase("unknown-school", "list",
+               lambda w: ["list", "--school", "revisionism", "--bib", GOOD_BIB], "ideology",
+               ("--school",)),
+    OptionCase("unknown-school", "export",
+               lambda w: ["export", "--school", "revisionism", "--bib", GOOD_BIB, "-o",
+                          w / "out.txt"], "ideology", ("--school", "-o")),
+    OptionCase("unknown-style", "export",
+               lambda w: ["export", "--style", "chicago-nonsense", "--bib", GOOD_BIB, "-o",
+                          w / "out.txt"], "chicago-notes-bibliography", ("--style", "-o")),
+    OptionCase("missing-style-file", "export",
+               lambda w: ["export", "--style", w / "input" / "missing.csl", "--bib", GOOD_BIB,
+                          "-o", w / "out.txt"], "missing.csl", ("--style", "-o")),
+    OptionCase("broken-style-file", "export",
+               lambda w: ["export", "--style", _broken_csl(w), "--bib", GOOD_BIB, "-o",
+                          w / "out.txt"], "broken.csl", ("--style", "-o")),
+    OptionCase("unknown-style", "notes",
+               lambda w: ["notes", PAPER, "--style", "chicago-nonsense"],
+               "chicago-notes-bibliography", ("--style",)),
+    OptionCase("unknown-key", "show",
+               lambda w: ["show", "yang1999zouxian", "--bib", GOOD_BIB], "yang1999zouxiang"),
+    OptionCase("missing-folder", "export",
+               lambda w: ["export", "--bib", GOOD_BIB, "-o", w / "nowhere" / "out.txt"],
+               "folder", ("-o",)),
+    OptionCase("missing-folder", "parse",
+               lambda w: ["parse", PAPER, "-o", w / "nowhere" / "out.bib"], "folder", ("-o",)),
+    OptionCase("unknown-rule", "check",
+               lambda w: ["check", PAPER, "--bib", GOOD_BIB, "--rules", "no-such-rule"],
+               "unknown-key", ("--rules",)),
+]
+
+
+@pytest.mark.parametrize("case", OPTION_CASES, ids=lambda c: f"{c.command}-{c.name}")
+def test_bad_option_values(case: OptionCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    _needs(case.command, *case.needs)
+    work = _workdir(tmp_path, monkeypatch)
+    args = case.args(work)
+    before = _snapshot(work)
+    run = run_cli(args, monkeypatch, capsys)
+    _assert_no_traceback(run)
+    assert run.code == 2, f"exit {run.code}, stderr: {run.err!r}"
+    assert len(run.err_lines) == 1 and run.err_lines[0].startswith("error: "), run.err
+    assert case.says in run.err_lines[0], run.err_lines[0]
+    assert run.out == ""
+    assert _snapshot(work) == before
+    assert not (work / "nowhere").exists()
+
+
+# ── the boundary itself: nothing but a clean line, whatever happens ──────────
+
+_BOUNDARY = """
+import sys
+from sinosoviet_cli import cli
+
+@cli.app.command("boom")
+def boom(kind: str) -> None:
+    if kind == "bug":
+        raise KeyError("no such thing")
+    if kind == "interrupt":
+        raise KeyboardInterrupt
+    for i in range(200_000):
+        print(f"line {i} 中蘇關係")
+
+cli.main()
+"""
+
+
+def _boundary(kind: str, *, read_one_line: bool = False) -> tuple[int, str]:
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "SINOSOVIET_DEBUG"}
+    child = subprocess.Popen([sys.executable, "-c", _BOUNDARY, "boom", kind],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert child.stdout is not None and child.stderr is not None
+    if read_one_line:
+        child.stdout.readline()
+    child.stdout.close()  # the reader goes away (``| head -1``)
+    stderr = child.stderr.read().decode("utf-8", "replace")
+    return child.wait(timeout=60), stderr
+
+
+def test_unexpected_exception_is_one_line_not_a_traceback() -> None:
+    code, stderr = _boundary("bug")
+    assert "Traceback" not in stderr
+    assert code == 70
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: internal error: KeyError"), stderr
+    assert "SINOSOVIET_DEBUG=1" in lines[0]
+
+
+def test_ctrl_c_is_one_line() -> None:
+    code, stderr = _boundary("interrupt")
+    assert "Traceback" not in stderr
+    assert code == 130
+    assert len([line for line in stderr.splitlines() if line.strip()]) <= 1, stderr
+
+
+def test_closed_pipe_is_quiet() -> None:
+    code, stderr = _boundary("flood", read_one_line=True)
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+    assert code in (1, 141)  # Typer's Click ends a broken pipe with 1; main() with 141
