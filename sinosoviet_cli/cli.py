@@ -597,6 +597,10 @@ def schools_(bib: BibOpt = None, as_json: JsonOpt = False) -> None:
         if people:
             out.print(Text(f"{label}: " + ", ".join(people[:12])
                            + (f" (+{len(people) - 12})" if len(people) > 12 else "")))
+        if row["works"]:
+            out.print(Text("works: " + ", ".join(row["works"][:12])
+                           + (f" (+{len(row['works']) - 12})" if len(row["works"]) > 12
+                              else ""), style="dim"))
         out.print()
     _decade_chart([(r["id"], {int(d): n for d, n in r["decades"].items()}) for r in rows])
 
