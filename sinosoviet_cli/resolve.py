@@ -167,7 +167,7 @@ _ISO_DAY = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _ISO_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
 
 
-def _person_field(persons: Sequence[Person]) -> str:
+def _person_field(persons: Sequence[Person], etal: bool = False) -> str:
     out: list[str] = []
     for p in persons:
         # A foreign author printed in two scripts keeps the Latin one (DESIGN: Meisner).
@@ -180,7 +180,13 @@ def _person_field(persons: Sequence[Person]) -> str:
             out.append("others")
         else:
             out.append(escape(nfc(p.bibtex())))
+    if etal and out and out[-1] != "others":
+        out.append("others")  # 等譯 / et al.
     return " and ".join(out)
+
+
+def _etal(ref: Reference, role: str) -> bool:
+    return role in ref.extra.get("etal", "").replace(",", " ").split()
 
 
 def _split_western(name: str) -> tuple[str, str]:
@@ -195,10 +201,10 @@ def _split_western(name: str) -> tuple[str, str]:
 def _dates(ref: Reference) -> dict[str, str]:
     """``year`` (+ ``month``), or ``date`` for ranges and exact days: biber wants a
     numeric year, and warns when both ``year`` and ``date`` are given."""
-    years = sorted(set(_YEAR.findall(ref.year)))
-    if len(years) >= 2:
-        return {"date": f"{years[0]}/{years[-1]}"}
     date = ref.date.strip()
+    years = sorted(set(_YEAR.findall(ref.year)) | set(_YEAR.findall(date)))
+    if len(years) >= 2:  # 1991、1993: a multi-volume work published over a range of years
+        return {"date": f"{years[0]}/{years[-1]}"}
     day = _ISO_DAY.match(date)
     if day:
         return {"date": date}
@@ -238,10 +244,10 @@ def _text(value: str) -> str:
 def _own_fields(ref: Reference, kind: str) -> dict[str, str]:
     """The fields a reference gives its own entry (not its volume's)."""
     f: dict[str, str] = {}
-    f["author"] = _person_field(ref.authors)
+    f["author"] = _person_field(ref.authors, _etal(ref, "authors"))
     if kind not in ("incollection",):
-        f["editor"] = _person_field(ref.editors)
-        f["translator"] = _person_field(ref.translators)
+        f["editor"] = _person_field(ref.editors, _etal(ref, "editors"))
+        f["translator"] = _person_field(ref.translators, _etal(ref, "translators"))
     f["title"] = _text(ref.title)
     if kind == "incollection":
         f["booktitle"] = _text(ref.container)
@@ -255,6 +261,7 @@ def _own_fields(ref: Reference, kind: str) -> dict[str, str]:
         f["howpublished"] = _text(ref.container)
     if kind != "incollection":
         f["volume"] = _text(ref.volume)
+        f["volumes"] = _text(ref.extra.get("volumes", ""))  # 上、下卷
         f["number"] = _text(ref.number)
         f["address"] = " and ".join(_text(p) for p in ref.places)
         publishers = " and ".join(_text(p) for p in ref.publishers)
@@ -290,6 +297,7 @@ def _volume_fields(ref: Reference) -> dict[str, str]:
         date=ref.date,
         volume=ref.volume,
         langid=ref.langid,
+        extra=ref.extra,
     )
     return _own_fields(volume, "collection")
 
