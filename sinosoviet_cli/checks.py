@@ -402,9 +402,8 @@ def default_segmenter() -> Segmenter:
     def segment(text: str) -> tuple[tuple[int, Reference], ...]:
         found: list[tuple[int, Reference]] = []
         for seg in notes.segment(text):
-            ref = getattr(seg, "reference", None)
-            if isinstance(ref, Reference):
-                found.append((int(getattr(seg, "start", 0)), ref))
+            if seg.kind == "citation" and isinstance(seg.reference, Reference):
+                found.append((seg.start, seg.reference))
         return tuple(found)
 
     return segment

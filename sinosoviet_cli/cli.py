@@ -261,9 +261,11 @@ def check(
         bool, typer.Option("--unused", help="Also report entries the draft never cites.")
     ] = False,
 ) -> None:
-    """Check a draft's citations against the bibliography: unknown keys, hand-typed
-    citations that differ from their entry, short forms and ibids out of place.
-    Exit 1 if anything of severity warning or error is found."""
+    """Check a draft's citations against the bibliography.
+
+    Reports unknown keys, hand-typed citations that differ from their entry, and short
+    forms and ibids out of place. Exit 1 if anything of severity warning or error is
+    found."""
     from . import bibio, checks, drafts
     from .errors import UsageError
 

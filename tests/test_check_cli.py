@@ -1,0 +1,202 @@
+"""`sinosoviet check` end to end: the planted errors of the fixture drafts in every format
+and encoding, clean notes staying clean, the paper itself, output shape and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sinosoviet_cli.cli import app
+from tests.conftest import FIXTURES
+from tests.docx_builder import build_docx
+
+DRAFTS = FIXTURES / "drafts"
+BIB = DRAFTS / "refs.bib"
+
+# The errors planted in draft.md's footnotes (draft.txt and the .docx hold the same notes);
+# every other note is clean and must stay so.
+PLANTED_NOTES = {
+    (3, "short-before-full"), (5, "year-mismatch"), (6, "author-mismatch"),
+    (8, "orphan-ibid"), (10, "ambiguous-ibid"), (11, "not-in-bibliography"),
+    (12, "publisher-mismatch"), (13, "place-mismatch"), (14, "title-mismatch"),
+    (16, "should-be-ibid"),
+}
+PLANTED_BODY = {(None, "unknown-key")}  # [@shen2007zongsu]
+PLANTED_BIB = {(None, "duplicate-entry")}
+PLANTED_TEX = {
+    (3, "ambiguous-ibid"), (4, "unknown-key"), (6, "year-mismatch"), (7, "should-be-ibid"),
+}
+
+
+def findings(runner: CliRunner, *args: str, code: int = 1) -> list[dict[str, object]]:
+    result = runner.invoke(app, ["check", *args, "--json"])
+    assert result.exit_code == code, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"findings"}
+    for f in data["findings"]:
+        assert {"path", "line", "column", "footnote", "rule", "severity", "message",
+                "key"} <= set(f)
+    found: list[dict[str, object]] = data["findings"]
+    return found
+
+
+def pairs(found: list[dict[str, object]]) -> set[tuple[object, object]]:
+    return {(f["footnote"], f["rule"]) for f in found}
+
+
+def test_markdown_draft(runner: CliRunner) -> None:
+    found = findings(runner, str(DRAFTS / "draft.md"))  # the bib named in its YAML
+    assert pairs(found) == PLANTED_NOTES | PLANTED_BODY | PLANTED_BIB
+    by_rule = {f["rule"]: f for f in found}
+    assert by_rule["author-mismatch"]["key"] == "luo2007wenge"
+    assert "羅漢平" in str(by_rule["author-mismatch"]["message"])
+    assert "羅平漢" in str(by_rule["author-mismatch"]["message"])
+    assert by_rule["duplicate-entry"]["path"] == str(DRAFTS / "refs.bib")
+    # Positions point at the note in the file: fn 6 is line 20, after "[^6]: ".
+    assert (by_rule["author-mismatch"]["line"], by_rule["author-mismatch"]["column"]) == (20, 7)
+    severities = {f["rule"]: f["severity"] for f in found}
+    assert severities["should-be-ibid"] == "info"
+    assert severities["orphan-ibid"] == "error"
+
+
+def test_plain_text_draft_in_the_papers_layout(runner: CliRunner) -> None:
+    found = findings(runner, str(DRAFTS / "draft.txt"), "--bib", str(BIB))
+    assert pairs(found) == PLANTED_NOTES | PLANTED_BIB
+
+
+def test_latex_draft(runner: CliRunner) -> None:
+    # fn 2 is a Simplified, mainland-style citation of a Traditional entry: clean.
+    found = findings(runner, str(DRAFTS / "draft.tex"), "--rules",
+                     ",".join(r for r in _rules() if r not in ("duplicate-entry", "unused-entry")))
+    assert pairs(found) == PLANTED_TEX
+
+
+def test_word_draft(runner: CliRunner, tmp_path: Path) -> None:
+    notes = _markdown_notes(DRAFTS / "draft.md")
+    path = build_docx(tmp_path / "draft.docx",
+                      [(f"第{n}句。", [n]) for n in notes], {n: [t] for n, t in notes.items()})
+    found = findings(runner, str(path), "--bib", str(BIB))
+    assert pairs(found) == PLANTED_NOTES | PLANTED_BIB
+
+
+@pytest.mark.parametrize("name", ["draft-big5.md", "draft-gb18030.md", "draft-utf16.md",
+                                  "draft-bom.md"])
+def test_encoded_drafts(runner: CliRunner, name: str) -> None:
+    found = findings(runner, str(DRAFTS / name))
+    assert pairs(found) == PLANTED_NOTES | PLANTED_BODY | PLANTED_BIB
+
+
+def test_the_paper_itself_reports_the_misprinted_author_of_fn_12(
+    runner: CliRunner, seed_path: Path, tmp_path: Path
+) -> None:
+    bib = tmp_path / "paper.bib"
+    made = runner.invoke(app, ["parse", str(seed_path), "-o", str(bib), "--force"])
+    assert made.exit_code == 0, made.output
+    found = findings(runner, str(seed_path), "--bib", str(bib))
+    errors = [f for f in found if f["severity"] == "error"]
+    assert [(f["footnote"], f["rule"], f["key"]) for f in errors] == [
+        (12, "author-mismatch", "luo2007wenge")]
+    assert "羅漢平" in str(errors[0]["message"]) and "羅平漢" in str(errors[0]["message"])
+    assert not [f for f in found if f["severity"] == "warning"]
+
+
+def test_clean_draft_exits_0_and_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    draft = tmp_path / "clean.md"
+    draft.write_text("一[^1]二[^2]三 [@luo2007wenge, 12]。\n\n"
+                     "[^1]: 李越然，《中蘇外交親歷記》（北京：世界知識出版社，2001），190。\n"
+                     "[^2]: 同上，191。\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--bib", str(BIB),
+                                 "--rules", "unknown-key,orphan-ibid,author-mismatch"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "no problems in 3 notes (3 citations)\n"
+
+
+def test_info_only_exits_0(runner: CliRunner, tmp_path: Path) -> None:
+    draft = tmp_path / "info.md"
+    draft.write_text("一[^1]二[^2]\n\n"
+                     "[^1]: 李越然，《中蘇外交親歷記》（北京：世界知識出版社，2001），190。\n"
+                     "[^2]: 李越然，《中蘇外交親歷記》，191。\n", encoding="utf-8")
+    found = findings(runner, str(draft), "--bib", str(BIB), "--rules", "should-be-ibid",
+                     code=0)
+    assert pairs(found) == {(2, "should-be-ibid")}
+
+
+def test_compiler_style_lines_grouped_by_footnote(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["check", str(DRAFTS / "draft.md")])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    pattern = re.compile(r"^(.+):(\d+):(\d+): (error|warning|info): (.+) \[([a-z-]+)\]$")
+    diagnostics = [m for m in map(pattern.match, lines) if m]
+    assert len(diagnostics) == len(PLANTED_NOTES | PLANTED_BODY | PLANTED_BIB)
+    assert "── footnote 6" in lines
+    i = lines.index("── footnote 6")
+    assert lines[i + 1].endswith("[author-mismatch]") and ":20:7: error:" in lines[i + 1]
+    assert lines[-1] == "5 errors, 6 warnings, 1 info in 19 notes (19 citations)"
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_user_text_in_brackets_is_printed_as_is(runner: CliRunner, tmp_path: Path) -> None:
+    draft = tmp_path / "b.md"
+    draft.write_text("x[^1]\n\n"
+                     "[^1]: 王大明，《[bold]不存在的研究》（上海：上海人民出版社，1990），12。\n",
+                     encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--bib", str(BIB)])
+    assert "[bold]不存在的研究" in result.stdout
+
+
+def test_rules_option_and_unused(runner: CliRunner) -> None:
+    found = findings(runner, str(DRAFTS / "draft.md"), "--rules", "orphan-ibid, unknown-key")
+    assert pairs(found) == {(8, "orphan-ibid"), (None, "unknown-key")}
+    unused = findings(runner, str(DRAFTS / "draft.md"), "--rules", "unknown-key", "--unused")
+    assert {f["key"] for f in unused if f["rule"] == "unused-entry"} == {
+        "jacobsen1981sino", "chen2001zhongguob"}
+
+
+def _run_main(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "sinosoviet_cli", "check", *args],
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_unknown_rule_exits_2_listing_the_valid_ids() -> None:
+    proc = _run_main(str(DRAFTS / "draft.md"), "--rules", "unknown-key,no-such-rule")
+    assert proc.returncode == 2
+    assert "unknown rule id: no-such-rule" in proc.stderr
+    assert all(r in proc.stderr for r in _rules())
+    assert "Traceback" not in proc.stderr
+
+
+def test_unreadable_inputs_exit_2(tmp_path: Path) -> None:
+    missing = _run_main(str(tmp_path / "nope.md"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    binary = tmp_path / "b.txt"
+    binary.write_bytes(b"\x00\x01\x02\xff" * 100)
+    assert _run_main(str(binary)).returncode == 2
+    fake = tmp_path / "f.docx"
+    fake.write_text("not a zip")
+    proc = _run_main(str(fake))
+    assert proc.returncode == 2 and "not a .docx" in proc.stderr
+    bad_bib = tmp_path / "bad.bib"
+    bad_bib.write_text("@book{a, title={x\n")
+    proc = _run_main(str(DRAFTS / "draft.md"), "--bib", str(bad_bib))
+    assert proc.returncode == 2 and "bad.bib" in proc.stderr
+    assert all("Traceback" not in p.stderr for p in (missing, proc))
+
+
+def _rules() -> list[str]:
+    from sinosoviet_cli import checks
+
+    return list(checks.RULES)
+
+
+def _markdown_notes(path: Path) -> dict[int, str]:
+    from sinosoviet_cli import drafts
+
+    return {n.n: n.text for n in drafts.load(path).notes if n.n is not None}
