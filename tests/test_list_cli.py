@@ -172,7 +172,8 @@ def test_schools_describes_each_school_and_charts_decades(runner: CliRunner) -> 
     out = result.stdout
     for text in ("意識型態衝突論 · Ideological conflict", "section 三 of the paper",
                  "proponents: Donald Zagoria, Franz Schurmann", "proponents: 楊奎松, 陳兼, 牛軍",
-                 "authors: 李越然", "Works by decade of publication"):
+                 "authors: 李越然", "works: zagoria1962sino, schurmann1966ideology\n",
+                 "Works by decade of publication"):
         assert text in out, text
     chart = out[out.index("Works by decade"):].splitlines()
     assert chart[1].split() == ["1960s", "1970s", "1980s", "1990s", "2000s"]
