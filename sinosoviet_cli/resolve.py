@@ -641,5 +641,6 @@ def header(paper_name: str, bib: Bibliography, *, corrections: bool) -> tuple[st
                      "paper) from sinosoviet_cli/data/corrections.toml, reasons there.")
     else:
         lines.append("Values are as the paper prints them (no corrections applied).")
-    lines.append(f"Regenerate the shipped copy from the repository root: {REGENERATE}")
+    lines.append(f"Made with: sinosoviet parse {paper_name}"
+                 + (" --corrections" if corrections else ""))
     return tuple(lines)
