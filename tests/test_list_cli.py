@@ -224,3 +224,17 @@ def test_show_every_external_entry_without_traceback(runner: CliRunner,
             result = runner.invoke(app, ["show", work.key, "--bib", str(bib), "--json"])
             assert result.exit_code == 0, (bib, work.key, result.output)
             assert json.loads(result.stdout)["key"] == work.key
+
+
+def test_bundled_bibliography_is_listed_by_school(runner: CliRunner, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from sinosoviet_cli import bibio
+
+    if "@" not in bibio.bundled_path().read_text(encoding="utf-8"):
+        pytest.skip("the bundled references.bib is not generated yet")
+    monkeypatch.chdir(tmp_path)  # no ./references.bib here: the bundled copy is used
+    result = runner.invoke(app, ["list", "--json"])
+    assert result.exit_code == 0, result.output
+    groups = [g["school"] for g in json.loads(result.stdout)["groups"]]
+    assert groups == IDS  # every entry tagged, every school and role present
+    assert result.stderr == ""
