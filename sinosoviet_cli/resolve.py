@@ -110,6 +110,10 @@ def _name_keys(person: Person) -> frozenset[str]:
             continue
         if has_cjk(form):
             found.add(fold_strict(form))
+            # 莫里斯‧邁斯納 is also cited as 邁斯納: its last part is the family name.
+            parts = [x for x in _NAME_DOT.split(form) if x.strip()]
+            if len(parts) > 1:
+                found.add(fold_strict(parts[-1]))
         else:
             words = form.replace(",", " ").split()
             if "," in form:
@@ -125,9 +129,31 @@ def _persons_of(ref: Reference) -> tuple[Person, ...]:
     return ref.authors + ref.editors + ref.translators
 
 
+_NAME_DOT = re.compile(r"[‧·・•]")
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
 def _title_variants(title: str) -> frozenset[str]:
+    """Whole title, main title, subtitle; each also without a leading English article
+    (``Sino-Soviet Split`` is a short form of ``The Sino-Soviet Split``)."""
     parts = [title, *(_SUBTITLE_SPLIT.split(title))]
+    parts += [_LEADING_ARTICLE.sub("", p.strip()) for p in parts]
     return frozenset(k for k in (fold_strict(p) for p in parts) if k)
+
+
+def _main_key(title: str) -> str:
+    return fold_strict(_SUBTITLE_SPLIT.split(title.strip())[0])
+
+
+def _when(fields: Mapping[str, str]) -> tuple[str, str] | None:
+    """(year, full date) of a work's fields, None if undated."""
+    date = fields.get("date", "")
+    year = fields.get("year", "") or date[:4]
+    return (year, date or year) if year else None
+
+
+def _short_title_key(title: str) -> str:
+    return fold_strict(_LEADING_ARTICLE.sub("", title.strip()))
 
 
 @dataclass
@@ -139,6 +165,7 @@ class _Draft:
     persons: tuple[Person, ...]
     title_key: str
     variants: frozenset[str]
+    main_key: str = ""  # the title before its subtitle
     cited: list[int] = field(default_factory=list)
     parent: int | None = None  # index of the volume a chapter is in
     is_parent: bool = False
@@ -316,17 +343,29 @@ class _Resolver:
     def _new(self, kind: str, fields: dict[str, str], persons: tuple[Person, ...],
              title: str) -> int:
         self.drafts.append(
-            _Draft(kind, fields, persons, fold_strict(title), _title_variants(title))
+            _Draft(kind, fields, persons, fold_strict(title), _title_variants(title),
+                   _main_key(title))
         )
         return len(self.drafts) - 1
 
-    def _same_work(self, d: _Draft, title: str, persons: tuple[Person, ...]) -> bool:
-        if not title or d.title_key != fold_strict(title):
+    def _same_work(self, d: _Draft, title: str, persons: tuple[Person, ...],
+                   fields: Mapping[str, str]) -> bool:
+        """One work printed twice: same title (or, for the same persons and year, the
+        same main title with and without its subtitle), persons and dates that agree."""
+        if not title:
             return False
-        if not persons or not d.persons:
+        same_persons = bool(persons and d.persons) and bool(
+            d.name_keys() & frozenset().union(*(_name_keys(p) for p in persons)))
+        if persons and d.persons and not same_persons:
+            return False
+        mine, theirs = _when(fields), _when(d.fields)
+        if mine and theirs and (mine[0] != theirs[0] or
+                                (len(mine[1]) == len(theirs[1]) == 10 and mine != theirs)):
+            return False  # another edition, or another day's newspaper
+        if d.title_key == fold_strict(title):
             return True
-        theirs = d.name_keys()
-        return any(_name_keys(p) & theirs for p in persons)
+        return (same_persons and bool(mine and theirs) and bool(d.main_key)
+                and d.main_key == _main_key(title))
 
     def _merge(self, index: int, fields: Mapping[str, str]) -> None:
         draft = self.drafts[index]
@@ -337,8 +376,9 @@ class _Resolver:
         persons = ref.container_editors or ref.editors
         fields = _volume_fields(ref)
         for i, d in enumerate(self.drafts):
-            if d.entry_type in ("collection", "book") and self._same_work(d, ref.container,
-                                                                          persons):
+            if d.entry_type in ("collection", "book") and self._same_work(
+                d, ref.container, persons, fields
+            ):
                 self._merge(i, fields)
                 self.drafts[i].is_parent = True
                 return i
@@ -347,11 +387,14 @@ class _Resolver:
         return i
 
     def full(self, ref: Reference) -> tuple[int, str]:
+        if not ref.title and ref.container and ref.entry_type == "article":
+            # 《人民日報》，1962年12月15日: an issue cited without an article title.
+            ref = replace(ref, title=ref.container)
         kind = _normalised_type(ref)
         persons = _persons_of(ref) if kind != "incollection" else ref.authors
         fields = _own_fields(ref, kind)
         for i, d in enumerate(self.drafts):
-            if self._same_work(d, ref.title, persons):
+            if self._same_work(d, ref.title, persons, fields):
                 self._merge(i, fields)
                 if kind == "incollection" and d.parent is None and ref.container:
                     d.parent = self._volume(ref)
@@ -364,7 +407,7 @@ class _Resolver:
     def short(self, ref: Reference) -> tuple[int | None, str]:
         persons = _persons_of(ref)
         wanted = frozenset().union(*(_name_keys(p) for p in persons)) if persons else frozenset()
-        title = fold_strict(ref.title)
+        title = _short_title_key(ref.title)
         backref = ref.extra.get("backref", "")
         if not title:
             if not wanted:
@@ -440,6 +483,10 @@ class _Resolver:
                 before = (here or previous)[-1]
                 pages = before.pages
             return _Link(n, seg.text, Form.IBID, target, pages, problem)
+        if ref.form is Form.SHORT and not ref.title and not _persons_of(ref):
+            # 前引書 with neither author nor title: the work just cited, as for ibid.
+            target, problem = self._ibid(here, previous)
+            return _Link(n, seg.text, Form.SHORT, target, pages, problem)
         if ref.form is Form.SHORT:
             target, problem = self.short(ref)
             return _Link(n, seg.text, Form.SHORT, target, pages, problem)

@@ -312,6 +312,59 @@ def test_keys_unique_and_stable() -> None:
     assert run([a], [b]) == bib
 
 
+def test_newspaper_issues_are_one_work_per_day() -> None:
+    def issue(day: str, title: str = "") -> Reference:
+        return Reference(text=day, entry_type="article", title=title, container="人民日報",
+                         year=day[:4], date=day, pages="1")
+    bib = run([issue("1962-12-15")], [issue("1962-12-15")], [issue("1963-03-08")],
+              [issue("1964-07-14", "評赫魯曉夫的假共產主義")])
+    keys = [link.key for link in bib.links]
+    assert keys[0] == keys[1] != keys[2]
+    assert len(bib.works) == 3
+    paper = work(bib, keys[0])
+    assert (paper.get("title"), paper.get("journal"), paper.get("date")) == (
+        "人民日報", "人民日報", "1962-12-15")
+    assert work(bib, keys[3]).get("title") == "評赫魯曉夫的假共產主義"
+
+
+def test_other_edition_is_another_work() -> None:
+    a = book(en("Meisner", "Maurice"), "Mao's China", "New York", "Free Press", "1977")
+    b = book(en("Meisner", "Maurice"), "Mao's China", "New York", "Free Press", "1986")
+    bib = run([a], [b])
+    assert len(bib.works) == 2
+
+
+def test_full_title_with_and_without_subtitle_same_author_and_year() -> None:
+    a = book(zh("楊奎松"), "走向破裂", "香港", "三聯書店", "1999")
+    bib = run([a], [YANG])
+    assert len(bib.works) == 1
+    assert bib.links[1].key == bib.links[0].key
+
+
+def test_short_title_without_leading_article() -> None:
+    a = book(en("Lüthi", "Lorenz M."), "The Sino-Soviet Split: Cold War in the Communist World",
+             "Princeton", "Princeton University Press", "2008")
+    bib = run([a], [short("Sino-Soviet Split", en("Lüthi"), pages="12")])
+    assert bib.links[1].key == "luthi2008sino"
+    assert bib.links[1].problem == ""
+
+
+def test_transliterated_family_name_in_short_form() -> None:
+    meisner = Reference(text="m", entry_type="book",
+                        authors=(Person(family="Meisner", given="Maurice", alt="莫里斯‧邁斯納"),),
+                        translators=(zh("杜蒲"),), title="毛澤東的中國及其後", places=("香港",),
+                        publishers=("中文大學",), year="2005")
+    bib = run([meisner], [short("", zh("邁斯納"), pages="9", backref="前引書")])
+    assert bib.links[1].key == "meisner2005maozedong"
+    assert work(bib, "meisner2005maozedong").get("author") == "Meisner, Maurice"
+
+
+def test_qianyin_alone_is_the_work_just_cited() -> None:
+    bib = run([YANG], [short("", pages="5", backref="前引書")])
+    assert bib.links[1].key == "yang1999zouxiang"
+    assert bib.links[1].form is Form.SHORT
+
+
 # ── corrections ──────────────────────────────────────────────────────────────
 
 
