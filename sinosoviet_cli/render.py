@@ -22,6 +22,8 @@ it handles, and ``tests/test_render.py`` has a test per workaround:
 - W11 its BibTeX reader: CSL-JSON is built here from ``Work`` fields (crossref too).
 - W12 ``MixedString`` results: ``str()``-ed; dates given as ``date-parts``.
 - W13 ``subsequent-author-substitute`` unimplemented: applied after rendering.
+- W14 ``cs:label`` prints its term when its variable is empty: patched ``Label.process``.
+- W15 cs:choose inside cs:substitute: each element of the chosen branch is a candidate.
 Speed: ``xpath_search`` and ``calls_variable`` are memoised (the style tree never
 changes while rendering) and long bibliographies render on both cores.
 """
@@ -106,6 +108,7 @@ _TYPES = {
     "thesis": "thesis", "inproceedings": "paper-conference", "unpublished": "manuscript",
     "online": "webpage", "www": "webpage", "report": "report", "techreport": "report",
     "misc": "document", "manual": "book", "booklet": "pamphlet", "patent": "patent",
+    "software": "software", "dataset": "dataset", "video": "motion_picture",
 }
 _LANGUAGES = {"chinese": "zh-TW", "english": "en-US", "russian": "ru-RU", "japanese": "ja-JP",
               "german": "de-DE", "french": "fr-FR"}
@@ -142,15 +145,35 @@ def csl_name(person: str) -> dict[str, str]:
     if person.startswith("{") and person.endswith("}") and _balanced(person[1:-1]):
         return {"literal": person[1:-1].strip()}
     plain = _unbrace(person)
+    if re.search(r"\b(?:family|given)=", plain):
+        return _extended_name(plain)
     if has_cjk(plain) or not plain.strip():
         return {"literal": plain.strip()}
     if "," in plain:
         family, _, given = plain.partition(",")
-        return _drop_empty({"family": family.strip(), "given": given.strip()})
+        return _drop_empty({"family": family.strip(), "given": _initials(given.strip())})
     words = plain.split()
     if len(words) == 1:
         return {"family": words[0]}
-    return {"family": words[-1], "given": " ".join(words[:-1])}
+    return {"family": words[-1], "given": _initials(" ".join(words[:-1]))}
+
+
+def _extended_name(text: str) -> dict[str, str]:
+    """biblatex's extended name format: ``given=Alan, prefix=de, family=Brauw``."""
+    parts = dict(p.strip().partition("=")[::2] for p in text.split(","))
+    name = {"family": parts.get("family", "").strip(),
+            "given": _initials(parts.get("given", "").strip()),
+            "suffix": parts.get("suffix", "").strip()}
+    prefix = parts.get("prefix", "").strip()
+    if prefix:
+        name["non-dropping-particle" if parts.get("useprefix", "").strip() == "true"
+             else "dropping-particle"] = prefix
+    return _drop_empty(name)
+
+
+def _initials(given: str) -> str:
+    # "J.J." is printed "J. J." in Chicago (and by biblatex's name parser).
+    return re.sub(r"\.(?=[A-Z])", ". ", given)
 
 
 def _drop_empty(d: dict[str, str]) -> dict[str, str]:
@@ -168,6 +191,36 @@ def _balanced(text: str) -> bool:
 
 def _unbrace(text: str) -> str:
     return text.replace("{", "").replace("}", "")
+
+
+_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
+            "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
+            "c": "\u0327", "k": "\u0328", "r": "\u030a"}
+_LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+            "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ"}
+_ESCAPED = {"&": "&", "%": "%", "$": "$", "_": "_", "#": "#", "{": "{", "}": "}"}
+
+
+def delatex(text: str) -> str:
+    """LaTeX as BibTeX files from other tools write it, in Unicode: accents
+    (``Dik\\"otter``), special letters, escaped characters, font commands (their
+    contents kept), ``--``/``---`` dashes and ``~`` spaces. Braces are left alone."""
+    if not any(c in text for c in ("\\", "--", "~", "`", "''")):
+        return text
+
+    def accent(m: re.Match[str]) -> str:
+        return unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)])
+
+    text = re.sub(r"\\([`'^\"~=.])\s*\{?\s*([A-Za-z])\}?", accent, text)
+    text = re.sub(r"\\([uvHckr])(?:\s+|\{)\s*([A-Za-z])\}?", accent, text)
+    text = re.sub(r"\\(ss|ae|AE|oe|OE|aa|AA|[oOlLij])(?![A-Za-z])\s?",
+                  lambda m: _LETTERS[m.group(1)], text)
+    text = re.sub(r"\\([&%$_#{}])", lambda m: _ESCAPED[m.group(1)], text)
+    text = re.sub(r"\\(?:emph|textit|textbf|textsc|textrm|textsf|texttt|mkbibquote|"
+                  r"mkbibemph|url|mbox|text)\s*(?=\{)", "", text)
+    text = re.sub(r"\\(?:em|it|bf|sc|rm)\s+", "", text)
+    text = text.replace("``", "“").replace("''", "”").replace("`", "‘")
+    return text.replace("---", "—").replace("--", "–").replace("~", "\u00a0")
 
 
 def _date(value: str) -> dict[str, Any] | None:
@@ -214,19 +267,18 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str])
     (W10: HTML and markdown formats escape data before citeproc sees it)."""
     f = inherit(work, by_key)
     ctype = _TYPES.get(work.entry_type, "document")
+    subtype = f.get("entrysubtype", "").lower()
+    if ctype == "article-journal" and subtype in ("newspaper", "magazine"):
+        ctype = f"article-{subtype}"
     lang = _LANGUAGES.get(f.get("langid", "").lower(), "")
     if not lang:
         lang = "zh-TW" if has_cjk(f.get("title", "")) else "en-US"
     item: dict[str, Any] = {"id": work.key, "type": ctype, "language": lang}
 
     def text(value: str) -> str:
-        # Braces protect case in BibTeX; CSL marks that with a nocase span.
-        parts = re.split(r"\{([^{}]*)\}", value)
-        out = []
-        for i, part in enumerate(parts):
-            part = escape(_unbrace(part).replace("--", "–"))
-            out.append(f'<span class="nocase">{part}</span>' if i % 2 and part else part)
-        return "".join(out)
+        # BibTeX braces protect case; Chicago title-cases English titles anyway, and
+        # citeproc-py's nocase spans put spaces into words ("China 's"), so they go.
+        return escape(_unbrace(delatex(value)))
 
     def put(name: str, value: str) -> None:
         if value.strip():
@@ -235,7 +287,7 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str])
     def names(csl: str, value: str) -> None:
         people = [csl_name(p) for p in split_persons(value)]
         if people:
-            item[csl] = [{k: escape(v) for k, v in n.items()} for n in people]
+            item[csl] = [{k: escape(delatex(v)) for k, v in n.items()} for n in people]
 
     names("author", f.get("author", ""))
     if work.entry_type in ("incollection", "inbook", "inproceedings", "inreference"):
@@ -258,15 +310,26 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str])
     if ctype in ("thesis", "report") and not publisher:
         publisher = f.get("school") or f.get("institution", "")
     put("publisher", publisher)
-    put("genre", f.get("type", "") or _GENRES.get((work.entry_type, lang[:2]), ""))
+    genre = f.get("type", "")
+    if genre.lower() in ("phdthesis", "mathesis", "mastersthesis"):
+        kind = "phdthesis" if genre.lower() == "phdthesis" else "mastersthesis"
+        genre = _GENRES.get((kind, lang[:2]), _GENRES[(kind, "en")])
+    put("genre", genre or _GENRES.get((work.entry_type, lang[:2]), ""))
+    put("event-place", f.get("venue", ""))
     put("volume", f.get("volume", ""))
     put("issue", f.get("number", "") if ctype != "report" else "")
     if ctype == "report":
         put("number", f.get("number", ""))
     put("page", f.get("pages", "").replace("--", "-").replace("–", "-"))
     put("edition", f.get("edition", ""))
-    put("URL", f.get("url", ""))
-    put("DOI", f.get("doi", ""))
+    put("version", f.get("version", ""))
+    if ctype == "webpage" and not container:
+        put("container-title", f.get("organization", ""))
+    elif not publisher:
+        put("publisher", f.get("organization", ""))
+    for csl, bib in (("URL", "url"), ("DOI", "doi")):
+        if f.get(bib, "").strip():  # addresses are not LaTeX: `~` and `--` stay
+            item[csl] = escape(f[bib].strip())
     put("note", f.get("note", ""))
     put("event", f.get("eventtitle", ""))
     issued = _date(f.get("date", "") or f.get("year", ""))
@@ -414,6 +477,7 @@ def patch_citeproc() -> None:
             group_process=model.Group.process,
             format=model.Formatted.format,
             get_formatter=model.CitationStylesElement.get_formatter,
+            label_process=model.Label.process,
         )
         model.CitationStylesElement.xpath_search = _xpath_search
         model.Parent.calls_variable = _memo_calls(_originals["parent_calls"])
@@ -431,6 +495,7 @@ def patch_citeproc() -> None:
         model.Group.process = _group_process
         model.Formatted.format = _format
         model.CitationStylesElement.get_formatter = _get_formatter
+        model.Label.process = _label_process
         _patched = True
 
 
@@ -601,6 +666,19 @@ def _get_formatter(self: Any) -> Any:
     return root.formatter
 
 
+def _label_process(self: Any, item: Any, variable: Any = None, plural: Any = None,
+                   context: Any = None, **kwargs: Any) -> Any:
+    # W14: a cs:label prints nothing when its variable is empty ("Edition." otherwise).
+    if variable is None:
+        own = self.get("variable", "")
+        present = ("locator" in item) if own == "locator" else (
+            own.replace("-", "_") in item.reference)
+        if not present:
+            return None
+    return _originals["label_process"](self, item, variable=variable, plural=plural,
+                                       context=context, **kwargs)
+
+
 def _memo_calls(original: Callable[[Any], bool]) -> Callable[[Any], bool]:
     def calls_variable(self: Any) -> bool:
         found = _calls_cache.get(self)
@@ -652,16 +730,15 @@ def _position(self: Any, item: Any, context: Any) -> list[bool]:
 
 
 def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
-    # W7: shorthand cs:names inside a cs:choose take the enclosing cs:names' name and
-    # label too; the variables the chosen substitute rendered (through macros and
-    # cs:choose) are recorded and suppressed in the rest of the entry.
-
+    # W7: shorthand cs:names take the enclosing cs:names' name and label; the
+    # variables the chosen substitute rendered (through macros too) are recorded and
+    # suppressed in the rest of the entry. W15: the elements of a cs:choose branch
+    # are candidates one by one, not one block.
     parent = self.xpath_search("./parent::cs:names[1]")
-    for child in self.getchildren():
+    for child in _candidates(_children(self), item, context):
         _recording.append(set())
         try:
-            inherits = isinstance(child, _classes["Names"] | _classes["Choose"])
-            if inherits and parent and child.name is None:
+            if isinstance(child, _classes["Names"]) and parent and child.name is None:
                 text = child.render(item, names_context=parent[0], context=context, **kwargs)
             else:
                 text = child.render(item, context=context, **kwargs)
@@ -677,6 +754,17 @@ def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any)
                 _recording[-1].update(used)
             return text
     return None
+
+
+def _candidates(children: Iterable[Any], item: Any, context: Any) -> Iterator[Any]:
+    for child in children:
+        if isinstance(child, _classes["Choose"]):
+            for branch, is_else, match, tests in _branches(child):
+                if is_else or _matches(branch, item, context, match, tests):
+                    yield from _candidates(_children(branch), item, context)
+                    break
+        else:
+            yield child
 
 
 def _names_process(self: Any, item: Any, names_context: Any = None, context: Any = None,
@@ -881,7 +969,10 @@ def _render_slice(keys: Sequence[str]) -> list[str]:
     return _worker_engine.entries(keys)
 
 
-def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int) -> list[str]:
+def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int,
+                      meanwhile: Callable[[], list[Work]]) -> tuple[list[Work], list[str]]:
+    """Render ``keys`` in ``jobs`` forked workers (they inherit the loaded style) while
+    this process runs ``meanwhile`` (the sort); entries come back in sorted order."""
     import multiprocessing
 
     global _worker_engine
@@ -890,13 +981,14 @@ def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int) -> list[s
     try:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(jobs) as pool:
-            results = pool.map(_render_slice, chunks)
+            pending = pool.map_async(_render_slice, chunks)
+            ordered = meanwhile()
+            results = pending.get()
     finally:
         _worker_engine = None
-    out: list[str] = [""] * len(keys)
-    for i, chunk_out in enumerate(results):
-        out[i::jobs] = chunk_out
-    return out
+    rendered = {k: text for chunk, out in zip(chunks, results, strict=True)
+                for k, text in zip(chunk, out, strict=True)}
+    return ordered, [rendered[w.key] for w in ordered]
 
 
 def _jobs(n: int, jobs: int | None) -> int:
@@ -913,12 +1005,16 @@ def bibliography(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str 
     further works a crossref may point to (they are not printed)."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}", fix="use one of " + ", ".join(FORMATS))
-    ordered = sort_works(works, context)
     all_works = list({w.key: w for w in [*context, *works]}.values())
     engine = _Engine(style_path(style), fmt, all_works).load()
-    keys = [w.key for w in ordered]
-    n_jobs = _jobs(len(keys), jobs)
-    texts = engine.entries(keys) if n_jobs == 1 else _entries_parallel(engine, keys, n_jobs)
+    n_jobs = _jobs(len(works), jobs)
+    if n_jobs == 1:
+        ordered = sort_works(works, context)
+        texts = engine.entries([w.key for w in ordered])
+    else:
+        # Entries render independently of their order, so the sort can run meanwhile.
+        ordered, texts = _entries_parallel(engine, [w.key for w in works], n_jobs,
+                                           lambda: sort_works(works, context))
     if engine.year_suffix:
         texts = add_year_suffixes(ordered, texts, all_works)
     texts = substitute_repeated_authors(ordered, texts, engine._substitute, all_works)
@@ -1093,6 +1189,7 @@ def unpatched() -> Iterator[None]:
         "group_process": (model.Group, "process"),
         "format": (model.Formatted, "format"),
         "get_formatter": (model.CitationStylesElement, "get_formatter"),
+        "label_process": (model.Label, "process"),
     }
     patch_citeproc()
     saved = {k: getattr(owner, attr) for k, (owner, attr) in names.items()}
