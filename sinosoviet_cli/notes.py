@@ -21,9 +21,9 @@ What a ``Reference`` holds:
 - persons: CJK and corporate names whole in ``Person.literal``; Western names as
   family/given. A name printed in two scripts (``莫里斯‧邁斯納（Maurice Meisner）``)
   is stored in its Western form with the Chinese form in ``alt`` (and vice versa for
-  ``Maurice Meisner（莫里斯‧邁斯納）``). A corporate body "編" (``人民出版社編``) is the
-  author, with ``extra["role"] = "編"``; a person "編/主編" without an author is an
-  editor (``collection``).
+  ``Maurice Meisner（莫里斯‧邁斯納）``). Corporate bodies are kept whole like CJK names;
+  whoever 編/主編 a work without an author is its editor (``人民出版社編`` ->
+  ``collection`` edited by 人民出版社).
 - ``title`` without 《》〈〉 and without surrounding quotes; ``container`` is the
   journal, newspaper, web site or the volume a chapter is in (``container_editors``).
 - ``places``/``publishers`` in printed order (several for co-publications); ``year``;
@@ -84,6 +84,7 @@ class _Vocab:
     container_cjk: re.Pattern[str]
     cue_cjk: re.Pattern[str]
     cue_latin: re.Pattern[str]
+    cue_latin_any: re.Pattern[str]
     ibid: re.Pattern[str]
     earlier: re.Pattern[str]
     nationality: re.Pattern[str]
@@ -104,6 +105,8 @@ class _Vocab:
     prose: re.Pattern[str]
     months: Mapping[str, int]
     month_re: str
+    event_markers: re.Pattern[str]
+    surnames: frozenset[str]
 
 
 @cache
@@ -120,6 +123,7 @@ def _vocab() -> _Vocab:
         container_cjk=re.compile(f"^(?:{_alt(raw['containers']['cjk'])})"),
         cue_cjk=re.compile(_alt(raw["cues"]["cjk"])),
         cue_latin=re.compile(f"^(?:{_alt(raw['cues']['latin'])})(?=[\\s\u4e00-\u9fff])\\s*"),
+        cue_latin_any=re.compile(f"(?<![\\w.])(?:{_alt(raw['cues']['latin'])})\\s+"),
         ibid=re.compile(f"^(?:{_alt(raw['backrefs']['ibid'])})"),
         earlier=re.compile(_alt(raw["backrefs"]["earlier"])),
         nationality=re.compile(
@@ -143,6 +147,8 @@ def _vocab() -> _Vocab:
         prose=re.compile(_alt(raw["prose"]["markers"])),
         months=MappingProxyType(months),
         month_re=_alt(months),
+        event_markers=re.compile(f"(?:{_alt(raw['conference']['markers'])})\\s*"),
+        surnames=frozenset(raw["pinyin"]["surnames"]),
     )
 
 
@@ -159,7 +165,7 @@ _QUOTES_CLOSE = "”\"」』’"
 _SPACES = re.compile(r"\s+")
 _CJK_RE = re.compile(CJK_CHAR)
 _WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "；": ";", "［": "[",
-                        "］": "]", "．": "."})
+                        "］": "]", "．": ".", "。": "."})
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
@@ -192,7 +198,7 @@ def _cn_number(text: str) -> str:
 def _pages(text: str) -> str:
     """A locator as BibTeX wants it: prefixes dropped, ranges with ``--``."""
     text = text.strip().strip("。.．,，;；")
-    text = re.sub(r"^(?:pp?\.?|頁|页|第)\s*", "", text)
+    text = re.sub(r"^(?:pp?\.?|頁|页|第|版)\s*", "", text)
     text = re.sub(r"\s*(?:頁|页|版)$", "", text)
     text = re.sub(f"\\s*[{_D}]+\\s*", "--", text)
     text = re.sub(r"\s*[、,，]\s*", ", ", text)
@@ -200,7 +206,7 @@ def _pages(text: str) -> str:
 
 
 _PAGES_RE = re.compile(
-    r"^(?:(?:pp?\.|頁|页)\s*)?(?:第\s*)?"
+    r"^(?:(?:pp?\.|頁|页|版)\s*)?(?:第\s*)?"
     rf"[0-9ivxlcIVXLC]+(?:n\d+)?(?:\s*[{_D}]+\s*[0-9ivxlcIVXLC]+)?"
     rf"(?:\s*[、,，]\s*[0-9]+(?:\s*[{_D}]+\s*[0-9]+)?)*"
     r"\s*(?:頁|页|版)?\s*$"
@@ -278,11 +284,23 @@ def _western(name: str, *, alt: str = "") -> Person:
     tokens = name.split()
     if len(tokens) == 1:
         return Person(family=tokens[0], alt=alt)
+    if len(tokens) == 2 and tokens[0] in _vocab().surnames and _PINYIN.fullmatch(
+        tokens[1].replace("-", "").replace("’", "").replace("'", "").lower()
+    ):
+        return Person(family=tokens[0], given=tokens[1], alt=alt)  # "Chen Jian"
     # Particles (van, de) belong to the family name.
     cut = len(tokens) - 1
     while cut > 1 and tokens[cut - 1] in _vocab().particles:
         cut -= 1
     return Person(family=" ".join(tokens[cut:]), given=" ".join(tokens[:cut]), alt=alt)
+
+
+_SYLLABLE = (
+    "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    "(?:iang|iong|uang|ueng|ang|eng|ing|ong|iao|ian|uai|uan|ai|ei|ao|ou|an|en|er|ia|ie|iu|in"
+    "|ua|uo|ui|un|ue|ve|üe|a|o|e|i|u|v|ü)"
+)
+_PINYIN = re.compile(f"(?:{_SYLLABLE}){{1,2}}")
 
 
 def _is_latin_name(name: str) -> bool:
@@ -306,7 +324,8 @@ def _person(item: str, *, has_role: bool) -> Person | None:
     if m:
         item, alt = m.group(1).strip(), _clean(m.group(2))
     if has_cjk(item):
-        core = re.sub(r"[‧·・•．.\s]", "", item)
+        # "A. M. 列多夫斯基": Latin initials before a transliterated name
+        core = re.sub(r"[‧·・•．.\s]", "", re.sub(r"^(?:[A-Z]\.\s*)+", "", item))
         if not core or not all(_CJK_RE.match(c) for c in core):
             return None
         if _is_corporate(core) and len(core) <= 24:
@@ -393,10 +412,6 @@ class _Draft:
 
     def add_names(self, names: _Names, *, default: str, container: bool = False) -> None:
         role = names.role or default
-        corporate = all(p.literal and _is_corporate(p.literal) for p in names.persons)
-        if names.word and corporate and role == "editor" and not container:
-            role = "author"  # 人民出版社編: the body is the author
-            self.extra["role"] = names.word
         if container and role in ("editor", "author"):
             self.container_editors += names.persons
         elif role == "translator":
@@ -482,7 +497,7 @@ def _pub_group(d: _Draft, body: str) -> bool:
     # Split off the trailing date: "…，2001" / ", 1962" / "，1991、1993" / "1999年".
     m = re.search(
         rf"[,，\s]*({_YEAR}(?:\s*年)?(?:\s*[、,，{_D}/]\s*{_YEAR}\s*年?)?(?:\s*\d{{1,2}}\s*月)?"
-        r"(?:\s*版)?)\s*$",
+        r"(?:\s*\d{1,2}\s*日)?(?:\s*版)?)\s*$",
         body,
     )
     head = body
@@ -504,7 +519,11 @@ def _pub_group(d: _Draft, body: str) -> bool:
         else:
             publishers.append(_clean(part))
     if not m and not places:
-        return False  # "(a remark)" without a year or "place: publisher" is not a group
+        # 《中央日報》（台北）: a newspaper's city; anything else is a remark, not a group
+        if has_cjk(head) and len(head) <= 4 and not re.search(r"\d", head):
+            d.places = (*d.places, head)
+            return True
+        return False
     d.places, d.publishers = tuple(p for p in places if p), tuple(p for p in publishers if p)
     return True
 
@@ -539,6 +558,11 @@ def _tail_item(d: _Draft, item: str) -> bool:
     if m:
         d.volume = _cn_number(m.group(1)) if m.group(1) else m.group(2)
         return True
+    # 第三編 / 第五章: a part of the book, kept but not a volume
+    m = re.fullmatch(rf"第\s*({_NUM}+)\s*[編编章節节篇]", item)
+    if m:
+        d.extra["part"] = item
+        return True
     # Journal volume and issue: 第15卷第3期 / 15卷3期 / 第十五期 / 2003年第3期 / 12
     m = re.fullmatch(
         r"(?:({y})\s*年\s*)?(?:第?\s*({_NUM}+)\s*卷\s*)?"
@@ -567,6 +591,11 @@ def _tail_item(d: _Draft, item: str) -> bool:
             d.places = (*d.places, _clean(m.group(1)))
         d.publishers = (*d.publishers, _clean(m.group(2)))
         d.year = m.group(3)
+        return True
+    # 陈瑶华等译 after the title (mainland order)
+    names = _name_clause(item) if has_cjk(item) else None
+    if names is not None and names.role:
+        d.add_names(names, default="author")
         return True
     # 「…論文發表會」
     if item[0] in _QUOTES_OPEN and item[-1] in _QUOTES_CLOSE and v.conference.search(item):
@@ -702,17 +731,20 @@ def _parse_cjk(text: str) -> tuple[_Draft, int] | None:
     if m:
         d.note = m.group(0)
         pos = m.end()
-    # A quoted event right after the title: 〈…〉「…研討會」
-    rest = text[pos:]
-    m = re.match(r"\s*[，,]?\s*([「『“])", rest)
-    if m:
-        q = pos + m.start(1)
-        qclose = text.find("」" if m.group(1) == "「" else ("』" if m.group(1) == "『" else "”"), q)
-        if qclose > 0 and v.conference.search(text[q:qclose]):
-            d.eventtitle = text[q + 1:qclose].strip()
-            if v.proceedings.search(d.eventtitle):
-                d.container, d.eventtitle = d.eventtitle, ""
-            pos = qclose + 1
+    # The event a paper was read at: 〈…〉「…研討會」 / 〈…〉，發表於「…」學術研討會（…）
+    m = re.match(r"\s*[，,]?\s*", text[pos:])
+    q = pos + (m.end() if m else 0)
+    em = v.event_markers.match(text, q)
+    q2 = em.end() if em else q
+    stop = re.search(r"[，,（(]", text[q2:])
+    event = text[q2: q2 + stop.start()] if stop else text[q2:]
+    if (em or event[:1] in _QUOTES_OPEN) and v.conference.search(event):
+        name = _clean(re.sub(f"[{_QUOTES_OPEN}{_QUOTES_CLOSE}]", "", event))
+        if v.proceedings.search(name):
+            d.container = name
+        else:
+            d.eventtitle = name
+        pos = q2 + len(event)
     end = _read_tail(d, text[pos:], pos)
     # Back-references after the persons: 楊奎松，前引書 … are read by _parse_backref.
     return d, max(end, pos)
@@ -768,7 +800,7 @@ def _latin_names(text: str) -> tuple[Person, ...] | None:
         part = part.strip()
         if not _is_latin_name(part) or len(part.split()) > 5:
             return None
-        persons.append(_western(part))
+        persons.append(Person(literal=part) if _is_corporate(part) else _western(part))
     return tuple(persons)
 
 
@@ -863,6 +895,12 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
     lead = len(rest) - len(rest.lstrip(" ,"))
     pos += lead
     rest = work[pos:]
+    # "Odd Arne Westad, ed., Brothers in Arms": the persons are editors
+    role = re.match(r"(?:eds?\.|editors?|\(eds?\.\))\s*,?\s*", rest)
+    if role and d.authors:
+        d.editors, d.authors = d.authors, []
+        pos += role.end()
+        rest = work[pos:]
     # op. cit.
     oc = v.earlier.match(rest)
     if oc:
@@ -893,6 +931,13 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
             if pages:
                 d.pages = _pages(pages.group(1))
                 tail = tail[: pages.start()]
+            # a newspaper: "New York Times, March 3, 1963"
+            mo = f"(?:{v.month_re})\\.?"
+            day = rf"(?:{mo}\s+\d{{1,2}},?\s+|\d{{1,2}}\s+{mo}\s+|{mo}\s+)?"
+            dm = re.search(rf",\s*({day}{_YEAR})\s*$", tail)
+            if dm:
+                d.year, d.date = _date_of(dm.group(1))
+                tail = tail[: dm.start()]
             _latin_container(d, tail)
         return d, len(work)
     # Unquoted title: a book (or a thesis, report) or a short form.
@@ -960,7 +1005,7 @@ def _entry_type(d: _Draft, form: Form) -> str:
         return "article"
     if d.title_kind in ("〈", "quote"):
         return "online" if d.url else ("article" if form is Form.SHORT else "misc")
-    if d.title_kind == "《" and not d.places and not d.publishers and d.date and form is Form.FULL:
+    if d.title_kind == "《" and not d.publishers and d.date[5:] and form is Form.FULL:
         # 《人民日報》，1962年12月15日，第1版: a newspaper issue
         return "online" if d.title.endswith(v.online_suffixes) else "article"
     if d.editors and not d.authors:
@@ -983,6 +1028,9 @@ def _build(d: _Draft, text: str) -> Reference:
     if entry_type == "online" and d.title_kind == "《" and not container:
         title, container = "", d.title
     extra = dict(d.extra)
+    publishers, institution = d.publishers, d.institution
+    if d.eventtitle and not d.container and publishers and not institution:
+        institution, publishers = "、".join(publishers), ()  # the organiser of the event
     return Reference(
         text=text,
         form=form,
@@ -994,13 +1042,13 @@ def _build(d: _Draft, text: str) -> Reference:
         container=container,
         container_editors=tuple(d.container_editors),
         places=d.places,
-        publishers=d.publishers,
+        publishers=publishers,
         year=d.year,
         date=d.date,
         volume=d.volume,
         number=d.number,
         pages=d.pages,
-        institution=d.institution,
+        institution=institution,
         eventtitle=d.eventtitle,
         url=d.url,
         note=d.note,
@@ -1206,6 +1254,7 @@ def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
     cut = _cue_cut(body)
     if cut >= 0:
         starts.append(cut)
+    starts.extend(m.end() for m in v.cue_latin_any.finditer(body))
     for begin in starts:
         b = begin + len(body[begin:]) - len(body[begin:].lstrip())
         cue = v.cue_latin.match(body[b:])
