@@ -20,12 +20,17 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
+from . import text as _text
 from .drafts import Draft
 from .model import Form, Person, Reference, Work
-from .text import fold, fold_strict, has_cjk
+from .text import has_cjk
+
+# Matching folds the same few strings over and over (a draft cites a work many times).
+fold = lru_cache(maxsize=1 << 16)(_text.fold)
+fold_strict = lru_cache(maxsize=1 << 16)(_text.fold_strict)
 
 
 class Severity(StrEnum):
@@ -60,6 +65,7 @@ _AND = re.compile(r"\s+and\s+", re.I)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _TITLE_SPLIT = re.compile(r"[:：—–―]|--|\s-\s|[.?!]\s")
 _BIGRAM_MIN = 0.3  # share of a title's bigrams a candidate must have
+_NAME_CANDIDATES = 12  # works by a matching author scored for a title not found
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +132,7 @@ def _initials_agree(small: frozenset[str], large: frozenset[str]) -> bool:
     return all(any(w.startswith(i) for w in full_large - full_small) for i in initials)
 
 
+@lru_cache(maxsize=1 << 16)
 def name_similarity(a: Name, b: Name) -> float:
     """How alike two names look (1.0 = the same person): a transposed or misprinted
     character (``羅漢平``/``羅平漢``) still scores high, so that the entry is found."""
@@ -174,6 +181,7 @@ def _split_people(value: str) -> list[str]:
     return [p for p in (x.strip() for x in parts) if p and p.lower() != "others"]
 
 
+@lru_cache(maxsize=1 << 14)
 def _title_variants(*titles: str) -> tuple[str, ...]:
     variants: list[str] = []
     for title in titles:
@@ -224,8 +232,10 @@ def entry_of_reference(ref: Reference, key: str) -> Entry:
                  "、".join(ref.publishers), "、".join(ref.places), in_bib=False)
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+@lru_cache(maxsize=1 << 14)
+def _bigrams(text: str) -> frozenset[str]:
+    grams = {text[i : i + 2] for i in range(len(text) - 1)}
+    return frozenset(grams or ({text} if text else set()))
 
 
 class Index:
@@ -242,6 +252,7 @@ class Index:
             self.keys[w.key] = w.key
             parent = by_key.get(w.get("crossref").casefold()) if w.get("crossref") else None
             self.entries.append(entry_of(w, parent))
+        self.exact: dict[str, list[Entry]] = defaultdict(list)  # folded title variant
         self._grams: dict[str, set[int]] = defaultdict(set)
         self._words: dict[str, set[int]] = defaultdict(set)
         for i, e in enumerate(self.entries):
@@ -249,6 +260,7 @@ class Index:
 
     def _add(self, i: int, e: Entry) -> None:
         for t in e.titles:
+            self.exact[t].append(e)
             for g in _bigrams(t):
                 self._grams[g].add(i)
         for p in e.people:
@@ -307,7 +319,12 @@ def title_score(printed: str, entry: Entry, *, short: bool = False) -> float:
     # The printed title adds a subtitle the entry lacks.
     if _title_variants(printed)[1:2] == entry.titles[:1]:
         return 1.0
-    return max(difflib.SequenceMatcher(None, t, v).ratio() for v in entry.titles)
+    return max(_ratio(t, v) for v in entry.titles)
+
+
+@lru_cache(maxsize=1 << 16)
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def names_score(names: Sequence[Name], entry: Entry) -> float:
@@ -321,11 +338,20 @@ def match(ref: Reference, index: Index) -> Match | None:
     short = ref.form is Form.SHORT
     names = _ref_names(ref)
     candidates: dict[str, Entry] = {}
-    if ref.title:
-        for e in index.by_title(fold_strict(ref.title)):
-            candidates[e.key] = e
-    for e in index.by_names(names):
-        candidates.setdefault(e.key, e)
+    printed = fold_strict(ref.title)
+    exact = index.exact.get(printed, []) if printed else []
+    for e in exact or index.by_title(printed):
+        candidates[e.key] = e
+    if not exact:
+        # Works by the same author, the most alike titles first: the title may be
+        # misprinted, or (op. cit.) absent.
+        by_name = index.by_names(names)
+        if printed:
+            grams = _bigrams(printed)
+            by_name.sort(key=lambda e: -max((len(grams & _bigrams(v)) for v in e.titles),
+                                            default=0))
+        for e in by_name[:_NAME_CANDIDATES]:
+            candidates.setdefault(e.key, e)
     best: Match | None = None
     best_score = -1.0
     years = set(_YEAR.findall(ref.year))
@@ -418,7 +444,7 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
     bibliography and the draft's earlier works; an ibid takes the previous citation."""
     index = index if index is not None else Index(works)
     segment = segmenter if segmenter is not None else default_segmenter()
-    matched: dict[tuple[str, Form, str], Match | None] = {}
+    matched: dict[tuple[Form, str, str, str], Match | None] = {}
     cites: list[Cite] = []
     by_note: dict[int, tuple[Cite, ...]] = {}
     previous: tuple[str, ...] = ()
@@ -434,11 +460,11 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
                         start=start)
             if ref.form is Form.IBID:
                 # Within a note, an ibid repeats the citation just before it.
-                target = ((here[-1].work,) if here[-1].work else ()) if here else previous
+                target = _identities(here[-1]) if here else previous
                 work = target[0] if len(target) == 1 else ""
                 here.append(_with(base, work=work, ibid_of=target))
                 continue
-            memo = (ref.text, ref.form, ref.title)
+            memo = (ref.form, ref.title, _names_key(ref), ref.year)
             if memo not in matched:
                 matched[memo] = match(ref, index)
             m = matched[memo]
@@ -451,12 +477,22 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
             here.append(_with(base, work=m.entry.key if m else "", match=m))
         cites.extend(here)
         by_note[i] = tuple(here)
-        previous = tuple(dict.fromkeys(c.work for c in here if c.work))
-        if not here:
-            previous = ()
+        previous = tuple(dict.fromkeys(x for c in here for x in _identities(c)))
         if progress is not None:
             progress(i + 1)
     return Analysis(draft, index, tuple(cites), bib_path, tuple(bib_problems), by_note)
+
+
+def _names_key(ref: Reference) -> str:
+    return "|".join(p.display + "/" + p.alt for p in (ref.authors or ref.editors))
+
+
+def _identities(c: Cite) -> tuple[str, ...]:
+    """What a later ibid may refer to: the cited work (``""`` if unresolved); an ibid
+    that could not be resolved passes its own candidates on."""
+    if c.form is Form.IBID and not c.work:
+        return c.ibid_of
+    return (c.work,)
 
 
 def _with(c: Cite, **changes: Any) -> Cite:
@@ -632,7 +668,7 @@ def short_before_full(a: Analysis) -> Iterator[Finding]:
 def ambiguous_ibid(a: Analysis) -> Iterator[Finding]:
     for c in a.cites:
         if c.form is Form.IBID and len(c.ibid_of) > 1:
-            works = ", ".join(_label(a, w) for w in c.ibid_of)
+            works = ", ".join(_label(a, w) if w else "an unmatched citation" for w in c.ibid_of)
             yield _finding(a, c, "ambiguous-ibid",
                            f"'{_short(c.text, 12)}' follows a note citing several works ({works})",
                            fix="give the short form of the work meant instead")

@@ -171,6 +171,12 @@ _YAML_BIB = re.compile(r"^bibliography:\s*(.*)$")
 _YAML_ITEM = re.compile(r"^\s+-\s+(.*)$")
 
 
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` falls in one of ``spans`` (sorted, not overlapping)."""
+    i = bisect.bisect_right(spans, (pos, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
 def _blank(source: str, start: int, end: int) -> str:
     """Replace a span by spaces (newlines kept), so offsets elsewhere stay valid."""
     return _blank_all(source, [(start, end)])
@@ -202,7 +208,7 @@ def read_markdown(source: str, path: str = "<string>") -> Draft:
     inline: list[tuple[int, int]] = []
     for m in re.finditer(r"\^\[", body):
         end = _balanced_end(body, m.end() - 1, "[", "]")
-        if end > 0 and not any(s <= m.start() < e for s, e in inline):
+        if end > 0 and not _inside(inline, m.start()):
             inline.append((m.start(), end))
     units: list[tuple[int, str, int, int]] = []  # (reading position, kind, start, end)
     first_ref: dict[str, int] = {}
@@ -386,8 +392,9 @@ def _key_spans(text: str) -> Iterator[tuple[int, int]]:
         if after in ("(", "["):
             continue
         taken.append((m.start(), m.end()))
+    brackets = list(taken)
     for m in _MD_CITE.finditer(text):
-        if not any(s <= m.start() < e for s, e in taken):
+        if not _inside(brackets, m.start()):
             taken.append((m.start(), m.end()))
     yield from sorted(taken)
 
@@ -455,16 +462,17 @@ def read_latex(source: str, path: str = "<string>") -> Draft:
         text = _blank(text, 0, begin)
     footnotes: list[tuple[int, int]] = []  # content spans
     for m in _FOOTNOTE.finditer(text):
-        if any(s <= m.start() < e for s, e in footnotes):
+        if _inside(footnotes, m.start()):
             continue  # a footnote inside a footnote is part of the outer one
         end = _balanced_end(text, m.end() - 1, "{", "}")
         if end > 0:
             footnotes.append((m.end(), end - 1))
     cites = list(_latex_cites(text, lines))
+    cite_starts = [c[0] for c in cites]
     nocite_all = any(c[2] == "nocite" and any(k.key == "*" for k in c[3]) for c in cites)
     events: list[tuple[int, str, int, int]] = [(s, "footnote", s, e) for s, e in footnotes]
     for start, end, cmd, _keys in cites:
-        if cmd == "nocite" or any(s <= start < e for s, e in footnotes):
+        if cmd == "nocite" or _inside(footnotes, start):
             continue
         events.append((start, "foot" if cmd.lower().startswith("foot") else "body", start, end))
     events.sort()
@@ -475,7 +483,9 @@ def read_latex(source: str, path: str = "<string>") -> Draft:
         if kind in ("footnote", "foot"):
             counter += 1
             n = counter
-        inside = [c for c in cites if start <= c[0] < end and c[2] != "nocite"]
+        lo = bisect.bisect_left(cite_starts, start)
+        hi = bisect.bisect_left(cite_starts, end)
+        inside = [c for c in cites[lo:hi] if c[2] != "nocite"]
         keys = [k for c in inside for k in c[3]]
         built = _Text()
         if kind == "footnote":
