@@ -636,6 +636,53 @@ def _decade_chart(rows: list[tuple[str, dict[int, int]]]) -> None:
     out.print(chart)
 
 
+# ── notes ────────────────────────────────────────────────────────────────────
+
+
+@app.command()
+def notes(
+    paper: PaperArg,
+    style: StyleOpt = "chicago-notes-bibliography",
+    bib: BibOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-render the paper's footnotes as notes in a CSL style: the first citation of a
+    work in full, later ones short, Ibid. (where the style has it) when the previous
+    note cites that one work; the author's commentary is kept around the citations."""
+    from . import bibio, render, resolve
+    from .files import read_text
+    from .footnotes import extract
+    from .notes import segment
+
+    library = bibio.load(bibio.default_path(bib))
+    parsed = extract(read_text(paper))
+    links = resolve.build(parsed).links
+    known = [w.key for w in library.works]
+    numbers, inputs = [], []
+    for footnote in parsed.footnotes:
+        segments = [(s.kind, s.text) for s in segment(footnote.text)]
+        own = [link for link in links if link.footnote == footnote.n]
+        numbers.append(footnote.n)
+        inputs.append(render.note_parts(segments, own, known))
+    rendered = render.notes(inputs, library.works, style=style)
+    positions = render.positions(inputs)
+    missing = sorted({link.key for link in links if link.key and link.key not in set(known)})
+    if missing:
+        warn(f"{len(missing)} cited works are not in {library.path}; their citations are "
+             f"kept as printed: {', '.join(missing[:5])}")
+    if as_json:
+        print_json([
+            {"n": n, "text": text,
+             "citations": [{"key": p.key, "pages": p.pages, "position": pos}
+                           for p, pos in zip([p for p in parts if isinstance(p, render.Cite)],
+                                             where, strict=True)]}
+            for n, text, parts, where in zip(numbers, rendered, inputs, positions, strict=True)
+        ])
+        return
+    for n, text in zip(numbers, rendered, strict=True):
+        sys.stdout.write(f"{n}. {text}\n")
+
+
 # ── entry point ──────────────────────────────────────────────────────────────
 
 

@@ -24,6 +24,9 @@ it handles, and ``tests/test_render.py`` has a test per workaround:
 - W13 ``subsequent-author-substitute`` unimplemented: applied after rendering.
 - W14 ``cs:label`` prints its term when its variable is empty: patched ``Label.process``.
 - W15 cs:choose inside cs:substitute: each element of the chosen branch is a candidate.
+- W16 page locators ignore ``page-range-format`` (``171–173``): formatted like ``page``.
+- W17 (a style choice, not a bug) Chicago 18 omits unpublished documents from a
+      bibliography; export prints them in full-note form instead of dropping them.
 Speed: ``xpath_search`` and ``calls_variable`` are memoised (the style tree never
 changes while rendering) and long bibliographies render on both cores.
 """
@@ -45,13 +48,15 @@ from types import SimpleNamespace
 from typing import Any
 
 from .errors import UsageError
-from .model import Work
+from .model import CitationLink, Work
 from .text import has_cjk
 
 #: The styles sinosoviet names and documents (``--style``); the first is the default.
 STYLES: Mapping[str, str] = {
     "chicago-notes-bibliography": "Chicago 18th ed., notes and bibliography (default)",
     "chicago-notes-bibliography-17th-edition": "Chicago 17th ed. (keeps the place of publication)",
+    "chicago-notes-bibliography-subsequent-ibid": "Chicago 18th ed., with Ibid. for the "
+    "same work in consecutive notes",
     "chicago-shortened-notes-bibliography": "Chicago 18th ed., shortened notes",
     "chicago-author-date": "Chicago 18th ed., author-date",
     "zhengda-shicui": "the paper's Chinese notes: 作者，《書名》（地：出版社，年），頁碼。",
@@ -792,7 +797,12 @@ def _names_process(self: Any, item: Any, names_context: Any = None, context: Any
 
 
 def _text_variable(self: Any, item: Any, context: Any) -> Any:
-    text = _originals["text_variable"](self, item, context)
+    # W16: a page locator follows the style's page-range-format, as `page` does.
+    if (self.get("variable") == "locator" and "locator" in item
+            and item.locator.label == "page"):
+        text = self._process(str(item.locator.identifier), "page")
+    else:
+        text = _originals["text_variable"](self, item, context)
     if text is not None and _recording:
         _recording[-1].add((self.tag, self.get("variable")))
     return text
@@ -880,7 +890,13 @@ class _Engine:
         out = []
         for item in bib.items:
             rendered = self._style.root.bibliography.render([item])
-            out.append(self.finish(str(rendered[0]) if rendered else ""))
+            text = self.finish(str(rendered[0]) if rendered else "")
+            if not text:
+                # W17: Chicago 18 leaves unpublished documents, manuscripts and
+                # conference papers out of a bibliography; an export must not drop
+                # them, so they are printed in their full-note form.
+                text = self.note([Cite(item.key)], ["first"])
+            out.append(text)
         return out
 
     def _split(self, keys: Sequence[str],
@@ -1111,6 +1127,28 @@ def positions(notes: Sequence[Sequence[Part]], near: int = 5) -> list[list[str]]
     return out
 
 
+def note_parts(segments: Sequence[tuple[str, str]], links: Sequence[CitationLink],
+               known: Iterable[str]) -> list[Part]:
+    """One footnote as render parts: ``segments`` are ``(kind, text)`` in order
+    (``kind`` "citation" or "commentary") and ``links`` the note's citation links in
+    the same order (``resolve`` makes one per citation segment). Commentary stays
+    text; a citation becomes a ``Cite`` when its key is in ``known``, else its
+    original text is kept."""
+    keys = {k.casefold() for k in known}
+    pending = iter(links)
+    parts: list[Part] = []
+    for kind, text in segments:
+        if kind != "citation":
+            parts.append(text)
+            continue
+        link = next(pending, None)
+        if link is not None and link.key and link.key.casefold() in keys:
+            parts.append(Cite(link.key, link.pages))
+        else:
+            parts.append(text)
+    return parts
+
+
 def _pages(pages: str) -> str:
     return re.sub(r"\s|-+|–", "-", pages.strip())
 
@@ -1133,16 +1171,29 @@ def notes(notes_in: Sequence[Sequence[Part]], works: Sequence[Work], *,
             if isinstance(part, Cite) and part.key:
                 text = engine.note([part], [next(cites)])
                 if previous_cite and parts:
-                    parts.append("; ")
+                    # Two citations in a row: one note, citations joined by semicolons.
+                    cjk = parts[-1].endswith("。")
+                    parts[-1] = parts[-1].rstrip(".。") + ("；" if cjk else "; ")
                 parts.append(_capitalise_ibid(text, at_start=_at_sentence_start(parts)))
                 previous_cite = True
             else:
                 raw = part.key if isinstance(part, Cite) else part
-                if raw:
-                    parts.append(escape(raw))
-                    previous_cite = False
+                if not raw:
+                    continue
+                if previous_cite and raw[0] in _JOINERS:
+                    # The author's punctuation after a citation replaces its period.
+                    cjk = parts[-1].endswith("。")
+                    parts[-1] = parts[-1].rstrip(".。")
+                    raw = raw if cjk else _JOINERS[raw[0]] + raw[1:].lstrip()
+                parts.append(escape(raw))
+                previous_cite = False
         out.append(_tidy("".join(parts)))
     return out
+
+
+#: Punctuation that may follow a citation, and its Western form.
+_JOINERS = {"；": "; ", ";": "; ", "，": ", ", ",": ", ", "。": ".", ".": ".", "：": ": ",
+            ":": ": "}
 
 
 def _at_sentence_start(parts: Sequence[str]) -> bool:
