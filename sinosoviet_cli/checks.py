@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import difflib
 import re
+import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, lru_cache
+from importlib import resources
 from typing import Any
 
 from . import text as _text
@@ -358,7 +360,7 @@ def match(ref: Reference, index: Index) -> Match | None:
     for e in candidates.values():
         t = title_score(ref.title, e, short=short) if ref.title else 0.0
         a = names_score(names, e)
-        y = 1.0 if years and years & e.years else 0.0
+        y = 0.5 if not years or not e.years else float(bool(years & e.years))
         if not _acceptable(t, a, y, has_title=bool(ref.title), short=short):
             continue
         score = t + 0.3 * a + 0.1 * y + (0.05 if e.in_bib else 0.0)
@@ -370,13 +372,15 @@ def match(ref: Reference, index: Index) -> Match | None:
 def _acceptable(t: float, a: float, y: float, *, has_title: bool, short: bool) -> bool:
     if not has_title:
         return short and a >= 1.0  # an author alone: 前引書 / op. cit.
+    """Whether title, name and year scores (``y``: 1 same, 0.5 unknown, 0 differs) make
+    a match. The weaker the title, the more the rest must agree."""
     if t >= 0.999:
-        return a >= 0.5 or not short or a == 0.5
+        return not short or a >= 0.5
     if t >= 0.85:
         return a >= 0.5
-    if t >= 0.6:
-        return a >= 0.9
-    return t >= 0.4 and a >= 0.99 and y > 0
+    if t >= 0.6:  # a misprinted title: the same author, and the same year if printed
+        return a >= 0.99 and y >= 0.5
+    return t >= 0.4 and a >= 0.99 and y >= 1.0
 
 
 # ── analysing a draft ────────────────────────────────────────────────────────
@@ -617,12 +621,52 @@ def year_mismatch(a: Analysis) -> Iterator[Finding]:
                            key=e.key, fix=f"write {e.year}", offset=_offset(c.text, ref.year))
 
 
-def _same_place_or_publisher(printed: str, expected: str) -> bool:
-    p, q = fold_strict(printed), fold_strict(expected)
-    if not p or not q or p == q or p in q or q in p:
+@cache
+def _vocab() -> tuple[tuple[str, ...], Mapping[str, str], Mapping[str, int]]:
+    """Generic publisher words (longest first), abbreviations, and place → alias group."""
+    raw: dict[str, Any] = tomllib.loads(
+        (resources.files("sinosoviet_cli") / "data" / "check.toml").read_text("utf-8"))
+    generic = sorted({fold(w) for w in raw["publishers"]["generic"]}, key=len, reverse=True)
+    abbreviations = {fold(k): fold(v) for k, v in raw["publishers"]["abbreviations"].items()}
+    places = {fold_strict(name): i for i, group in enumerate(raw["places"]["aliases"])
+              for name in group}
+    return tuple(generic), abbreviations, places
+
+
+def _publisher_core(name: str) -> str:
+    generic, abbreviations, _places = _vocab()
+    words = [abbreviations.get(w, w) for w in re.findall(r"\w+|&", fold(name))]
+    kept = [w for w in words if w not in generic]
+    text = "".join(kept)
+    for g in generic:  # CJK generic words are suffixes inside a word: 人民出版社
+        if has_cjk(g):
+            text = text.replace(fold_strict(g), "")
+    return text or fold_strict(name)
+
+
+def same_publisher(printed: str, expected: str) -> bool:
+    """The same firm: generic words (出版社, Press, Inc.) and abbreviations (UP) aside, one
+    name contains the other (三聯書店, 生活·讀書·新知三聯書店) unless what is left is a
+    place (上海人民出版社 is not 人民出版社), or the names differ by a letter or two."""
+    p, q = _publisher_core(printed), _publisher_core(expected)
+    if p == q:
         return True
-    # "Oxford University Press" and "Oxford UP", "三聯書店" and "三联": most words shared.
-    return difflib.SequenceMatcher(None, p, q).ratio() >= 0.8
+    short, long = sorted((p, q), key=len)
+    if short and short in long:
+        rest = long.replace(short, "", 1)
+        return rest not in _vocab()[2] and not any(rest.startswith(x) for x in _vocab()[2]
+                                                   if has_cjk(x))
+    return _ratio(p, q) >= 0.85
+
+
+def same_place(printed: str, expected: str) -> bool:
+    """The same place under any of its names (北京, Peking, Beijing), or one name
+    inside the other (Cambridge, Cambridge, Mass.; 北京, 北京市)."""
+    places = _vocab()[2]
+    p, q = fold_strict(printed), fold_strict(expected)
+    if p == q or (p in places and places.get(p) == places.get(q)):
+        return True
+    return bool(p and q and (p in q or q in p))
 
 
 @rule("publisher-mismatch", Severity.WARNING, "the publisher differs from the entry's")
@@ -631,7 +675,7 @@ def publisher_mismatch(a: Analysis) -> Iterator[Finding]:
         if c.form is not Form.FULL or not ref.publishers or not e.publisher:
             continue
         printed = "、".join(ref.publishers)
-        if not any(_same_place_or_publisher(p, e.publisher) for p in ref.publishers):
+        if not any(same_publisher(p, e.publisher) for p in ref.publishers):
             yield _finding(a, c, "publisher-mismatch",
                            f"publisher '{printed}' differs from '{e.publisher}' in entry {e.key}",
                            key=e.key, fix=f"write '{e.publisher}'",
@@ -644,7 +688,7 @@ def place_mismatch(a: Analysis) -> Iterator[Finding]:
         if c.form is not Form.FULL or not ref.places or not e.place:
             continue
         printed = "、".join(ref.places)
-        if not any(_same_place_or_publisher(p, e.place) for p in ref.places):
+        if not any(same_place(p, e.place) for p in ref.places):
             yield _finding(a, c, "place-mismatch",
                            f"place '{printed}' differs from '{e.place}' in entry {e.key}",
                            key=e.key, fix=f"write '{e.place}'",

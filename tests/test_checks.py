@@ -260,3 +260,26 @@ def test_matching_never_crashes(title: str) -> None:
                     year=title[:4])
     result = checks.match(ref, checks.Index(BIB.works))
     assert result is None or result.entry.key in {w.key for w in BIB.works}
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected", "same"),
+    [("Oxford UP", "Oxford University Press", True),
+     ("Princeton U. Press", "Princeton University Press", True),
+     ("Harvard University Press", "Oxford University Press", False),
+     ("上海人民出版社", "人民出版社", False),  # a place in front: another firm
+     ("生活·讀書·新知三聯書店", "三聯書店", True), ("聯經出版事業公司", "聯經", True),
+     ("三联书店", "三聯書店", True), ("Frederick A. Praeger", "Praeger", True),
+     ("人民出版社", "世界知識出版社", False)],
+)
+def test_same_publisher(printed: str, expected: str, same: bool) -> None:
+    assert checks.same_publisher(printed, expected) is same
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected", "same"),
+    [("Peking", "北京", True), ("臺北", "台北", True), ("Cambridge, Mass.", "Cambridge", True),
+     ("北京市", "北京", True), ("Boston", "Berkeley", False), ("上海", "北京", False)],
+)
+def test_same_place(printed: str, expected: str, same: bool) -> None:
+    assert checks.same_place(printed, expected) is same
