@@ -92,6 +92,7 @@ class _Vocab:
     masters: re.Pattern[str]
     online_suffixes: tuple[str, ...]
     edition: re.Pattern[str]
+    access: re.Pattern[str]
     report: re.Pattern[str]
     conference: re.Pattern[str]
     proceedings: re.Pattern[str]
@@ -134,6 +135,7 @@ def _vocab() -> _Vocab:
         masters=re.compile(_alt(raw["theses"]["masters"])),
         online_suffixes=tuple(raw["online"]["container_suffixes"]),
         edition=re.compile(_alt(raw["online"]["edition_words"])),
+        access=re.compile(f"^(?:{_alt(raw['online']['access_words'])})\\s*[：:]?\\s*"),
         report=re.compile(_alt(raw["reports"]["words"])),
         conference=re.compile(_alt(raw["conference"]["words"])),
         proceedings=re.compile(_alt(raw["conference"]["proceedings"])),
@@ -467,13 +469,26 @@ def _is_date(text: str) -> bool:
     return rest == ""
 
 
+_ROC = re.compile(r"民國\s*(\d{1,3})\s*年")
+_EDITION = re.compile(rf"(?:修訂|修订|增訂|增订|重印|再|新|初|第?\s*(?:{_NUM}+))\s*版")
+_URL = re.compile(r"https?://[^\s，。；、）)]+")
+
+
+def _roc(text: str) -> str:
+    """Republic-of-China years as Western years: 民國54年 -> 1965年."""
+    return _ROC.sub(lambda m: f"{1911 + int(m.group(1))}年", text)
+
+
 def _pub_group(d: _Draft, body: str) -> bool:
     """Read a parenthesised publication group: ``北京：春秋出版社；長沙：湖南教育出版社，1989``,
     ``台北：…研究所博士論文，1996``, ``2003.3``. False if it is something else."""
     v = _vocab()
-    body = body.strip()
+    body = _roc(body.strip())
     if not body:
         return False
+    if _EDITION.fullmatch(body):
+        d.extra["edition"] = body  # 《書名》（修訂版）
+        return True
     if _is_date(body):
         d.year, d.date = _date_of(body)
         return True
@@ -531,8 +546,20 @@ def _pub_group(d: _Draft, body: str) -> bool:
 def _tail_item(d: _Draft, item: str) -> bool:
     """One comma-separated item after the title(s); False if it is not bibliographic."""
     v = _vocab()
-    item = item.strip().strip("。．")
+    item = _roc(item.strip().strip("。．"))
     if not item:
+        return True
+    url = _URL.search(item)
+    if url:
+        d.url = url.group(0).rstrip(".,")  # 網址：http://… or a bare address
+        return True
+    access = v.access.match(item)
+    if access and _is_date(item[access.end():]):
+        d.extra["urldate"] = _date_of(item[access.end():])[1]
+        return True
+    # 第1版 after a dated newspaper is a page; after a book it is an edition.
+    if _EDITION.fullmatch(item) and not (d.date and _is_pages(item)):
+        d.extra["edition"] = item
         return True
     if item[0] in "（(" and _match_close(item, 0) == len(item) - 1:
         return _pub_group(d, item[1:-1])
@@ -811,6 +838,11 @@ _FAMILY_FIRST = re.compile(
 )
 
 
+_FAMILY_FIRST_COMMA = re.compile(
+    r"^(?P<family>[A-Z][\w'’\-]+),\s*(?P<given>[A-Z][a-z\-]+(?:\s[A-Z][a-z\-]+){0,2}),\s*"
+)
+
+
 def _pub_paren(text: str) -> tuple[int, int] | None:
     """The top-level parenthesis that holds publication facts, if any."""
     depths = _depths(text)
@@ -879,9 +911,19 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
     d = _Draft()
     pos = 0
     m = _FAMILY_FIRST.match(work)
+    ff = _FAMILY_FIRST_COMMA.match(work)
+    eds = re.match(r"^(.+?)\s*,?\s*\(?\beds?\.\)?,?\s*(?=[A-Z“\"])", work)
     if m and "(" not in m.group("given"):
         d.authors.append(Person(family=m.group("family"), given=_clean(m.group("given"))))
         pos = m.end()
+    elif ff and (_pub_paren(work[ff.end():]) or work[ff.end():][:1] in "“\""):
+        # "Westad, Odd Arne, The Global Cold War (…)": family first, then a comma
+        d.authors.append(Person(family=ff.group("family"), given=ff.group("given")))
+        pos = ff.end()
+    elif eds and "," not in eds.group(1) and _latin_names(eds.group(1)):
+        # "Thomas Robinson and David Shambaugh eds. Chinese Foreign Policy (…)"
+        d.editors.extend(_latin_names(eds.group(1)) or ())
+        pos = eds.end()
     elif work[:1] not in "“\"":
         comma = next((a for a, _b in _split_top(work, ",")[1:]), -1)
         if comma <= 0:
@@ -964,6 +1006,12 @@ def _latin_title(d: _Draft, head: str) -> None:
     """A book title, possibly followed by ``, trans. X`` / ``, ed. X`` / a report series."""
     v = _vocab()
     head = head.strip()
+    vol = re.search(r",?\s*\b[Vv]ol(?:ume)?\.?\s*(\d+|[IVX]+)\s*$", head)
+    if vol:
+        d.volume, head = vol.group(1), head[: vol.start()]
+    edition = re.search(r",\s*(\d+(?:st|nd|rd|th)\s+ed\.|rev\.\s+ed\.)\s*$", head)
+    if edition:
+        d.extra["edition"], head = edition.group(1), head[: edition.start()]
     m = re.search(r",\s*(trans\.|translated by|ed\.|eds\.|edited by)\s*(.+)$", head)
     if m:
         names = _latin_names(m.group(2))
