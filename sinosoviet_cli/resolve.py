@@ -27,6 +27,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -44,7 +45,11 @@ from .model import (
     Unparsed,
     Work,
 )
-from .text import fold_strict, has_cjk, nfc
+from .text import fold_strict as _fold_strict
+from .text import has_cjk, nfc
+
+#: Titles and names are folded again and again while matching; OpenCC is not free.
+fold_strict = lru_cache(maxsize=65536)(_fold_strict)
 
 
 class SegmentLike(Protocol):
@@ -102,6 +107,7 @@ def unescape(value: str) -> str:
 _SUBTITLE_SPLIT = re.compile(r"\s*[:：]\s*|\s*[—―─－]+\s*|\s+--\s+")
 
 
+@lru_cache(maxsize=4096)
 def _name_keys(person: Person) -> frozenset[str]:
     """Every way a person may be matched: whole literal, family name (+ alt form)."""
     found: set[str] = set()
@@ -125,6 +131,11 @@ def _name_keys(person: Person) -> frozenset[str]:
     return frozenset(k for k in found if k)
 
 
+@lru_cache(maxsize=4096)
+def _all_name_keys(persons: tuple[Person, ...]) -> frozenset[str]:
+    return frozenset().union(*(_name_keys(p) for p in persons))
+
+
 def _persons_of(ref: Reference) -> tuple[Person, ...]:
     return ref.authors + ref.editors + ref.translators
 
@@ -141,6 +152,7 @@ def _title_variants(title: str) -> frozenset[str]:
     return frozenset(k for k in (fold_strict(p) for p in parts) if k)
 
 
+@lru_cache(maxsize=65536)
 def _main_key(title: str) -> str:
     return fold_strict(_SUBTITLE_SPLIT.split(title.strip())[0])
 
@@ -171,7 +183,7 @@ class _Draft:
     is_parent: bool = False
 
     def name_keys(self) -> frozenset[str]:
-        return frozenset().union(*(_name_keys(p) for p in self.persons))
+        return _all_name_keys(self.persons)
 
     def display_authors(self) -> str:
         return "、".join(p.display for p in self.persons[:2])
@@ -355,7 +367,7 @@ class _Resolver:
         if not title:
             return False
         same_persons = bool(persons and d.persons) and bool(
-            d.name_keys() & frozenset().union(*(_name_keys(p) for p in persons)))
+            d.name_keys() & _all_name_keys(persons))
         if persons and d.persons and not same_persons:
             return False
         mine, theirs = _when(fields), _when(d.fields)
@@ -406,7 +418,7 @@ class _Resolver:
 
     def short(self, ref: Reference) -> tuple[int | None, str]:
         persons = _persons_of(ref)
-        wanted = frozenset().union(*(_name_keys(p) for p in persons)) if persons else frozenset()
+        wanted = _all_name_keys(persons)
         title = _short_title_key(ref.title)
         backref = ref.extra.get("backref", "")
         if not title:
