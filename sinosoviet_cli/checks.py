@@ -19,7 +19,7 @@ import re
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
@@ -342,9 +342,12 @@ def match(ref: Reference, index: Index) -> Match | None:
     candidates: dict[str, Entry] = {}
     printed = fold_strict(ref.title)
     exact = index.exact.get(printed, []) if printed else []
-    for e in exact or index.by_title(printed):
+    # An exact title by a matching author settles it; otherwise search wider (two works
+    # may share a title, or the printed title may be a short or misprinted one).
+    settled = any(names_score(names, e) >= 0.5 for e in exact)
+    for e in exact if settled else [*exact, *index.by_title(printed)]:
         candidates[e.key] = e
-    if not exact:
+    if not settled:
         # Works by the same author, the most alike titles first: the title may be
         # misprinted, or (op. cit.) absent.
         by_name = index.by_names(names)
@@ -459,6 +462,8 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
             here.append(Cite(i, note.n, k.line, k.column, k.key, Form.FULL, True,
                              k.key if k.key in index.keys else ""))
         for start, ref in (segment(note.text) if note.text else ()):
+            if ref.form is Form.SHORT and _has_imprint(ref):
+                ref = replace(ref, form=Form.FULL)  # a journal or a year makes it full
             line, column = note.where(start)
             base = Cite(i, note.n, line, column, ref.text, ref.form, False, reference=ref,
                         start=start)
@@ -487,6 +492,11 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
     return Analysis(draft, index, tuple(cites), bib_path, tuple(bib_problems), by_note)
 
 
+def _has_imprint(ref: Reference) -> bool:
+    return bool(ref.container or ref.publishers or ref.places or ref.year or ref.institution
+                or ref.url)
+
+
 def _names_key(ref: Reference) -> str:
     return "|".join(p.display + "/" + p.alt for p in (ref.authors or ref.editors))
 
@@ -500,8 +510,6 @@ def _identities(c: Cite) -> tuple[str, ...]:
 
 
 def _with(c: Cite, **changes: Any) -> Cite:
-    from dataclasses import replace
-
     return replace(c, **changes)
 
 
@@ -729,11 +737,15 @@ def orphan_ibid(a: Analysis) -> Iterator[Finding]:
 
 @rule("should-be-ibid", Severity.INFO, "a repeated citation of the previous note's only work")
 def should_be_ibid(a: Analysis) -> Iterator[Finding]:
+    full: set[str] = set()  # the first full citation of a work stays full
     for c in a.cites:
+        first_full = c.form is Form.FULL and c.work not in full
+        if c.form is Form.FULL or c.keyed:
+            full.add(c.work)
         if c.keyed or c.form is Form.IBID or not c.work or not _first_in_note(a, c):
             continue
         previous = _previous_works(a, c.note)
-        if previous == (c.work,):
+        if previous == (c.work,) and not first_full:
             word = "同上" if has_cjk(c.text) else "Ibid."
             yield _finding(a, c, "should-be-ibid",
                            f"cites {_label(a, c.work)}, the only work of the previous note",

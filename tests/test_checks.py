@@ -283,3 +283,27 @@ def test_same_publisher(printed: str, expected: str, same: bool) -> None:
 )
 def test_same_place(printed: str, expected: str, same: bool) -> None:
     assert checks.same_place(printed, expected) is same
+
+
+def test_a_short_title_shared_with_another_authors_work_goes_to_the_author() -> None:
+    twin = Work("herbert1982sino", "collection", {"editor": "Herbert, Ellison",
+                "title": "The Sino-Soviet Conflict", "year": "1982"})
+    works = [*BIB.works, twin]
+    ref = short("The Sino-Soviet Conflict", west("", "Zagoria"))
+    found = checks.match(ref, checks.Index(works))
+    assert found is not None and found.entry.key == "zagoria1962sino"
+    assert run([[ref], [LI], [ZAGORIA]], works=works) == [
+        (1, "short-before-full", "zagoria1962sino")]
+
+
+def test_a_short_form_with_an_imprint_counts_as_full() -> None:
+    # The parser may call an article with its journal "short"; a journal makes it full.
+    article = Reference("x", Form.SHORT, authors=(cjk("李越然"),), title="中蘇外交親歷記",
+                        container="某刊", year="2001")
+    assert run([[article], [YANG], [short("中蘇外交親歷記", cjk("李越然"))]]) == []
+
+
+def test_the_first_full_citation_is_not_asked_to_be_ibid() -> None:
+    found = run([[short("中蘇外交親歷記", cjk("李越然"))], [LI], [LI]])
+    assert found == [(1, "short-before-full", "li2001zhongsu"), (3, "should-be-ibid",
+                                                                  "li2001zhongsu")]
