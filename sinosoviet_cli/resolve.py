@@ -276,6 +276,16 @@ def _normalised_type(ref: Reference) -> str:
     return kind
 
 
+_ORDINAL_EDITION = re.compile(r"^([0-9]+)\s*(?:st|nd|rd|th)?\.?\s*(?:ed\.?|edition)?$",
+                              re.IGNORECASE)
+
+
+def _edition(value: str) -> str:
+    """``2nd ed.`` → ``2`` (biblatex prints the ordinal itself); words stay as printed."""
+    found = _ORDINAL_EDITION.match(value.strip())
+    return found.group(1) if found else _text(value)
+
+
 def _text(value: str) -> str:
     return escape(nfc(" ".join(value.split())))
 
@@ -301,6 +311,9 @@ def _own_fields(ref: Reference, kind: str) -> dict[str, str]:
     if kind != "incollection":
         f["volume"] = _text(ref.volume)
         f["volumes"] = _text(ref.extra.get("volumes", ""))  # 上、下卷
+        f["edition"] = _edition(ref.extra.get("edition", ""))
+        f["series"] = _text(ref.extra.get("series", ""))
+        f["part"] = _text(ref.extra.get("part", ""))
         f["number"] = _text(ref.number)
         f["address"] = " and ".join(_text(p) for p in ref.places)
         publishers = " and ".join(_text(p) for p in ref.publishers)
@@ -316,6 +329,7 @@ def _own_fields(ref: Reference, kind: str) -> dict[str, str]:
         f.update(_dates(ref))
     if ref.url:
         f["url"] = nfc(ref.url.strip())  # url is verbatim in biblatex: no escaping
+        f["urldate"] = _text(ref.extra.get("urldate", ""))
     if ref.note:
         f["note"] = "; ".join(x for x in (f.get("note", ""), _text(ref.note)) if x)
     f["langid"] = _langid(ref)

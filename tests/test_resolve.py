@@ -365,6 +365,24 @@ def test_qianyin_alone_is_the_work_just_cited() -> None:
     assert bib.links[1].form is Form.SHORT
 
 
+def test_edition_url_and_access_date() -> None:
+    lu = book(en("Lüthi", "Lorenz M."), "The Sino-Soviet Split", "Princeton", "PUP", "2010",
+              extra=MappingProxyType({"edition": "2nd ed."}))
+    yang = book(zh("楊奎松"), "毛澤東與莫斯科的恩恩怨怨", "南昌", "江西人民出版社", "1999",
+                extra=MappingProxyType({"edition": "修訂版"}))
+    web = Reference(text="w", entry_type="online", authors=(zh("沈志華"),), title="試論",
+                    container="中國冷戰網", date="2007-10-22",
+                    url="http://example.org/a_b%20c.html",
+                    extra=MappingProxyType({"urldate": "2010-01-05"}))
+    bib = run([lu], [yang], [web])
+    assert bib.works[0].get("edition") == "2"
+    assert bib.works[1].get("edition") == "修訂版"
+    online = bib.works[2]
+    assert online.entry_type == "online"
+    assert online.get("url") == "http://example.org/a_b%20c.html"  # verbatim, not escaped
+    assert (online.get("urldate"), online.get("organization")) == ("2010-01-05", "中國冷戰網")
+
+
 # ── corrections ──────────────────────────────────────────────────────────────
 
 
