@@ -43,7 +43,8 @@ _PLACES = [("New York", "Columbia University Press"), ("Princeton", "Princeton U
            ("Cambridge, MA", "Harvard University Press")]
 _CJK_PLACES = [("北京", "世界知識出版社"), ("香港", "三聯書店"), ("台北", "聯經"),
                ("上海", "上海遠東出版社"), ("北京", "北京大學出版社")]
-_JOURNALS = ["China Quarterly", "Cold War History", "Foreign Affairs", "Journal of Cold War Studies"]
+_JOURNALS = ["China Quarterly", "Cold War History", "Foreign Affairs",
+             "Journal of Cold War Studies"]
 _CJK_JOURNALS = ["政大史粹", "中共黨史研究", "二十一世紀", "近代史研究"]
 
 
@@ -59,12 +60,12 @@ def synthetic_bib(n: int, seed: int = 1958) -> str:
         year = rng.randint(1955, 2012)
         key = f"w{i:05d}"
 
-        def person() -> str:
+        def person(chinese: bool = chinese) -> str:
             if chinese:
                 return "{" + rng.choice(_CJK_NAMES) + "}"
             return f"{rng.choice(_FAMILIES)}, {rng.choice(_GIVENS)}"
 
-        def title() -> str:
+        def title(chinese: bool = chinese) -> str:
             if chinese:
                 return "".join(rng.sample(_CJK_WORDS, rng.randint(2, 4))) + (
                     "：" + "".join(rng.sample(_CJK_WORDS, 2)) if rng.random() < 0.3 else "")

@@ -1049,10 +1049,12 @@ def substitute_repeated_authors(ordered: Sequence[Work], texts: Sequence[str],
     for work, text in zip(ordered, texts, strict=True):
         f = inherit(work, by_key)
         lead = _leading_names(f.get("author") or f.get("editor") or "", text)
-        if lead and lead == previous:
+        if lead.endswith(".") and text[len(lead):].startswith(" "):
+            lead = lead[:-1]  # the period after "Alfred L." also ends the name group
+        if lead and lead.rstrip(".") == previous:
             text = dash + text[len(lead):]
         out.append(text)
-        previous = lead
+        previous = lead.rstrip(".")
     return out
 
 

@@ -1,0 +1,470 @@
+"""render.py: CSL-JSON from works, each citeproc-py workaround (W1-W17), sorting,
+formats, goldens, and the pandoc oracle.
+
+Goldens live in tests/golden/; ``UPDATE_GOLDEN=1 pytest tests/test_render.py`` rewrites
+them (review the diff before committing).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sinosoviet_cli import bibio, render
+from sinosoviet_cli.errors import UsageError
+from sinosoviet_cli.model import CitationLink, Form, Work
+from sinosoviet_cli.render import Cite
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SAMPLE = GOLDEN / "input" / "sample.bib"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+STYLES = ["chicago-notes-bibliography", "chicago-notes-bibliography-17th-edition",
+          "chicago-shortened-notes-bibliography", "chicago-author-date", "zhengda-shicui"]
+CHINESE_NAMES = ["楊奎松", "陳兼", "杜蒲", "關向光", "沈志華", "人民出版社", "詹姆斯多爾蒂",
+                 "小羅伯特普琺爾次格拉夫", "閻學通", "陳寒溪"]
+
+
+def work(key: str, entry_type: str = "book", **fields: str) -> Work:
+    return Work(key, entry_type, MappingProxyType(fields))
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[Work, ...]:
+    return bibio.load(SAMPLE).works
+
+
+def texts(works: Sequence[Work], style: str = render.DEFAULT_STYLE, fmt: str = "text",
+          **kw: object) -> dict[str, str]:
+    return {e.key: e.text for e in render.bibliography(works, style=style, fmt=fmt, **kw)}  # type: ignore[arg-type]
+
+
+# ── CSL-JSON ─────────────────────────────────────────────────────────────────
+
+
+def test_split_persons_keeps_braced_and() -> None:
+    assert render.split_persons("{Smith and Sons} and Meisner, Maurice and {楊奎松}") == [
+        "{Smith and Sons}", "Meisner, Maurice", "{楊奎松}"]
+
+
+@pytest.mark.parametrize(("person", "expected"), [
+    ("{楊奎松}", {"literal": "楊奎松"}),
+    ("楊奎松", {"literal": "楊奎松"}),
+    ("Meisner, Maurice", {"family": "Meisner", "given": "Maurice"}),
+    ("Maurice Meisner", {"family": "Meisner", "given": "Maurice"}),
+    ("Allaire, J.J.", {"family": "Allaire", "given": "J. J."}),
+    ("{World Bank}", {"literal": "World Bank"}),
+    ("given=Alan, prefix=de, useprefix=false, family=Brauw",
+     {"family": "Brauw", "given": "Alan", "dropping-particle": "de"}),
+])
+def test_csl_name(person: str, expected: dict[str, str]) -> None:
+    assert render.csl_name(person) == expected
+
+
+def test_crossref_chapter_inherits_volume(sample: tuple[Work, ...]) -> None:
+    by_key = {w.key.casefold(): w for w in sample}
+    item = render.to_csl(by_key["chen2006geming"], by_key, lambda s: s)
+    assert item["type"] == "chapter"
+    assert item["author"] == [{"literal": "陳兼"}]
+    assert item["editor"] == [{"literal": "楊奎松"}]
+    assert item["container-title"] == "冷戰時期的中國對外關係"
+    assert (item["publisher"], item["publisher-place"]) == ("北京大學出版社", "北京")
+    assert item["issued"] == {"date-parts": [[2006]]}
+    assert item["language"] == "zh-TW"
+    assert "title-short" not in item
+
+
+def test_translator_pages_dates_language(sample: tuple[Work, ...]) -> None:
+    by_key = {w.key.casefold(): w for w in sample}
+    meisner = render.to_csl(by_key["meisner2005maozedong"], by_key, lambda s: s)
+    assert meisner["translator"] == [{"literal": "杜蒲"}]
+    assert meisner["author"] == [{"family": "Meisner", "given": "Maurice"}]
+    zagoria = render.to_csl(by_key["zagoria1961sino"], by_key, lambda s: s)
+    assert (zagoria["page"], zagoria["issue"], zagoria["language"]) == ("171-190", "1", "en-US")
+    online = render.to_csl(by_key["shen2007zhongsu"], by_key, lambda s: s)
+    assert online["issued"] == {"date-parts": [[2007, 3, 15]]}
+    assert online["accessed"] == {"date-parts": [[2010, 5, 1]]}
+    yang = render.to_csl(by_key["yang1999zouxiang"], by_key, lambda s: s)
+    assert yang["title-short"] == "走向破裂"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ('Dik\\"otter', "Dikötter"), ("Ver\\'{o}nica", "Verónica"), ("\\v{S}koda", "Škoda"),
+    ("Smith \\& Sons", "Smith & Sons"), ("1955--1959", "1955–1959"), ("{\\emph{c}}", "{{c}}"),
+    ("``Resource Wars''", "“Resource Wars”"), ("純中文標題", "純中文標題"),
+])
+def test_delatex(raw: str, expected: str) -> None:
+    assert render.delatex(raw) == expected
+
+
+# ── workarounds ──────────────────────────────────────────────────────────────
+
+
+def test_w1_initialize_false_keeps_given_names(sample: tuple[Work, ...]) -> None:
+    out = texts(sample)
+    assert out["zagoria1961sino"].startswith("Zagoria, Donald S. ")
+    assert out["teiwes1999china"].startswith("Teiwes, Frederick C., and Warren Sun.")
+    with render.unpatched():  # the gap is real: stock citeproc-py initialises
+        stock = texts(sample)
+    assert stock["zagoria1961sino"].startswith("Zagoria, D. S.")
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_w2_every_chinese_name_whole(sample: tuple[Work, ...], style: str) -> None:
+    out = "\n".join(texts(sample, style=style).values())
+    for name in CHINESE_NAMES:
+        assert name in out, name
+    assert "奎松 楊" not in out and "楊, 奎松" not in out and ". 楊" not in out
+
+
+def test_w3_positions() -> None:
+    a, b = Cite("a", "1"), Cite("b")
+    notes: list[list[render.Part]] = [
+        [a], [Cite("a", "1")], [Cite("a", "2")], [Cite("a")], [a, b], [Cite("a", "3")],
+        ["see ", b], *[[Cite(f"x{i}")] for i in range(6)], [Cite("a", "9")],
+    ]
+    assert render.positions(notes) == [
+        ["first"], ["ibid"], ["ibid-with-locator"], ["ibid"], ["ibid-with-locator", "first"],
+        ["near-note"], ["near-note"], *[["first"]] * 6, ["subsequent"],
+    ]
+
+
+def test_w3_ibid_capitalised_only_at_note_start(sample: tuple[Work, ...]) -> None:
+    style = "chicago-notes-bibliography-subsequent-ibid"
+    notes: list[list[render.Part]] = [
+        [Cite("yang1999zouxiang", "12")], [Cite("yang1999zouxiang", "12")],
+        [Cite("yang1999zouxiang", "15")], ["See also ", Cite("yang1999zouxiang")],
+    ]
+    out = render.notes(notes, sample, style=style)
+    assert out[0].startswith("楊奎松, 走向破裂：毛澤東與莫斯科的恩恩怨怨 (")
+    assert out[1:] == ["Ibid.", "Ibid., 15.", "See also ibid."]
+
+
+def test_w3_no_ibid_after_a_note_citing_two_works(sample: tuple[Work, ...]) -> None:
+    style = "chicago-notes-bibliography-subsequent-ibid"
+    notes: list[list[render.Part]] = [
+        [Cite("yang1999zouxiang", "1"), Cite("schurmann1966ideology", "2")],
+        [Cite("schurmann1966ideology", "3")],
+    ]
+    out = render.notes(notes, sample, style=style)
+    assert out[1] == "Schurmann, Ideology and Organization in Communist China, 3."
+
+
+def test_w4_punctuation_inside_quotes(sample: tuple[Work, ...]) -> None:
+    out = texts(sample)
+    assert "“革命與危機的年代.”" in out["chen2006geming"]
+    assert "”." not in "".join(out.values()) and "”," not in "".join(out.values())
+    zh = texts(sample, style="zhengda-shicui")  # zh-TW: no such rule
+    assert zh["chen2006geming"].startswith("陳兼，〈革命與危機的年代〉，收入楊奎松主編")
+
+
+def test_w5_disambiguate_is_never_true(sample: tuple[Work, ...]) -> None:
+    notes: list[list[render.Part]] = [[Cite("hinton1994china", "367")],
+                                      [Cite("meisner2005maozedong")],
+                                      [Cite("hinton1994china", "360")]]
+    out = render.notes(notes, sample, style="chicago-shortened-notes-bibliography")
+    assert out[2] == "Hinton, “China as an Asian Power,” 360."
+    assert "Robinson" not in out[0]
+
+
+def test_w6_bibliography_never_takes_a_locator(sample: tuple[Work, ...]) -> None:
+    render.notes([[Cite("hinton1994china", "560")]], sample,
+                 style="chicago-notes-bibliography-17th-edition")
+    out = texts(sample, style="chicago-notes-bibliography-17th-edition")
+    assert "348–72" in out["hinton1994china"] and "560" not in out["hinton1994china"]
+
+
+def test_w7_editor_substitutes_once(sample: tuple[Work, ...]) -> None:
+    out = texts(sample)
+    assert out["yang2006lengzhan"] == "楊奎松, ed. 冷戰時期的中國對外關係. 北京大學出版社, 2006."
+    anonymous = work("anon1958", "book", title="Anonymous Pamphlet", publisher="Press",
+                     year="1958", langid="english")
+    text = texts([anonymous])["anon1958"]
+    assert text.count("Anonymous Pamphlet") == 1
+
+
+def test_w8_cites_in_one_note_keep_their_order(sample: tuple[Work, ...]) -> None:
+    notes: list[list[render.Part]] = [[Cite("zagoria1961sino", "171"), Cite("chen2006geming")]]
+    out = render.notes(notes, sample)[0]
+    assert out.index("Zagoria") < out.index("陳兼")
+    assert "171; 陳兼" in out
+
+
+def test_w9_chicago_order_romanises_chinese(sample: tuple[Work, ...]) -> None:
+    order = [w.key for w in render.sort_works(sample)]
+    assert order.index("chen2006geming") < order.index("hinton1994china")  # Chen < Hinton
+    assert order.index("yang2006lengzhan") < order.index("yang1999zouxiang")  # leng < zou
+    assert order.index("teiwes1999china") < order.index("yang2006lengzhan") < order.index(
+        "zagoria1961sino") < order.index("dougherty2003zhengbian")  # ... Yang, Zagoria, Zhan
+    assert render.romanise("楊奎松") == "yang kui song"
+    assert render.romanise("Lüthi") == "luthi"
+
+
+def test_w10_html_and_markdown_escape_data() -> None:
+    evil = work("evil2020", "article", author="O'Brien, Kevin",
+                title="Tags <script>alert(1)</script> & *stars* [x] _u_",
+                journal="Journal of <Markup>", year="2020", langid="english")
+    page = render.export([evil], fmt="html")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    ET.fromstring(page.split("\n", 1)[1])  # well-formed XHTML after the doctype
+    md = render.export([evil], fmt="markdown")
+    assert r"\*stars\*" in md and r"\[x\]" in md and r"\_u\_" in md
+    assert "*Journal of \\<Markup\\>*" in md
+
+
+def test_w12_results_are_plain_strings(sample: tuple[Work, ...]) -> None:
+    entries = render.bibliography(sample)
+    assert all(type(e.text) is str for e in entries)
+    assert all(type(n) is str for n in render.notes([[Cite("chen2006geming")]], sample))
+
+
+def test_w13_repeated_author_dash() -> None:
+    works = [work("a1", title="Alpha", author="Chan, Alfred L.", publisher="P", year="2001",
+                  langid="english"),
+             work("a2", title="Beta", author="Chan, Alfred L.", publisher="P", year="2003",
+                  langid="english"),
+             work("a3", "collection", title="Gamma", editor="Chan, Alfred L.", publisher="P",
+                  year="2004", langid="english")]
+    out = [e.text for e in render.bibliography(
+        works, style="chicago-notes-bibliography-17th-edition")]
+    assert out[0].startswith("Chan, Alfred L. Alpha")
+    assert out[1].startswith("———. Beta")
+    assert out[2].startswith("———, ed. Gamma")
+    assert not any(e.text.startswith("———") for e in render.bibliography(works))
+
+
+def test_year_suffixes_in_author_date() -> None:
+    works = [work(f"b{i}", title=t, author="Chan, Alfred L.", publisher="P", year="2001",
+                  langid="english") for i, t in enumerate(["Beta", "Alpha"])]
+    out = texts(works, style="chicago-author-date")
+    assert out["b1"].startswith("Chan, Alfred L. 2001a. Alpha")
+    assert out["b0"].startswith("Chan, Alfred L. 2001b. Beta")
+
+
+def test_w14_label_needs_its_variable() -> None:
+    article = work("g2004", "article", author="Garrett, Geoffrey", title="Missing Middle",
+                   journal="Foreign Affairs", year="2004", entrysubtype="magazine",
+                   langid="english")
+    assert "Edition" not in texts([article])["g2004"]
+
+
+def test_w15_choose_in_substitute_uses_parent_label() -> None:
+    vol = work("v1", "collection", editor="{陆德芙} and {宋怡明}", translator="{余江}",
+               title="中国36问", publisher="香港城市大学出版社", year="2019", langid="chinese")
+    out = texts([vol])["v1"]
+    assert out.startswith("陆德芙, and 宋怡明, eds. 中国36问.")
+    assert out.count("陆德芙") == 1
+
+
+def test_w16_page_locator_range_format(sample: tuple[Work, ...]) -> None:
+    out = render.notes([[Cite("zagoria1961sino", "171--173")]], sample)[0]
+    assert out.endswith(": 171–73.")
+
+
+def test_w17_unpublished_document_is_not_dropped() -> None:
+    doc = work("k0", "misc", author="{楊奎松}", title="談話記錄", year="1958")
+    assert "1958" in render.export([doc])
+    assert "楊奎松" in render.export([doc])
+
+
+def test_speed_patches_keep_output_stable(sample: tuple[Work, ...]) -> None:
+    # Caches are per style element: rendering other formats and styles in between
+    # must not change a later result, and forked workers give the same entries.
+    first = texts(sample)
+    texts(sample, fmt="html")
+    texts(sample, style="chicago-author-date", fmt="markdown")
+    assert texts(sample) == first
+    assert texts(sample, jobs=2) == first
+
+
+# ── styles ───────────────────────────────────────────────────────────────────
+
+
+def test_unknown_style_lists_the_names() -> None:
+    with pytest.raises(UsageError) as info:
+        render.style_path("chicago-note-bibliography")
+    for name in render.STYLES:
+        assert name in str(info.value)
+
+
+def test_style_from_a_csl_path(tmp_path: Path, sample: tuple[Work, ...]) -> None:
+    path = render.style_path("chicago-author-date")
+    copy = tmp_path / "mine.csl"
+    copy.write_bytes(path.read_bytes())
+    assert texts(sample, style=str(copy)) == texts(sample, style="chicago-author-date")
+    bad = tmp_path / "bad.csl"
+    bad.write_text("<style>not csl", encoding="utf-8")
+    with pytest.raises(UsageError, match="cannot read CSL style"):
+        render.bibliography(sample, style=str(bad))
+    with pytest.raises(UsageError, match="not found"):
+        render.style_path(str(tmp_path / "missing.csl"))
+
+
+def test_bundled_style_keeps_licence_notice() -> None:
+    text = (render.bundled_styles_dir() / "zhengda-shicui.csl").read_text(encoding="utf-8")
+    assert 'license="http://creativecommons.org/licenses/by-sa/3.0/"' in text
+
+
+def test_zhengda_notes_follow_the_journal(sample: tuple[Work, ...]) -> None:
+    notes: list[list[render.Part]] = [
+        [Cite("yang1999zouxiang", "12")], [Cite("yang1999zouxiang", "15")],
+        [Cite("meisner2005maozedong")], [Cite("guan1996lun", "204--205")],
+        [Cite("yang1999zouxiang", "20")], [Cite("schurmann1966ideology", "3")],
+    ]
+    out = render.notes(notes, sample, style="zhengda-shicui")
+    assert out[0] == "楊奎松，《走向破裂：毛澤東與莫斯科的恩恩怨怨》（香港：三聯書店，1999），12。"
+    assert out[1] == "同上，15。"
+    assert out[2] == ("Maurice Meisner著，杜蒲譯，《毛澤東的中國及其後—中華人民共和國史》"
+                      "（香港：中文大學，2005）。")
+    assert out[3] == ("關向光，〈論中共大躍進時期的毛澤東路線〉"
+                      "（台北：國立政治大學東亞研究所博士論文，1996），204–205。")
+    assert out[4] == "楊奎松，《走向破裂》，20。"
+    # Western works in the Chicago 17th-edition form the journal uses for them.
+    assert out[5].startswith("Franz Schurmann, Ideology and Organization in Communist China "
+                             "(Berkeley: University of California Press, 1966), 3")
+
+
+def test_note_parts_zip_segments_and_links() -> None:
+    segments = [("commentary", "參見"), ("citation", "甲，《乙》，3"), ("commentary", "；"),
+                ("citation", "丙，《丁》，4"), ("commentary", "。")]
+    links = [CitationLink(1, "甲，《乙》，3", Form.FULL, "k1", "3"),
+             CitationLink(1, "丙，《丁》，4", Form.FULL, "k2", "4")]
+    assert render.note_parts(segments, links, ["K1"]) == [
+        "參見", Cite("k1", "3"), "；", "丙，《丁》，4", "。"]
+
+
+# ── sections and documents ───────────────────────────────────────────────────
+
+
+def test_sections_by_school(sample: tuple[Work, ...]) -> None:
+    parts = render.sections(sample, by_school=True)
+    headings = [h for h, _ in parts]
+    assert headings[0].startswith("Ideological conflict")
+    assert sum(len(ws) for _, ws in parts) == len(sample)
+    only = render.sections(sample, school="kinmen")
+    assert [w.key for w in only[0][1]] == ["hinton1994china"]
+    with pytest.raises(UsageError, match="mao-cognition"):
+        render.sections(sample, school="nope")
+
+
+@pytest.mark.parametrize("fmt", render.FORMATS)
+def test_export_prints_every_entry(sample: tuple[Work, ...], fmt: str) -> None:
+    doc = render.export(sample, fmt=fmt, by_school=True)
+    entries = [e for e in render.bibliography(sample, fmt=fmt)]
+    assert len(entries) == len(sample)
+    for e in entries:
+        assert e.text in doc
+
+
+def test_html_document_is_valid(sample: tuple[Work, ...]) -> None:
+    page = render.export(sample, fmt="html", by_school=True)
+    assert page.startswith("<!DOCTYPE html>")
+    root = ET.fromstring(page.split("\n", 1)[1])
+    entries = root.findall(".//{*}div[@class='csl-entry']") or root.findall(
+        ".//div[@class='csl-entry']")
+    assert len(entries) == len(sample)
+    assert root.find(".//i") is not None  # titles in italics
+
+
+def test_markdown_document(sample: tuple[Work, ...]) -> None:
+    md = render.export(sample, fmt="markdown", by_school=True)
+    lines = md.splitlines()
+    assert lines[0] == "# Bibliography"
+    assert "## Ideological conflict 意識型態衝突論" in lines
+    assert "*Ideology and Organization in Communist China*" in md
+    blocks = [b for b in md.split("\n\n") if b and not b.startswith("#")]
+    assert len(blocks) == len(sample)
+
+
+# ── goldens ──────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize("fmt", render.FORMATS)
+@pytest.mark.parametrize("style", STYLES)
+def test_golden_bibliography(sample: tuple[Work, ...], style: str, fmt: str) -> None:
+    ext = {"text": "txt", "html": "html", "markdown": "md"}[fmt]
+    path = GOLDEN / f"{style}.{ext}"
+    got = render.export(sample, style=style, fmt=fmt)
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(got, encoding="utf-8")
+    assert path.is_file(), f"missing golden {path.name}: run with UPDATE_GOLDEN=1"
+    assert got == path.read_text(encoding="utf-8")
+
+
+# ── properties ───────────────────────────────────────────────────────────────
+
+_value = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=30)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_value, author=_value, year=st.integers(1, 2100).map(str) | _value,
+       kind=st.sampled_from(["book", "article", "incollection", "misc", "phdthesis", "online"]),
+       fmt=st.sampled_from(render.FORMATS))
+def test_any_work_renders(title: str, author: str, year: str, kind: str, fmt: str) -> None:
+    w = work("k", kind, title=title, author=author, year=year, journal="J")
+    out = render.export([w], fmt=fmt)
+    assert isinstance(out, str)
+    if fmt == "html":
+        assert "<script" not in out.lower() or "<script" not in (title + author).lower()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from(["", "1", "2"])),
+                         max_size=3), max_size=12))
+def test_positions_properties(raw: list[list[tuple[str, str]]]) -> None:
+    notes: list[list[render.Part]] = [[Cite(k, p) for k, p in note] for note in raw]
+    got = render.positions(notes)
+    seen: set[str] = set()
+    for i, (note, pos) in enumerate(zip(notes, got, strict=True)):
+        assert len(pos) == len(note)
+        for j, (cite, p) in enumerate(zip(note, pos, strict=True)):
+            assert (p == "first") == (cite.key not in seen)
+            if p.startswith("ibid"):
+                prev = notes[i - 1]
+                assert j == 0 and len(prev) == 1 and prev[0].key == cite.key
+            seen.add(cite.key)
+
+
+# ── pandoc oracle ────────────────────────────────────────────────────────────
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    bench = pytest.importorskip("bench_export")
+    path = tmp_path_factory.mktemp("oracle") / "synthetic.bib"
+    path.write_text(bench.synthetic_bib(150), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("style", STYLES[:4])
+def test_agrees_with_pandoc(synthetic: Path, style: str) -> None:
+    pytest.importorskip("pypandoc")
+    import bench_export as bench
+
+    for bib in (SAMPLE, synthetic):
+        ours = bench.our_entries(bib, style)
+        theirs = bench.pandoc_entries(bib, render.style_path(style))
+        share, differ = bench.agreement(ours, theirs)
+        assert share >= 0.9, (bib.name, style, [(ours[k], theirs.get(k)) for k in differ[:3]])
+
+
+def test_oracle_comparison_is_not_vacuous() -> None:
+    import bench_export as bench
+
+    assert bench.same_entry("Chan, A. “X.” 2001.", "Chan, A. ‘X.’ 2001")
+    assert not bench.same_entry("Chan, A. X. 2001.", "Chan, A. X. 2002.")
+    assert bench.same_entry("———. Beta. P, 2003.", "Chan, Alfred L. Beta. P, 2003.")
+    assert not bench.same_entry("———. Beta. P, 2003.", "Chan, Alfred L. Gamma. P, 2003.")
+    assert bench.letters(html.unescape("A&amp;B 12")) == "AB12"
+    assert re.fullmatch(r"\w+", bench.letters("楊奎松, 1999."))
