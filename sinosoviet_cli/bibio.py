@@ -65,24 +65,24 @@ def default_path(option: str | Path | None) -> Path:
 def parse(text: str, path: str = "<string>") -> Library:
     """Parse BibTeX text into a ``Library``. Syntax errors and duplicate keys become
     ``Unparsed`` problems with their line numbers; nothing raises."""
-    import bibtexparser
     from bibtexparser import model as bm
+    from bibtexparser.entrypoint import parse_string
 
     # bibtexparser logs parse failures itself; we report them as values instead.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    lib = bibtexparser.parse_string(text)
+    lib = parse_string(text)
     works: list[Work] = []
     problems: list[Unparsed] = []
     for block in lib.blocks:
-        line = block.start_line + 1
+        line = (block.start_line or 0) + 1
         if isinstance(block, bm.DuplicateBlockKeyBlock):
             problems.append(
-                Unparsed("duplicate-key", block.raw.strip()[:200],
+                Unparsed("duplicate-key", (block.raw or "").strip()[:200],
                          f"duplicate key {block.key!r}; the first entry is used", line=line)
             )
         elif isinstance(block, bm.ParsingFailedBlock):
             problems.append(
-                Unparsed("syntax", block.raw.strip()[:200], _first_line(str(block.error)),
+                Unparsed("syntax", (block.raw or "").strip()[:200], _first_line(str(block.error)),
                          line=line)
             )
         elif isinstance(block, bm.Entry):
