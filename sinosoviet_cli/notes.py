@@ -103,6 +103,7 @@ class _Vocab:
     abbreviations: frozenset[str]
     particles: frozenset[str]
     not_names: frozenset[str]
+    self_refs: frozenset[str]
     prose: re.Pattern[str]
     months: Mapping[str, int]
     month_re: str
@@ -146,6 +147,7 @@ def _vocab() -> _Vocab:
         abbreviations=frozenset(raw["latin"]["abbreviations"]),
         particles=frozenset(raw["latin"]["particles"]),
         not_names=frozenset(raw["prose"]["not_names"]),
+        self_refs=frozenset(raw["prose"]["self_refs"]),
         prose=re.compile(_alt(raw["prose"]["markers"])),
         months=MappingProxyType(months),
         month_re=_alt(months),
@@ -357,6 +359,9 @@ def _name_clause(clause: str) -> _Names | None:
     """``閻學通、陳寒溪等譯`` -> translators; ``李越然`` -> unnamed role; else None."""
     v = _vocab()
     clause = clause.strip()
+    if clause in v.self_refs:
+        # 氏著: "his/her own work" — the author is named in the prose, not here
+        return _Names(v.roles.get(clause[1:], "author"), (), False, clause[1:])
     role, word, etal = "", "", False
     m = v.role_re.search(clause)
     if m and m.start() > 0:
@@ -489,6 +494,10 @@ def _pub_group(d: _Draft, body: str) -> bool:
     if _EDITION.fullmatch(body):
         d.extra["edition"] = body  # 《書名》（修訂版）
         return True
+    issue = re.fullmatch(rf"({_YEAR})\s*年\s*第?\s*({_NUM}+)\s*[期號号]", body)
+    if issue:
+        d.year, d.number = issue.group(1), _cn_number(issue.group(2))  # 《歷史研究》（1998年第2期）
+        return True
     if _is_date(body):
         d.year, d.date = _date_of(body)
         return True
@@ -531,6 +540,9 @@ def _pub_group(d: _Draft, body: str) -> bool:
             place, publisher = re.split(r"\s*[：:]\s*", part, maxsplit=1)
             places.append(_clean(place))
             publishers.append(_clean(publisher))
+        elif (has_cjk(part) and len(part) <= 4 and not part.endswith(v.publisher_suffixes)
+              and not _is_corporate(part)):
+            places.append(_clean(part))  # （北京，1999）: a city without a publisher
         else:
             publishers.append(_clean(part))
     if not m and not places:
@@ -870,13 +882,25 @@ def _latin_tail(d: _Draft, text: str, offset: int) -> int:
     return offset + (m.end() if m else 0)
 
 
+def _latin_date() -> str:
+    """A regex for a printed Western date: ``March 3, 1963`` / ``3 March 1963`` / ``1963``."""
+    mo = f"(?:{_vocab().month_re})\\.?"
+    return rf"(?:{mo}\s+\d{{1,2}},?\s+|\d{{1,2}}\s+{mo}\s+|{mo}\s+)?{_YEAR}"
+
+
 def _latin_container(d: _Draft, text: str) -> None:
     """After a quoted title: ``in Eds eds. Book (…)`` / ``in Book, ed. Eds (…)`` /
     ``Journal 11, no. 4 (2009)`` / ``Working Paper no. 22 (…)``."""
     v = _vocab()
     text = text.strip().lstrip(",").strip()
+    # A document's own date before its container: "22 July 1958, in …"
+    dm = re.match(rf"^({_latin_date()})\s*,\s*", text)
+    if dm:
+        d.extra["docdate"] = _date_of(dm.group(1))[1] or dm.group(1)
+        text = text[dm.end():]
     m = re.match(r"^in\s*(.*)$", text, re.S)
-    if m:
+    journal_like = re.search(r"(?:\bno\.\s*\S+|\s\d{1,4})\s*$", text)
+    if m and not (journal_like and not re.search(r"\beds?\.|edited by", text)):
         d.chapter = True
         body = m.group(1).strip()
         m3 = re.match(r"^(.+?),\s*(?:eds?\.|edited by)\s*(.+?)[\s,]*$", body)
@@ -893,6 +917,7 @@ def _latin_container(d: _Draft, text: str) -> None:
         d.container = _clean(body)
         return
     # Journal / report series: "China Quarterly 11, no. 4" / "Working Paper no. 22"
+    text = re.sub(r"^in\s+", "", text)
     m = re.match(r"^(.*?)\s*(?:(?:vol\.\s*)?(\d+))?\s*(?:,?\s*no\.\s*(\S+?))?\s*$", text)
     if m:
         d.container = _clean(m.group(1))
@@ -973,13 +998,15 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
             if pages:
                 d.pages = _pages(pages.group(1))
                 tail = tail[: pages.start()]
-            # a newspaper: "New York Times, March 3, 1963"
-            mo = f"(?:{v.month_re})\\.?"
-            day = rf"(?:{mo}\s+\d{{1,2}},?\s+|\d{{1,2}}\s+{mo}\s+|{mo}\s+)?"
-            dm = re.search(rf",\s*({day}{_YEAR})\s*$", tail)
+            url = _URL.search(tail)
+            if url:
+                d.url = url.group(0).rstrip(".,")
+                tail = (tail[: url.start()] + tail[url.end():]).strip(" ,.")
+            # a newspaper or an archive: "New York Times, March 3, 1963" / "March 2, 1959, …"
+            dm = re.search(rf"(?:^|,)\s*({_latin_date()})\s*(?=,|$)", tail)
             if dm:
                 d.year, d.date = _date_of(dm.group(1))
-                tail = tail[: dm.start()]
+                tail = (tail[: dm.start()] + tail[dm.end():]).strip(" ,")
             _latin_container(d, tail)
         return d, len(work)
     # Unquoted title: a book (or a thesis, report) or a short form.
@@ -1044,7 +1071,8 @@ def _entry_type(d: _Draft, form: Form) -> str:
         return "inproceedings" if d.container else "unpublished"
     if d.report:
         return "report"
-    if d.chapter:
+    if d.chapter or (d.container and d.title_kind == "〈" and (d.publishers or d.places)):
+        # 〈篇〉，《毛澤東選集》（北京：人民出版社，1977）: a journal has no publisher
         return "incollection"
     online = d.url or (d.container and d.container.endswith(v.online_suffixes))
     if d.container:
@@ -1064,6 +1092,9 @@ def _entry_type(d: _Draft, form: Form) -> str:
 
 
 def _build(d: _Draft, text: str) -> Reference:
+    docdate = d.extra.get("docdate", "")
+    if not d.year and not d.date and docdate[:4].isdigit():
+        d.year, d.date = docdate[:4], docdate  # an archival document dated only by itself
     full = bool(
         d.places or d.publishers or d.year or d.date or d.institution or d.url or d.eventtitle
         or (d.container and (d.volume or d.number) and not d.chapter)
@@ -1243,7 +1274,8 @@ def _cjk_start(s: str, t: int) -> int | None:
             rest = clause[cut:]
             if not rest.strip() or _name_clause(rest) is not None:
                 return a + cut + len(rest) - len(rest.lstrip())
-        names = _name_clause(clause) if clause.strip() else None
+        cue_first = _vocab().cue_cjk.match(clause.strip())
+        names = _name_clause(clause) if clause.strip() and not cue_first else None
         if names is None:
             if start is None:
                 return t if empty_last else None
