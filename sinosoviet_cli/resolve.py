@@ -276,6 +276,7 @@ def _normalised_type(ref: Reference) -> str:
     return kind
 
 
+_SERIES_NUMBER = re.compile(r"[\s,]*(?:no\.?|number|nr\.?|#)?\s*$", re.IGNORECASE)
 _ORDINAL_EDITION = re.compile(r"^([0-9]+)\s*(?:st|nd|rd|th)?\.?\s*(?:ed\.?|edition)?$",
                               re.IGNORECASE)
 
@@ -294,6 +295,10 @@ def _own_fields(ref: Reference, kind: str) -> dict[str, str]:
     """The fields a reference gives its own entry (not its volume's)."""
     f: dict[str, str] = {}
     f["author"] = _person_field(ref.authors, _etal(ref, "authors"))
+    if kind == "article" and not ref.authors and ref.container:
+        # An unsigned newspaper piece: Chicago files it under the paper's name, and
+        # biber wants an author for @article.
+        f["author"] = "{" + _text(ref.container) + "}"
     if kind not in ("incollection",):
         f["editor"] = _person_field(ref.editors, _etal(ref, "editors"))
         f["translator"] = _person_field(ref.translators, _etal(ref, "translators"))
@@ -321,7 +326,11 @@ def _own_fields(ref: Reference, kind: str) -> dict[str, str]:
         if kind in ("phdthesis", "mastersthesis"):
             f["school"] = institution or publishers
         elif kind == "report":
+            # biblatex: `type` is the report series (or kind), `number` its number.
             f["institution"] = institution or publishers
+            f["type"] = _text(_SERIES_NUMBER.sub("", ref.container)) or "report"
+            f["number"] = _text(ref.number or ref.volume)
+            f.pop("volume", None)
         elif kind in ("unpublished",):
             f["note"] = institution
         else:

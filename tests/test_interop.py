@@ -130,3 +130,63 @@ def test_biber_validates_shipped_bib(tmp_path: Path) -> None:
     log = run.stdout + run.stderr
     problems = [line for line in log.splitlines() if line.startswith(("WARN", "ERROR"))]
     assert run.returncode == 0 and problems == [], "\n".join(problems)
+
+
+def test_biber_validates_every_kind_of_entry_resolve_writes(tmp_path: Path) -> None:
+    """Each convention the grammar knows, through resolve, is a valid biblatex entry."""
+    biber = shutil.which("biber")
+    if biber is None:
+        pytest.skip("biber not installed (Debian package `biber`)")
+    from sinosoviet_cli.model import Form, Person, Reference
+
+    zh, en = (lambda n: Person(literal=n)), (lambda f, g="": Person(family=f, given=g))
+    refs = [
+        Reference("a", entry_type="book", authors=(zh("薄一波"),), title="若干重大事件與決策的回顧",
+                  places=("北京",), publishers=("中共中央黨校出版社",), year="1991、1993",
+                  extra=MappingProxyType({"volumes": "2"})),
+        Reference("b", entry_type="book", editors=(zh("人民出版社"),), title="論戰", year="1965"),
+        Reference("c", entry_type="incollection", authors=(zh("陳兼"),), title="革命",
+                  container="冷戰時期", container_editors=(zh("楊奎松"),), places=("北京",),
+                  publishers=("北大",), year="2006"),
+        Reference("d", entry_type="article", authors=(zh("沈志華"),), title="反應",
+                  container="二十一世紀", volume="12", date="2003-03", note="網路版"),
+        Reference("e", entry_type="online", authors=(zh("沈志華"),), title="試論",
+                  container="中國冷戰網", date="2007-10-22"),
+        Reference("f", entry_type="online", authors=(zh("沈志華"),), title="網文",
+                  container="中國冷戰網", date="2007-10-22", url="http://example.org/a%20b",
+                  extra=MappingProxyType({"urldate": "2010-01-05"})),
+        Reference("g", entry_type="inproceedings", authors=(zh("王瑞婷"),), title="中蘇分歧",
+                  eventtitle="論文發表會", places=("台中",), institution="中興大學",
+                  date="2008-12-06"),
+        Reference("h", entry_type="phdthesis", authors=(zh("關向光"),), title="論中共",
+                  places=("台北",), institution="政治大學", year="1996"),
+        Reference("i", entry_type="mastersthesis", authors=(en("Doe", "Jane"),), title="Thesis",
+                  institution="Some University", year="2001"),
+        Reference("j", entry_type="report", authors=(en("Doe", "John"),), title="A Report",
+                  institution="CWIHP", number="12", year="1995"),
+        Reference("k", entry_type="article", title="", container="人民日報",
+                  date="1962-12-15", pages="1"),
+        Reference("l", entry_type="misc", authors=(zh("中共中央"),), title="文件", year="1958"),
+        Reference("m", entry_type="book", authors=(en("Lüthi", "Lorenz M."),),
+                  title="The Sino-Soviet Split", places=("Princeton",), publishers=("PUP",),
+                  year="2010", extra=MappingProxyType({"edition": "2nd ed."})),
+        Reference("n", form=Form.SHORT, authors=(zh("薄一波"),)),
+    ]
+
+    class Seg:
+        kind = "citation"
+        problem = ""
+
+        def __init__(self, ref: Reference) -> None:
+            self.text, self.reference = ref.text, ref
+
+    bib = rs.resolve([(i, [Seg(r)]) for i, r in enumerate(refs, 1)])
+    assert all(link.key for link in bib.links)
+    bibio.save(tmp_path / "all.bib", bib.works)
+    run = subprocess.run(
+        [biber, "--tool", f"--configfile={BIBER_CONF}", "--validate-datamodel",
+         "--output-resolve", "--output-file=out.bib", "all.bib"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    problems = [line for line in (run.stdout + run.stderr).splitlines()
+                if line.startswith(("WARN", "ERROR"))]
+    assert run.returncode == 0 and problems == [], "\n".join(problems)
