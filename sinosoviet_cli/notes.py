@@ -597,6 +597,14 @@ def _tail_item(d: _Draft, item: str) -> bool:
     if m:
         d.volume = _cn_number(m.group(1)) if m.group(1) else m.group(2)
         return True
+    # 第2、3卷 / 第二至四卷: several volumes of a set cited at once
+    m = re.fullmatch(
+        rf"第?\s*({_NUM}+)\s*([、,，]|至|到|[{_D}])\s*第?\s*({_NUM}+)\s*[{units}]", item
+    )
+    if m:
+        sep = ", " if m.group(2) in "、,，" else "--"
+        d.volume = f"{_cn_number(m.group(1))}{sep}{_cn_number(m.group(3))}"
+        return True
     # 第三編 / 第五章: a part of the book, kept but not a volume
     m = re.fullmatch(rf"第\s*({_NUM}+)\s*[編编章節节篇]", item)
     if m:
@@ -903,6 +911,9 @@ def _latin_container(d: _Draft, text: str) -> None:
     if m and not (journal_like and not re.search(r"\beds?\.|edited by", text)):
         d.chapter = True
         body = m.group(1).strip()
+        vol = re.search(r",?\s*\b[Vv]ol(?:ume)?\.?\s*(\d+|[IVX]+)\b", body)
+        if vol:  # "in Book, vol. 14, ed. …"
+            d.volume, body = vol.group(1), (body[: vol.start()] + body[vol.end():]).strip()
         m3 = re.match(r"^(.+?),\s*(?:eds?\.|edited by)\s*(.+?)[\s,]*$", body)
         if m3 and _latin_names(m3.group(2)):
             d.container = _clean(m3.group(1))
@@ -939,7 +950,11 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
     ff = _FAMILY_FIRST_COMMA.match(work)
     eds = re.match(r"^(.+?)\s*,?\s*\(?\beds?\.\)?,?\s*(?=[A-Z“\"])", work)
     if m and "(" not in m.group("given"):
-        d.authors.append(Person(family=m.group("family"), given=_clean(m.group("given"))))
+        # "Spence, Jonathan." — the period closes the name; an initial keeps its own
+        given = _clean(m.group("given"))
+        if given.endswith(".") and not re.search(r"\b[A-Z]\.$", given):
+            given = given[:-1]
+        d.authors.append(Person(family=m.group("family"), given=given))
         pos = m.end()
     elif ff and (_pub_paren(work[ff.end():]) or work[ff.end():][:1] in "“\""):
         # "Westad, Odd Arne, The Global Cold War (…)": family first, then a comma
@@ -1193,6 +1208,9 @@ def parse_citation(text: str) -> Reference | Unparsed:
 # ── segmentation ─────────────────────────────────────────────────────────────
 
 
+_NAME_STOP = re.compile(r"(?:[A-Za-z.]*\s)?[A-Z][\w'’\-]+,\s*[A-Z][a-z'’\-]+(?:\s[A-Z][a-z'’\-]+)?")
+
+
 def _sentences(note: str) -> list[tuple[int, int]]:
     """Tile the note into sentences: at 。 (always), at ？！；; at depth 0, and at a
     Western full stop (not after an abbreviation or an initial)."""
@@ -1222,6 +1240,8 @@ def _sentences(note: str) -> list[tuple[int, int]]:
                 token in v.abbreviations
                 or re.fullmatch(r"[A-Z]", token) is not None
                 or "." in token
+                # "Westad, Odd Arne. The Global …": a family-first name, not a sentence
+                or _NAME_STOP.fullmatch(note[start:i].strip()) is not None
             )
             if not abbrev and (
                 _CJK_RE.match(nxt)
