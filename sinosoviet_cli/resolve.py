@@ -295,10 +295,6 @@ def _own_fields(ref: Reference, kind: str) -> dict[str, str]:
     """The fields a reference gives its own entry (not its volume's)."""
     f: dict[str, str] = {}
     f["author"] = _person_field(ref.authors, _etal(ref, "authors"))
-    if kind == "article" and not ref.authors and ref.container:
-        # An unsigned newspaper piece: Chicago files it under the paper's name, and
-        # biber wants an author for @article.
-        f["author"] = "{" + _text(ref.container) + "}"
     if kind not in ("incollection",):
         f["editor"] = _person_field(ref.editors, _etal(ref, "editors"))
         f["translator"] = _person_field(ref.translators, _etal(ref, "translators"))

@@ -133,7 +133,9 @@ def test_biber_validates_shipped_bib(tmp_path: Path) -> None:
 
 
 def test_biber_validates_every_kind_of_entry_resolve_writes(tmp_path: Path) -> None:
-    """Each convention the grammar knows, through resolve, is a valid biblatex entry."""
+    """Each convention the grammar knows, through resolve, is a valid biblatex entry.
+    (Except an unsigned newspaper article: it stays @article without an author, as
+    printed, and biber warns about the missing author.)"""
     biber = shutil.which("biber")
     if biber is None:
         pytest.skip("biber not installed (Debian package `biber`)")
@@ -164,8 +166,6 @@ def test_biber_validates_every_kind_of_entry_resolve_writes(tmp_path: Path) -> N
                   institution="Some University", year="2001"),
         Reference("j", entry_type="report", authors=(en("Doe", "John"),), title="A Report",
                   institution="CWIHP", number="12", year="1995"),
-        Reference("k", entry_type="article", title="", container="人民日報",
-                  date="1962-12-15", pages="1"),
         Reference("l", entry_type="misc", authors=(zh("中共中央"),), title="文件", year="1958"),
         Reference("m", entry_type="book", authors=(en("Lüthi", "Lorenz M."),),
                   title="The Sino-Soviet Split", places=("Princeton",), publishers=("PUP",),
