@@ -1,0 +1,199 @@
+"""`sinosoviet export` and `sinosoviet notes` through the CLI runner."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sinosoviet_cli import bibio
+from sinosoviet_cli.cli import app
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SAMPLE = GOLDEN / "input" / "sample.bib"
+PAPER = GOLDEN / "input" / "notes-paper.txt"
+PAPER_BIB = GOLDEN / "input" / "notes-paper.bib"
+CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def invoke(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_export_default_style(runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "export", "--bib", str(SAMPLE))
+    assert code == 0, err
+    entries = out.strip().split("\n\n")
+    assert len(entries) == len(bibio.load(SAMPLE).works)
+    assert entries[0] == "陳兼. “革命與危機的年代.” In 冷戰時期的中國對外關係, edited by 楊奎松. " \
+        "北京大學出版社, 2006."
+    assert (GOLDEN / "chicago-notes-bibliography.txt").read_text(encoding="utf-8") == out
+
+
+def test_export_formats(runner: CliRunner) -> None:
+    code, page, _ = invoke(runner, "export", "--bib", str(SAMPLE), "--format", "html")
+    assert code == 0
+    root = ET.fromstring(page.split("\n", 1)[1])
+    assert len(root.findall(".//div[@class='csl-entry']")) == 12
+    code, md, _ = invoke(runner, "export", "--bib", str(SAMPLE), "--format", "markdown",
+                         "--style", "chicago-author-date")
+    assert code == 0 and md.startswith("# Bibliography\n\n")
+    assert "Schurmann, Franz. 1966. *Ideology and Organization in Communist China*." in md
+
+
+def test_export_one_school_and_by_school(runner: CliRunner) -> None:
+    code, out, _ = invoke(runner, "export", "--bib", str(SAMPLE), "--school", "ideology")
+    assert code == 0
+    assert [line.split(",")[0] for line in out.strip().split("\n\n")[1:]] == [
+        "Meisner", "Schurmann", "Zagoria"]
+    code, out, _ = invoke(runner, "export", "--bib", str(SAMPLE), "--by-school")
+    assert code == 0
+    assert out.index("Ideological conflict") < out.index("Kinmen crisis") < out.index(
+        "Mao's perceptions")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--style", "chicago-fullnote-bibliography"], "chicago-notes-bibliography, "),
+    (["--school", "maoism"], "ideology, kinmen, mao-cognition"),
+    (["--format", "pdf"], "text, html, markdown"),
+    (["--school", "kinmen", "--by-school"], "exclude each other"),
+])
+def test_export_bad_options(runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["export", "--bib", str(SAMPLE), *args])
+    assert result.exit_code != 0
+    # main() turns SinosovietError into a message; the runner shows the exception.
+    assert message in str(result.exception) or message in result.stderr
+
+
+def test_export_usage_errors_exit_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("sinosoviet")
+    proc = subprocess.run([str(exe), "export", "--bib", str(SAMPLE), "--style", "nope"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: unknown style 'nope'")
+    assert "Traceback" not in proc.stderr
+    proc = subprocess.run([str(exe), "export", "--bib", str(tmp_path / "none.bib")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "none.bib: no such file" in proc.stderr
+
+
+def test_export_output_file_atomic(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "bib.md"
+    target.write_text("old", encoding="utf-8")
+    code, out, _ = invoke(runner, "export", "--bib", str(SAMPLE), "--format", "markdown",
+                          "-o", str(target))
+    assert code == 0 and out == ""
+    assert target.read_text(encoding="utf-8") == (
+        GOLDEN / "chicago-notes-bibliography.md").read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["bib.md"]  # no temporary left
+    code, _, _ = invoke(runner, "export", "--bib", str(SAMPLE), "--style", "nope",
+                        "-o", str(target))
+    assert code != 0
+    assert target.read_text(encoding="utf-8").startswith("# Bibliography")
+
+
+def test_export_bundled_bibliography(runner: CliRunner) -> None:
+    path = bibio.bundled_path()
+    if not path.is_file():
+        pytest.skip("no bundled references.bib yet")
+    works = bibio.load(path).works
+    code, out, err = invoke(runner, "export", "--bib", str(path))
+    assert code == 0, err
+    assert len(out.strip().split("\n\n")) == len(works)
+    # Every Chinese name appears whole (names are literal, never split or initialised).
+    for w in works:
+        for field in ("author", "editor", "translator"):
+            for name in re.findall(r"\{([^{}]+)\}", w.get(field)):
+                if CJK_RUN.fullmatch(name) and len(name) >= 2:
+                    assert name in out, (w.key, name)
+                    family, given = name[0], name[1:]
+                    for split in (f"{given} {family}", f"{family}, {given}",
+                                  f"{given[0]}. {family}"):
+                        assert split not in out, (w.key, split)
+
+
+def test_export_external_bibliographies(runner: CliRunner, external_dir: Path) -> None:
+    for bib in sorted(external_dir.glob("*/*.bib")):
+        result = runner.invoke(app, ["export", "--bib", str(bib), "--format", "html"])
+        assert result.exit_code == 0, (bib, result.exception)
+        works = bibio.load(bib, strict=False).works
+        assert result.stdout.count('class="csl-entry"') == len(works), bib
+
+
+# ── notes ────────────────────────────────────────────────────────────────────
+
+
+def test_notes_positions_on_a_small_paper(runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "notes", str(PAPER), "--bib", str(PAPER_BIB),
+                            "--style", "chicago-notes-bibliography-subsequent-ibid")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines == [
+        "1. 周甲, 虛構的同盟 (虛構書店, 1998), 10–12.",
+        "2. Ibid., 15.",
+        "3. Ibid.",
+        "4. 吳乙, “虛構的危機,” in 虛構的冷戰, ed. 鄭丙 (虛構出版社, 2005), 77.",
+        "5. 參見 Mary Brown, Invented Quarrel: A Test Case (Nowhere Press, 2003), 9; "
+        "另見周甲, 虛構的同盟, 20.",
+        "6. 周甲, 虛構的同盟, 21.",
+        "7. Brown, Invented Quarrel, 11.",
+        "8. Ibid., 12.",
+        "9. 吳乙, “虛構的危機,” 80.此說可商。",
+    ]
+
+
+def test_notes_json_and_chinese_style(runner: CliRunner) -> None:
+    code, out, _ = invoke(runner, "notes", str(PAPER), "--bib", str(PAPER_BIB), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [[c["position"] for c in n["citations"]] for n in data] == [
+        ["first"], ["ibid-with-locator"], ["ibid"], ["first"], ["first", "near-note"],
+        ["near-note"], ["near-note"], ["ibid-with-locator"], ["near-note"]]
+    code, out, _ = invoke(runner, "notes", str(PAPER), "--bib", str(PAPER_BIB),
+                          "--style", "zhengda-shicui")
+    assert code == 0
+    assert out.splitlines()[:3] == ["1. 周甲，《虛構的同盟》（香港：虛構書店，1998），10–12。",
+                                    "2. 同上，15。", "3. 同上。"]
+
+
+def test_notes_keep_citations_of_unknown_works(runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "notes", str(PAPER), "--bib", str(SAMPLE))
+    assert code == 0
+    assert out.splitlines()[0] == "1. 周甲，《虛構的同盟》（香港：虛構書店，1998），10-12。"
+    assert "not in" in err
+
+
+def test_notes_on_the_seed(runner: CliRunner, seed_path: Path) -> None:
+    path = bibio.bundled_path()
+    if not path.is_file():
+        pytest.skip("no bundled references.bib yet")
+    code, out, err = invoke(runner, "notes", str(seed_path), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert [n["n"] for n in data] == list(range(1, 44))
+    seen: set[str] = set()
+    previous: list[str] = []
+    for note in data:
+        keys = [c["key"] for c in note["citations"]]
+        for i, cite in enumerate(note["citations"]):
+            if cite["key"] not in seen:
+                assert cite["position"] == "first", note["n"]
+            elif cite["position"].startswith("ibid"):
+                assert i == 0 and previous == [cite["key"]], note["n"]
+            else:
+                assert cite["position"] in ("subsequent", "near-note"), note["n"]
+                assert not (i == 0 and previous == [cite["key"]]), note["n"]
+            seen.add(cite["key"])
+        previous = keys
+    positions = [c["position"] for n in data for c in n["citations"]]
+    assert positions.count("first") == len(seen)
+    assert {"ibid", "ibid-with-locator"} & set(positions)
+    assert {"subsequent", "near-note"} & set(positions)
