@@ -126,7 +126,7 @@ def parse(
 ) -> None:
     """Parse the paper's footnotes into a cross-referenced BibTeX bibliography."""
     from . import bibio, resolve
-    from .errors import OutputError
+    from .errors import InputError, OutputError
     from .files import read_text
     from .footnotes import extract
 
@@ -134,6 +134,10 @@ def parse(
         raise OutputError("already exists", path=output, fix="pass --force to overwrite it")
     text = read_text(paper)
     extracted = extract(text)
+    if not extracted.footnotes:  # an empty .bib would help no one and load nowhere
+        raise InputError("no footnotes found", path=paper,
+                         fix="give the text of a paper with numbered footnotes "
+                             "(`sinosoviet footnotes PAPER` shows what is found)")
     bib, unused = resolve.parse_paper(extracted, corrections=corrections)
     header = resolve.header(paper.name, bib, corrections=corrections)
     bibio.save(output, bib.works, force=force, header=header)

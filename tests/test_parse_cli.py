@@ -130,3 +130,14 @@ def test_seed_summary_lists_the_doubtful_link(runner: CliRunner, tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert "43 footnotes, 49 citations" in _flat(result.stdout)
     assert "luo2007wenge" in result.stdout and "羅漢平" in result.stdout
+
+
+def test_paper_without_footnotes_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    paper = tmp_path / "plain.txt"
+    paper.write_text("一篇沒有腳註的文章。\n\n只有正文。\n", encoding="utf-8")
+    code, stdout, stderr = _main(["parse", str(paper), "-o", str(tmp_path / "r.bib")],
+                                 monkeypatch, capsys)
+    assert code == 2
+    assert stderr.startswith(f"error: {paper}: no footnotes found")
+    assert not (tmp_path / "r.bib").exists()
