@@ -283,8 +283,10 @@ def check(
     """Check a draft's citations against the bibliography.
 
     Reports unknown keys, hand-typed citations that differ from their entry, and short
-    forms and ibids out of place. Exit 1 if anything of severity warning or error is
-    found."""
+    forms and ibids out of place. Drafts: .md/.qmd (pandoc [@key] and [^n] footnotes),
+    .tex (the \\cite family and \\footnote), .docx (Word footnotes), .txt (the paper's
+    layout, or notes numbered 1, 2, ... at the end); UTF-8, UTF-16, Big5 or GB18030.
+    Exit 1 if anything of severity warning or error is found."""
     from . import bibio, checks, drafts
     from .errors import UsageError
 
@@ -294,6 +296,9 @@ def check(
         raise UsageError(f"unknown rule id: {exc.args[0]}",
                          fix="valid ids: " + ", ".join(checks.RULES)) from None
     doc = drafts.load(draft)
+    if not doc.notes:
+        warn(f"{draft}: no footnotes or citations found (a {doc.format} draft; see "
+             "`sinosoviet check --help` for the layouts read)")
     library = bibio.load(_check_bib_path(bib, draft, doc.bibliographies))
     analysis = _check_analyse(checks, doc, library)
     findings = checks.run(analysis, rule_ids)

@@ -613,10 +613,41 @@ def read_plain(source: str, path: str = "<string>") -> Draft:
     from .footnotes import extract
 
     paper = extract(source)
+    if not paper.footnotes:
+        return Draft(path, DraftFormat.PLAIN, _numbered_notes(source))
     split = source.split("\n")
     lines = _Lines(source)
     notes = [_locate(f.n, f.text, max(f.line, 1), split, lines) for f in paper.footnotes]
     return Draft(path, DraftFormat.PLAIN, tuple(notes), problems=paper.problems)
+
+
+_NUMBERED = re.compile(r"^[ \t\u3000]*[\[［(（]?(\d{1,4})[\]］)）.．、:：]?[ \t\u3000]*(?=\S)")
+
+
+def _numbered_notes(source: str) -> tuple[DraftNote, ...]:
+    """The simplest plain layout, notes at the end: lines starting with the next note
+    number (``1 …``, ``[2] …``, ``3. …``), continued by the lines that follow."""
+    notes: list[DraftNote] = []
+    built: _Text | None = None
+    n = 0
+    expected = 1
+    for number, raw in enumerate(source.split("\n"), start=1):
+        m = _NUMBERED.match(raw)
+        if m and int(m.group(1)) == expected:
+            if built is not None:
+                notes.append(_note(n, built, [], 0, 0))
+            built, n = _Text(), expected
+            expected += 1
+            built.add(raw[m.end() :].rstrip(), number, m.end() + 1)
+        elif built is not None and raw.strip():
+            value = built.value()
+            start = len(raw) - len(raw.lstrip())
+            if value and value[-1].isascii() and raw.strip()[0].isascii():  # Latin words
+                built.add(" ", number, start)
+            built.add(raw.strip(), number, start + 1)
+    if built is not None:
+        notes.append(_note(n, built, [], 0, 0))
+    return tuple(notes)
 
 
 def _locate(n: int, text: str, first: int, split: list[str], lines: _Lines) -> DraftNote:

@@ -200,3 +200,33 @@ def _markdown_notes(path: Path) -> dict[int, str]:
     from sinosoviet_cli import drafts
 
     return {n.n: n.text for n in drafts.load(path).notes if n.n is not None}
+
+
+def test_a_draft_without_notes_is_warned_about(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "e.txt"
+    empty.write_text("no notes here\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(empty), "--bib", str(BIB), "--rules",
+                                 "unknown-key"])
+    assert result.exit_code == 0
+    assert "no footnotes or citations found" in result.stderr
+
+
+def test_progress_bar_on_a_terminal_for_long_drafts(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from sinosoviet_cli import cli
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=80))
+    draft = tmp_path / "long.md"
+    draft.write_text("".join(f"句[^{i}]" for i in range(1, 251)) + "\n\n" + "".join(
+        f"[^{i}]: 同上。\n" if i > 1 else "[^1]: [@li2001zhongsu]\n" for i in range(1, 251)),
+        encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--bib", str(BIB), "--rules",
+                                 "orphan-ibid"])
+    assert result.exit_code == 0, result.output
+    assert "checking notes" in screen.getvalue()

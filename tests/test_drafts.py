@@ -251,3 +251,15 @@ def test_missing_keys_agree_with_pandoc(external_dir: Path, tmp_path: Path) -> N
                              segmenter=lambda t: ())
         assert {f.key for f in found} == expected, name
         assert expected >= {"acemoglu2091", "nobody2000"}
+
+
+def test_plain_notes_numbered_at_the_end() -> None:
+    text = ("正文一句。1又一句。2\n\n1 李越然，《中蘇外交親歷記》（北京：世界知識出版社，\n"
+            "2001），190。\n[2] Donald Zagoria, The Sino-Soviet Conflict\n1956-1961, 12.\n"
+            "4 not the next number, so part of note 2\n")
+    draft = drafts.read_plain(text, "d.txt")
+    assert [(n.n, n.text, n.line, n.column) for n in draft.notes] == [
+        (1, "李越然，《中蘇外交親歷記》（北京：世界知識出版社，2001），190。", 3, 3),
+        (2, "Donald Zagoria, The Sino-Soviet Conflict 1956-1961, 12. 4 not the next number, "
+            "so part of note 2", 5, 5)]
+    assert draft.notes[1].where(draft.notes[1].text.index("1956")) == (6, 1)
