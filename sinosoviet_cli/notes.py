@@ -1232,7 +1232,7 @@ def _sentences(note: str) -> list[tuple[int, int]]:
         elif depth == 0 and char in "？！；;":
             cut = True
         elif depth == 0 and char == "." and i + 1 < n:
-            word = re.search(r"([A-Za-z.]*)$", note[start:i])
+            word = re.search(r"([A-Za-z.]*)$", note[max(start, i - 40):i])
             token = word.group(1) if word else ""
             nxt = note[i + 1]
             after = note[i + 1:].lstrip()
@@ -1241,7 +1241,7 @@ def _sentences(note: str) -> list[tuple[int, int]]:
                 or re.fullmatch(r"[A-Z]", token) is not None
                 or "." in token
                 # "Westad, Odd Arne. The Global …": a family-first name, not a sentence
-                or _NAME_STOP.fullmatch(note[start:i].strip()) is not None
+                or (i - start < 60 and _NAME_STOP.fullmatch(note[start:i].strip()) is not None)
             )
             if not abbrev and (
                 _CJK_RE.match(nxt)
@@ -1272,11 +1272,16 @@ def _cue_cut(text: str) -> int:
     return last
 
 
+_LOOKBACK = 240  # persons before a title never run longer than this
+_MAX_TITLES = 40  # title brackets tried per sentence (bounds the work on runaway text)
+
+
 def _cjk_start(s: str, t: int) -> int | None:
     """Where a Chinese citation whose first title is at ``t`` starts in sentence ``s``:
     walk back over the name clauses before the title (``莫里斯‧邁斯納…著，杜蒲譯，``),
     stopping at a cue word (參見) or prose. None if prose runs into the title."""
-    prefix = s[:t]
+    base = max(0, t - _LOOKBACK)
+    prefix = s[base:t]
     clauses = _split_top(prefix, "，,：:")
     last = len(clauses) - 1
     empty_last = not prefix[clauses[last][0]:clauses[last][1]].strip()
@@ -1285,24 +1290,26 @@ def _cjk_start(s: str, t: int) -> int | None:
         a, b = clauses[k]
         clause = prefix[a:b]
         lead = len(clause) - len(clause.lstrip())
+        if k == 0 and base:
+            break  # a clause cut by the look-back window is prose
         if k == last and empty_last:
             if k == 0:
-                return a + lead  # the title opens the sentence
+                return base + a + lead  # the title opens the sentence
             continue
         cut = _cue_cut(clause)
         if cut >= 0:
             rest = clause[cut:]
             if not rest.strip() or _name_clause(rest) is not None:
-                return a + cut + len(rest) - len(rest.lstrip())
+                return base + a + cut + len(rest) - len(rest.lstrip())
         cue_first = _vocab().cue_cjk.match(clause.strip())
         names = _name_clause(clause) if clause.strip() and not cue_first else None
         if names is None:
-            if start is None:
-                return t if empty_last else None
-            return start
-        start = a + lead
+            break
+        start = base + a + lead
         if not names.role:
             return start  # at most one clause without a role word (the first author)
+    if start is None:
+        return t if empty_last else None
     return start
 
 
@@ -1322,9 +1329,8 @@ def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
             return b, len(s), ib[0], ""
     # Chinese: the first title bracket with a valid start.
     depths = _depths(body)
-    for t, char in enumerate(body):
-        if char not in _TITLE_OPEN or depths[t]:
-            continue
+    titles = [t for t, char in enumerate(body) if char in _TITLE_OPEN and not depths[t]]
+    for t in titles[:_MAX_TITLES]:
         start = _cjk_start(body, t)
         if start is None:
             continue
@@ -1404,11 +1410,11 @@ def segment(note: str) -> tuple[Segment, ...]:
         segs.append(Segment(kind, note[a:b], a, b, ref, problem))
 
     for s0, s1 in _sentences(note):
+        sentence = note[s0:s1]
+        # Parse NFC text (compatibility ideographs -> unified) where that keeps offsets.
+        normal = nfc(sentence)
         try:
-            found = _find_citation(nfc(note[s0:s1])) if len(nfc(note[s0:s1])) == s1 - s0 else \
-                None
-            if found is None and nfc(note[s0:s1]) != note[s0:s1]:
-                found = _find_citation(note[s0:s1])
+            found = _find_citation(normal if len(normal) == len(sentence) else sentence)
         except (ValueError, IndexError, KeyError):  # pragma: no cover - defensive
             found = None
         if found is None:
@@ -1418,7 +1424,7 @@ def segment(note: str) -> tuple[Segment, ...]:
         a, b = s0 + a, s0 + min(b, s1 - s0)
         add("commentary", s0, a)
         if ref is not None:
-            ref = replace(ref, text=_strip_end(note[a:b]))
+            ref = replace(ref, text=_strip_end(nfc(note[a:b])))
         add("citation", a, b, ref, problem)
         add("commentary", b, s1)
     return tuple(segs)

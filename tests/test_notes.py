@@ -322,3 +322,23 @@ def test_generated_chicago_books_round_trip(
     assert ref.authors == (Person(family=family, given=given_name),)
     assert (ref.title, ref.places, ref.publishers, ref.year, ref.pages) == (
         title, (place,), (pub,), str(year), str(page))
+
+
+def test_compatibility_ideographs_are_read_as_unified() -> None:
+    # 李 U+F9E1 (a CJK compatibility ideograph, as PDF extraction produces) vs 李 U+674E
+    note = "\uf9e1越然，《中蘇外交親歷記》（北京：世界知識出版社，2001），190。"
+    (seg,) = segment(note)
+    assert seg.text == note  # offsets are into the note as given
+    assert seg.reference is not None
+    assert seg.reference.authors == (Person(literal="\u674e越然"),)
+
+
+def test_runaway_text_stays_fast() -> None:
+    import time
+
+    notes = ["毛澤東的" + "、的〈矛盾論〉" * 2000, "ab. " * 3000, "楊奎松，《a》（" * 2000,
+             "Ab Cd, “x,” " + "(1999) " * 2000]
+    began = time.perf_counter()
+    for note in notes:
+        _assert_tiles(note, segment(note))
+    assert time.perf_counter() - began < 5  # quadratic behaviour would take minutes
