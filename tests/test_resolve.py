@@ -619,3 +619,37 @@ def test_seed_short_form_with_misprinted_author(seed_path: Path) -> None:
     fn12 = [link for link in bib.links if link.footnote == 12]
     assert [link.key for link in fn12] == ["luo2007wenge"]
     assert "羅漢平" in fn12[0].problem
+
+
+def test_mainland_notes_end_to_end() -> None:
+    """Simplified-character notes in mainland style, through the real grammar."""
+    notes = pytest.importorskip("sinosoviet_cli.notes")
+    texts = [
+        "沈志华：《思考与选择：从知识分子会议到反右派运动》，香港中文大学当代中国文化研究中心"
+        "2008年版，第420页。",
+        "同上书，第425页。",
+        "牛军：《中国外交的革命化进程》，载杨奎松主编：《冷战时期的中国对外关系》，"
+        "北京大学出版社2006年版，第122页。",
+        "《人民日报》，1962年12月15日，第1版。",
+        "沈志华：前引书，第430页。",
+        "参见杨奎松：《毛泽东与莫斯科的恩恩怨怨》，江西人民出版社1999年版，第5页；"
+        "沈志华：《思考与选择》，第12页。",
+        "同上。",
+    ]
+    bib = rs.resolve([(n, notes.segment(t)) for n, t in enumerate(texts, 1)])
+    assert [(link.footnote, str(link.form), link.key, link.pages) for link in bib.links] == [
+        (1, "full", "shen2008sikao", "420"),
+        (2, "ibid", "shen2008sikao", "425"),
+        (3, "full", "niu2006zhongguo", "122"),
+        (4, "full", "anon1962renmin", "1"),
+        (5, "short", "shen2008sikao", "430"),
+        (6, "full", "yang1999maozedong", "5"),
+        (6, "short", "shen2008sikao", "12"),
+        (7, "ibid", "", ""),  # the previous note cites two works
+    ]
+    assert "2 works" in bib.links[-1].problem
+    volume = work(bib, "yang2006lengzhan")
+    assert (volume.entry_type, volume.get("editor"), volume.get("publisher")) == (
+        "collection", "{杨奎松}", "北京大学出版社")
+    assert work(bib, "niu2006zhongguo").get("crossref") == "yang2006lengzhan"
+    assert work(bib, "shen2008sikao").get("footnotes") == "1, 2, 5, 6"
