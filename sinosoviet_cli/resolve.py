@@ -164,6 +164,19 @@ def _when(fields: Mapping[str, str]) -> tuple[str, str] | None:
     return (year, date or year) if year else None
 
 
+_TRAILING_PAGES = re.compile(r"[,，]\s*([0-9]+(?:\s*[-–—]+\s*[0-9]+)?)\s*$")
+
+
+def _split_trailing_pages(ref: Reference) -> Reference:
+    """A short title never ends in a page number: ``Sino-Soviet Split, 90`` is the
+    title ``Sino-Soviet Split`` cited at page 90."""
+    found = _TRAILING_PAGES.search(ref.title)
+    if not found:
+        return ref
+    pages = ref.pages or re.sub(r"\s*[-–—]+\s*", "--", found.group(1))
+    return replace(ref, title=ref.title[: found.start()].rstrip(), pages=pages)
+
+
 def _short_title_key(title: str) -> str:
     return fold_strict(_LEADING_ARTICLE.sub("", title.strip()))
 
@@ -507,6 +520,8 @@ class _Resolver:
             reason = seg.problem or "citation could not be parsed"
             self.unparsed.append(Unparsed("citation", seg.text, reason, footnote=n))
             return _Link(n, seg.text, Form.FULL, None, "", reason)
+        if ref.form is Form.SHORT:
+            ref = _split_trailing_pages(ref)
         pages = ref.pages
         if ref.form is Form.IBID:
             target, problem = self._ibid(here, previous)

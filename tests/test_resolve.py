@@ -387,6 +387,13 @@ def test_edition_url_and_access_date() -> None:
     assert (online.get("urldate"), online.get("organization")) == ("2010-01-05", "中國冷戰網")
 
 
+def test_short_title_with_a_page_glued_on() -> None:
+    a = book(en("Lüthi", "Lorenz M."), "The Sino-Soviet Split", "Princeton", "PUP", "2008")
+    bib = run([a], [short("Sino-Soviet Split, 90–92", en("Lüthi"))])
+    assert (bib.links[1].key, bib.links[1].pages) == ("luthi2008sino", "90--92")
+    assert len(bib.works) == 1
+
+
 # ── corrections ──────────────────────────────────────────────────────────────
 
 
