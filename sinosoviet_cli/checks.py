@@ -134,12 +134,18 @@ def _initials_agree(small: frozenset[str], large: frozenset[str]) -> bool:
     return all(any(w.startswith(i) for w in full_large - full_small) for i in initials)
 
 
+def _same_script(a: Name, b: Name) -> bool:
+    return has_cjk(a.whole) == has_cjk(b.whole)
+
+
 @lru_cache(maxsize=1 << 16)
 def name_similarity(a: Name, b: Name) -> float:
     """How alike two names look (1.0 = the same person): a transposed or misprinted
     character (``羅漢平``/``羅平漢``) still scores high, so that the entry is found."""
     if same_person(a, b):
         return 1.0
+    if not _same_script(a, b):
+        return 0.5  # a transliteration: neither for nor against
     ratio = difflib.SequenceMatcher(None, a.whole, b.whole).ratio()
     if has_cjk(a.whole) and sorted(a.whole) == sorted(b.whole):
         ratio = max(ratio, 0.9)  # the same characters in another order
@@ -161,6 +167,7 @@ class Entry:
     place: str
     in_bib: bool = True
     line: int | None = None
+    venues: tuple[str, ...] = ()  # folded journal, volume title, publisher: full-form signs
 
     @property
     def main_title(self) -> str:
@@ -220,9 +227,12 @@ def entry_of(work: Work, parent: Work | None = None) -> Entry:
         people_raw = _split_people(parent.get("editor"))
     people = tuple(name_of(p) for p in people_raw)
     year = get("year", "date")
+    publisher = get("publisher", "institution", "school")
+    venues = (get("journal", "journaltitle", "booktitle"), _bare(parent.get("title")) if parent
+              else "", publisher)
     return Entry(work.key, titles, full, people, frozenset(_YEAR.findall(year)), year,
-                 get("publisher", "institution", "school"), get("address", "location"),
-                 line=work.line)
+                 publisher, get("address", "location"), line=work.line,
+                 venues=tuple(v for v in map(fold_strict, venues) if len(v) >= 2))
 
 
 def entry_of_reference(ref: Reference, key: str) -> Entry:
@@ -316,12 +326,34 @@ def title_score(printed: str, entry: Entry, *, short: bool = False) -> float:
         return 0.0
     if t in entry.titles:  # the whole title, the main title or the subtitle
         return 1.0
-    if short and len(t) >= 2 and any(t in v for v in entry.titles):
+    if short and len(t) >= 2 and _part_of(printed, t, entry):
         return 1.0
     # The printed title adds a subtitle the entry lacks.
     if _title_variants(printed)[1:2] == entry.titles[:1]:
         return 1.0
     return max(_ratio(t, v) for v in entry.titles)
+
+
+def _part_of(printed: str, folded: str, entry: Entry) -> bool:
+    """A short title is part of the entry's title: a run of its characters (Chinese) or
+    of its whole words (``Sino-Soviet Relation`` is not part of ``… Relations …``)."""
+    if has_cjk(folded):
+        return any(folded in v for v in entry.titles)
+    words = _spaced_words(printed)
+    return any(words in v for v in _word_titles(entry.title))
+
+
+@lru_cache(maxsize=1 << 14)
+def _word_titles(title: str) -> tuple[str, ...]:
+    pieces = [fold(title), *_TITLE_SPLIT.split(fold(title))]
+    return tuple(_spaced_words(p) for p in pieces)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _spaced_words(text: str) -> str:
+    return " " + " ".join(_WORD.findall(fold(text))) + " "
 
 
 @lru_cache(maxsize=1 << 16)
@@ -461,7 +493,9 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
         for k in note.keys:
             here.append(Cite(i, note.n, k.line, k.column, k.key, Form.FULL, True,
                              k.key if k.key in index.keys else ""))
-        for start, ref in (segment(note.text) if note.text else ()):
+        typed = segment(note.text) if note.text else ()
+        for j, (start, ref) in enumerate(typed):
+            end = typed[j + 1][0] if j + 1 < len(typed) else len(note.text)
             if ref.form is Form.SHORT and _has_imprint(ref):
                 ref = replace(ref, form=Form.FULL)  # a journal or a year makes it full
             line, column = note.where(start)
@@ -483,6 +517,9 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
                 index.add(entry)
                 m = Match(entry, 1.0, 1.0)
                 matched[memo] = m
+            if (m is not None and ref.form is Form.SHORT
+                    and _names_venue(note.text[start:end], m.entry)):
+                base = _with(base, form=Form.FULL)  # a short form never names the journal
             here.append(_with(base, work=m.entry.key if m else "", match=m))
         cites.extend(here)
         by_note[i] = tuple(here)
@@ -490,6 +527,11 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
         if progress is not None:
             progress(i + 1)
     return Analysis(draft, index, tuple(cites), bib_path, tuple(bib_problems), by_note)
+
+
+def _names_venue(text: str, entry: Entry) -> bool:
+    folded = fold_strict(text)
+    return any(v in folded for v in entry.venues)
 
 
 def _has_imprint(ref: Reference) -> bool:
@@ -600,10 +642,14 @@ def author_mismatch(a: Analysis) -> Iterator[Finding]:
         if not e.people:
             continue
         for person, forms in _printed_names(ref):
+            # A name in another script than the entry's (莫里斯·邁斯納, Maurice Meisner)
+            # cannot be compared: a transliteration is not a misprint.
+            forms = [f for f in forms if any(_same_script(f, p) for p in e.people)]
             if not forms or any(same_person(f, p) for f in forms for p in e.people):
                 continue
             shown = forms[0].shown
-            closest = max(e.people, key=lambda p: name_similarity(forms[0], p))
+            closest = max((p for p in e.people if _same_script(forms[0], p)),
+                          key=lambda p: name_similarity(forms[0], p))
             yield _finding(a, c, "author-mismatch",
                            f"author '{shown}' differs from '{closest.shown}' in entry {e.key}",
                            key=e.key, fix=f"write '{closest.shown}'",

@@ -307,3 +307,28 @@ def test_the_first_full_citation_is_not_asked_to_be_ibid() -> None:
     found = run([[short("中蘇外交親歷記", cjk("李越然"))], [LI], [LI]])
     assert found == [(1, "short-before-full", "li2001zhongsu"), (3, "should-be-ibid",
                                                                   "li2001zhongsu")]
+
+
+def test_a_name_in_another_script_is_not_a_misprint() -> None:
+    # 莫里斯·邁斯納 is Maurice Meisner transliterated: nothing to compare, nothing to report.
+    meisner = Work("meisner2005", "book", {"author": "Meisner, Maurice", "title": "毛澤東的中國及其後",
+                                          "year": "2005"})
+    ref = full("毛泽东的中国及其后", cjk("莫里斯·迈斯纳"), year="2005")
+    assert run([[ref]], works=[meisner]) == []
+
+
+def test_a_short_english_title_is_whole_words_of_the_title() -> None:
+    jacobsen = full("Sino-Soviet Relations since Mao", west("C. G.", "Jacobsen"),
+                    place="New York", publisher="Praeger", year="1981")
+    ok = short("Sino-Soviet Relations", west("", "Jacobsen"))
+    cut = short("Sino-Soviet Relation", west("", "Jacobsen"))
+    assert run([[jacobsen], [LI], [ok]]) == []
+    assert run([[jacobsen], [LI], [cut]]) == [(3, "title-mismatch", "jacobsen1981sino")]
+
+
+def test_a_short_form_naming_its_publisher_is_a_full_citation() -> None:
+    # The parser may miss the imprint; the publisher's name in the note still shows it.
+    draft = drafts.read_markdown("x[^1]\n\n[^1]: 李越然，《中蘇外交親歷記》，世界知識出版社。\n", "d.md")
+    ref = short("中蘇外交親歷記", cjk("李越然"))
+    found = checks.check(draft, BIB.works, ["short-before-full"], segmenter=lambda t: ((0, ref),))
+    assert found == ()
