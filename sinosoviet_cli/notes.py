@@ -86,6 +86,9 @@ class _Vocab:
     cue_latin: re.Pattern[str]
     cue_latin_any: re.Pattern[str]
     ibid: re.Pattern[str]
+    note_ref: re.Pattern[str]
+    archives: tuple[str, ...]
+    call_number: re.Pattern[str]
     earlier: re.Pattern[str]
     nationality: re.Pattern[str]
     phd: re.Pattern[str]
@@ -127,6 +130,9 @@ def _vocab() -> _Vocab:
         cue_latin=re.compile(f"^(?:{_alt(raw['cues']['latin'])})(?=[\\s\u4e00-\u9fff])\\s*"),
         cue_latin_any=re.compile(f"(?<![\\w.])(?:{_alt(raw['cues']['latin'])})\\s+"),
         ibid=re.compile(f"^(?:{_alt(raw['backrefs']['ibid'])})"),
+        note_ref=re.compile(f"^(?P<word>{_alt(raw['backrefs']['note_ref'])})\\s*(?P<n>\\d{{1,3}})(?!\\d)"),
+        archives=tuple(raw["archives"]["suffixes"]),
+        call_number=re.compile(f"^(?:{_alt(raw['archives']['call_numbers'])})\\s*[：:]?\\s*(\\S+)$"),
         earlier=re.compile(_alt(raw["backrefs"]["earlier"])),
         nationality=re.compile(
             f"^[{re.escape(''.join(nat['open']))}]\\s*(?:{_alt(nat['countries'])})\\s*"
@@ -476,7 +482,7 @@ def _is_date(text: str) -> bool:
 
 _ROC = re.compile(r"民國\s*(\d{1,3})\s*年")
 _EDITION = re.compile(rf"(?:修訂|修订|增訂|增订|重印|再|新|初|第?\s*(?:{_NUM}+))\s*版")
-_URL = re.compile(r"https?://[^\s，。；、）)]+")
+_URL = re.compile(r"https?://[^\s，。；、）)<>＞]+")
 
 
 def _roc(text: str) -> str:
@@ -638,6 +644,15 @@ def _tail_item(d: _Draft, item: str) -> bool:
             d.places = (*d.places, _clean(m.group(1)))
         d.publishers = (*d.publishers, _clean(m.group(2)))
         d.year = m.group(3)
+        return True
+    cm = v.call_number.match(item)
+    if cm:
+        d.number, d.extra["archive"] = cm.group(1), d.extra.get("archive", "") or "1"
+        return True
+    if item.endswith(v.archives) or item.removesuffix("藏").endswith(v.archives):
+        # 外交部檔案館藏: the repository of a document
+        d.institution = _clean(item.removesuffix("藏"))
+        d.extra["archive"] = "1"
         return True
     # 陈瑶华等译 after the title (mainland order)
     names = _name_clause(item) if has_cjk(item) else None
@@ -815,6 +830,13 @@ def _parse_backref(text: str) -> tuple[_Draft, int] | None:
             return None
     d.extra["backref"] = m.group(0)
     pos = m.end()
+    # 前引楊奎松書 / 前引楊奎松，《走向破裂》: the author after the back-reference word
+    nm = re.match(r"([^，,：:《〈（(]{2,12}?)(?:[書书文]|\s*[，,：:]\s*(?=[《〈]))", text[pos:])
+    if nm and not d.authors and has_cjk(nm.group(1)):
+        names = _name_clause(nm.group(1))
+        if names is not None:
+            d.add_names(names, default="author")
+            pos += nm.end()
     # 前引《書名》 / 前引書《書名》
     after = text[pos:].lstrip()
     if after[:1] in _TITLE_OPEN:
@@ -964,6 +986,8 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
         # "Thomas Robinson and David Shambaugh eds. Chinese Foreign Policy (…)"
         d.editors.extend(_latin_names(eds.group(1)) or ())
         pos = eds.end()
+    elif re.match(r"^[^,(“\"]+,\s*(?:trans\.|translated by|edited by)\s+[A-Z]", work):
+        pos = 0  # "Khrushchev Remembers, trans. Strobe Talbott (…)": a title first
     elif work[:1] not in "“\"":
         comma = next((a for a, _b in _split_top(work, ",")[1:]), -1)
         if comma <= 0:
@@ -1016,7 +1040,12 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
             url = _URL.search(tail)
             if url:
                 d.url = url.group(0).rstrip(".,")
-                tail = (tail[: url.start()] + tail[url.end():]).strip(" ,.")
+                tail = (tail[: url.start()] + tail[url.end():]).strip(" ,.<>")
+            access = v.access.pattern.removeprefix("^")  # "accessed May 3, 2010"
+            acc = re.search(rf",?\s*{access}({_latin_date()})", tail)
+            if acc:
+                d.extra["urldate"] = _date_of(acc.group(1))[1] or acc.group(1)
+                tail = (tail[: acc.start()] + tail[acc.end():]).strip(" ,")
             # a newspaper or an archive: "New York Times, March 3, 1963" / "March 2, 1959, …"
             dm = re.search(rf"(?:^|,)\s*({_latin_date()})\s*(?=,|$)", tail)
             if dm:
@@ -1086,6 +1115,11 @@ def _entry_type(d: _Draft, form: Form) -> str:
         return "inproceedings" if d.container else "unpublished"
     if d.report:
         return "report"
+    if d.extra.get("archive") and not d.container:
+        return "unpublished"  # a document in an archive
+    journal_issue = (d.number or d.volume) and not (d.publishers or d.places or d.container_editors)
+    if d.chapter and journal_issue and d.title_kind in ("〈", "《"):
+        return "article"  # 载《历史研究》2001年第2期: a journal, whatever the marker says
     if d.chapter or (d.container and d.title_kind == "〈" and (d.publishers or d.places)):
         # 〈篇〉，《毛澤東選集》（北京：人民出版社，1977）: a journal has no publisher
         return "incollection"
@@ -1154,7 +1188,8 @@ def _build(d: _Draft, text: str) -> Reference:
 def _ibid(text: str) -> tuple[Reference, int] | None:
     """同上 / 同上註，頁12 / Ibid., 45."""
     v = _vocab()
-    m = v.ibid.match(text)
+    nref = v.note_ref.match(text)
+    m = nref or v.ibid.match(text)
     if not m:
         return None
     rest = text[m.end():]
@@ -1163,6 +1198,15 @@ def _ibid(text: str) -> tuple[Reference, int] | None:
                   r"(?:\s*[、,，]\s*\d+)*\s*(?:頁|页)?)?\s*[.。．]?\s*", rest)
     end = m.end() + (rm.end() if rm else 0)
     pages = _pages(rm.group(1)) if rm and rm.group(1) else ""
+    if nref:
+        # 同註5，頁12: a short form pointing at the work(s) of footnote 5
+        return (
+            Reference(text=text, form=Form.SHORT, pages=pages,
+                      langid="chinese" if has_cjk(nref.group(0)) else "english",
+                      extra=MappingProxyType({"backref": nref.group("word").strip(),
+                                              "footnote": nref.group("n")})),
+            end,
+        )
     return (
         Reference(text=text, form=Form.IBID, pages=pages,
                   langid="chinese" if has_cjk(m.group(0)) else "english",
@@ -1326,7 +1370,9 @@ def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
             b += cue.end()
         ib = _ibid(body[b:])
         if ib is not None:
-            return b, len(s), ib[0], ""
+            end = b + ib[1]
+            end = len(s) if not body[end:].strip(" 。．.，,;；") else end
+            return b, end, ib[0], ""
     # Chinese: the first title bracket with a valid start.
     depths = _depths(body)
     titles = [t for t, char in enumerate(body) if char in _TITLE_OPEN and not depths[t]]

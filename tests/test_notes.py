@@ -342,3 +342,25 @@ def test_runaway_text_stays_fast() -> None:
     for note in notes:
         _assert_tiles(note, segment(note))
     assert time.perf_counter() - began < 5  # quadratic behaviour would take minutes
+
+
+def test_ibid_followed_by_prose_keeps_the_prose_apart() -> None:
+    segs = segment("同上，楊奎松對此另有解釋。")
+    assert [s.kind for s in segs] == ["citation", "commentary"]
+    assert segs[1].text == "楊奎松對此另有解釋。"
+
+
+def test_note_reference_names_the_footnote() -> None:
+    (seg,) = segment("同前註12，頁3。")
+    assert seg.reference is not None
+    assert seg.reference.form is Form.SHORT
+    assert seg.reference.extra["footnote"] == "12"
+    assert seg.reference.pages == "3"
+
+
+def test_url_and_access_date_are_kept() -> None:
+    got = parse_citation("Chen Jian, “Title,” Wilson Center, accessed May 3, 2010, "
+                         "http://www.example.org/x.")
+    assert isinstance(got, Reference)
+    assert got.url == "http://www.example.org/x"
+    assert got.extra["urldate"] == "2010-05-03"
