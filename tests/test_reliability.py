@@ -195,7 +195,7 @@ ENCODING_CASES = [
 ]
 PAPER_CASES = [
     Case("numbering-restarts", lambda t: _text(BAD / "paper_restart.txt").encode("utf-8"),
-         "survive"),
+         "warn", says="restart"),
     Case("long-line", lambda t: _long_line(t).encode("utf-8"), "survive"),
 ]
 BIB_CASES = [
@@ -213,6 +213,9 @@ BIB_CASES = [
 ]
 #: Which commands must warn (rather than merely survive) for a bib content case.
 WARN_COMMANDS = {
+    # A thesis whose notes restart in each chapter: whatever a command makes of the
+    # later chapters, it must not pass over them in silence.
+    "numbering-restarts": {"footnotes", "parse", "check", "notes"},
     "duplicate-key": {"list", "show", "schools", "export"},
     "missing-crossref": {"list", "show", "schools", "export"},
     "unknown-school": {"list", "show", "schools"},
@@ -286,6 +289,18 @@ def _assert_survived(run: Run, path: Path, check: bool) -> None:
 # ── the matrix ───────────────────────────────────────────────────────────────
 
 
+#: Known gaps, each reported to the command's owner: strict, so that a fix shows up
+#: as XPASS and the marker gets removed.
+KNOWN_GAPS = {
+    "paper-footnotes-numbering-restarts":
+        "footnotes --json prints no problems (not on stderr, not in the JSON)",
+    "paper-notes-numbering-restarts":
+        "notes says nothing about the notes it drops when numbering restarts",
+    "paper-check-numbering-restarts":
+        "check reads only the first chapter of a thesis whose notes restart, silently",
+}
+
+
 def _matrix() -> Iterator[Any]:
     for role, commands, cases in (
         ("paper", PAPER_COMMANDS, [*FILE_CASES, *ENCODING_CASES, *PAPER_CASES]),
@@ -293,7 +308,10 @@ def _matrix() -> Iterator[Any]:
     ):
         for command in commands:
             for case in cases:
-                yield pytest.param(role, command, case, id=f"{role}-{command}-{case.name}")
+                name = f"{role}-{command}-{case.name}"
+                gap = KNOWN_GAPS.get(name)
+                marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
+                yield pytest.param(role, command, case, id=name, marks=marks)
 
 
 _REFERENCE: dict[tuple[str, str], tuple[tuple[int, str], dict[str, bytes]]] = {}
@@ -331,7 +349,8 @@ def test_corpus(role: str, command: str, case: Case, tmp_path: Path,
     work = _workdir(tmp_path, monkeypatch)
     path = _materialise(case, base, work)
     before = _snapshot(work)
-    run = run_cli(builder(path, work), monkeypatch, capsys)
+    args = builder(path, work)
+    run = run_cli(args, monkeypatch, capsys)
 
     if case.expect == "error":
         _assert_error(run, path, case, before, work)
@@ -342,9 +361,12 @@ def test_corpus(role: str, command: str, case: Case, tmp_path: Path,
         assert _snapshot(work) == reference[1]
     elif case.expect == "warn" and command in WARN_COMMANDS.get(case.name, set()):
         _assert_no_traceback(run)
-        assert run.code == 0, run.err
+        assert run.code in ({0, 1} if command == "check" else {0}), run.err
         warning = "\n".join(line for line in run.err_lines if str(path) in line)
-        assert warning, f"no warning naming {path}: {run.err!r}"
+        if not warning and "--json" in map(str, args) and case.line is None:
+            # Machine output may carry the problem in the JSON instead of on stderr.
+            warning = run.out if case.says in run.out else ""
+        assert warning, f"no warning naming {path} on stderr or in the JSON: {run.err!r}"
         if case.line is not None:
             assert f"{path}:{case.line}" in warning, warning
         assert case.says in warning, warning
