@@ -992,7 +992,11 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
         comma = next((a for a, _b in _split_top(work, ",")[1:]), -1)
         if comma <= 0:
             return None
-        names = _latin_names(work[: comma - 1])
+        head = work[: comma - 1]
+        etal = re.search(r",?\s+et\s+al\.?$", head)
+        if etal:
+            head, d.extra["etal"] = head[: etal.start()], "authors"
+        names = _latin_names(head)
         if names is None:
             return None
         d.authors.extend(names)
@@ -1215,9 +1219,20 @@ def _ibid(text: str) -> tuple[Reference, int] | None:
     )
 
 
+_QUOTE_TITLE = re.compile(
+    r"(^|[，,：:]\s*)[「“]([^「」“”《》]{1,80})[」”](?=\s*[，,]?\s*(?:《|收入|收於|載於|载于|載|载))"
+)
+
+
+def _quote_titles(text: str) -> str:
+    """``作者，「篇名」，《期刊》`` / ``“篇名”`` -> ``〈篇名〉``: some writers quote article
+    titles instead of bracketing them. Same length, so offsets stay valid."""
+    return _QUOTE_TITLE.sub(lambda m: f"{m.group(1)}〈{m.group(2)}〉", text)
+
+
 def _parse(text: str) -> tuple[Reference, int] | Unparsed:
     """Parse one citation; also report how much of ``text`` it consumed."""
-    stripped = text.rstrip()
+    stripped = _quote_titles(text.rstrip())
     ib = _ibid(stripped.strip())
     if ib is not None:
         return ib
@@ -1360,7 +1375,7 @@ def _cjk_start(s: str, t: int) -> int | None:
 def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
     """The citation in sentence ``s``: (start, end, reference, problem)."""
     v = _vocab()
-    body = s.rstrip()
+    body = _quote_titles(s.rstrip())
     # Ibid. and back-references at the start (after a cue).
     for begin in sorted({0, max(_cue_cut(body), 0)}):
         lead = len(body[begin:]) - len(body[begin:].lstrip())

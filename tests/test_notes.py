@@ -364,3 +364,10 @@ def test_url_and_access_date_are_kept() -> None:
     assert isinstance(got, Reference)
     assert got.url == "http://www.example.org/x"
     assert got.extra["urldate"] == "2010-05-03"
+
+
+def test_quoted_word_in_prose_is_not_a_title() -> None:
+    segs = segment("他稱之為「修正主義」，《人民日報》，1963年9月6日，第1版。")
+    assert [s.kind for s in segs] == ["commentary", "citation"]
+    ref = segs[1].reference
+    assert ref is not None and ref.container == "人民日報" and ref.title == ""
