@@ -540,7 +540,7 @@ def _latex_cites(text: str, lines: _Lines) -> Iterator[tuple[int, int, str, list
             offset = q + 1
             for part in text[q + 1 : close - 1].split(","):
                 key = part.strip()
-                if key:
+                if key and not re.search(r"[\s\\{}]", key):  # a macro is not a key
                     line, column = lines.at(offset + len(part) - len(part.lstrip()))
                     keys.append(KeyCite(key, line, column, prefix, locator))
                 offset += len(part) + 1

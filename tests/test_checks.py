@@ -332,3 +332,20 @@ def test_a_short_form_naming_its_publisher_is_a_full_citation() -> None:
     ref = short("中蘇外交親歷記", cjk("李越然"))
     found = checks.check(draft, BIB.works, ["short-before-full"], segmenter=lambda t: ((0, ref),))
     assert found == ()
+
+
+_FRAGMENTS = ["李越然，", "《中蘇外交親歷記》", "（北京：世界知識出版社，2001）", "，190。", "同上，", "Ibid.",
+              "Donald Zagoria, ", "The Sino-Soviet Conflict", " (Princeton: Princeton University "
+              "Press, 1962)", ", 12.", "[@li2001zhongsu]", "[@nokey, 3]", "參見", "；", "〈", "〉",
+              "羅漢平", "2007", "前引書", "op. cit.", "\n    "]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=8).map("".join),
+                min_size=1, max_size=5))
+def test_checking_any_draft_never_crashes(notes: list[str]) -> None:
+    text = "".join(f"x[^{i}]" for i in range(1, len(notes) + 1)) + "\n\n" + "".join(
+        f"[^{i}]: {note}\n" for i, note in enumerate(notes, start=1))
+    found = checks.check(drafts.read_markdown(text, "d.md"), BIB.works,
+                         checks.select(None, unused=True))
+    assert all(f.rule in checks.RULES and f.line >= 1 and f.column >= 1 for f in found)

@@ -263,3 +263,18 @@ def test_plain_notes_numbered_at_the_end() -> None:
         (2, "Donald Zagoria, The Sino-Soviet Conflict 1956-1961, 12. 4 not the next number, "
             "so part of note 2", 5, 5)]
     assert draft.notes[1].where(draft.notes[1].text.index("1956")) == (6, 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    *"\\{}[]%~-`'ab ,\n中文。1", "\\footnote{", "\\cite{", "\\footcite[12]{", "\\cites{a}{",
+    "\\emph{", "--"]), max_size=40).map("".join))
+def test_latex_reader_never_crashes_and_keys_point_into_the_source(text: str) -> None:
+    draft = drafts.read_latex(text)
+    lines = text.split("\n")
+    for note in draft.notes:
+        for k in note.keys:
+            assert lines[k.line - 1][k.column - 1 :].startswith(k.key)
+        for i in range(len(note.text)):
+            line, column = note.where(i)
+            assert 1 <= line <= len(lines) and column >= 1
