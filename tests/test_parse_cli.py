@@ -139,5 +139,6 @@ def test_paper_without_footnotes_is_exit_2(tmp_path: Path, monkeypatch: pytest.M
     code, stdout, stderr = _main(["parse", str(paper), "-o", str(tmp_path / "r.bib")],
                                  monkeypatch, capsys)
     assert code == 2
+    assert stdout == ""
     assert stderr.startswith(f"error: {paper}: no footnotes found")
     assert not (tmp_path / "r.bib").exists()
