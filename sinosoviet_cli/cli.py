@@ -319,6 +319,9 @@ def _check_bib_path(option: Path | None, draft: Path, named: tuple[str, ...]) ->
             for candidate in (draft.parent / name, draft.parent / f"{name}.bib"):
                 if candidate.is_file():
                     return candidate
+        if named:
+            warn(f"{draft}: names {', '.join(named)}, not found beside it; using "
+                 f"{bibio.default_path(None)} (give --bib)")
     return bibio.default_path(option)
 
 

@@ -230,3 +230,14 @@ def test_progress_bar_on_a_terminal_for_long_drafts(
                                  "orphan-ibid"])
     assert result.exit_code == 0, result.output
     assert "checking notes" in screen.getvalue()
+
+
+def test_a_missing_named_bibliography_is_warned_about(runner: CliRunner, tmp_path: Path) -> None:
+    draft = tmp_path / "d.md"
+    draft.write_text("---\nbibliography: gone.bib\n---\nx [@li2001zhongsu]\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft)])
+    assert "gone.bib, not found beside it" in result.stderr
+    named = tmp_path / "gone.bib"
+    named.write_text((DRAFTS / "refs.bib").read_text(encoding="utf-8"), encoding="utf-8")
+    found = findings(runner, str(draft), "--rules", "unknown-key", code=0)
+    assert found == []
