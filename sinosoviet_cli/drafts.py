@@ -141,7 +141,7 @@ def _note(n: int | None, built: _Text, keys: list[KeyCite], line: int, column: i
     text = raw.strip()
     breaks = []
     for offset, bl, bc in built.breaks:
-        if offset + 0 < lead:
+        if offset < lead:  # the run starts in the stripped whitespace
             bc += lead - offset
             offset = lead
         if offset - lead <= len(text):
