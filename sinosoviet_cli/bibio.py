@@ -149,8 +149,9 @@ def dumps(works: Iterable[Work], *, header: Sequence[str] = ()) -> str:
 
 
 def save(path: str | Path, works: Iterable[Work], *, force: bool = False,
-         header: Sequence[str] = ()) -> None:
-    """Write works atomically; an existing file needs ``force``."""
+         header: Sequence[str] = (), inputs: Iterable[str | Path] = ()) -> None:
+    """Write works atomically; an existing file needs ``force``, and one of the
+    command's ``inputs`` is never overwritten (see ``files.write_atomic``)."""
     works = tuple(works)
     text = dumps(works, header=header)
     check = parse(text)
@@ -159,7 +160,7 @@ def save(path: str | Path, works: Iterable[Work], *, force: bool = False,
         raise BibError(f"refusing to write BibTeX that would not read back: {problem.reason}",
                        path=path, line=problem.line,
                        fix="this is a bug in sinosoviet; please report it")
-    write_atomic(path, text, force=force)
+    write_atomic(path, text, force=force, inputs=inputs)
 
 
 def _first_difference(written: Sequence[Work], read: Sequence[Work]) -> Unparsed | None:

@@ -13,6 +13,7 @@ import errno
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import InputError, OutputError
@@ -116,7 +117,8 @@ def _detect_cjk_encodings(data: bytes) -> list[str]:
     return [*found, "big5", "gb18030"]
 
 
-def write_atomic(path: str | Path, text: str, *, force: bool = True) -> None:
+def write_atomic(path: str | Path, text: str, *, force: bool = True,
+                 inputs: Iterable[str | Path] = ()) -> None:
     """Write ``text`` as UTF-8 through a temporary file renamed over ``path``: the old
     file stays intact until the new one is complete. Without ``force`` an existing file
     is an ``OutputError``.
@@ -125,10 +127,17 @@ def write_atomic(path: str | Path, text: str, *, force: bool = True) -> None:
     once it is complete and synced, so even a process killed mid-write leaves nothing
     behind; elsewhere a ``.NAME.*.tmp`` file is used and removed on any exception. A
     symlinked target is written through (the link stays a link), and the file keeps
-    the permissions of the file it replaces (a new one gets the umask's default)."""
+    the permissions of the file it replaces (a new one gets the umask's default).
+
+    ``inputs`` are the files the command read: writing over one of them (``export
+    --bib refs.bib -o refs.bib``) is refused even with ``force``, since it is always a
+    slip that would replace the user's data with the command's output."""
     p = Path(path)
     if p.is_dir():
         raise OutputError("is a directory", path=p, fix="give a file name")
+    if any(_same_file(p, source) for source in inputs):
+        raise OutputError("is also an input of this command; refusing to overwrite it",
+                          path=p, fix="write the output to another file")
     if not force and (p.exists() or p.is_symlink()):
         raise OutputError("already exists", path=p, fix="pass --force to overwrite it")
     target = p.resolve() if p.is_symlink() else p
@@ -147,6 +156,13 @@ def write_atomic(path: str | Path, text: str, *, force: bool = True) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", path=p,
                           fix="check permissions and free disk space") from exc
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either does not exist (yet)
+        return False
 
 
 def _mode_for(target: Path) -> int:
