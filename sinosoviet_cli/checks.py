@@ -95,6 +95,8 @@ def name_of(raw: str) -> Name:
 def _name(shown: str, family: str = "") -> Name:
     folded = fold(shown)
     words = frozenset(re.findall(r"\w+", folded))
+    if not family and has_cjk(folded) and "·" in folded:
+        family = fold_strict(folded.rsplit("·", 1)[-1])  # 亨利·基辛格: the family is 基辛格
     return Name(shown, fold_strict(shown), words, family)
 
 
@@ -117,6 +119,8 @@ def same_person(a: Name, b: Name) -> bool:
     names (``Harold Hinton`` for ``Harold C. Hinton``) is the same person."""
     if a.whole == b.whole or (a.words and a.words == b.words):
         return True
+    if (a.family and a.family == b.whole) or (b.family and b.family == a.whole):
+        return True  # the family name alone, as short forms print it
     if has_cjk(a.whole) or has_cjk(b.whole) or not a.words or not b.words:
         return False
     small, large = (a.words, b.words) if len(a.words) <= len(b.words) else (b.words, a.words)
@@ -487,6 +491,7 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
     cites: list[Cite] = []
     by_note: dict[int, tuple[Cite, ...]] = {}
     previous: tuple[str, ...] = ()
+    recent: list[tuple[Name, Entry]] = []  # printed names of the works cited so far
     draft_only = 0
     for i, note in enumerate(draft.notes):
         here: list[Cite] = []
@@ -508,9 +513,14 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
                 here.append(_with(base, work=work, ibid_of=target))
                 continue
             memo = (ref.form, ref.title, _names_key(ref), ref.year)
-            if memo not in matched:
-                matched[memo] = match(ref, index)
-            m = matched[memo]
+            m: Match | None = None
+            if ref.form is Form.SHORT and not ref.title:
+                # 前引書 / op. cit.: the work last cited under this name in the draft.
+                m = _cited_before(ref, recent)
+            if m is None:
+                if memo not in matched:
+                    matched[memo] = match(ref, index)
+                m = matched[memo]
             if m is None and ref.form is Form.FULL and (ref.title or ref.authors):
                 draft_only += 1
                 entry = entry_of_reference(ref, f"?{note.n or i + 1}.{draft_only}")
@@ -521,12 +531,23 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
                     and _names_venue(note.text[start:end], m.entry)):
                 base = _with(base, form=Form.FULL)  # a short form never names the journal
             here.append(_with(base, work=m.entry.key if m else "", match=m))
+            if m is not None:
+                recent += [(n, m.entry) for p in (*ref.authors, *ref.editors)
+                           for n in person_names(p)]
         cites.extend(here)
         by_note[i] = tuple(here)
         previous = tuple(dict.fromkeys(x for c in here for x in _identities(c)))
         if progress is not None:
             progress(i + 1)
     return Analysis(draft, index, tuple(cites), bib_path, tuple(bib_problems), by_note)
+
+
+def _cited_before(ref: Reference, recent: list[tuple[Name, Entry]]) -> Match | None:
+    names = _ref_names(ref)
+    for printed, entry in reversed(recent):
+        if any(same_person(n, printed) for n in names):
+            return Match(entry, 1.0, 1.0)
+    return None
 
 
 def _names_venue(text: str, entry: Entry) -> bool:

@@ -241,3 +241,15 @@ def test_a_missing_named_bibliography_is_warned_about(runner: CliRunner, tmp_pat
     named.write_text((DRAFTS / "refs.bib").read_text(encoding="utf-8"), encoding="utf-8")
     found = findings(runner, str(draft), "--rules", "unknown-key", code=0)
     assert found == []
+
+
+def test_a_paper_the_checker_was_not_written_against(runner: CliRunner, tmp_path: Path) -> None:
+    # The held-out paper against its own parsed bibliography: no clean note gets an error.
+    paper = FIXTURES / "heldout" / "paper.txt"
+    bib = tmp_path / "heldout.bib"
+    made = runner.invoke(app, ["parse", str(paper), "-o", str(bib), "--force"])
+    assert made.exit_code == 0, made.output
+    found = findings(runner, str(paper), "--bib", str(bib), "--unused")
+    assert [f for f in found if f["severity"] == "error"] == []
+    # fn 27 is an 同上 after a note citing two works: a real ambiguity.
+    assert pairs(found) == {(27, "ambiguous-ibid")}

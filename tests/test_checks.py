@@ -349,3 +349,20 @@ def test_checking_any_draft_never_crashes(notes: list[str]) -> None:
     found = checks.check(drafts.read_markdown(text, "d.md"), BIB.works,
                          checks.select(None, unused=True))
     assert all(f.rule in checks.RULES and f.line >= 1 and f.column >= 1 for f in found)
+
+
+def test_op_cit_takes_the_work_last_cited_under_that_name() -> None:
+    vogel = Work("vogel2012deng", "book", {"author": "Vogel, Ezra F.", "title": "鄧小平改變中國",
+                                          "year": "2012"})
+    first = Reference("x", Form.FULL, authors=(Person("Vogel", "Ezra F.", alt="傅高義"),),
+                      title="鄧小平改變中國", year="2012")
+    op_cit = Reference("傅高義，前引書，頁120", Form.SHORT, authors=(cjk("傅高義"),))
+    assert run([[first], [LI], [op_cit]], works=[*BIB.works, vogel]) == []
+    # Without an earlier citation, op. cit. finds the author's work and is out of place.
+    assert run([[Reference("x", Form.SHORT, authors=(cjk("李越然"),))]]) == [
+        (1, "short-before-full", "li2001zhongsu")]
+
+
+def test_a_transliterated_family_name_alone_is_the_person() -> None:
+    assert checks.same_person(checks.name_of("{亨利·基辛格}"), checks.name_of("基辛格"))
+    assert not checks.same_person(checks.name_of("{亨利·基辛格}"), checks.name_of("亨利"))
