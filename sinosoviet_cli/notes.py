@@ -33,8 +33,23 @@ What a ``Reference`` holds:
   set (上、下卷) gives ``extra["volumes"]``.
 - ``institution``: thesis school, report institution or conference organisers;
   ``eventtitle`` for conference papers; ``note`` keeps 網路版 and the like.
-- ``extra["etal"]``: which person list ended in 等 / et al. ("authors", "translators").
 - ``langid``: "chinese" when the title or container is CJK, else "english".
+- ``extra`` (all optional strings): ``backref`` (同上, 前引書, op. cit., 同註 …);
+  ``footnote`` (the note a 同註5 refers to; form SHORT); ``etal`` (which person lists
+  ended in 等 / et al.: "authors", "translators", "container_editors"); ``volumes``
+  (number of volumes of a set, 上、下卷 -> "2"); ``locator`` ("版" for newspaper pages);
+  ``part`` (第三編); ``edition`` (修訂版, 2nd ed.); ``urldate`` (ISO access date);
+  ``archive`` ("1" for a document in an archive: ``institution`` is the repository,
+  ``number`` the call number); ``docdate`` (a document's own date when the citation
+  also prints a publication year); ``series`` (a report series); ``parenthesis`` (a
+  parenthesis that was not publication facts); ``prefix`` (text before the title that
+  was not names — parse_citation only).
+
+Entry types: book, collection (edited, no author), incollection (〈篇〉 in a volume with
+收入/載於/in, or in a book with publisher), article (journal, newspaper), online (a web
+site container or a URL), phdthesis / mastersthesis, unpublished (conference paper
+without proceedings; archival document), inproceedings (in 論文集/Proceedings), report,
+misc (only a back-reference).
 
 The vocabularies (role words, cue words, back-references, thesis words, …) are data:
 ``sinosoviet_cli/data/grammar.toml``.
