@@ -463,8 +463,10 @@ def patch_citeproc() -> None:
 
         global _VariableError, _join
         _VariableError, _join = VariableError, join
+        from citeproc.string import String
+
         _classes.update(Choose=model.Choose, Else=model.Else, Locale=model.Locale,
-                        Names=model.Names)
+                        Names=model.Names, String=String)
         _originals.update(
             xpath_search=model.CitationStylesElement.xpath_search,
             parent_calls=model.Parent.calls_variable,
@@ -483,6 +485,8 @@ def patch_citeproc() -> None:
             format=model.Formatted.format,
             get_formatter=model.CitationStylesElement.get_formatter,
             label_process=model.Label.process,
+            text_process=model.Text.process,
+            quote=model.Quoted.quote,
         )
         model.CitationStylesElement.xpath_search = _xpath_search
         model.Parent.calls_variable = _memo_calls(_originals["parent_calls"])
@@ -501,6 +505,8 @@ def patch_citeproc() -> None:
         model.Formatted.format = _format
         model.CitationStylesElement.get_formatter = _get_formatter
         model.Label.process = _label_process
+        model.Text.process = _text_process
+        model.Quoted.quote = _quote
         _patched = True
 
 
@@ -605,13 +611,22 @@ def _branches(choose: Any) -> tuple[Any, ...]:
             if isinstance(child, _classes["Else"]):
                 branches.append((child, True, "all", ()))
                 continue
-            tests = tuple((name, tuple(child.get(name).split()))
+            tests = tuple((name, _test_values(name, child.get(name)))
                           for name in ("type", "variable", "is-numeric", "is-uncertain-date",
                                        "locator", "position", "disambiguate")
                           if child.get(name) is not None)
             branches.append((child, False, child.get("match", "all"), tests))
         found = _branch_cache[choose] = tuple(branches)
     return found
+
+
+def _test_values(name: str, value: str) -> tuple[str, ...]:
+    words = value.split()
+    if name == "type":
+        return tuple(w.lower() for w in words)
+    if name == "variable":  # CSL names to citeproc-py's attribute names
+        return tuple(w if w == "locator" else w.replace("-", "_") for w in words)
+    return tuple(words)
 
 
 def _choose_render(self: Any, item: Any, context: Any = None, delimiter: str = "",
@@ -630,11 +645,10 @@ def _matches(branch: Any, item: Any, context: Any, match: str,
     reference = item.reference
     for name, values in tests:
         if name == "type":
-            actual = reference.type
-            results += [v.lower() == actual for v in values]
+            actual = dict.__getitem__(reference, "type")
+            results += [v == actual for v in values]
         elif name == "variable":
-            results += [("locator" in item) if v == "locator"
-                        else (v.replace("-", "_") in reference) for v in values]
+            results += [(v in item) if v == "locator" else (v in reference) for v in values]
         elif name == "disambiguate":
             results += [False for v in values if v == "true"]
         elif name == "position":
@@ -650,6 +664,47 @@ def _matches(branch: Any, item: Any, context: Any, match: str,
     if match == "none":
         return not any(results)
     return all(results)
+
+
+_text_kinds: dict[Any, tuple[str, Any]] = {}
+
+
+def _text_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    # Speed: what a cs:text renders (variable, macro, term, value) and its macro are
+    # looked up once per element; otherwise as citeproc-py's Text.process.
+    if context is None:
+        context = self
+    kind: tuple[str, Any] | None = _text_kinds.get(self)
+    if kind is None:
+        if self.get("variable") is not None:
+            kind = ("variable", None)
+        elif self.get("macro") is not None:
+            kind = ("macro", self.get_macro(self.get("macro")))
+        elif self.get("term") is not None:
+            kind = ("term", None)
+        else:
+            kind = ("value", self.get("value"))
+        _text_kinds[self] = kind
+    language = dict.get(item.reference, "language")
+    language = (language or self.get_root().get("default-locale", "en"))[:2]
+    what, extra = kind
+    if what == "variable":
+        text = self._variable(item, context)
+    elif what == "macro":
+        text = extra.render(item, context)
+    elif what == "term":
+        text = self._term(item)
+    else:
+        text = _classes["String"](self.preformat(extra)) if extra is not None else None
+    return text, language
+
+
+def _quote(self: Any, string: Any) -> Any:
+    # Speed: citeproc-py looks up punctuation-in-quote here and never uses it (W4).
+    if self.get("quotes", "false").lower() == "true":
+        return (self.get_single_term(name="open-quote") + string
+                + self.get_single_term(name="close-quote"))
+    return string
 
 
 def _format(self: Any, string: Any) -> Any:
@@ -884,11 +939,13 @@ class _Engine:
         bib = self._bibliography()
         items = []
         for key in keys:
+            # Not bib.register(): it checks membership in a list (quadratic).
             item = CitationItem(key)
-            bib.register(Citation([item]))
+            Citation([item]).bibliography = bib
             items.append(item)
+        bib.items, bib.keys = items, [item.key for item in items]
         out = []
-        for item in bib.items:
+        for item in items:
             rendered = self._style.root.bibliography.render([item])
             text = self.finish(str(rendered[0]) if rendered else "")
             if not text:
@@ -1243,6 +1300,8 @@ def unpatched() -> Iterator[None]:
         "format": (model.Formatted, "format"),
         "get_formatter": (model.CitationStylesElement, "get_formatter"),
         "label_process": (model.Label, "process"),
+        "text_process": (model.Text, "process"),
+        "quote": (model.Quoted, "quote"),
     }
     patch_citeproc()
     saved = {k: getattr(owner, attr) for k, (owner, attr) in names.items()}
