@@ -691,7 +691,7 @@ def _text_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> A
     if what == "variable":
         text = self._variable(item, context)
     elif what == "macro":
-        text = extra.render(item, context)
+        text = extra.render(item, context) if extra is not None else None
     elif what == "term":
         text = self._term(item)
     else:
