@@ -253,3 +253,37 @@ def test_a_paper_the_checker_was_not_written_against(runner: CliRunner, tmp_path
     assert [f for f in found if f["severity"] == "error"] == []
     # fn 27 is an 同上 after a note citing two works: a real ambiguity.
     assert pairs(found) == {(27, "ambiguous-ibid")}
+
+
+# Eight citation errors planted in the held-out paper (a text this checker was not
+# written against): (printed, planted, footnote, rule expected).
+HELDOUT_PLANTS = [
+    ("新華出版社，2001），頁95-97", "人民出版社，2001），頁95-97", 8, "publisher-mismatch"),
+    ("文獻出版社，2013），頁240", "文獻出版社，2015），頁240", 14, "year-mismatch"),
+    ("(Chapel Hill: University of", "(New Haven: University of", 15, "place-mismatch"),
+    (" 16 吳冷西，《十年論戰", " 16 吳西冷，《十年論戰", 16, "author-mismatch"),
+    ("Gerson, The Sino-Soviet Border Conflict:", "Gerson, The Sino-Soviet Border War:", 24,
+     "title-mismatch"),
+    ("沈志華，《思考與選擇：從知識分子會議到反右派運動（1956-1957）》（香",
+     "沈志華，《冷戰年代的另一本書》（香", 37, "not-in-bibliography"),
+    (" 43 王文隆，〈中華民國與蘇聯的接觸〉，頁240。", " 43 此事另見下文。", 44, "orphan-ibid"),
+    ("《无奈的选择：冷战与中苏同盟的命运（1945—1959）》，社会科学\n\n文献出版社2013年版，",
+     "《无奈的选择》，", 12, "short-before-full"),
+]
+
+
+def test_planted_errors_in_an_unseen_paper(runner: CliRunner, tmp_path: Path) -> None:
+    paper = FIXTURES / "heldout" / "paper.txt"
+    bib = tmp_path / "heldout.bib"
+    assert runner.invoke(app, ["parse", str(paper), "-o", str(bib), "--force"]).exit_code == 0
+    text = paper.read_text(encoding="utf-8")
+    for printed, planted, _n, _rule in HELDOUT_PLANTS:
+        assert text.count(printed) == 1, printed
+        text = text.replace(printed, planted)
+    draft = tmp_path / "planted.txt"
+    draft.write_text(text, encoding="utf-8")
+    found = pairs(findings(runner, str(draft), "--bib", str(bib)))
+    planted = {(n, rule) for _p, _q, n, rule in HELDOUT_PLANTS}
+    assert planted <= found, planted - found
+    # Besides the plants, only the paper's own ambiguous 同上 (fn 27).
+    assert found - planted == {(27, "ambiguous-ibid")}
