@@ -360,6 +360,7 @@ def _person(item: str, *, has_role: bool) -> Person | None:
         limit = 16 if (has_role or alt or len(core) != len(item)) else 4
         if not 2 <= len(core) <= limit:
             return None
+        item = re.sub(f"(?<={CJK_CHAR})\\s+(?={CJK_CHAR})", "", item)  # 楊 奎松 (PDF spacing)
         if alt and _is_latin_name(alt):
             return _western(alt, alt=item)
         return Person(literal=item, alt=alt)
@@ -515,6 +516,10 @@ def _pub_group(d: _Draft, body: str) -> bool:
     if _EDITION.fullmatch(body):
         d.extra["edition"] = body  # 《書名》（修訂版）
         return True
+    edition = re.search(rf"[，,\s]*({_EDITION.pattern})\s*$", body)
+    if edition and re.search(_YEAR, body[: edition.start()]):
+        d.extra["edition"] = edition.group(1)  # （台北：聯經，2001年初版）
+        body = body[: edition.start()]
     issue = re.fullmatch(rf"({_YEAR})\s*年\s*第?\s*({_NUM}+)\s*[期號号]", body)
     if issue:
         d.year, d.number = issue.group(1), _cn_number(issue.group(2))  # 《歷史研究》（1998年第2期）
@@ -918,8 +923,9 @@ def _pub_paren(text: str) -> tuple[int, int] | None:
 
 def _latin_tail(d: _Draft, text: str, offset: int) -> int:
     """Pages after the publication group: ``, 13.`` / ``: 74-117.`` / ``,78.``"""
-    m = re.match(r"\s*[,:]?\s*((?:pp?\.\s*)?[0-9ivxlc]+(?:n\d+)?(?:\s*[-–—─]+\s*[0-9ivxlc]+)?"
-                 r"(?:\s*,\s*\d+(?:\s*[-–—─]+\s*\d+)?)*)\s*\.?", text)
+    m = re.match(r"\s*[,:]?\s*((?:pp?\.\s*|頁\s*|页\s*)?[0-9ivxlc]+(?:n\d+)?"
+                 r"(?:\s*[-–—─]+\s*[0-9ivxlc]+)?(?:\s*,\s*\d+(?:\s*[-–—─]+\s*\d+)?)*)\s*\.?",
+                 text)
     if m and m.group(1) and _is_pages(m.group(1)):
         d.pages = _pages(m.group(1))
         return offset + m.end()
@@ -1445,7 +1451,8 @@ def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
         cand = body[b:]
         if not cand or has_cjk(cand[:1]):
             continue
-        got_l = _parse_latin(cand.translate(_WIDTH)) if not has_cjk(cand.split(",")[0]) else None
+        wide = cand.translate(_WIDTH)
+        got_l = _parse_latin(wide) if not has_cjk(wide.split(",")[0]) else None
         if got_l is None:
             continue
         d, used = got_l
