@@ -167,6 +167,7 @@ _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Raw HTML tags, link destinations and URLs: an @ inside them is not a citation.
 _NOT_TEXT = re.compile(r"</?[A-Za-z][^<>\n]*>|\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|\w+://[^\s<>\]]+")
+_QUARTO_XREF = re.compile(r"(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)-")
 _YAML_BIB = re.compile(r"^bibliography:\s*(.*)$")
 _YAML_ITEM = re.compile(r"^\s+-\s+(.*)$")
 
@@ -200,6 +201,7 @@ def read_markdown(source: str, path: str = "<string>") -> Draft:
     """Pandoc Markdown: ``[^n]`` and ``^[…]`` footnotes with hand-typed citations,
     ``[@key]``, ``[see @a, 12; @b]``, ``@key`` and ``[-@key]`` citations."""
     lines = _Lines(source)
+    quarto = path.lower().endswith(".qmd")
     text, bibs, nocite_all = _mask_markdown(source)
     defs = _footnote_definitions(text)
     # Footnote bodies are blanked out of the body text once collected.
@@ -231,6 +233,8 @@ def read_markdown(source: str, path: str = "<string>") -> Draft:
             n = counter
         segment = text[start:end] if kind != "inline" else body[start:end]
         keys, spans = _markdown_keys(segment, start, lines)
+        if quarto:  # @fig-…, @tbl-… are Quarto cross-references, not citations
+            keys = [k for k in keys if not _QUARTO_XREF.match(k.key)]
         built = _Text()
         pos = start
         if kind != "body":

@@ -278,3 +278,10 @@ def test_latex_reader_never_crashes_and_keys_point_into_the_source(text: str) ->
         for i in range(len(note.text)):
             line, column = note.where(i)
             assert 1 <= line <= len(lines) and column >= 1
+
+
+def test_quarto_cross_references_are_not_citations() -> None:
+    text = "See @fig-map and [@tbl-one; @li2001zhongsu].\n"
+    assert [k for _n, k, _p, _l in keys(drafts.read_markdown(text, "d.qmd"))] == [
+        "li2001zhongsu"]
+    assert len(keys(drafts.read_markdown(text, "d.md"))) == 3  # pandoc would look them up
