@@ -760,6 +760,8 @@ def _read_prefix(d: _Draft, prefix: str) -> bool:
     clauses = [prefix[a:b] for a, b in _split_top(prefix, "，,：:")]
     for k, clause in enumerate(clauses):
         clause = clause.strip()
+        if k == len(clauses) - 1:
+            clause = clause.removesuffix("的")  # 參見楊奎松的《走向破裂》
         if k == 0 and clause:
             cut = _cue_cut(clause)
             if cut >= 0 and _name_clause(clause) is None:
@@ -1379,7 +1381,8 @@ def _cjk_start(s: str, t: int) -> int | None:
         cut = _cue_cut(clause)
         if cut >= 0:
             rest = clause[cut:]
-            if not rest.strip() or _name_clause(rest) is not None:
+            bare = rest.strip().removesuffix("的") if k == last else rest.strip()
+            if not bare or _name_clause(bare) is not None:
                 return base + a + cut + len(rest) - len(rest.lstrip())
         cue_first = _vocab().cue_cjk.match(clause.strip())
         names = _name_clause(clause) if clause.strip() and not cue_first else None

@@ -371,3 +371,19 @@ def test_quoted_word_in_prose_is_not_a_title() -> None:
     assert [s.kind for s in segs] == ["commentary", "citation"]
     ref = segs[1].reference
     assert ref is not None and ref.container == "人民日報" and ref.title == ""
+
+
+@pytest.mark.parametrize("note", [
+    "毛澤東說，《人民日報》的社論很好。",
+    "這本書，《走向破裂》，是重要的研究。",
+    "Zagoria, however, disagreed with this view.",
+])
+def test_prose_around_titles_and_names_stays_commentary(note: str) -> None:
+    assert _kinds(note) == [("commentary", note)]
+
+
+def test_possessive_author_before_title() -> None:
+    segs = segment("參見楊奎松的《走向破裂》（香港：三聯書店，1999），頁12。")
+    assert [s.kind for s in segs] == ["commentary", "citation"]
+    ref = segs[1].reference
+    assert ref is not None and ref.authors == (Person(literal="楊奎松"),) and ref.year == "1999"
