@@ -27,7 +27,7 @@ from typing import Any
 
 from . import text as _text
 from .drafts import Draft
-from .model import Form, Person, Reference, Work
+from .model import Form, Person, Reference, Unparsed, Work
 from .text import has_cjk
 
 # Matching folds the same few strings over and over (a draft cites a work many times).
@@ -450,7 +450,7 @@ class Analysis:
     index: Index
     cites: tuple[Cite, ...]
     bib_path: str = ""
-    bib_problems: tuple[Any, ...] = ()
+    bib_problems: tuple[Unparsed, ...] = ()
     by_note: Mapping[int, tuple[Cite, ...]] = field(default_factory=dict)
 
 
@@ -459,13 +459,8 @@ Segmenter = Callable[[str], Sequence[tuple[int, Reference]]]
 
 def default_segmenter() -> Segmenter:
     """Hand-typed notes split into citations by ``notes.segment`` (commentary dropped);
-    each distinct note text is parsed once. (Without the parser module, only key
-    citations are checked.)"""
-    from importlib.util import find_spec
-
-    if find_spec("sinosoviet_cli.notes") is None:
-        return lambda text: ()
-    from . import notes  # type: ignore[attr-defined,unused-ignore]
+    each distinct note text is parsed once."""
+    from . import notes
 
     @cache
     def segment(text: str) -> tuple[tuple[int, Reference], ...]:
@@ -480,7 +475,7 @@ def default_segmenter() -> Segmenter:
 
 def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None = None,
             index: Index | None = None, bib_path: str = "",
-            bib_problems: Sequence[Any] = (),
+            bib_problems: Sequence[Unparsed] = (),
             progress: Callable[[int], None] | None = None) -> Analysis:
     """Resolve every citation of the draft. Full citations match the bibliography, or
     become draft-only works so that their short forms resolve; short forms match the
@@ -822,7 +817,7 @@ def should_be_ibid(a: Analysis) -> Iterator[Finding]:
 @rule("duplicate-entry", Severity.WARNING, "the bibliography holds a work twice")
 def duplicate_entry(a: Analysis) -> Iterator[Finding]:
     for problem in a.bib_problems:
-        if getattr(problem, "what", "") == "duplicate-key":
+        if problem.what == "duplicate-key":
             key = re.search(r"'([^']+)'", problem.reason)
             yield Finding(a.bib_path, problem.line or 1, 1, "duplicate-entry", Severity.WARNING,
                           problem.reason, None, key.group(1) if key else "",
@@ -908,7 +903,7 @@ def run(analysis: Analysis, rule_ids: Sequence[str]) -> tuple[Finding, ...]:
 
 def check(draft: Draft, works: Sequence[Work], rule_ids: Sequence[str] | None = None, *,
           segmenter: Segmenter | None = None, bib_path: str = "",
-          bib_problems: Sequence[Any] = ()) -> tuple[Finding, ...]:
+          bib_problems: Sequence[Unparsed] = ()) -> tuple[Finding, ...]:
     """Analyse the draft against the works and run the rules (default: the default set)."""
     analysis = analyse(draft, works, segmenter=segmenter, bib_path=bib_path,
                        bib_problems=bib_problems)
