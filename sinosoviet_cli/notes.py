@@ -16,8 +16,8 @@ Contract (``resolve``, ``parse`` and ``check`` rely on it)::
 What a ``Reference`` holds:
 
 - ``form``: FULL (publication facts printed), SHORT (author/title only, 前引書,
-  op. cit.), IBID (同上, 同上註, 同前註, Ibid.) — IBID fills ``pages`` only; a
-  back-reference word goes to ``extra["backref"]``.
+  op. cit.), IBID (同上, 同上註, 同前註, Ibid.) — IBID fills ``pages`` (and ``volume``
+  for 同上，第2卷 / Ibid., 2:45) only; a back-reference word goes to ``extra["backref"]``.
 - persons: CJK and corporate names whole in ``Person.literal``; Western names as
   family/given. A name printed in two scripts (``莫里斯‧邁斯納（Maurice Meisner）``)
   is stored in its Western form with the Chinese form in ``alt`` (and vice versa for
@@ -125,6 +125,7 @@ class _Vocab:
     prose: re.Pattern[str]
     months: Mapping[str, int]
     month_re: str
+    season_re: str
     event_markers: re.Pattern[str]
     surnames: frozenset[str]
 
@@ -172,6 +173,7 @@ def _vocab() -> _Vocab:
         prose=re.compile(_alt(raw["prose"]["markers"])),
         months=MappingProxyType(months),
         month_re=_alt(months),
+        season_re=_alt(raw["seasons"]["words"]),
         event_markers=re.compile(f"(?:{_alt(raw['conference']['markers'])})\\s*"),
         surnames=frozenset(raw["pinyin"]["surnames"]),
     )
@@ -493,6 +495,7 @@ def _is_date(text: str) -> bool:
         return False
     rest = re.sub(rf"{_YEAR}|\d{{1,2}}|[年月日版.．/、,，\s{_D}]", "", text)
     rest = re.sub(_vocab().month_re, "", rest)
+    rest = re.sub(_vocab().season_re, "", rest)
     return rest == ""
 
 
@@ -639,7 +642,7 @@ def _tail_item(d: _Draft, item: str) -> bool:
     # Journal volume and issue: 第15卷第3期 / 15卷3期 / 第十五期 / 2003年第3期 / 12
     m = re.fullmatch(
         r"(?:({y})\s*年\s*)?(?:第?\s*({_NUM}+)\s*卷\s*)?"
-        r"(?:第?\s*({_NUM}+)\s*[期號号])?".replace("{y}", _YEAR).replace("{_NUM}", _NUM),
+        r"(?:[總总]?第?\s*({_NUM}+)\s*[期號号])?".replace("{y}", _YEAR).replace("{_NUM}", _NUM),
         item,
     )
     if m and (m.group(2) or m.group(3)):
@@ -925,6 +928,10 @@ def _pub_paren(text: str) -> tuple[int, int] | None:
 
 def _latin_tail(d: _Draft, text: str, offset: int) -> int:
     """Pages after the publication group: ``, 13.`` / ``: 74-117.`` / ``,78.``"""
+    vp = re.match(r"\s*,\s*(\d{1,2}):(\d+(?:\s*[-–—─]+\s*\d+)?)\s*\.?", text)
+    if vp:  # "…, 1986), 2:100": volume 2, page 100
+        d.volume, d.pages = vp.group(1), _pages(vp.group(2))
+        return offset + vp.end()
     m = re.match(r"\s*[,:]?\s*((?:pp?\.\s*|頁\s*|页\s*)?[0-9ivxlc]+(?:n\d+)?"
                  r"(?:\s*[-–—─]+\s*[0-9ivxlc]+)?(?:\s*,\s*\d+(?:\s*[-–—─]+\s*\d+)?)*)\s*\.?",
                  text)
@@ -1107,6 +1114,9 @@ def _latin_title(d: _Draft, head: str) -> None:
     vol = re.search(r",?\s*\b[Vv]ol(?:ume)?\.?\s*(\d+|[IVX]+)\s*$", head)
     if vol:
         d.volume, head = vol.group(1), head[: vol.start()]
+    vols = re.search(r",\s*(\d+)\s+vols\.?\s*$", head)
+    if vols:  # "The Origins of the Cultural Revolution, 3 vols."
+        d.extra["volumes"], head = vols.group(1), head[: vols.start()]
     edition = re.search(r",\s*(\d+(?:st|nd|rd|th)\s+ed\.|rev\.\s+ed\.)\s*$", head)
     if edition:
         d.extra["edition"], head = edition.group(1), head[: edition.start()]
@@ -1220,10 +1230,17 @@ def _ibid(text: str) -> tuple[Reference, int] | None:
     if not m:
         return None
     rest = text[m.end():]
+    volume = ""
+    vm = re.match(
+        rf"^[\s,，、]*(?:第\s*({_NUM}+)\s*[卷冊册]|(?:vol\.\s*)?(\d{{1,2}})\s*:(?=\s*\d))", rest
+    )
+    if vm:
+        volume = _cn_number(vm.group(1) or vm.group(2))
+        rest = rest[vm.end():]
     rm = re.match(r"^[\s,，、：:]*((?:pp?\.|頁|页|第)?\s*[0-9ivxlc]+"
                   rf"(?:\s*[{_D}]+\s*[0-9ivxlc]+)?"
                   r"(?:\s*[、,，]\s*\d+)*\s*(?:頁|页)?)?\s*[.。．]?\s*", rest)
-    end = m.end() + (rm.end() if rm else 0)
+    end = len(text) - len(rest) + (rm.end() if rm else 0)
     pages = _pages(rm.group(1)) if rm and rm.group(1) else ""
     if nref:
         # 同註5，頁12: a short form pointing at the work(s) of footnote 5
@@ -1235,7 +1252,7 @@ def _ibid(text: str) -> tuple[Reference, int] | None:
             end,
         )
     return (
-        Reference(text=text, form=Form.IBID, pages=pages,
+        Reference(text=text, form=Form.IBID, pages=pages, volume=volume,
                   langid="chinese" if has_cjk(m.group(0)) else "english",
                   extra=MappingProxyType({"backref": m.group(0)})),
         end,
@@ -1474,7 +1491,8 @@ def _looks_latin(d: _Draft, text: str) -> bool:
         return bool(d.authors)
     if not d.title or has_cjk(d.title):
         return False
-    if not (d.title[0].isupper() or d.title[0].isdigit()):
+    first = d.title.lstrip("‘'“\"")[:1]
+    if not (first.isupper() or first.isdigit()):
         return False
     if d.title_kind == "quote" or d.places or d.publishers or d.year or d.institution:
         return True
