@@ -1403,8 +1403,8 @@ def _cjk_start(s: str, t: int) -> int | None:
                 return base + a + cut + len(rest) - len(rest.lstrip())
         cue_first = _vocab().cue_cjk.match(clause.strip())
         names = _name_clause(clause) if clause.strip() and not cue_first else None
-        if names is None:
-            break
+        if names is None or (k == last and not names.role):
+            break  # a bare name must be followed by ，/： — 「楊奎松在《…》一書中」 is prose
         start = base + a + lead
         if not names.role:
             return start  # at most one clause without a role word (the first author)

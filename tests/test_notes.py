@@ -377,6 +377,7 @@ def test_quoted_word_in_prose_is_not_a_title() -> None:
     "毛澤東說，《人民日報》的社論很好。",
     "這本書，《走向破裂》，是重要的研究。",
     "Zagoria, however, disagreed with this view.",
+    "楊奎松在《走向破裂》一書中指出這一點。",
 ])
 def test_prose_around_titles_and_names_stays_commentary(note: str) -> None:
     assert _kinds(note) == [("commentary", note)]
@@ -387,3 +388,10 @@ def test_possessive_author_before_title() -> None:
     assert [s.kind for s in segs] == ["commentary", "citation"]
     ref = segs[1].reference
     assert ref is not None and ref.authors == (Person(literal="楊奎松"),) and ref.year == "1999"
+
+
+def test_prose_after_the_locator_is_commentary() -> None:
+    segs = segment("參見楊奎松，《走向破裂》，頁12，該書利用了檔案。")
+    assert [s.kind for s in segs] == ["commentary", "citation", "commentary"]
+    assert segs[2].text == "該書利用了檔案。"
+    assert segs[1].reference is not None and segs[1].reference.pages == "12"
