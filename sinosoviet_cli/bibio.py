@@ -8,6 +8,7 @@ person stays ``{楊奎松}`` inside ``author``), field names lower-cased.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -73,6 +74,7 @@ def parse(text: str, path: str = "<string>") -> Library:
     lib = parse_string(text)
     works: list[Work] = []
     problems: list[Unparsed] = []
+    seen: dict[str, Work] = {}
     for block in lib.blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, bm.DuplicateBlockKeyBlock):
@@ -80,15 +82,35 @@ def parse(text: str, path: str = "<string>") -> Library:
                 Unparsed("duplicate-key", (block.raw or "").strip()[:200],
                          f"duplicate key {block.key!r}; the first entry is used", line=line)
             )
+        elif isinstance(block, bm.DuplicateFieldKeyBlock):
+            names = ", ".join(sorted(block.duplicate_keys))
+            problems.append(Unparsed("syntax", (block.raw or "").strip()[:200],
+                                     f"field {names} given twice in one entry", line=line))
         elif isinstance(block, bm.ParsingFailedBlock):
+            raw = block.raw or ""
             problems.append(
-                Unparsed("syntax", (block.raw or "").strip()[:200], _first_line(str(block.error)),
-                         line=line)
+                Unparsed("syntax", raw.strip()[:200],
+                         _unbalanced(raw) or _first_line(str(block.error)), line=line)
             )
         elif isinstance(block, bm.Entry):
             fields = {f.key.lower(): _value(f.value) for f in block.fields}
-            works.append(Work(block.key, block.entry_type.lower(), MappingProxyType(fields), line))
-    keys = {w.key.casefold() for w in works}
+            raw = (block.raw or "").strip()[:200]
+            wrong = _malformed(block.key, fields)
+            if wrong:
+                problems.append(Unparsed("syntax", raw, wrong, line=line))
+                continue
+            first = seen.get(block.key.casefold())
+            if first is not None:
+                # bibtexparser keeps keys that differ only in case; BibTeX, biber and
+                # citeproc-py (which lower-cases keys) take them for one.
+                problems.append(Unparsed(
+                    "duplicate-key", raw, f"key {block.key!r} differs from {first.key!r} "
+                    f"(line {first.line}) only in case; the first entry is used", line=line))
+                continue
+            work = Work(block.key, block.entry_type.lower(), MappingProxyType(fields), line)
+            seen[block.key.casefold()] = work
+            works.append(work)
+    keys = set(seen)
     for w in works:
         parent = w.get("crossref")
         if parent and parent.casefold() not in keys:
@@ -96,6 +118,27 @@ def parse(text: str, path: str = "<string>") -> Library:
                 Unparsed("crossref", w.key, f"crossref to missing entry {parent!r}", line=w.line)
             )
     return Library(path, tuple(works), tuple(problems))
+
+
+_BAD_KEY_CHAR = re.compile(r"[\s,{}\"#%'()=\\]")
+# A field value that runs on into the next field: `title = {X}` + newline + `year = {..}`.
+_RUN_ON = re.compile(r"[}\"]\s*\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"\w]")
+
+
+def _malformed(key: str, fields: Mapping[str, str]) -> str:
+    """What BibTeX would reject in an entry bibtexparser accepted ('' if nothing): no
+    key, a character keys cannot hold, a missing comma that merged two fields."""
+    if not key.strip():
+        return "an entry without a key"
+    bad = _BAD_KEY_CHAR.search(key)
+    if bad:
+        return f"key {key!r} contains {bad.group()!r}, which BibTeX keys cannot hold"
+    for name, value in fields.items():
+        run_on = _RUN_ON.search(value)
+        if run_on:
+            return (f"missing comma before field {run_on.group(1)!r} (it was read as part "
+                    f"of {name!r})")
+    return ""
 
 
 def load(path: str | Path, *, strict: bool = True) -> Library:
@@ -109,7 +152,7 @@ def load(path: str | Path, *, strict: bool = True) -> Library:
                     f"malformed BibTeX: {problem.reason}",
                     path=path,
                     line=problem.line,
-                    fix="fix the entry at that line (an unclosed brace or missing comma?)",
+                    fix="correct the entry that starts at that line",
                 )
         if not library.works and not library.problems:
             # bibtexparser reads any text as comments: a draft given as --bib lands here.
@@ -122,6 +165,16 @@ def _value(value: object) -> str:
     # bibtexparser's default middleware has already removed the enclosing braces or
     # quotes; stripping again would turn ``{{楊奎松}}`` into ``楊奎松`` instead of ``{楊奎松}``.
     return str(value)
+
+
+def _unbalanced(raw: str) -> str:
+    """Name the usual cause of a failed entry: braces or quotes that do not pair up."""
+    opened, closed = raw.count("{") - raw.count("\\{"), raw.count("}") - raw.count("\\}")
+    if opened != closed:
+        return f"unbalanced braces: {opened} '{{' but {closed} '}}' in the entry"
+    if raw.count('"') % 2:
+        return "an unclosed quote (\") in the entry"
+    return ""
 
 
 def _first_line(text: str) -> str:

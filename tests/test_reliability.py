@@ -201,8 +201,19 @@ PAPER_CASES = [
 BIB_CASES = [
     Case("unclosed-brace", lambda t: _text(BAD / "unclosed_brace.bib").encode("utf-8"),
          "error", line=34),
+    Case("missing-comma", lambda t: _text(BAD / "missing_comma.bib").encode("utf-8"),
+         "error", line=34, says="comma"),
+    Case("no-key", lambda t: _text(BAD / "no_key.bib").encode("utf-8"), "error", line=34,
+         says="key"),
+    Case("key-with-space", lambda t: _text(BAD / "key_with_space.bib").encode("utf-8"),
+         "error", line=34, says="zagoria 1962"),
+    Case("duplicate-field", lambda t: _text(BAD / "duplicate_field.bib").encode("utf-8"),
+         "error", line=34, says="year"),
     Case("duplicate-key", lambda t: _text(BAD / "duplicate_key.bib").encode("utf-8"),
          "warn", line=56, says="yang1999zouxiang"),
+    Case("case-duplicate-key",
+         lambda t: _text(BAD / "case_duplicate_key.bib").encode("utf-8"),
+         "warn", line=56, says="Yang1999Zouxiang"),
     Case("missing-crossref", lambda t: _text(BAD / "missing_crossref.bib").encode("utf-8"),
          "warn", line=25, says="shen2007missing"),
     Case("unknown-school", lambda t: _text(BAD / "unknown_school.bib").encode("utf-8"),
@@ -217,6 +228,7 @@ WARN_COMMANDS = {
     # later chapters, it must not pass over them in silence.
     "numbering-restarts": {"footnotes", "parse", "check", "notes"},
     "duplicate-key": {"list", "show", "schools", "export"},
+    "case-duplicate-key": {"list", "show", "schools", "export"},
     "missing-crossref": {"list", "show", "schools", "export"},
     "unknown-school": {"list", "show", "schools"},
 }
