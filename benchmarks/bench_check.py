@@ -97,7 +97,8 @@ def make_notes(n: int, works: list[dict[str, str]], rng: random.Random,
             missing = rng.random() >= 0.98
             notes.append(f"[KEY:{w['key']}]" if not missing else "[KEY:missing]")
             planted["unknown-key"] = planted.get("unknown-key", 0) + missing
-            cited.add(w["key"])
+            if not missing:
+                cited.add(w["key"])
         elif roll < 0.65 and w["key"] in cited:
             notes.append(_short(w, page))
         else:
