@@ -215,6 +215,44 @@ def test_check_never_raises_on_any_draft(text: str) -> None:
         assert f.path != "draft.txt" or 1 <= f.line <= n_lines
 
 
+_latexish = st.lists(st.sampled_from([*"{}[]\\%$&#^_~ \n中文。1a", "\\cite{", "\\footnote{",
+                                      "\\citep[12]{", "\\begin{document}", "\\end{",
+                                      "\\input{", "\\verb|", "yang1999zouxiang", "}",
+                                      "\\\\", "\\cite{yang1999zouxiang,shen2007zhongsu}"]),
+                     max_size=60).map("".join)
+
+
+@_examples(EXAMPLES)
+@given(_latexish)
+def test_latex_and_plain_readers_never_raise(text: str) -> None:
+    drafts = pytest.importorskip("sinosoviet_cli.drafts")
+    checks = pytest.importorskip("sinosoviet_cli.checks")
+    n_lines = text.count("\n") + 1
+    for draft in (drafts.read_latex(text, "d.tex"), drafts.read_plain(text, "d.txt")):
+        for f in checks.check(draft, _works()):
+            assert f.path != draft.path or 1 <= f.line <= n_lines
+
+
+@_examples(EXAMPLES)
+@given(st.binary(max_size=400), st.booleans())
+def test_docx_reader_gives_a_draft_or_an_input_error(data: bytes, zipped: bool) -> None:
+    drafts = pytest.importorskip("sinosoviet_cli.drafts")
+    if zipped:  # a real zip whose parts are garbage
+        import io
+        import zipfile
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("[Content_Types].xml", data)
+            z.writestr("word/document.xml", data)
+            z.writestr("word/footnotes.xml", data)
+        data = buf.getvalue()
+    try:
+        drafts.read_docx(data, "d.docx")
+    except SinosovietError as exc:
+        assert str(exc).startswith("d.docx: ")
+
+
 _cited = st.lists(st.one_of(st.sampled_from(_BIB_KEYS),
                             st.from_regex(r"[a-z]{2,8}[0-9]{4}[a-z]{0,6}", fullmatch=True)),
                   min_size=1, max_size=8)
