@@ -123,6 +123,7 @@ class _Vocab:
     not_names: frozenset[str]
     self_refs: frozenset[str]
     prose: re.Pattern[str]
+    places: frozenset[str]
     months: Mapping[str, int]
     month_re: str
     season_re: str
@@ -171,6 +172,7 @@ def _vocab() -> _Vocab:
         not_names=frozenset(raw["prose"]["not_names"]),
         self_refs=frozenset(raw["prose"]["self_refs"]),
         prose=re.compile(_alt(raw["prose"]["markers"])),
+        places=frozenset(raw["places"]["cjk"] + raw["places"]["latin"]),
         months=MappingProxyType(months),
         month_re=_alt(months),
         season_re=_alt(raw["seasons"]["words"]),
@@ -569,14 +571,13 @@ def _pub_group(d: _Draft, body: str) -> bool:
             place, publisher = re.split(r"\s*[：:]\s*", part, maxsplit=1)
             places.append(_clean(place))
             publishers.append(_clean(publisher))
-        elif (has_cjk(part) and len(part) <= 4 and not part.endswith(v.publisher_suffixes)
-              and not _is_corporate(part)):
+        elif part.strip() in v.places:
             places.append(_clean(part))  # （北京，1999）: a city without a publisher
         else:
             publishers.append(_clean(part))
     if not m and not places:
         # 《中央日報》（台北）: a newspaper's city; anything else is a remark, not a group
-        if has_cjk(head) and len(head) <= 4 and not re.search(r"\d", head):
+        if head in v.places:
             d.places = (*d.places, head)
             return True
         return False
