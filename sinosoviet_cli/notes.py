@@ -576,11 +576,7 @@ def _pub_group(d: _Draft, body: str) -> bool:
         else:
             publishers.append(_clean(part))
     if not m and not places:
-        # 《中央日報》（台北）: a newspaper's city; anything else is a remark, not a group
-        if head in v.places:
-            d.places = (*d.places, head)
-            return True
-        return False
+        return False  # "(a remark)" without a year, a city or "place: publisher"
     d.places, d.publishers = tuple(p for p in places if p), tuple(p for p in publishers if p)
     return True
 
@@ -613,9 +609,6 @@ def _tail_item(d: _Draft, item: str) -> bool:
     edition = v.edition.fullmatch(item)
     if edition:
         d.note = item
-        return True
-    if re.fullmatch(r"https?://\S+", item):
-        d.url = item
         return True
     # 上、下卷 / 第二卷 / 卷三 / 上冊
     units = v.volume_units
