@@ -20,6 +20,8 @@ from .errors import InputError, OutputError
 from .text import nfc
 
 _FIX_ENCODING = "save it as UTF-8 and try again"
+#: The largest input read (a 5,000-entry bibliography is about 2 MB).
+MAX_INPUT_BYTES = 64 * 2**20
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -29,9 +31,14 @@ def read_bytes(path: str | Path) -> bytes:
     if p.is_dir():
         raise InputError("is a directory, not a file", path=p, fix="give the path of a file")
     try:
-        return p.read_bytes()
+        with p.open("rb") as fh:  # bounded: /dev/zero or a runaway pipe must not hang us
+            data = fh.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=p, fix="check permissions") from exc
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"is larger than {MAX_INPUT_BYTES // 2**20} MB, too large for a paper, "
+                         "draft or bibliography", path=p, fix="give the text file itself")
+    return data
 
 
 #: Formats people give instead of text (the paper as a PDF, a draft as Word): what the

@@ -271,3 +271,32 @@ def test_a_command_never_writes_over_its_own_input(
     code, err = _run_main(args, monkeypatch, capsys)
     assert Path(victim).read_bytes() == source.read_bytes(), f"{victim} was overwritten"
     assert code == 2 and "input" in err, err
+
+
+_WRITER = """
+import sys
+from sinosoviet_cli.files import write_atomic
+for _ in range(5):
+    write_atomic(sys.argv[1], sys.argv[2] * 400_000, force=True)
+"""
+
+
+def test_concurrent_writers_leave_one_whole_file(target: Path) -> None:
+    """Two `parse --force` runs racing on one file: the result is one run's whole
+    output, never a mix, and no temporary file is left."""
+    writers = [subprocess.Popen([sys.executable, "-c", _WRITER, str(target), ch])
+               for ch in "ab"]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    text = target.read_text(encoding="utf-8")
+    assert text in ("a" * 400_000, "b" * 400_000)
+    assert _only(target.parent) == ["references.bib"]
+
+
+def test_endless_input_is_refused_not_read_forever() -> None:
+    from sinosoviet_cli.errors import InputError
+    from sinosoviet_cli.files import read_text
+
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    with pytest.raises(InputError, match="larger than"):
+        read_text("/dev/zero")
