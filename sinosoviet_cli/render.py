@@ -25,6 +25,7 @@ it handles, and ``tests/test_render.py`` has a test per workaround:
 - W14 ``cs:label`` prints its term when its variable is empty: patched ``Label.process``.
 - W15 cs:choose inside cs:substitute: each element of the chosen branch is a candidate.
 - W16 page locators ignore ``page-range-format`` (``171–173``): formatted like ``page``.
+- W18 title case keeps capitalised stop words ("Survey Of The"): patched ``TextCased.case``.
 - W17 (a style choice, not a bug) Chicago 18 omits unpublished documents from a
       bibliography; export prints them in full-note form instead of dropping them.
 Speed: ``xpath_search`` and ``calls_variable`` are memoised (the style tree never
@@ -267,9 +268,11 @@ def _title(fields: Mapping[str, str], main: str, sub: str) -> tuple[str, str]:
     return title, (title[: m.start()] if m else "")
 
 
-def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str]) -> dict[str, Any]:
+def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
+           locale: str = "en") -> dict[str, Any]:
     """One work as a CSL-JSON item. ``escape`` is applied to every printed string
-    (W10: HTML and markdown formats escape data before citeproc sees it)."""
+    (W10: HTML and markdown formats escape data before citeproc sees it). Generated
+    words (a thesis's "PhD diss.") are in the style's ``locale`` language."""
     f = inherit(work, by_key)
     ctype = _TYPES.get(work.entry_type, "document")
     subtype = f.get("entrysubtype", "").lower()
@@ -290,7 +293,9 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str])
             item[name] = text(value.strip())
 
     def names(csl: str, value: str) -> None:
-        people = [csl_name(p) for p in split_persons(value)]
+        # biblatex's "and others" is printed "et al." (tidied after rendering).
+        people = [{"literal": _ET_AL} if p == "others" else csl_name(p)
+                  for p in split_persons(value)]
         if people:
             item[csl] = [{k: escape(delatex(v)) for k, v in n.items()} for n in people]
 
@@ -310,16 +315,17 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str])
         book, book_short = _title(f, "booktitle", "booksubtitle")
         put("container-title", book)
         put("container-title-short", book_short)
-    put("publisher-place", f.get("location") or f.get("address", ""))
-    publisher = f.get("publisher", "")
+    put("publisher-place", _list(f.get("location") or f.get("address", "")))
+    publisher = _list(f.get("publisher", ""))
     if ctype in ("thesis", "report") and not publisher:
         publisher = f.get("school") or f.get("institution", "")
     put("publisher", publisher)
     genre = f.get("type", "")
     if genre.lower() in ("phdthesis", "mathesis", "mastersthesis"):
         kind = "phdthesis" if genre.lower() == "phdthesis" else "mastersthesis"
-        genre = _GENRES.get((kind, lang[:2]), _GENRES[(kind, "en")])
-    put("genre", genre or _GENRES.get((work.entry_type, lang[:2]), ""))
+        genre = _GENRES.get((kind, locale[:2]), _GENRES[(kind, "en")])
+    put("genre", genre or _GENRES.get((work.entry_type, locale[:2]),
+                                      _GENRES.get((work.entry_type, "en"), "")))
     put("event-place", f.get("venue", ""))
     put("volume", f.get("volume", ""))
     put("issue", f.get("number", "") if ctype != "report" else "")
@@ -327,6 +333,7 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str])
         put("number", f.get("number", ""))
     put("page", f.get("pages", "").replace("--", "-").replace("–", "-"))
     put("edition", f.get("edition", ""))
+    put("number-of-volumes", f.get("volumes", ""))
     put("version", f.get("version", ""))
     if ctype == "webpage" and not container:
         put("container-title", f.get("organization", ""))
@@ -337,7 +344,11 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str])
             item[csl] = escape(f[bib].strip())
     put("note", f.get("note", ""))
     put("event", f.get("eventtitle", ""))
-    issued = _date(f.get("date", "") or f.get("year", ""))
+    when = f.get("date", "") or f.get("year", "")
+    month = f.get("month", "").strip()
+    if re.fullmatch(r"\d{3,4}", when.strip()) and month.isdigit() and 1 <= int(month) <= 12:
+        when = f"{when.strip()}-{int(month):02d}"
+    issued = _date(when)
     if issued is not None:
         if "literal" in issued:
             issued["literal"] = escape(issued["literal"])
@@ -346,6 +357,14 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str])
     if accessed is not None and "date-parts" in accessed:
         item["accessed"] = accessed
     return item
+
+
+_ET_AL = "et al."
+
+
+def _list(value: str) -> str:
+    """A biblatex literal list (``A and B``) as CSL prints several publishers."""
+    return "; ".join(split_persons(value)) if " and " in value else value
 
 
 def _by_key(works: Iterable[Work]) -> dict[str, Work]:
@@ -487,6 +506,7 @@ def patch_citeproc() -> None:
             label_process=model.Label.process,
             text_process=model.Text.process,
             quote=model.Quoted.quote,
+            case=model.TextCased.case,
         )
         model.CitationStylesElement.xpath_search = _xpath_search
         model.Parent.calls_variable = _memo_calls(_originals["parent_calls"])
@@ -507,6 +527,7 @@ def patch_citeproc() -> None:
         model.Label.process = _label_process
         model.Text.process = _text_process
         model.Quoted.quote = _quote
+        model.TextCased.case = _case
         _patched = True
 
 
@@ -707,6 +728,26 @@ def _quote(self: Any, string: Any) -> Any:
     return string
 
 
+def _case(self: Any, text: Any, language: Any = None) -> Any:
+    # W18: title case lower-cases stop words written capitalised ("Survey Of The" ->
+    # "Survey of the"), except first and after a colon, as CSL and pandoc do;
+    # citeproc-py only leaves lower-case stop words alone.
+    if self.get("text-case") != "title" or language != "en":
+        return _originals["case"](self, text, language)
+    stop = self._stop_words
+    output, prev = [], ":"
+    for word in text.words():
+        s = str(word)
+        if s.lower() in stop and prev not in (":", ".", "?", "!") and (
+                s.islower() or (s[:1].isupper() and s[1:].islower())):
+            word = word.lower()
+        elif word.islower():
+            word = word.capitalize_first()
+        prev = s[-1:] or prev
+        output.append(word)
+    return " ".join(str(w) for w in output)
+
+
 def _format(self: Any, string: Any) -> Any:
     # Speed: most elements carry no font attributes; skip the five formatter calls.
     has = _format_cache.get(self)
@@ -735,6 +776,10 @@ def _label_process(self: Any, item: Any, variable: Any = None, plural: Any = Non
             own.replace("-", "_") in item.reference)
         if not present:
             return None
+        if own.startswith("number-of-") and plural is None:
+            # citeproc-py reads this count from the cite, not the reference.
+            count = str(item.reference[own.replace("-", "_")])
+            plural = count.isdigit() and int(count) > 1
     return _originals["label_process"](self, item, variable=variable, plural=plural,
                                        context=context, **kwargs)
 
@@ -903,7 +948,9 @@ class _Engine:
         patch_citeproc()
         by_key = _by_key(self.works)
         escape = _escaper(self.fmt)
-        items = [to_csl(w, by_key, escape) for w in self.works]
+        self._style = _load_style(self.style_file)
+        locale = self._style.root.get("default-locale", "en-US")
+        items = [to_csl(w, by_key, escape, locale) for w in self.works]
         self._csl = {i["id"].lower(): i for i in items}
         companion = western_style(self.style_file)
         if companion is not None:
@@ -911,7 +958,6 @@ class _Engine:
             self._western_keys = frozenset(
                 k for k, i in self._csl.items() if not i["language"].startswith(("zh", "ja", "ko"))
             )
-        self._style = _load_style(self.style_file)
         self._source = CiteProcJSON(items)
         bib = self._style.root.bibliography
         self._substitute = None if bib is None else bib.get("subsequent-author-substitute")
@@ -997,6 +1043,8 @@ class _Engine:
 
     def finish(self, text: str) -> str:
         text = text.strip()
+        if _ET_AL in text:  # "A, B, and et al." -> "A, B, et al."; "A and et al." -> "A et al."
+            text = text.replace(", and et al.", ", et al.").replace(" and et al.", " et al.")
         if self._piq:
             # W4: American usage puts commas and periods inside closing quotes.
             text = re.sub(r"([”’])((?:</[a-z]+>)?)([.,])", r"\3\1\2", text)
@@ -1302,6 +1350,7 @@ def unpatched() -> Iterator[None]:
         "label_process": (model.Label, "process"),
         "text_process": (model.Text, "process"),
         "quote": (model.Quoted, "quote"),
+        "case": (model.TextCased, "case"),
     }
     patch_citeproc()
     saved = {k: getattr(owner, attr) for k, (owner, attr) in names.items()}
