@@ -459,6 +459,22 @@ def test_agrees_with_pandoc(synthetic: Path, style: str) -> None:
         assert share >= 0.9, (bib.name, style, [(ours[k], theirs.get(k)) for k in differ[:3]])
 
 
+@pytest.mark.parametrize("style", ["chicago-notes-bibliography",
+                                   "chicago-notes-bibliography-17th-edition"])
+def test_bundled_bibliography_agrees_with_pandoc(style: str) -> None:
+    pytest.importorskip("pypandoc")
+    import bench_export as bench
+
+    bib = bibio.bundled_path()
+    if not bib.is_file():
+        pytest.skip("no bundled references.bib yet")
+    ours = bench.our_entries(bib, style)
+    theirs = bench.pandoc_entries(bib, render.style_path(style))
+    share, differ = bench.agreement(ours, theirs)
+    assert len(ours) == len(bibio.load(bib).works)
+    assert share >= 0.9, [(ours[k], theirs.get(k)) for k in differ]
+
+
 def test_oracle_comparison_is_not_vacuous() -> None:
     import bench_export as bench
 
