@@ -191,11 +191,15 @@ def cold_start(runs: int) -> list[Row]:
     exe = str(BIN / "sinosoviet")
     typer = [sys.executable, "-c", "import typer"]
     with tempfile.TemporaryDirectory() as tmp:
-        t_typer, t_help, t_list = _interleaved(
-            [typer, [exe, "--help"], [exe, "list"]], runs, cwd=Path(tmp))
+        t_typer, t_help, t_cmd_help, t_list = _interleaved(
+            [typer, [exe, "--help"], [exe, "list", "--help"], [exe, "list"]], runs,
+            cwd=Path(tmp))
     return [
         Row("cold start `sinosoviet --help`", t_help, t_typer, "`python -c 'import typer'`",
             1.5, f"median of {runs}"),
+        Row("cold start `sinosoviet list --help`", t_cmd_help, t_typer,
+            "`python -c 'import typer'`", None,
+            f"median of {runs}; Typer's parameter coercion imports pydantic"),
         Row("cold start `sinosoviet list` (bundled bib)", t_list, t_typer,
             "`python -c 'import typer'`", None, f"median of {runs}"),
     ]
