@@ -669,7 +669,11 @@ def _decade_chart(rows: list[tuple[str, dict[int, int]]]) -> None:
 @app.command()
 def notes(
     paper: PaperArg,
-    style: StyleOpt = "chicago-notes-bibliography",
+    style: Annotated[
+        str,
+        typer.Option("--style", help="CSL style (as for export); the default is Chicago 18 "
+                     "notes with Ibid. for the same work in consecutive notes."),
+    ] = "chicago-notes-bibliography-subsequent-ibid",
     bib: BibOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
