@@ -227,9 +227,9 @@ WARN_COMMANDS = {
     # A thesis whose notes restart in each chapter: whatever a command makes of the
     # later chapters, it must not pass over them in silence.
     "numbering-restarts": {"footnotes", "parse", "check", "notes"},
-    "duplicate-key": {"list", "show", "schools", "export"},
-    "case-duplicate-key": {"list", "show", "schools", "export"},
-    "missing-crossref": {"list", "show", "schools", "export"},
+    "duplicate-key": {"list", "show", "schools", "export", "check"},
+    "case-duplicate-key": {"list", "show", "schools", "export", "check"},
+    "missing-crossref": {"list", "show", "schools", "export", "check"},
     "unknown-school": {"list", "show", "schools"},
 }
 
@@ -310,6 +310,8 @@ KNOWN_GAPS = {
         "notes says nothing about the notes it drops when numbering restarts",
     "paper-check-numbering-restarts":
         "check reads only the first chapter of a thesis whose notes restart, silently",
+    "bib-check-missing-crossref":
+        "check reports duplicate keys of the bibliography but not a crossref to nothing",
 }
 
 
@@ -375,12 +377,13 @@ def test_corpus(role: str, command: str, case: Case, tmp_path: Path,
         _assert_no_traceback(run)
         assert run.code in ({0, 1} if command == "check" else {0}), run.err
         warning = "\n".join(line for line in run.err_lines if str(path) in line)
-        if not warning and "--json" in map(str, args) and case.line is None:
+        where = f"{path}:{case.line}"
+        if not warning and "--json" in map(str, args) and case.says in run.out:
             # Machine output may carry the problem in the JSON instead of on stderr.
-            warning = run.out if case.says in run.out else ""
+            warning, where = run.out, f'"line": {case.line}'
         assert warning, f"no warning naming {path} on stderr or in the JSON: {run.err!r}"
         if case.line is not None:
-            assert f"{path}:{case.line}" in warning, warning
+            assert where in warning, warning
         assert case.says in warning, warning
     else:
         _assert_survived(run, path, check=command == "check")
