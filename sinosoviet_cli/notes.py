@@ -104,6 +104,9 @@ class _Vocab:
     note_ref: re.Pattern[str]
     archives: tuple[str, ...]
     call_number: re.Pattern[str]
+    archive_abbr: re.Pattern[str]
+    call_part: re.Pattern[str]
+    leaves: re.Pattern[str]
     earlier: re.Pattern[str]
     nationality: re.Pattern[str]
     phd: re.Pattern[str]
@@ -149,6 +152,9 @@ def _vocab() -> _Vocab:
         ibid=re.compile(f"^(?:{_alt(raw['backrefs']['ibid'])})"),
         note_ref=re.compile(f"^(?P<word>{_alt(raw['backrefs']['note_ref'])})\\s*(?P<n>\\d{{1,3}})(?!\\d)"),
         archives=tuple(raw["archives"]["suffixes"]),
+        archive_abbr=re.compile(raw["archives"]["abbreviation"]),
+        call_part=re.compile(f"(?:{_alt(raw['archives']['call_parts'])})\\.\\s*[\\w/\\-]+"),
+        leaves=re.compile(f"(?:{_alt(raw['archives']['leaves'])})\\.\\s*(.+)"),
         call_number=re.compile(f"^(?:{_alt(raw['archives']['call_numbers'])})\\s*[：:]?\\s*(\\S+)$"),
         earlier=re.compile(_alt(raw["backrefs"]["earlier"])),
         nationality=re.compile(
@@ -590,6 +596,17 @@ def _tail_item(d: _Draft, item: str) -> bool:
     url = _URL.search(item)
     if url:
         d.url = url.group(0).rstrip(".,")  # 網址：http://… or a bare address
+        return True
+    # АПРФ，ф.45，оп.1，д.331，л.65-67: a Russian archive, its fond/opis'/delo, the leaves
+    if v.archive_abbr.fullmatch(item) and not d.institution and not d.publishers:
+        d.institution, d.extra["archive"] = item, "1"
+        return True
+    if d.extra.get("archive") and v.call_part.fullmatch(item):
+        d.number = f"{d.number}, {item}" if d.number else item
+        return True
+    leaves = v.leaves.fullmatch(item) if d.extra.get("archive") else None
+    if leaves and _is_pages(leaves.group(1).replace("об", "")):
+        d.pages = _pages(leaves.group(1))
         return True
     access = v.access.match(item)
     if access and _is_date(item[access.end():]):
@@ -1223,6 +1240,9 @@ def _ibid(text: str) -> tuple[Reference, int] | None:
     m = nref or v.ibid.match(text)
     if not m:
         return None
+    earlier = v.earlier.match(text)
+    if earlier and earlier.end() > m.end():
+        return None  # 同前引書 is a back-reference to an earlier work, not 同前 (ibid)
     rest = text[m.end():]
     volume = ""
     vm = re.match(
@@ -1264,6 +1284,17 @@ def _quote_titles(text: str) -> str:
     return _QUOTE_TITLE.sub(lambda m: f"{m.group(1)}〈{m.group(2)}〉", text)
 
 
+def _parse_archive(text: str) -> tuple[_Draft, int] | None:
+    """``АПРФ，ф.45，оп.1，д.331，л.65-67`` / ``RGANI, f. 5, op. 30, d. 268, ll. 1-5``."""
+    v = _vocab()
+    m = re.match(rf"({v.archive_abbr.pattern})\s*[,，]\s*", text)
+    if not m:
+        return None
+    d = _Draft(institution=m.group(1), extra={"archive": "1"})
+    end = _read_tail(d, text[m.end():], m.end())
+    return (d, end) if d.number else None
+
+
 def _parse(text: str) -> tuple[Reference, int] | Unparsed:
     """Parse one citation; also report how much of ``text`` it consumed."""
     stripped = _quote_titles(text.rstrip())
@@ -1275,13 +1306,15 @@ def _parse(text: str) -> tuple[Reference, int] | Unparsed:
     if got is None and has_cjk(stripped):
         got = _parse_backref(stripped)
     if got is None:
+        got = _parse_archive(stripped)
+    if got is None:
         got = _parse_latin(stripped)
     if got is None:
         got = _parse_backref(stripped)
     if got is None:
         return Unparsed("citation", text, "no title, author or back-reference recognised")
     d, end = got
-    if not d.title and not d.container and not d.authors and "backref" not in d.extra:
+    if not (d.title or d.container or d.authors or d.institution or "backref" in d.extra):
         return Unparsed("citation", text, "no title recognised")
     return _build(d, text), end
 
@@ -1412,7 +1445,7 @@ def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
     v = _vocab()
     body = _quote_titles(s.rstrip())
     # Ibid. and back-references at the start (after a cue).
-    for begin in sorted({0, max(_cue_cut(body), 0)}):
+    for begin in sorted({0, max(_cue_cut(body), 0)}, reverse=True):
         lead = len(body[begin:]) - len(body[begin:].lstrip())
         b = begin + lead
         cue = v.cue_latin.match(body[b:])
@@ -1440,17 +1473,26 @@ def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
         end = start + used
         end = len(s) if not body[end:].strip(" 。．.，,;；") else end
         return start, end, ref, ""
-    # 楊奎松，前引書，頁12 (no title printed)
+    # 楊奎松，前引書，頁12 / 前引書，頁12 (no title printed)
     if v.earlier.search(body) and has_cjk(body):
-        cut = max(_cue_cut(body), 0)
-        for a, _b in _split_top(body[cut:], "。"):
-            got_b = _parse_backref(body[cut + a:].lstrip())
-            if got_b is not None:
-                d, used = got_b
-                if d.authors or d.title:
-                    lead = len(body[cut + a:]) - len(body[cut + a:].lstrip())
-                    st = cut + a + lead
-                    return st, len(s), _build(d, body[st:st + used]), ""
+        for begin in sorted({0, max(_cue_cut(body), 0)}, reverse=True):
+            st = begin + len(body[begin:]) - len(body[begin:].lstrip())
+            got_b = _parse_backref(body[st:])
+            if got_b is None:
+                continue
+            d, used = got_b
+            if d.authors or d.title or v.earlier.match(body[st:]):
+                end = st + used
+                end = len(s) if not body[end:].strip(" 。．.，,;；") else end
+                return st, end, _build(d, body[st:end]), ""
+    # A Russian-style archival reference at the start or after a cue.
+    for begin in sorted({0, max(_cue_cut(body), 0)}, reverse=True):
+        b = begin + len(body[begin:]) - len(body[begin:].lstrip())
+        got_a = _parse_archive(body[b:])
+        if got_a is not None:
+            end = b + got_a[1]
+            end = len(s) if not body[end:].strip(" 。．.，,;；") else end
+            return b, end, _build(got_a[0], body[b:end]), ""
     # Western: at the sentence start or after a cue.
     starts = [0]
     cut = _cue_cut(body)
