@@ -395,3 +395,33 @@ def test_prose_after_the_locator_is_commentary() -> None:
     assert [s.kind for s in segs] == ["commentary", "citation", "commentary"]
     assert segs[2].text == "該書利用了檔案。"
     assert segs[1].reference is not None and segs[1].reference.pages == "12"
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SURNAME, _GIVEN, _TITLE, _SURNAME, _GIVEN, _TITLE, _PLACE, _PUB,
+       st.integers(1900, 2025), st.integers(1, 999), st.sampled_from(["收入", "載於", "收於"]),
+       st.sampled_from(["主編", "編"]))
+def test_generated_chapters_round_trip(
+    s1: str, g1: str, chapter: str, s2: str, g2: str, book: str, place: str, pub: str,
+    year: int, page: int, marker: str, role: str,
+) -> None:
+    note = f"{s1}{g1}，〈{chapter}〉，{marker}{s2}{g2}{role}，《{book}》（{place}：{pub}，{year}），{page}。"
+    (seg,) = segment(note)
+    ref = seg.reference
+    assert ref is not None and ref.entry_type == "incollection" and ref.form is Form.FULL
+    assert ref.authors == (Person(literal=s1 + g1),)
+    assert ref.container_editors == (Person(literal=s2 + g2),)
+    assert (ref.title, ref.container, ref.year, ref.pages) == (chapter, book, str(year), str(page))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SURNAME, _GIVEN, _TITLE, _PUB, st.integers(1950, 2025), st.integers(1, 999))
+def test_generated_mainland_books_round_trip(
+    surname: str, given_name: str, title: str, pub: str, year: int, page: int,
+) -> None:
+    note = f"{surname}{given_name}：《{title}》，{pub}{year}年版，第{page}页。"
+    (seg,) = segment(note)
+    ref = seg.reference
+    assert ref is not None and ref.form is Form.FULL and ref.entry_type == "book"
+    assert ref.authors == (Person(literal=surname + given_name),)
+    assert (ref.title, ref.publishers, ref.year, ref.pages) == (title, (pub,), str(year), str(page))
