@@ -722,10 +722,17 @@ def main() -> None:
 
     Nothing else reaches the user as a traceback either: Ctrl-C exits 130, a closed
     pipe (``sinosoviet list | head``) exits quietly, and an unexpected exception (a bug)
-    is one line asking for a report, with the traceback under ``SINOSOVIET_DEBUG=1``."""
+    is one line asking for a report, with the traceback under ``SINOSOVIET_DEBUG=1``.
+    A terminal or pipe that cannot encode Chinese gets ``\\uXXXX`` escapes instead of a
+    crash (JSON stays valid: they are JSON escapes too)."""
     import contextlib
     import os
 
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if not encoding.startswith("utf"):
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         app()
     except SinosovietError as exc:

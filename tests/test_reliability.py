@@ -511,3 +511,23 @@ def test_closed_pipe_is_quiet() -> None:
     code, stderr = _boundary("flood", read_one_line=True)
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
     assert code in (1, 141)  # Typer's Click ends a broken pipe with 1; main() with 141
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_a_terminal_that_cannot_encode_chinese_gets_escapes_not_a_crash(encoding: str) -> None:
+    import json
+    import os
+    import subprocess
+
+    if _options("footnotes") is None:
+        pytest.skip("the footnotes command has not landed yet")
+    exe = [sys.executable, "-m", "sinosoviet_cli", "footnotes", str(PAPER), "--json"]
+    env = {k: v for k, v in os.environ.items() if k != "SINOSOVIET_DEBUG"}
+    utf8 = subprocess.run(exe, capture_output=True, timeout=60,
+                          env={**env, "PYTHONIOENCODING": "utf-8"})
+    narrow = subprocess.run(exe, capture_output=True, timeout=60,
+                            env={**env, "PYTHONIOENCODING": encoding})
+    assert narrow.returncode == utf8.returncode == 0, narrow.stderr.decode(encoding, "replace")
+    assert b"Traceback" not in narrow.stderr
+    narrow.stdout.decode("ascii")  # only escapes went out
+    assert json.loads(narrow.stdout) == json.loads(utf8.stdout.decode("utf-8"))
