@@ -252,7 +252,7 @@ def export(
     text = render.export(library.works, style=style, fmt=fmt, school=school,
                          by_school=by_school)
     if output is not None:
-        write_atomic(output, text, force=True)
+        write_atomic(output, text, force=True, inputs=[library.path])
     else:
         sys.stdout.write(text)
 
@@ -687,6 +687,8 @@ def notes(
 
     library = bibio.load(bibio.default_path(bib))
     parsed = extract(read_text(paper))
+    for problem in parsed.problems:
+        warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
     links = resolve.build(parsed).links
     known = [w.key for w in library.works]
     numbers, inputs = [], []
