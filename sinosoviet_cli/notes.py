@@ -413,9 +413,15 @@ def _name_clause(clause: str) -> _Names | None:
     persons = []
     for item in items:
         person = _person(item, has_role=bool(role) or etal)
-        if person is None:
+        if person is not None:
+            persons.append(person)
+            continue
+        # 楊奎松與沈志華 / 楊奎松和沈志華: two names joined by a conjunction
+        pair = re.fullmatch(r"(.{2,16}?)\s*[與和及与]\s*(.{2,16})", item)
+        both = [_person(x, has_role=bool(role) or etal) for x in pair.groups()] if pair else []
+        if not both or None in both:
             return None
-        persons.append(person)
+        persons.extend(p for p in both if p is not None)
     return _Names(role, tuple(persons), etal, word)
 
 
@@ -1274,14 +1280,22 @@ def _ibid(text: str) -> tuple[Reference, int] | None:
 
 
 _QUOTE_TITLE = re.compile(
-    r"(^|[，,：:]\s*)[「“]([^「」“”《》]{1,80})[」”](?=\s*[，,]?\s*(?:《|收入|收於|載於|载于|載|载))"
+    rf"(?:^|(?<=[，,：:\s])|(?<={CJK_CHAR}))[「“]([^「」“”《》]{{1,80}})[」”]"
+    r"(?=\s*[，,]?\s*(?:《|收入|收於|載於|载于|載|载))"
+)
+
+
+_JAPANESE_BOOK = re.compile(
+    rf"(?<=[，,：:\s]|{CJK_CHAR})『([^『』「」《》]{{1,80}})』(?=\s*[，,（(]|\s*$)"
 )
 
 
 def _quote_titles(text: str) -> str:
     """``作者，「篇名」，《期刊》`` / ``“篇名”`` -> ``〈篇名〉``: some writers quote article
-    titles instead of bracketing them. Same length, so offsets stay valid."""
-    return _QUOTE_TITLE.sub(lambda m: f"{m.group(1)}〈{m.group(2)}〉", text)
+    titles instead of bracketing them; Japanese works print books in 『』 (-> 《》).
+    Same length, so offsets stay valid."""
+    text = _JAPANESE_BOOK.sub(lambda m: f"《{m.group(1)}》", text)
+    return _QUOTE_TITLE.sub(lambda m: f"〈{m.group(1)}〉", text)
 
 
 def _parse_archive(text: str) -> tuple[_Draft, int] | None:
