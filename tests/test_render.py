@@ -402,6 +402,56 @@ def test_golden_bibliography(sample: tuple[Work, ...], style: str, fmt: str) -> 
     assert got == path.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def bundled() -> tuple[Work, ...]:
+    path = bibio.bundled_path()
+    if not path.is_file():
+        pytest.skip("no bundled references.bib yet")
+    return bibio.load(path).works
+
+
+@pytest.mark.parametrize("fmt", render.FORMATS)
+@pytest.mark.parametrize("style", STYLES)
+def test_golden_seed_bibliography(bundled: tuple[Work, ...], style: str, fmt: str) -> None:
+    # The bundled bibliography (the seed paper's works): bibliographic data only.
+    ext = {"text": "txt", "html": "html", "markdown": "md"}[fmt]
+    path = GOLDEN / "seed" / f"{style}.{ext}"
+    got = render.export(bundled, style=style, fmt=fmt, by_school=True)
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(got, encoding="utf-8")
+    assert path.is_file(), f"missing golden {path.name}: run with UPDATE_GOLDEN=1"
+    assert got == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("style", ["chicago-notes-bibliography-subsequent-ibid",
+                                   "chicago-shortened-notes-bibliography", "zhengda-shicui"])
+def test_golden_seed_notes(bundled: tuple[Work, ...], seed_path: Path, style: str) -> None:
+    # The seed's 43 notes re-rendered, citations only: the paper's commentary is its
+    # authors' text and never goes into the repository.
+    from sinosoviet_cli import footnotes, resolve
+    from sinosoviet_cli.files import read_text
+    from sinosoviet_cli.notes import segment
+
+    paper = footnotes.extract(read_text(seed_path))
+    links = resolve.build(paper).links
+    keys = [w.key for w in bundled]
+    inputs = []
+    for f in paper.footnotes:
+        parts = render.note_parts([(s.kind, s.text) for s in segment(f.text)],
+                                  [link for link in links if link.footnote == f.n], keys)
+        inputs.append([p for p in parts if isinstance(p, Cite)])
+    got = "".join(f"{f.n}. {text}\n" for f, text in
+                  zip(paper.footnotes, render.notes(inputs, bundled, style=style), strict=True))
+    assert len(got.splitlines()) == 43
+    path = GOLDEN / "seed" / f"notes-{style}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(got, encoding="utf-8")
+    assert path.is_file(), f"missing golden {path.name}: run with UPDATE_GOLDEN=1"
+    assert got == path.read_text(encoding="utf-8")
+
+
 # ── properties ───────────────────────────────────────────────────────────────
 
 _value = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=30)
