@@ -35,8 +35,10 @@ What a ``Reference`` holds:
   ``eventtitle`` for conference papers; ``note`` keeps 網路版 and the like.
 - ``langid``: "chinese" when the title or container is CJK, else "english".
 - ``extra`` (all optional strings): ``backref`` (同上, 前引書, op. cit., 同註 …);
-  ``footnote`` (the note a 同註5 refers to; form SHORT); ``etal`` (which person lists
-  ended in 等 / et al.: "authors", "translators", "container_editors"); ``volumes``
+  ``footnote`` (the note a 同註5 refers to; form SHORT); ``author_only`` ("1" for a
+  short form printing only an author and pages: 楊奎松，頁12 / Zagoria, 78); ``etal``
+  (which person lists ended in 等 / et al.: "authors", "translators",
+  "container_editors"); ``volumes``
   (number of volumes of a set, 上、下卷 -> "2"); ``locator`` ("版" for newspaper pages);
   ``part`` (第三編); ``edition`` (修訂版, 2nd ed.); ``urldate`` (ISO access date);
   ``archive`` ("1" for a document in an archive: ``institution`` is the repository,
@@ -1113,8 +1115,12 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
             d.extra["parenthesis"] = body
         end = pos + paren[1] + 1
         return d, _latin_tail(d, work[end:], end)
-    # Short form: Title[, pages].
+    # Short form: Title[, pages] — or only the pages: "Zagoria, 78."
     body = rest.strip()
+    if d.authors and _is_pages(body.rstrip(".;, ")):
+        d.pages = _pages(body.rstrip(".;, "))
+        d.extra["author_only"] = "1"
+        return d, len(work)
     pages = re.search(r"\s*,\s*((?:pp?\.\s*)?[0-9ivxlc]+(?:\s*[-–—─]+\s*[0-9ivxlc]+)?)\s*\.?\s*$",
                       body)
     if pages and _is_pages(pages.group(1)):
@@ -1499,6 +1505,16 @@ def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
                 end = st + used
                 end = len(s) if not body[end:].strip(" 。．.，,;；") else end
                 return st, end, _build(d, body[st:end]), ""
+    # 楊奎松，頁12: an author and a printed page locator only (a short form)
+    for begin in sorted({0, max(_cue_cut(body), 0)}, reverse=True):
+        st = begin + len(body[begin:]) - len(body[begin:].lstrip())
+        m = re.match(r"([^，,：:。]{2,24}?)\s*[，,：:]\s*((?:頁|页|第)\s*\d[^。；;]*?)"
+                     r"\s*[。．.；;]?\s*$", body[st:])
+        names = _name_clause(m.group(1)) if m and _is_pages(m.group(2)) else None
+        if m and names is not None and names.persons:
+            d = _Draft(pages=_pages(m.group(2)), extra={"author_only": "1"})
+            d.add_names(names, default="author")
+            return st, len(s), _build(d, body[st:]), ""
     # A Russian-style archival reference at the start or after a cue.
     for begin in sorted({0, max(_cue_cut(body), 0)}, reverse=True):
         b = begin + len(body[begin:]) - len(body[begin:].lstrip())
@@ -1537,7 +1553,7 @@ def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
 
 def _looks_latin(d: _Draft, text: str) -> bool:
     """Enough structure to call a Latin span a citation rather than prose."""
-    if "backref" in d.extra:
+    if "backref" in d.extra or "author_only" in d.extra:
         return bool(d.authors)
     if not d.title or has_cjk(d.title):
         return False

@@ -378,6 +378,7 @@ def test_quoted_word_in_prose_is_not_a_title() -> None:
     "這本書，《走向破裂》，是重要的研究。",
     "Zagoria, however, disagreed with this view.",
     "楊奎松在《走向破裂》一書中指出這一點。",
+    "他說，頁12的說法有誤。",
 ])
 def test_prose_around_titles_and_names_stays_commentary(note: str) -> None:
     assert _kinds(note) == [("commentary", note)]
