@@ -178,8 +178,9 @@ def _extended_name(text: str) -> dict[str, str]:
 
 
 def _initials(given: str) -> str:
-    # "J.J." is printed "J. J." in Chicago (and by biblatex's name parser).
-    return re.sub(r"\.(?=[A-Z])", ". ", given)
+    # "J.J." and "J B" are printed "J. J." and "J. B." in Chicago (and by biblatex).
+    given = re.sub(r"\.(?=[A-Z])", ". ", given)
+    return re.sub(r"\b([A-Z])(?=\s|$)(?!\.)", r"\1.", given)
 
 
 def _drop_empty(d: dict[str, str]) -> dict[str, str]:
@@ -743,6 +744,12 @@ def _case(self: Any, text: Any, language: Any = None) -> Any:
             word = word.lower()
         elif word.islower():
             word = word.capitalize_first()
+            if "-" in s:  # "two-step" -> "Two-Step"
+                word = type(word)("-".join(p[:1].upper() + p[1:] if p.lower() not in stop
+                                           else p for p in str(word).split("-")))
+        elif "-" in s and s[:1].isupper() and s[1:].replace("-", "").islower():
+            word = type(word)("-".join(p[:1].upper() + p[1:] if p.lower() not in stop
+                                       else p for p in s.split("-")))
         prev = s[-1:] or prev
         output.append(word)
     return " ".join(str(w) for w in output)
