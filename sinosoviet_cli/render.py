@@ -155,6 +155,9 @@ def csl_name(person: str) -> dict[str, str]:
         return _extended_name(plain)
     if has_cjk(plain) or not plain.strip():
         return {"literal": plain.strip()}
+    if plain.count(",") >= 2:  # "Peebles, Jr, Peyton Z." (BibTeX's von Last, Jr, First)
+        family, suffix, given = (s.strip() for s in plain.split(",", 2))
+        return _drop_empty({"family": family, "given": _initials(given), "suffix": suffix})
     if "," in plain:
         family, _, given = plain.partition(",")
         return _drop_empty({"family": family.strip(), "given": _initials(given.strip())})
@@ -205,6 +208,14 @@ _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u
             "c": "\u0327", "k": "\u0328", "r": "\u030a"}
 _LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
             "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ"}
+_GREEK = {name: chr(code) for name, code in (
+    ("Gamma", 0x393), ("Delta", 0x394), ("Theta", 0x398), ("Lambda", 0x39B), ("Xi", 0x39E),
+    ("Pi", 0x3A0), ("Sigma", 0x3A3), ("Phi", 0x3A6), ("Psi", 0x3A8), ("Omega", 0x3A9),
+    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4),
+    ("epsilon", 0x3B5), ("zeta", 0x3B6), ("eta", 0x3B7), ("theta", 0x3B8), ("kappa", 0x3BA),
+    ("lambda", 0x3BB), ("mu", 0x3BC), ("nu", 0x3BD), ("xi", 0x3BE), ("pi", 0x3C0),
+    ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4), ("phi", 0x3C6), ("chi", 0x3C7),
+    ("psi", 0x3C8), ("omega", 0x3C9))}
 _ESCAPED = {"&": "&", "%": "%", "$": "$", "_": "_", "#": "#", "{": "{", "}": "}"}
 
 
@@ -212,11 +223,15 @@ def delatex(text: str) -> str:
     """LaTeX as BibTeX files from other tools write it, in Unicode: accents
     (``Dik\\"otter``), special letters, escaped characters, font commands (their
     contents kept), ``--``/``---`` dashes and ``~`` spaces. Braces are left alone."""
-    if not any(c in text for c in ("\\", "--", "~", "`", "''")):
+    if not any(c in text for c in ("\\", "--", "~", "`", "''", "$")):
         return text
 
     def accent(m: re.Match[str]) -> str:
         return unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)])
+
+    if "$" in text:  # inline math: Greek letters as themselves, the dollars dropped
+        text = re.sub(r"\\([A-Za-z]+)", lambda m: _GREEK.get(m.group(1), m.group(0)), text)
+        text = re.sub(r"(?<!\\)\$", "", text)
 
     text = re.sub(r"\\([`'^\"~=.])\s*\{?\s*([A-Za-z])\}?", accent, text)
     text = re.sub(r"\\([uvHckr])(?:\s+|\{)\s*([A-Za-z])\}?", accent, text)
@@ -330,7 +345,7 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
     put("event-place", f.get("venue", ""))
     put("volume", f.get("volume", ""))
     put("issue", f.get("number", "") if ctype != "report" else "")
-    if ctype == "report":
+    if ctype in ("report", "patent"):
         put("number", f.get("number", ""))
     put("page", f.get("pages", "").replace("--", "-").replace("–", "-"))
     put("edition", f.get("edition", ""))

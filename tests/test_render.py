@@ -64,6 +64,8 @@ def test_split_persons_keeps_braced_and() -> None:
     ("Meisner, Maurice", {"family": "Meisner", "given": "Maurice"}),
     ("Maurice Meisner", {"family": "Meisner", "given": "Maurice"}),
     ("Allaire, J.J.", {"family": "Allaire", "given": "J. J."}),
+    ("Carlson, N W", {"family": "Carlson", "given": "N. W."}),
+    ("Peebles, Jr, Peyton Z.", {"family": "Peebles", "given": "Peyton Z.", "suffix": "Jr"}),
     ("{World Bank}", {"literal": "World Bank"}),
     ("given=Alan, prefix=de, useprefix=false, family=Brauw",
      {"family": "Brauw", "given": "Alan", "dropping-particle": "de"}),
@@ -103,6 +105,7 @@ def test_translator_pages_dates_language(sample: tuple[Work, ...]) -> None:
     ('Dik\\"otter', "Dikötter"), ("Ver\\'{o}nica", "Verónica"), ("\\v{S}koda", "Škoda"),
     ("Smith \\& Sons", "Smith & Sons"), ("1955--1959", "1955–1959"), ("{\\emph{c}}", "{{c}}"),
     ("``Resource Wars''", "“Resource Wars”"), ("純中文標題", "純中文標題"),
+    ("the a 3$\\Pi$u state", "the a 3Πu state"), ("costs \\$5", "costs $5"),
 ])
 def test_delatex(raw: str, expected: str) -> None:
     assert render.delatex(raw) == expected
