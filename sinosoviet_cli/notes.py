@@ -1296,11 +1296,14 @@ _JAPANESE_BOOK = re.compile(
 )
 
 
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def _quote_titles(text: str) -> str:
     """``作者，「篇名」，《期刊》`` / ``“篇名”`` -> ``〈篇名〉``: some writers quote article
     titles instead of bracketing them; Japanese works print books in 『』 (-> 《》).
-    Same length, so offsets stay valid."""
-    text = _JAPANESE_BOOK.sub(lambda m: f"《{m.group(1)}》", text)
+    Full-width digits become ASCII. Same length, so offsets stay valid."""
+    text = _JAPANESE_BOOK.sub(lambda m: f"《{m.group(1)}》", text.translate(_DIGITS))
     return _QUOTE_TITLE.sub(lambda m: f"〈{m.group(1)}〉", text)
 
 
