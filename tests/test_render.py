@@ -291,6 +291,35 @@ def test_speed_patches_keep_output_stable(sample: tuple[Work, ...]) -> None:
     assert texts(sample, jobs=2) == first
 
 
+@pytest.mark.parametrize("style", STYLES[:4])
+def test_patched_equals_stock_where_stock_is_right(style: str) -> None:
+    # Literal names, no stop words, no substitution: none of the gaps apply, so the
+    # memoised and patched citeproc-py must print exactly what stock citeproc-py does.
+    works = [work("wb", title="Poverty Report", author="{World Bank}", address="Oxford",
+                  publisher="Oxford University Press", year="1990", langid="english"),
+             work("hq", "article", title="社論", author="{人民日報}", journal="紅旗",
+                  volume="3", pages="1--5", year="1960", langid="chinese")]
+    patched = texts(works, style=style)
+    with render.unpatched():
+        stock = texts(works, style=style)
+    assert patched == stock
+
+
+def test_memo_caches_are_bounded_by_the_style() -> None:
+    import bench_export as bench
+
+    many = bibio.parse(bench.synthetic_bib(120)).works
+    render.bibliography(many)
+    sizes = (len(render._xpath_cache), len(render._calls_cache), len(render._children_cache))
+    render.bibliography(many)
+    render.bibliography(many[:40])
+    # Keys are style elements, never entries: rendering the same kinds of entry again
+    # adds nothing (the caches do not grow with the size of a bibliography).
+    assert min(sizes) > 0
+    assert (len(render._xpath_cache), len(render._calls_cache),
+            len(render._children_cache)) == sizes
+
+
 # ── styles ───────────────────────────────────────────────────────────────────
 
 
