@@ -520,8 +520,17 @@ _EDITION = re.compile(rf"(?:修訂|修订|增訂|增订|重印|再|新|初|第?\
 _URL = re.compile(r"https?://[^\s，。；、）)<>＞]+")
 
 
+_CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=\s*年|\s*$|\s*[，,）)])")
+
+
 def _roc(text: str) -> str:
-    """Republic-of-China years as Western years: 民國54年 -> 1965年."""
+    """Years as Western digits: 民國54年 -> 1965年, 一九九九年 -> 1999年."""
+    text = _CN_YEAR.sub(
+        lambda m: "".join(str(_CN_DIGITS.get(c, 0)) for c in m.group(0)), text
+    )
+    # 三月 / 二十二日 after a year or a month
+    text = re.sub(r"(?<=[年月])\s*([一二三四五六七八九十]{1,3})(?=\s*[月日])",
+                  lambda m: _cn_number(m.group(1)), text)
     return _ROC.sub(lambda m: f"{1911 + int(m.group(1))}年", text)
 
 
@@ -621,6 +630,9 @@ def _tail_item(d: _Draft, item: str) -> bool:
         d.extra["urldate"] = _date_of(item[access.end():])[1]
         return True
     # 第1版 after a dated newspaper is a page; after a book it is an edition.
+    if d.date:
+        item = re.sub(r"^第\s*([一二三四五六七八九十]{1,3})\s*版$",
+                      lambda m: f"第{_cn_number(m.group(1))}版", item)
     if _EDITION.fullmatch(item) and not (d.date and _is_pages(item)):
         d.extra["edition"] = item
         return True
