@@ -1133,11 +1133,17 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
         d.pages = _pages(body.rstrip(".;, "))
         d.extra["author_only"] = "1"
         return d, len(work)
-    pages = re.search(r"\s*,\s*((?:pp?\.\s*)?[0-9ivxlc]+(?:\s*[-–—─]+\s*[0-9ivxlc]+)?)\s*\.?\s*$",
-                      body)
-    if pages and _is_pages(pages.group(1)):
-        d.pages = _pages(pages.group(1))
-        body = body[: pages.start()]
+    # The first ", <pages>" that ends a clause ends the citation: what follows
+    # ("…, 80-85, who argues …") is the author's prose.
+    for pages in re.finditer(r"\s*,\s*((?:pp?\.\s*)?[0-9ivxlc]+(?:\s*[-–—─]+\s*[0-9ivxlc]+)?)"
+                             r"\s*(?=[,.;]|$)", body):
+        if _is_pages(pages.group(1)):
+            d.pages = _pages(pages.group(1))
+            _latin_title(d, body[: pages.start()])
+            end = pos + (len(rest) - len(rest.lstrip())) + pages.end()
+            if work[end:end + 1] == ".":
+                end += 1
+            return d, end
     _latin_title(d, body)
     return d, len(work)
 

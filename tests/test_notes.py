@@ -426,3 +426,19 @@ def test_generated_mainland_books_round_trip(
     assert ref is not None and ref.form is Form.FULL and ref.entry_type == "book"
     assert ref.authors == (Person(literal=surname + given_name),)
     assert (ref.title, ref.publishers, ref.year, ref.pages) == (title, (pub,), str(year), str(page))
+
+
+def test_english_short_form_followed_by_prose() -> None:
+    segs = segment("For a useful overview, see Lüthi, Sino-Soviet Split, 80-85, who argues "
+                   "that ideology mattered.")
+    assert [s.kind for s in segs] == ["commentary", "citation", "commentary"]
+    ref = segs[1].reference
+    assert ref is not None and ref.title == "Sino-Soviet Split" and ref.pages == "80--85"
+    assert segs[2].text.startswith(", who argues")
+
+
+def test_short_title_with_years_keeps_them() -> None:
+    ref = parse_citation("Westad, Brothers in Arms: The Rise and Fall of the Sino-Soviet "
+                         "Alliance, 1945-1963, 12.")
+    assert isinstance(ref, Reference)
+    assert ref.title.endswith("Alliance, 1945-1963") and ref.pages == "12"
