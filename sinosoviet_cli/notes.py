@@ -1120,6 +1120,14 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
         return d, len(work)
     # Unquoted title: a book (or a thesis, report) or a short form.
     paren = _pub_paren(rest)
+    # "Lüthi, Sino-Soviet Split, 80-85, and Chen Jian, Mao's China (…)": a short form
+    # ends at its locator even when a later citation in the sentence has a parenthesis.
+    joined = re.search(r",\s*((?:pp?\.\s*)?\d+(?:\s*[-–—─]+\s*\d+)?)\s*[,;]\s*(?:and\s+)?(?=[A-Z])",
+                       rest[: paren[0]] if paren else "")
+    if joined and _is_pages(joined.group(1)):
+        d.pages = _pages(joined.group(1))
+        _latin_title(d, rest[: joined.start()])
+        return d, pos + joined.start(1) + len(joined.group(1))
     if paren:
         head, body = rest[: paren[0]], rest[paren[0] + 1: paren[1]]
         _latin_title(d, head)
@@ -1552,6 +1560,8 @@ def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
     starts.extend(m.end() for m in v.cue_latin_any.finditer(body))
     for begin in starts:
         b = begin + len(body[begin:]) - len(body[begin:].lstrip())
+        joiner = re.match(r"[\s,;]*(?:(?:and|also)\s+)?", body[b:])  # ", and X, …"
+        b += joiner.end() if joiner else 0
         cue = v.cue_latin.match(body[b:])
         if cue:
             b += cue.end()
@@ -1601,23 +1611,29 @@ def segment(note: str) -> tuple[Segment, ...]:
         segs.append(Segment(kind, note[a:b], a, b, ref, problem))
 
     for s0, s1 in _sentences(note):
-        sentence = note[s0:s1]
-        # Parse NFC text (compatibility ideographs -> unified) where that keeps offsets.
-        normal = nfc(sentence)
-        try:
-            found = _find_citation(normal if len(normal) == len(sentence) else sentence)
-        except (ValueError, IndexError, KeyError):  # pragma: no cover - defensive
-            found = None
-        if found is None:
-            add("commentary", s0, s1)
-            continue
-        a, b, ref, problem = found
-        a, b = s0 + a, s0 + min(b, s1 - s0)
-        add("commentary", s0, a)
-        if ref is not None:
-            ref = replace(ref, text=_strip_end(nfc(note[a:b])))
-        add("citation", a, b, ref, problem)
-        add("commentary", b, s1)
+        pos = s0
+        # Several citations may share a sentence when only commas separate them
+        # (參見A，《…》，頁1，B，《…》，頁2): look again after each one.
+        for _ in range(_MAX_TITLES):
+            sentence = note[pos:s1]
+            # Parse NFC text (compatibility ideographs -> unified) where that keeps offsets.
+            normal = nfc(sentence)
+            try:
+                found = _find_citation(normal if len(normal) == len(sentence) else sentence)
+            except (ValueError, IndexError, KeyError):  # pragma: no cover - defensive
+                found = None
+            if found is None:
+                break
+            a, b, ref, problem = found
+            a, b = pos + a, pos + min(b, s1 - pos)
+            if b <= a:
+                break
+            add("commentary", pos, a)
+            if ref is not None:
+                ref = replace(ref, text=_strip_end(nfc(note[a:b])))
+            add("citation", a, b, ref, problem)
+            pos = b
+        add("commentary", pos, s1)
     return tuple(segs)
 
 

@@ -442,3 +442,14 @@ def test_short_title_with_years_keeps_them() -> None:
                          "Alliance, 1945-1963, 12.")
     assert isinstance(ref, Reference)
     assert ref.title.endswith("Alliance, 1945-1963") and ref.pages == "12"
+
+
+@pytest.mark.parametrize(("note", "titles"), [
+    ("參見楊奎松，《走向破裂》，頁1，沈志華，《中蘇關係史綱》，頁2。", ["走向破裂", "中蘇關係史綱"]),
+    ("See Lüthi, Sino-Soviet Split, 80-85, and Chen Jian, Mao's China and the Cold War "
+     "(Chapel Hill: University of North Carolina Press, 2001), 49.",
+     ["Sino-Soviet Split", "Mao's China and the Cold War"]),
+])
+def test_citations_separated_only_by_commas(note: str, titles: list[str]) -> None:
+    refs = [s.reference for s in segment(note) if s.kind == "citation"]
+    assert [r.title for r in refs if r is not None] == titles
