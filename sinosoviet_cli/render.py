@@ -331,8 +331,8 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
         book, book_short = _title(f, "booktitle", "booksubtitle")
         put("container-title", book)
         put("container-title-short", book_short)
-    put("publisher-place", _list(f.get("location") or f.get("address", "")))
-    publisher = _list(f.get("publisher", ""))
+    put("publisher-place", _list(f.get("location") or f.get("address", ""), locale))
+    publisher = _list(f.get("publisher", ""), locale)
     if ctype in ("thesis", "report") and not publisher:
         publisher = f.get("school") or f.get("institution", "")
     put("publisher", publisher)
@@ -378,9 +378,12 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
 _ET_AL = "et al."
 
 
-def _list(value: str) -> str:
-    """A biblatex literal list (``A and B``) as CSL prints several publishers."""
-    return "; ".join(split_persons(value)) if " and " in value else value
+def _list(value: str, locale: str = "en") -> str:
+    """A biblatex literal list (``A and B``) as CSL prints several publishers (in
+    Chinese, with the enumeration comma)."""
+    if " and " not in value:
+        return value
+    return ("、" if locale.startswith("zh") else "; ").join(split_persons(value))
 
 
 def _by_key(works: Iterable[Work]) -> dict[str, Work]:
@@ -960,6 +963,7 @@ class _Engine:
     _substitute: str | None = None
     _piq: bool = False
     year_suffix: bool = False
+    locale: str = "en-US"
 
     western: _Engine | None = None
     _western_keys: frozenset[str] = frozenset()
@@ -971,7 +975,7 @@ class _Engine:
         by_key = _by_key(self.works)
         escape = _escaper(self.fmt)
         self._style = _load_style(self.style_file)
-        locale = self._style.root.get("default-locale", "en-US")
+        self.locale = locale = self._style.root.get("default-locale", "en-US")
         items = [to_csl(w, by_key, escape, locale) for w in self.works]
         self._csl = {i["id"].lower(): i for i in items}
         companion = western_style(self.style_file)
@@ -1067,6 +1071,8 @@ class _Engine:
         text = text.strip()
         if _ET_AL in text:  # "A, B, and et al." -> "A, B, et al."; "A and et al." -> "A et al."
             text = text.replace(", and et al.", ", et al.").replace(" and et al.", " et al.")
+            if self.locale.startswith("zh"):  # 閻學通、陳寒溪等譯
+                text = text.replace("、et al.", "等").replace(_ET_AL, "等")
         if self._piq:
             # W4: American usage puts commas and periods inside closing quotes.
             text = re.sub(r"([”’])((?:</[a-z]+>)?)([.,])", r"\3\1\2", text)
