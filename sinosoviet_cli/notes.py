@@ -38,8 +38,8 @@ What a ``Reference`` holds:
   ``footnote`` (the note a 同註5 refers to; form SHORT); ``author_only`` ("1" for a
   short form printing only an author and pages: 楊奎松，頁12 / Zagoria, 78); ``etal``
   (which person lists ended in 等 / et al.: "authors", "translators",
-  "container_editors"); ``volumes``
-  (number of volumes of a set, 上、下卷 -> "2"); ``locator`` ("版" for newspaper pages);
+  "container_editors"); ``volumes`` (number of volumes of a set, 上、下卷 -> "2");
+  ``locator`` ("版" for newspaper pages);
   ``part`` (第三編); ``edition`` (修訂版, 2nd ed.); ``urldate`` (ISO access date);
   ``archive`` ("1" for a document in an archive: ``institution`` is the repository,
   ``number`` the call number); ``docdate`` (a document's own date when the citation
@@ -53,8 +53,10 @@ site container or a URL), phdthesis / mastersthesis, unpublished (conference pap
 without proceedings; archival document), inproceedings (in 論文集/Proceedings), report,
 misc (only a back-reference).
 
-The vocabularies (role words, cue words, back-references, thesis words, …) are data:
-``sinosoviet_cli/data/grammar.toml``.
+Values are NFC; full-width digits, 民國 years (民國54年) and years, months and days in
+Chinese numerals (一九七九年三月) are read as Western digits. The vocabularies (role
+words, cue words, back-references, thesis words, publishing cities, archives, …) are
+data: ``sinosoviet_cli/data/grammar.toml``.
 """
 
 from __future__ import annotations
