@@ -31,7 +31,8 @@ it handles, and ``tests/test_render.py`` has a test per workaround:
       bibliography; export prints them in full-note form instead of dropping them.
 - W18 title case keeps capitalised stop words ("Survey Of The"): patched ``TextCased.case``.
 
-Speed (3x-4x over stock, same output where stock is right): the style tree never
+Speed (rendering ~13x faster than stock citeproc-py on 300 synthetic entries, same output
+where stock is right): the style tree never
 changes while rendering, so xpath queries, ``calls_variable``, children lists, branch
 conditions, cs:text kinds and references are looked up once; cs:choose branches are
 chosen without an exception per failed branch; bibliographies of ``PARALLEL_MIN`` or
