@@ -237,6 +237,10 @@ def export(
         typer.Option("-o", "--output", help="Write to this file (atomically) instead of stdout.",
                      show_default=False),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the -o file if it exists (never the "
+                           "input bibliography).")
+    ] = False,
 ) -> None:
     """Print the bibliography in a Chicago (or other CSL) style, sorted as Chicago sorts
     (Chinese names filed by their pinyin among the Western ones)."""
@@ -252,7 +256,7 @@ def export(
     text = render.export(library.works, style=style, fmt=fmt, school=school,
                          by_school=by_school)
     if output is not None:
-        write_atomic(output, text, force=True, inputs=[library.path])
+        write_atomic(output, text, force=force, inputs=[library.path])
     else:
         sys.stdout.write(text)
 

@@ -89,15 +89,41 @@ def test_export_output_file_atomic(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "bib.md"
     target.write_text("old", encoding="utf-8")
     code, out, _ = invoke(runner, "export", "--bib", str(SAMPLE), "--format", "markdown",
-                          "-o", str(target))
+                          "-o", str(target), "--force")
     assert code == 0 and out == ""
     assert target.read_text(encoding="utf-8") == (
         GOLDEN / "chicago-notes-bibliography.md").read_text(encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["bib.md"]  # no temporary left
     code, _, _ = invoke(runner, "export", "--bib", str(SAMPLE), "--style", "nope",
-                        "-o", str(target))
+                        "-o", str(target), "--force")
     assert code != 0
     assert target.read_text(encoding="utf-8").startswith("# Bibliography")
+
+
+def test_export_never_overwrites_without_force(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("sinosoviet")
+    target = tmp_path / "bib.txt"
+    target.write_text("mine", encoding="utf-8")
+    proc = subprocess.run([str(exe), "export", "--bib", str(SAMPLE), "-o", str(target)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(
+        f"error: {target}: already exists (pass --force to overwrite it)")
+    assert target.read_text(encoding="utf-8") == "mine"
+    fresh = tmp_path / "new.txt"  # a new file needs no --force
+    proc = subprocess.run([str(exe), "export", "--bib", str(SAMPLE), "-o", str(fresh)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and fresh.read_text(encoding="utf-8").strip()
+    # The input bibliography is refused even with --force.
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes(SAMPLE.read_bytes())
+    proc = subprocess.run([str(exe), "export", "--bib", str(bib), "-o", str(bib), "--force"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "is also an input of this command" in proc.stderr
+    assert bib.read_bytes() == SAMPLE.read_bytes()
 
 
 def test_export_bundled_bibliography(runner: CliRunner) -> None:
