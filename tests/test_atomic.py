@@ -246,15 +246,15 @@ def _run_main(args: list[str], monkeypatch: pytest.MonkeyPatch,
 
 
 _SLIPS = [
-    pytest.param("export", ["export", "--bib", "refs.bib", "-o", "refs.bib"], "refs.bib",
-                 id="export-over-its-bib"),
+    pytest.param("export", ["export", "--bib", "refs.bib", "-o", "refs.bib", "--force"],
+                 "refs.bib", id="export-over-its-bib"),
     pytest.param("parse", ["parse", "paper.txt", "-o", "paper.txt", "--force"], "paper.txt",
-                 id="parse-over-its-paper"),
+                 id="parse-over-its-paper",
+                 marks=pytest.mark.xfail(strict=True, reason="the parse section does not pass "
+                                         "its paper to bibio.save(inputs=...) yet")),
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="the export and parse sections do not pass their inputs "
-                   "to write_atomic/bibio.save (inputs=...) yet")
 @pytest.mark.parametrize(("command", "args", "victim"), _SLIPS)
 def test_a_command_never_writes_over_its_own_input(
     command: str, args: list[str], victim: str, tmp_path: Path,
