@@ -266,8 +266,24 @@ def test_w15_choose_in_substitute_uses_parent_label() -> None:
     vol = work("v1", "collection", editor="{陆德芙} and {宋怡明}", translator="{余江}",
                title="中国36问", publisher="香港城市大学出版社", year="2019", langid="chinese")
     out = texts([vol])["v1"]
-    assert out.startswith("陆德芙, and 宋怡明, eds. 中国36问.")
+    assert out.startswith("陆德芙 and 宋怡明, eds. 中国36问.")
     assert out.count("陆德芙") == 1
+
+
+@pytest.mark.parametrize(("persons", "expected"), [
+    ("{李英明} and {關向光}", "李英明 and 關向光, eds."),
+    ("{關向光} and Robinson, Thomas", "關向光 and Thomas Robinson, eds."),
+    ("Robinson, Thomas and {關向光}", "Robinson, Thomas, and 關向光, eds."),
+    ("Robinson, Thomas and Shambaugh, David", "Robinson, Thomas, and David Shambaugh, eds."),
+    ("{李英明} and {關向光} and {牛大勇}", "李英明, 關向光, and 牛大勇, eds."),
+])
+def test_w19_comma_before_and_only_after_an_inverted_name(persons: str, expected: str) -> None:
+    vol = work("v2", "collection", editor=persons, title="中國研究的多元思考",
+               publisher="巨流", year="2007", langid="chinese")
+    assert texts([vol])["v2"].startswith(expected)
+    # Notes never invert a name: no comma before "and" with two names.
+    note = render.notes([[Cite("v2")]], [vol])[0]
+    assert ", and" not in note or persons.count(" and ") > 1
 
 
 def test_w16_page_locator_range_format(sample: tuple[Work, ...]) -> None:
