@@ -27,8 +27,11 @@ it handles, and ``tests/test_render.py`` has a test per workaround:
 - W14 ``cs:label`` prints its term when its variable is empty: patched ``Label.process``.
 - W15 cs:choose inside cs:substitute: each element of the chosen branch is a candidate.
 - W16 page locators ignore ``page-range-format`` (``171–173``): formatted like ``page``.
-- W17 (a style choice, not a bug) Chicago 18 omits unpublished documents from a
-      bibliography; export prints them in full-note form instead of dropping them.
+- W17 (a style choice, not a bug) Chicago 18 omits unpublished documents and papers
+      presented at meetings from a bibliography; export prints them as Chicago 17's
+      bibliography does (``styles.toml`` ``bibliography_fallback``), else in full-note
+      form, instead of dropping them. An ``@unpublished`` with an event (``eventtitle``,
+      ``eventdate`` or ``venue``) is a ``paper-conference``.
 - W18 title case keeps capitalised stop words ("Survey Of The"): patched ``TextCased.case``.
 - W19 ``delimiter-precedes-last``: "after-inverted-name" ignored, and "always" puts a
       comma after a literal (never inverted) name: patched ``Name.process`` decides from
@@ -51,6 +54,7 @@ import os
 import re
 import threading
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -306,6 +310,11 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
     subtype = f.get("entrysubtype", "").lower()
     if ctype == "article-journal" and subtype in ("newspaper", "magazine"):
         ctype = f"article-{subtype}"
+    event = f.get("eventtitle", "")
+    if ctype == "manuscript" and (event or f.get("eventdate") or f.get("venue")):
+        # biblatex has no conference-paper type: an @unpublished with an event is a
+        # paper presented at a meeting ("Paper presented at <event>, <place>, <date>").
+        ctype = "paper-conference"
     lang = _LANGUAGES.get(f.get("langid", "").lower(), "")
     if not lang:
         lang = "zh-TW" if has_cjk(f.get("title", "")) else "en-US"
@@ -354,7 +363,12 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
         genre = _GENRES.get((kind, locale[:2]), _GENRES[(kind, "en")])
     put("genre", genre or _GENRES.get((work.entry_type, locale[:2]),
                                       _GENRES.get((work.entry_type, "en"), "")))
-    put("event-place", f.get("venue", ""))
+    if ctype == "paper-conference" and not container:
+        put("event-place", f.get("venue", "") or f.get("location", "")
+            or f.get("address", ""))
+        item.pop("publisher-place", None)
+    else:
+        put("event-place", f.get("venue", ""))
     put("volume", f.get("volume", ""))
     put("issue", f.get("number", "") if ctype != "report" else "")
     if ctype in ("report", "patent"):
@@ -371,7 +385,8 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
         if f.get(bib, "").strip():  # addresses are not LaTeX: `~` and `--` stay
             item[csl] = escape(f[bib].strip())
     put("note", f.get("note", ""))
-    put("event", f.get("eventtitle", ""))
+    put("event-title", event)  # CSL 1.0.2 (Chicago's styles); 1.0.1 named it "event"
+    put("event", event)
     when = f.get("date", "") or f.get("year", "")
     month = f.get("month", "").strip()
     if re.fullmatch(r"\d{3,4}", when.strip()) and month.isdigit() and 1 <= int(month) <= 12:
@@ -985,6 +1000,7 @@ class _Engine:
 
     western: _Engine | None = None
     _western_keys: frozenset[str] = frozenset()
+    _fallback: _Engine | None = None
 
     def load(self) -> _Engine:
         from citeproc.source.json import CiteProcJSON
@@ -1002,7 +1018,11 @@ class _Engine:
             self._western_keys = frozenset(
                 k for k, i in self._csl.items() if not i["language"].startswith(("zh", "ja", "ko"))
             )
-        self._source = CiteProcJSON(items)
+        with warnings.catch_warnings():
+            # citeproc-py 0.11 predates CSL 1.0.2's event-title; it keeps and renders
+            # it, but warns once per process.
+            warnings.filterwarnings("ignore", message=r".*unsupported: event_title$")
+            self._source = CiteProcJSON(items)
         bib = self._style.root.bibliography
         self._substitute = None if bib is None else bib.get("subsequent-author-substitute")
         citation = self._style.root.citation
@@ -1041,10 +1061,19 @@ class _Engine:
             if not text:
                 # W17: Chicago 18 leaves unpublished documents, manuscripts and
                 # conference papers out of a bibliography; an export must not drop
-                # them, so they are printed in their full-note form.
-                text = self.note([Cite(item.key)], ["first"])
+                # them, so they are printed as the style's ``bibliography_fallback``
+                # (styles.toml: Chicago 17, same layout) prints them, else in full-note form.
+                text = self._fallback_entry(item.key)
             out.append(text)
         return out
+
+    def _fallback_entry(self, key: str) -> str:
+        if self._fallback is None:
+            name = bibliography_fallback(self.style_file)
+            if name is None:
+                return self.note([Cite(key)], ["first"])
+            self._fallback = _Engine(style_path(name), self.fmt, self.works).load()
+        return self._fallback.entries([key])[0]
 
     def _split(self, keys: Sequence[str],
                run: Callable[[_Engine, list[str]], list[str]]) -> list[str]:
@@ -1110,6 +1139,16 @@ def western_style(path: Path) -> str | None:
     table = tomllib.loads((path.parent / "styles.toml").read_text(encoding="utf-8"))
     value = table.get(path.stem, {}).get("western_style")
     return str(value) if value else None
+
+
+def bibliography_fallback(path: Path) -> str | None:
+    """The style whose bibliography prints the entries this one leaves out (W17),
+    from ``styles.toml``'s ``[bibliography_fallback]`` table, by style name."""
+    import tomllib
+
+    table = tomllib.loads((bundled_styles_dir() / "styles.toml").read_text(encoding="utf-8"))
+    value = table.get("bibliography_fallback", {}).get(path.stem)
+    return str(value) if value and value != path.stem else None
 
 
 def _load_style(path: Path) -> Any:

@@ -297,6 +297,30 @@ def test_w17_unpublished_document_is_not_dropped() -> None:
     assert "楊奎松" in render.export([doc])
 
 
+def test_conference_paper_is_paper_conference_in_every_style() -> None:
+    paper = work("w8", "unpublished", author="{王瑞婷}", title="中蘇分歧研究", address="台中",
+                 eventtitle="聯合論文發表會", date="2008-12-06", langid="chinese")
+    item = render.to_csl(paper, {}, lambda s: s)
+    assert item["type"] == "paper-conference"
+    assert item["event-title"] == "聯合論文發表會" and item["event-place"] == "台中"
+    assert "publisher-place" not in item and item["issued"] == {"date-parts": [[2008, 12, 6]]}
+    for style in STYLES:
+        out = texts([paper], style=style)["w8"]
+        assert "unpublished manuscript" not in out.lower(), (style, out)
+        if style == "zhengda-shicui":
+            assert out == "王瑞婷，〈中蘇分歧研究〉，「聯合論文發表會」，台中，2008年12月6日。"
+        else:  # a bibliography entry (periods between elements), not a note
+            year = "2008. " if style == "chicago-author-date" else ""
+            assert out.startswith(f"王瑞婷. {year}“中蘇分歧研究.” "), (style, out)
+            assert "Paper presented at 聯合論文發表會, 台中" in out, (style, out)
+            assert "December 6" in out and "2008" in out
+    note = render.notes([[Cite("w8")]], [paper])[0]
+    assert note == "王瑞婷, “中蘇分歧研究,” paper presented at 聯合論文發表會, 台中, December 6, 2008."
+    # A manuscript without an event stays a manuscript.
+    draft = work("w9", "unpublished", author="{王瑞婷}", title="草稿", year="2008")
+    assert render.to_csl(draft, {}, lambda s: s)["type"] == "manuscript"
+
+
 def test_speed_patches_keep_output_stable(sample: tuple[Work, ...]) -> None:
     # Caches are per style element: rendering other formats and styles in between
     # must not change a later result, and forked workers give the same entries.
