@@ -301,10 +301,14 @@ def _title(fields: Mapping[str, str], main: str, sub: str) -> tuple[str, str]:
 
 
 def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
-           locale: str = "en") -> dict[str, Any]:
+           locale: str = "en", *, pair_places: bool = False) -> dict[str, Any]:
     """One work as a CSL-JSON item. ``escape`` is applied to every printed string
     (W10: HTML and markdown formats escape data before citeproc sees it). Generated
-    words (a thesis's "PhD diss.") are in the style's ``locale`` language."""
+    words (a thesis's "PhD diss.") are in the style's ``locale`` language.
+
+    ``pair_places`` (the style prints places): as many places as publishers are
+    paired, each place with its publisher, in ``publisher`` ("北京: 春秋出版社; 長沙:
+    湖南教育出版社"), since CSL has one place and one publisher per item."""
     f = inherit(work, by_key)
     ctype = _TYPES.get(work.entry_type, "document")
     subtype = f.get("entrysubtype", "").lower()
@@ -352,8 +356,16 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
         book, book_short = _title(f, "booktitle", "booksubtitle")
         put("container-title", book)
         put("container-title-short", book_short)
-    put("publisher-place", _list(f.get("location") or f.get("address", ""), locale))
-    publisher = _list(f.get("publisher", ""), locale)
+    places = split_persons(f.get("location") or f.get("address", ""))
+    publishers = split_persons(f.get("publisher", ""))
+    if pair_places and len(places) == len(publishers) > 1:
+        zh = locale.startswith("zh")
+        publisher = ("；" if zh else "; ").join(
+            f"{place}{'：' if zh else ': '}{name}" for place, name in zip(
+                places, publishers, strict=True))
+    else:
+        put("publisher-place", _list(f.get("location") or f.get("address", ""), locale))
+        publisher = _list(f.get("publisher", ""), locale)
     if ctype in ("thesis", "report") and not publisher:
         publisher = f.get("school") or f.get("institution", "")
     put("publisher", publisher)
@@ -1010,7 +1022,8 @@ class _Engine:
         escape = _escaper(self.fmt)
         self._style = _load_style(self.style_file)
         self.locale = locale = self._style.root.get("default-locale", "en-US")
-        items = [to_csl(w, by_key, escape, locale) for w in self.works]
+        pair = _prints_places(self.style_file, self._style)
+        items = [to_csl(w, by_key, escape, locale, pair_places=pair) for w in self.works]
         self._csl = {i["id"].lower(): i for i in items}
         companion = western_style(self.style_file)
         if companion is not None:
@@ -1149,6 +1162,31 @@ def bibliography_fallback(path: Path) -> str | None:
     table = tomllib.loads((bundled_styles_dir() / "styles.toml").read_text(encoding="utf-8"))
     value = table.get("bibliography_fallback", {}).get(path.stem)
     return str(value) if value and value != path.stem else None
+
+
+_places_cache: dict[Path, bool] = {}
+
+
+def _prints_places(path: Path, style: Any) -> bool:
+    """Whether a style prints a book's place of publication in a first note (Chicago
+    17 does, Chicago 18 does not): a probe book is rendered once per style."""
+    found = _places_cache.get(path)
+    if found is None:
+        from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+        from citeproc.source.json import CiteProcJSON
+
+        probe = {"id": "probe", "type": "book", "title": "Title", "publisher": "Publisher",
+                 "publisher-place": "Qqplace", "issued": {"date-parts": [[2000]]},
+                 "author": [{"family": "Family", "given": "Given"}]}
+        bib = CitationStylesBibliography(style, CiteProcJSON([probe]), formatter.plain)
+        citation = Citation([CitationItem("probe")])
+        bib.register(citation)
+        try:
+            found = "Qqplace" in str(bib.cite(citation, lambda _item: None))
+        except Exception:  # a style this probe cannot render: keep places apart
+            found = False
+        _places_cache[path] = found
+    return found
 
 
 def _load_style(path: Path) -> Any:

@@ -321,6 +321,27 @@ def test_conference_paper_is_paper_conference_in_every_style() -> None:
     assert render.to_csl(draft, {}, lambda s: s)["type"] == "manuscript"
 
 
+def test_places_paired_with_their_publishers() -> None:
+    lushan = work("l89", author="{李銳}", title="廬山會議實錄", address="北京 and 長沙",
+                  publisher="春秋出版社 and 湖南教育出版社", year="1989", langid="chinese")
+    item = render.to_csl(lushan, {}, lambda s: s, pair_places=True)
+    assert item["publisher"] == "北京: 春秋出版社; 長沙: 湖南教育出版社"
+    assert "publisher-place" not in item
+    assert texts([lushan], style="chicago-notes-bibliography-17th-edition")["l89"] == (
+        "李銳. 廬山會議實錄. 北京: 春秋出版社; 長沙: 湖南教育出版社, 1989.")
+    assert texts([lushan], style="zhengda-shicui")["l89"] == (
+        "李銳，《廬山會議實錄》，北京：春秋出版社；長沙：湖南教育出版社，1989。")
+    assert render.notes([[Cite("l89", "12")]], [lushan], style="zhengda-shicui")[0] == (
+        "李銳，《廬山會議實錄》（北京：春秋出版社；長沙：湖南教育出版社，1989），12。")
+    # Chicago 18 prints no places: the publishers alone.
+    assert texts([lushan])["l89"] == "李銳. 廬山會議實錄. 春秋出版社; 湖南教育出版社, 1989."
+    # Unequal counts cannot be paired: places and publishers stay lists.
+    odd = work("l90", author="{李銳}", title="實錄", address="北京 and 長沙",
+               publisher="春秋出版社", year="1989", langid="chinese")
+    item = render.to_csl(odd, {}, lambda s: s, pair_places=True)
+    assert item["publisher"] == "春秋出版社" and item["publisher-place"] == "北京; 長沙"
+
+
 def test_speed_patches_keep_output_stable(sample: tuple[Work, ...]) -> None:
     # Caches are per style element: rendering other formats and styles in between
     # must not change a later result, and forked workers give the same entries.
