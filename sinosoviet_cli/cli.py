@@ -50,7 +50,9 @@ out: Console = lazy(lambda: Console(highlight=False, soft_wrap=False))
 err: Console = lazy(lambda: Console(stderr=True, highlight=False, soft_wrap=True))
 
 PaperArg = Annotated[
-    Path, typer.Argument(help="Text of the paper (as extracted from its PDF).", show_default=False)
+    Path,
+    typer.Argument(help="Text of the paper (as extracted from its PDF).", show_default=False,
+                   metavar="PAPER"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 BibOpt = Annotated[
@@ -98,11 +100,15 @@ def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
     from .footnotes import extract
 
     result = extract(read_text(paper))
+    if not result.footnotes:
+        warn(f"no footnotes found in {paper} — is it the text of a paper with numbered notes?")
     if as_json:
         print_json(
             [{"n": f.n, "page": f.page, "section": f.section, "text": f.text}
              for f in result.footnotes]
         )
+        return
+    if not result.footnotes:
         return
     table = Table(title=Text(f"{len(result.footnotes)} footnotes in {paper.name}"), expand=False)
     table.add_column("n", justify="right", no_wrap=True)
@@ -113,9 +119,24 @@ def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
     table.add_column("text", overflow="ellipsis", no_wrap=True, max_width=max(10, out.width - 21))
     for f in result.footnotes:
         table.add_row(str(f.n), str(f.page or "?"), f.section or "", Text(f.text))
-    out.print(table)
+    _emit(table)
     for problem in result.problems:
         warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
+
+
+def _emit(*objects: Any, **kwargs: Any) -> None:
+    """``out.print``; into a file or pipe without the trailing spaces rich pads table
+    cells and wrapped lines with (a terminal gets rich's output as it is)."""
+    if out.is_terminal:
+        out.print(*objects, **kwargs)
+        return
+    with out.capture() as captured:
+        out.print(*objects, **kwargs)
+    text = captured.get()
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in lines))
 
 
 # ── parse ────────────────────────────────────────────────────────────────────
@@ -271,7 +292,7 @@ def check(
     draft: Annotated[
         Path,
         typer.Argument(help="The draft: .md (pandoc), .tex, .docx, or .txt in the paper's layout.",
-                       show_default=False),
+                       show_default=False, metavar="DRAFT"),
     ],
     bib: BibOpt = None,
     as_json: JsonOpt = False,
@@ -413,13 +434,12 @@ def _school_heading(school_id: str, count: int | None = None) -> Text:
     return heading
 
 
-def _work_row(work: Any, library: Any = None) -> dict[str, Any]:
+def _work_row(work: Any, index: Any = None) -> dict[str, Any]:
+    """One work for list/show; ``index`` (``schools.by_key``) dates chapters by their
+    volume."""
     from . import schools
 
-    year = schools.year_of(work)
-    if year is None and library is not None and work.get("crossref"):
-        parent = library.get(work.get("crossref"))  # a chapter is dated by its volume
-        year = schools.year_of(parent) if parent is not None else None
+    year = schools.inherited_year(work, index or {})
     return {"key": work.key, "type": work.entry_type, "author": schools.author_label(work),
             "title": schools.short_title(work), "year": year,
             "lang": schools.language(work), "school": schools.school_of(work)}
@@ -430,8 +450,8 @@ def list_(
     bib: BibOpt = None,
     school: SchoolOpt = None,
     entry_type: Annotated[
-        str | None, typer.Option("--type", help="Only this BibTeX entry type (book, article…).",
-                                 show_default=False)
+        str | None, typer.Option("--type", help="Only this BibTeX entry type (book, article…; "
+                                 "one the bibliography has).", show_default=False)
     ] = None,
     lang: Annotated[
         str | None, typer.Option("--lang", help="Only Chinese (zh) or Western (en) works.",
@@ -449,32 +469,72 @@ def list_(
     if lang is not None and lang not in ("zh", "en"):
         raise UsageError(f"unknown language {lang!r}", fix="use --lang zh or --lang en")
     library = _library(bib)
+    if entry_type is not None:
+        # A type the bibliography does not have is a typo far more often than a query.
+        present = sorted({w.entry_type for w in library.works})
+        if entry_type.casefold() not in present:
+            raise UsageError(f"no entries of type {entry_type!r} in {library.path}",
+                             fix="types in it: " + (", ".join(present) or "none"))
+    index = schools.by_key(library.works)
     works = [w for w in library.works
              if (entry_type is None or w.entry_type == entry_type.casefold())
              and (lang is None or schools.language(w) == lang)]
     groups = [(g, ws) for g, ws in schools.group(works, rules) if school in (None, g)]
     if as_json:
         print_json({"bib": str(library.path), "groups": [
-            {"school": g, "works": [_work_row(w, library) for w in ws]} for g, ws in groups]})
+            {"school": g, "works": [_work_row(w, index) for w in ws]} for g, ws in groups]})
         return
     if not groups:
-        out.print(Text(f"No works in {library.path} match."))
+        _emit(Text(f"No works in {library.path} match."))
         return
     for g, ws in groups:
-        out.print(_school_heading(g, len(ws)))
-        table = Table(box=None, pad_edge=False, expand=False, header_style="dim")
-        # Key and author are capped so that the title gets what is left of the width.
-        table.add_column("key", no_wrap=True, max_width=22, overflow="ellipsis")
-        table.add_column("author", no_wrap=True, max_width=14, overflow="ellipsis")
-        table.add_column("title", no_wrap=True, overflow="ellipsis",
-                         max_width=max(12, out.width - 22 - 14 - 4 - 6))
-        table.add_column("year", no_wrap=True, justify="right", min_width=4)
-        for w in ws:
-            row = _work_row(w, library)
-            table.add_row(Text(w.key), Text(row["author"]), Text(row["title"]),
-                          Text(str(row["year"] or "")))
-        out.print(table)
-        out.print()
+        _emit(_school_heading(g, len(ws)))
+        rows = [_work_row(w, index) for w in ws]
+        table = _list_table(rows, out.width)
+        if table is not None:
+            _emit(table)
+        else:  # too narrow for a table: whole keys and years, the terminal wraps the rest
+            for row in rows:
+                _emit(Text(f"{row['key']}  {row['year'] or '----'}  {row['title']}"),
+                      soft_wrap=True)
+        _emit()
+
+
+_MIN_TITLE, _MIN_AUTHOR, _MAX_AUTHOR = 8, 6, 14
+
+
+def _list_table(rows: list[dict[str, Any]], width: int) -> Table | None:
+    """``list``'s table at ``width`` cells. Keys and years are never cut (keys are what
+    users copy): the title gives way first, then the author, then the author column
+    goes. ``None`` if not even key, year and a short title fit."""
+    from rich.cells import cell_len
+
+    def need(name: str) -> int:
+        return max([cell_len(name), *(cell_len(str(r[name] or "")) for r in rows)])
+
+    fixed = need("key") + 4  # the year
+    free = width - fixed - 6  # three gaps of two spaces between four columns
+    author = min(need("author"), max(_MAX_AUTHOR, free - need("title")))
+    title = min(need("title"), free - author)
+    if title < _MIN_TITLE:
+        title = min(need("title"), _MIN_TITLE)
+        author = free - title
+    with_author = author >= _MIN_AUTHOR
+    if not with_author:
+        title = min(need("title"), width - fixed - 4)
+        if title < min(need("title"), _MIN_TITLE):
+            return None
+    table = Table(box=None, pad_edge=False, expand=False, header_style="dim")
+    table.add_column("key", no_wrap=True, width=need("key"))
+    if with_author:
+        table.add_column("author", no_wrap=True, width=author, overflow="ellipsis")
+    table.add_column("title", no_wrap=True, width=title, overflow="ellipsis")
+    table.add_column("year", no_wrap=True, justify="right", width=4)
+    for row in rows:
+        cells = [Text(row["key"]), Text(row["author"]), Text(row["title"]),
+                 Text(str(row["year"] or ""))]
+        table.add_row(*(cells if with_author else [cells[0], *cells[2:]]))
+    return table
 
 
 _RULES_EXPLAINED = {
@@ -516,7 +576,8 @@ def _evidence(work: Any, paper: Path | None, library: Any) -> dict[str, Any]:
 
 @app.command()
 def show(
-    key: Annotated[str, typer.Argument(help="Citation key of the work.", show_default=False)],
+    key: Annotated[str, typer.Argument(help="Citation key of the work.", show_default=False,
+                                       metavar="KEY")],
     bib: BibOpt = None,
     paper: Annotated[
         Path | None,
@@ -546,6 +607,9 @@ def show(
     parent = library.get(work.get("crossref")) if work.get("crossref") else None
     children = [w for w in library.works if w.get("crossref").casefold() == work.key.casefold()]
     notes = schools.footnotes_of(work)
+    # A volume is often cited only through its chapters: their notes are its notes too.
+    via_chapters = sorted({n for c in children for n in schools.footnotes_of(c)})
+    index = schools.by_key(library.works)
     evidence = _evidence(work, paper, library)
     if as_json:
         print_json({
@@ -555,8 +619,10 @@ def show(
                        "name_en": school.name_en if school else None,
                        "evidence": evidence},
             "footnotes": list(notes),
-            "parent": _work_row(parent) if parent else None,
-            "children": [_work_row(c) for c in children],
+            "chapter_footnotes": via_chapters,
+            "parent": _work_row(parent, index) if parent else None,
+            "children": [{**_work_row(c, index), "footnotes": list(schools.footnotes_of(c))}
+                         for c in children],
         })
         return
     fields = Table(title=Text(f"{work.key}  @{work.entry_type}", style="bold"),
@@ -565,9 +631,9 @@ def show(
     fields.add_column("value", overflow="fold")
     for name, value in work.fields.items():
         fields.add_row(name, Text(value))
-    out.print(fields)
-    out.print()
-    out.print(Text("school: "), _school_heading(school_id or "untagged"), sep="")
+    _emit(fields)
+    _emit()
+    _emit(Text("school: "), _school_heading(school_id or "untagged"), sep="")
     shown = dict(evidence)
     rule = shown.pop("rule", "")
     facts = Table(box=None, pad_edge=False, show_header=False)
@@ -578,13 +644,18 @@ def show(
     for name, value in shown.items():
         facts.add_row(name, Text(", ".join(map(str, value)) if isinstance(value, list)
                                  else str(value)))
-    out.print(facts)
-    out.print()
-    out.print(Text("cited in footnotes: " + (", ".join(map(str, notes)) or "none")))
+    _emit(facts)
+    _emit()
+    cited = [", ".join(map(str, notes))] if notes else []
+    if via_chapters:
+        cited.append("via chapters: " + ", ".join(map(str, via_chapters)))
+    _emit(Text("cited in footnotes: " + ("; ".join(cited) or "none")))
     if parent is not None:
-        out.print(Text(f"in volume: {parent.key} — {schools.short_title(parent)}"))
+        _emit(Text(f"in volume: {parent.key} — {schools.short_title(parent)}"))
     for child in children:
-        out.print(Text(f"chapter: {child.key} — {schools.short_title(child)}"))
+        own = ", ".join(map(str, schools.footnotes_of(child)))
+        _emit(Text(f"chapter: {child.key} — {schools.short_title(child)}"
+                   + (f" (footnotes {own})" if own else "")))
 
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -593,13 +664,18 @@ _BLOCKS = " ▁▂▃▄▅▆▇█"
 @app.command("schools")
 def schools_(bib: BibOpt = None, as_json: JsonOpt = False) -> None:
     """The schools: description (zh and en), works, proponents, and a chart of
-    publication years by decade."""
+    publication years by decade.
+
+    The chart counts each work once: a chapter by its volume's year; a volume cited
+    only through its chapters is counted by those chapters, not again itself."""
     from . import schools
+    from .text import wrap_cjk
 
     rules = schools.load_rules()
     library = _library(bib)
     groups = dict(schools.group(library.works, rules))
     ids = [*rules.ids, *(g for g in groups if g not in rules.ids)]
+    index, containers = schools.by_key(library.works), schools.containers(library.works)
     rows: list[dict[str, Any]] = []
     for school_id in ids:
         school, ws = rules.get(school_id), groups.get(school_id, [])
@@ -611,7 +687,11 @@ def schools_(bib: BibOpt = None, as_json: JsonOpt = False) -> None:
             "description_en": school.description_en if school else None,
             "section": school.section if school else None,
             "works": [w.key for w in ws], "proponents": schools.proponents(ws),
-            "decades": {str(d): n for d, n in schools.decades(ws).items()},
+            "decades": {str(d): n for d, n in schools.decades(ws, library.works).items()},
+            # Why the decades may add up to fewer than the works:
+            "counted_via_chapters": [w.key for w in ws if w.key.casefold() in containers],
+            "undated": [w.key for w in ws if w.key.casefold() not in containers
+                        and schools.inherited_year(w, index) is None],
         })
     if as_json:
         print_json({"bib": str(library.path), "schools": rows})
@@ -619,22 +699,22 @@ def schools_(bib: BibOpt = None, as_json: JsonOpt = False) -> None:
     for row in rows:
         if not row["works"] and row["kind"] != "school":
             continue
-        out.print(_school_heading(row["id"], len(row["works"])))
+        _emit(_school_heading(row["id"], len(row["works"])))
         if row["section"]:
-            out.print(Text(f"section {row['section']} of the paper", style="dim"))
+            _emit(Text(f"section {row['section']} of the paper", style="dim"))
         for text in (row["description_zh"], row["description_en"]):
-            if text:
-                out.print(Text(text))
+            if text:  # wrapped here: rich would start a line with "。"
+                _emit(Text("\n".join(wrap_cjk(text, out.width))))
         people = row["proponents"]
         label = "proponents" if row["kind"] == "school" else "authors"
         if people:
-            out.print(Text(f"{label}: " + ", ".join(people[:12])
-                           + (f" (+{len(people) - 12})" if len(people) > 12 else "")))
+            _emit(Text(f"{label}: " + ", ".join(people[:12])
+                       + (f" (+{len(people) - 12})" if len(people) > 12 else "")))
         if row["works"]:
-            out.print(Text("works: " + ", ".join(row["works"][:12])
-                           + (f" (+{len(row['works']) - 12})" if len(row["works"]) > 12
-                              else ""), style="dim"))
-        out.print()
+            _emit(Text("works: " + ", ".join(row["works"][:12])
+                       + (f" (+{len(row['works']) - 12})" if len(row["works"]) > 12
+                          else ""), style="dim"))
+        _emit()
     _decade_chart([(r["id"], {int(d): n for d, n in r["decades"].items()}) for r in rows])
 
 
@@ -642,7 +722,7 @@ def _decade_chart(rows: list[tuple[str, dict[int, int]]]) -> None:
     """Schools × decades: a block whose height is the count, then the count."""
     rows = [(school, counts) for school, counts in rows if counts]
     if not rows:
-        out.print(Text("No publication years to chart."))
+        _emit(Text("No publication years to chart."))
         return
     decades = sorted({d for _, counts in rows for d in counts})
     decades = list(range(decades[0], decades[-1] + 10, 10))
@@ -664,7 +744,9 @@ def _decade_chart(rows: list[tuple[str, dict[int, int]]]) -> None:
             block = _BLOCKS[max(1, round(n / peak * 8))] if n else ""
             cells.append(Text(f"{block}{n}" if n else "·", style="" if n else "dim"))
         chart.add_row(Text(school), *cells)
-    out.print(chart)
+    _emit(chart)
+    _emit(Text("Chapters are dated by their volume; a volume cited only through its "
+               "chapters counts once, through them.", style="dim"))
 
 
 # ── notes ────────────────────────────────────────────────────────────────────

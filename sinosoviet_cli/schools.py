@@ -599,9 +599,41 @@ def proponents(works: Iterable[Work]) -> list[str]:
     return list(found)
 
 
-def decades(works: Iterable[Work]) -> dict[int, int]:
-    """Number of works per decade of publication (1960 for 1960-1969)."""
-    counts = Counter(y // 10 * 10 for y in map(year_of, works) if y is not None)
+def by_key(works: Iterable[Work]) -> dict[str, Work]:
+    """Works by case-folded key (BibTeX keys, and crossrefs, ignore case)."""
+    return {w.key.casefold(): w for w in works}
+
+
+def inherited_year(work: Work, context: Mapping[str, Work]) -> int | None:
+    """The work's year, or the year of its crossref volume (a chapter is dated by its
+    book), with biblatex's inheritance as ``render.inherit`` implements it."""
+    from .render import inherit  # shared inheritance; imported here, not on start-up
+
+    if work.get("year") or work.get("date") or not work.get("crossref"):
+        return year_of(work)
+    return year_of(replace(work, fields=MappingProxyType(inherit(work, context))))
+
+
+def containers(works: Iterable[Work]) -> set[str]:
+    """Keys (case-folded) of volumes cited only through their chapters: some entry
+    crossrefs them and they have no footnotes of their own."""
+    works = tuple(works)
+    parents = {w.get("crossref").casefold() for w in works if w.get("crossref")}
+    return {w.key.casefold() for w in works
+            if w.key.casefold() in parents and not footnotes_of(w)}
+
+
+def decades(works: Iterable[Work], context: Iterable[Work] = ()) -> dict[int, int]:
+    """Number of works per decade of publication (1960 for 1960-1969).
+
+    ``context`` is the whole bibliography: chapters take their volume's year from it,
+    and a volume cited only through its chapters (see :func:`containers`) is not
+    counted, so that a book counts once, by the chapters the paper cites."""
+    works = tuple(works)
+    everything = (*works, *context)
+    index, skip = by_key(everything), containers(everything)
+    years = (inherited_year(w, index) for w in works if w.key.casefold() not in skip)
+    counts = Counter(y // 10 * 10 for y in years if y is not None)
     return dict(sorted(counts.items()))
 
 

@@ -92,3 +92,58 @@ def fold_strict(text: str) -> str:
     """``fold`` with all punctuation and spaces removed: for titles and names, where
     ``Hinton , Harold`` and ``Hinton, Harold`` must compare equal."""
     return _NON_WORD.sub("", fold(text))
+
+
+# ── wrapping CJK text for the terminal ───────────────────────────────────────
+
+# Kinsoku (禁則): characters that may not start a line (closing punctuation, small
+# marks) and that may not end one (opening brackets). Rich's wrapper breaks between any
+# two CJK characters and so can put a lone "。" at the start of a line.
+_NO_LINE_START = frozenset("。．，、；：？！）」』》〉】〕］｝’”…‥ー々・‧,.;:?!)]}%")
+_NO_LINE_END = frozenset("（「『《〈【〔［｛‘“([{")
+# One token per CJK character or CJK/full-width punctuation mark (a break may fall
+# between any two); Latin words (with curly quotes, dashes) stay whole.
+_BREAKABLE = f"{_CJK}\u3000-\u303f\uff00-\uffef"
+_WRAP_TOKEN = re.compile(rf"\s+|[{_BREAKABLE}]|[^\s{_BREAKABLE}]+")
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells: 2 for wide (CJK, full-width) characters, 0 for combining marks."""
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def wrap_cjk(text: str, width: int) -> list[str]:
+    """Wrap ``text`` into lines of at most ``width`` cells: between CJK characters or at
+    spaces, never with closing punctuation at the start of a line or an opening bracket
+    at its end (the character before moves down with it; not possible after a word
+    that fills the line alone). Runs of spaces collapse; a word wider than the line is
+    cut."""
+    width = max(width, 2)
+    lines: list[list[str]] = [[]]
+    for token in _WRAP_TOKEN.findall(text.strip()):
+        line = lines[-1]
+        if token.isspace():
+            if line and line[-1] != " ":
+                line.append(" ")
+            continue
+        while cell_width(token) > width:  # cut an over-long word to fit
+            cut = len(token)
+            while cut > 1 and cell_width(token[:cut]) > width:
+                cut -= 1
+            if line:
+                lines.append(line := [])
+            line.append(token[:cut])
+            token = token[cut:]
+        if cell_width("".join(line) + token) <= width:
+            line.append(token)
+            continue
+        while line and line[-1] == " ":
+            line.pop()
+        carry = [token]
+        while len(line) > 1 and (carry[0][0] in _NO_LINE_START or line[-1][-1] in _NO_LINE_END):
+            carry.insert(0, line.pop())
+            while line and line[-1] == " ":
+                line.pop()
+        lines.append(carry)
+    return ["".join(line).rstrip() for line in lines if line]

@@ -37,6 +37,16 @@ def widest(text: str) -> int:
     return max((cell_len(line.rstrip()) for line in text.splitlines()), default=0)
 
 
+def at_width(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    """Terminal width ``columns``: rich reads COLUMNS once, when the console is made
+    (the first command of the test session), so the console is told as well."""
+    from sinosoviet_cli import cli
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    console = cli.out._real()  # type: ignore[attr-defined]  # the Console behind the proxy
+    monkeypatch.setattr(console, "width", columns)
+
+
 # ── list ─────────────────────────────────────────────────────────────────────
 
 
@@ -97,6 +107,51 @@ def test_unknown_school_option_exits_2_listing_valid_ids(
     assert "ideology, kinmen, mao-cognition, primary, theory, context, untagged" in err
 
 
+def test_unknown_entry_type_exits_2_listing_the_types_present(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(["list", "--bib", str(TAGGED), "--type", "bogus"], monkeypatch,
+                              capsys)
+    assert code == 2
+    assert out == ""
+    assert "no entries of type 'bogus'" in err
+    assert "types in it: article, book, collection, incollection, misc" in err
+    code, out, _ = run_main(["list", "--bib", str(TAGGED), "--type", "Article", "--json"],
+                            monkeypatch, capsys)
+    assert code == 0 and "li2007zhongsu" in out
+
+
+def bundled() -> Path:
+    from sinosoviet_cli import bibio
+
+    path = bibio.bundled_path()
+    if "@" not in path.read_text(encoding="utf-8"):
+        pytest.skip("the bundled references.bib is not generated yet")
+    return path
+
+
+@pytest.mark.parametrize("columns", [80, 60, 40, 30, 20])
+def test_list_never_cuts_keys_or_years(columns: int, runner: CliRunner,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from sinosoviet_cli import bibio
+
+    at_width(monkeypatch, columns)
+    for bib in (bundled(), TAGGED):
+        result = runner.invoke(app, ["list", "--bib", str(bib)])
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        rows = {w["key"]: w for g in json.loads(runner.invoke(
+            app, ["list", "--bib", str(bib), "--json"]).stdout)["groups"] for w in g["works"]}
+        for work in bibio.load(bib).works:
+            line = next((line for line in lines if line.split(" ")[0] == work.key), None)
+            assert line is not None, (columns, work.key, result.stdout)
+            if rows[work.key]["year"]:
+                assert str(rows[work.key]["year"]) in line.split(), (columns, line)
+        if columns >= 40:  # a table that fits, the title (then the author) shortened
+            assert widest(result.stdout) <= columns
+    if columns == 40:
+        assert "key                       title" in result.stdout or "author" in result.stdout
+
+
 def test_unknown_language_exits_2(monkeypatch: pytest.MonkeyPatch,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_main(["list", "--bib", str(TAGGED), "--lang", "ru"], monkeypatch, capsys)
@@ -130,6 +185,18 @@ def test_show_volume_json(runner: CliRunner) -> None:
     assert [c["key"] for c in data["children"]] == ["chen2006geming", "niu2006zhongguo"]
     assert data["parent"] is None
     assert data["fields"]["publisher"] == "北京大學出版社"
+
+
+def test_show_volume_cited_through_its_chapters(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["show", "yang2006lengzhan", "--bib", str(TAGGED)])
+    assert result.exit_code == 0, result.output
+    assert "cited in footnotes: via chapters: 30, 35, 36\n" in result.stdout
+    assert "chapter: niu2006zhongguo — 中國外交的革命化進程 (footnotes 35, 36)" in result.stdout
+    data = json.loads(runner.invoke(app, ["show", "yang2006lengzhan", "--bib", str(TAGGED),
+                                          "--json"]).stdout)
+    assert data["footnotes"] == [] and data["chapter_footnotes"] == [30, 35, 36]
+    chapter = runner.invoke(app, ["show", "chen2006geming", "--bib", str(TAGGED)])
+    assert "cited in footnotes: 30\n" in chapter.stdout  # a chapter has its own notes only
 
 
 def test_show_unknown_school_id_is_reported(runner: CliRunner) -> None:
@@ -188,11 +255,88 @@ def test_schools_json(runner: CliRunner) -> None:
     rows = {r["id"]: r for r in json.loads(result.stdout)["schools"]}
     assert list(rows) == [*IDS, "revisionism", "untagged"]
     assert rows["ideology"]["decades"] == {"1960": 2}
-    assert rows["mao-cognition"]["decades"] == {"1990": 1, "2000": 1}  # chapters undated
+    # the two chapters dated by their volume (2006), which is counted through them
+    assert rows["mao-cognition"]["decades"] == {"1990": 1, "2000": 2}
+    assert rows["mao-cognition"]["counted_via_chapters"] == ["yang2006lengzhan"]
+    assert rows["mao-cognition"]["undated"] == []
     assert rows["kinmen"]["section"] == "三"
     assert rows["kinmen"]["description_en"].startswith("Domestic radicalism")
     assert rows["untagged"]["works"] == ["whiting2006"]
     assert rows["untagged"]["name_zh"] is None
+
+
+def test_schools_wraps_descriptions_without_line_initial_punctuation(
+        runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    for columns in range(40, 81):
+        at_width(monkeypatch, columns)
+        result = runner.invoke(app, ["schools", "--bib", str(TAGGED)])
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        assert not [line for line in lines if line[:1] in set("。，、；：）」』》")], columns
+        assert widest(result.stdout) <= columns
+
+
+def test_schools_chart_accounts_for_every_work(runner: CliRunner) -> None:
+    """Bundled bib: chapters are charted by their volume's year (the reviewer found the
+    chapters of mao-cognition missing); each work is charted, counted via its chapters,
+    or undated."""
+    result = runner.invoke(app, ["schools", "--bib", str(bundled()), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in json.loads(result.stdout)["schools"]}
+    for row in rows.values():
+        assert len(row["works"]) == (sum(row["decades"].values())
+                                     + len(row["counted_via_chapters"]) + len(row["undated"]))
+    assert all(not row["undated"] for row in rows.values())  # every seed work has a year
+    charted = {school: sum(rows[school]["decades"].values()) for school in IDS}
+    via = {school: len(rows[school]["counted_via_chapters"]) for school in IDS}
+    assert {s: charted[s] + via[s] for s in IDS} == {s: len(rows[s]["works"]) for s in IDS}
+    assert via["mao-cognition"] >= 1 and via["kinmen"] >= 1
+
+
+@pytest.mark.parametrize("command", [["list"], ["schools"], ["show", "yang2006lengzhan"]])
+def test_piped_output_has_no_trailing_spaces(command: list[str], runner: CliRunner) -> None:
+    result = runner.invoke(app, [*command, "--bib", str(TAGGED)])
+    assert result.exit_code == 0, result.output
+    padded = [line for line in result.stdout.splitlines() if line != line.rstrip()]
+    assert not padded, padded[:3]
+
+
+def test_footnotes_piped_has_no_trailing_spaces(runner: CliRunner, seed_path: Path) -> None:
+    pytest.importorskip("sinosoviet_cli.footnotes")
+    result = runner.invoke(app, ["footnotes", str(seed_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) > 43
+    assert not [line for line in lines if line != line.rstrip()]
+    assert any(line.lstrip().startswith("43 ") for line in lines)
+
+
+def test_footnotes_of_a_file_without_notes_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    pytest.importorskip("sinosoviet_cli.footnotes")
+    text = tmp_path / "essay.txt"
+    text.write_text("這是一篇沒有註腳的短文。\nNo notes here.\n", encoding="utf-8")
+    result = runner.invoke(app, ["footnotes", str(text)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert f"warning: no footnotes found in {text}" in result.stderr
+    assert "numbered notes?" in result.stderr
+    result = runner.invoke(app, ["footnotes", str(text), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+    assert "warning: no footnotes found" in result.stderr
+
+
+@pytest.mark.parametrize(("command", "metavar"), [
+    ("footnotes", "PAPER"), ("parse", "PAPER"), ("notes", "PAPER"), ("show", "KEY"),
+    ("check", "DRAFT")])
+def test_usage_lines_name_arguments_in_capitals(command: str, metavar: str,
+                                                runner: CliRunner) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    usage = next(line for line in result.stdout.splitlines() if line.startswith("Usage:"))
+    # Typer braces a required argument; the name is the metavar, not the parameter's
+    assert usage.endswith(f" {{{metavar}}}"), usage
+    assert f"{{{metavar.lower()}}}" not in result.stdout
 
 
 # ── the external bibliographies: no keywords, odd types ──────────────────────

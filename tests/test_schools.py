@@ -3,16 +3,19 @@ bib fields, and the seed paper end to end (agreement with a careful reading)."""
 
 from __future__ import annotations
 
+import itertools
+import re
 import tomllib
 from pathlib import Path
 from types import MappingProxyType
 
 import pytest
 from conftest import FIXTURES
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sinosoviet_cli import bibio, schools
+from sinosoviet_cli.errors import BibError
 from sinosoviet_cli.model import (
     Bibliography,
     CitationLink,
@@ -23,7 +26,7 @@ from sinosoviet_cli.model import (
     Paragraph,
     Work,
 )
-from sinosoviet_cli.text import fold_strict
+from sinosoviet_cli.text import cell_width, fold_strict, has_cjk, wrap_cjk
 
 RULES = schools.load_rules()
 
@@ -248,6 +251,70 @@ def test_names_of_person_fields() -> None:
 # ── data ─────────────────────────────────────────────────────────────────────
 
 
+# ── the decade chart ─────────────────────────────────────────────────────────
+
+
+def test_decades_date_chapters_by_their_volume_and_count_a_volume_once() -> None:
+    volume = work("yang2006", "collection", editor="{楊奎松}", title="冷戰", year="2006")
+    chapters = [work("chen2006", "incollection", author="{陳兼}", crossref="YANG2006",
+                     footnotes="30"),
+                work("niu2006", "incollection", author="{牛軍}", crossref="yang2006",
+                     footnotes="35")]
+    book = work("yang1999", year="1999", footnotes="4")
+    cited_volume = work("niu2004", "collection", year="2004", footnotes="12")
+    chapter_of_cited = work("xu2004", "incollection", crossref="niu2004", footnotes="13")
+    everything = [volume, *chapters, book, cited_volume, chapter_of_cited]
+    assert schools.containers(everything) == {"yang2006"}
+    assert schools.inherited_year(chapters[0], schools.by_key(everything)) == 2006
+    # the chapters count (dated by their volume), their uncited volume does not; a
+    # volume the paper cites itself counts besides its chapter
+    assert schools.decades(everything) == {1990: 1, 2000: 4}
+    # a school holding only the chapters still dates them through the whole bib
+    assert schools.decades(chapters, everything) == {2000: 2}
+    assert schools.decades(chapters) == {}  # no volume at hand: undated
+    assert schools.decades([volume], everything) == {}  # counted through its chapters
+
+
+def test_a_chapters_own_year_wins_over_its_volumes() -> None:
+    volume = work("v", "collection", year="1994")
+    reprint = work("c", "incollection", crossref="v", year="1971", footnotes="1")
+    assert schools.decades([reprint], [volume]) == {1970: 1}
+
+
+# ── wrapping CJK text (text.wrap_cjk) ────────────────────────────────────────
+
+_CLOSING = "。，、；：？！）」』》"
+
+
+def test_wrap_cjk_never_starts_a_line_with_closing_punctuation() -> None:
+    # 9 characters then "。" at width 18: rich would put "。" alone on line 2.
+    lines = wrap_cjk("大躍進挑戰蘇聯模式。以後", 18)
+    assert lines == ["大躍進挑戰蘇聯模", "式。以後"]
+    assert wrap_cjk("甲乙丙丁「戊己」", 10) == ["甲乙丙丁", "「戊己」"]  # no 「 at a line end
+    assert wrap_cjk("Mao's reading of the situation", 14) == ["Mao's reading", "of the", "situation"]
+    assert wrap_cjk("以1960至1970年代", 8) == ["以1960至", "1970年代"]
+
+
+# Latin words spaced (a word as wide as the line cannot take the next mark with it).
+_CHUNKS = ["大躍進", "關係", "中", "。", "，", "「", "」", "（", "）", " Zagoria ", "1958", " ",
+           " Sino-Soviet ", "、"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_CHUNKS), max_size=60), st.integers(16, 60))
+def test_wrap_cjk_keeps_the_text_and_the_width(chunks: list[str], width: int) -> None:
+    text = "".join(chunks)
+    assume(not re.search(f"[{_CLOSING}（「]{{3,}}", text.replace(" ", "")))  # 2 at most
+    lines = wrap_cjk(text, width)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(cell_width(line) <= width for line in lines), lines
+    assert all(line == line.strip() and line for line in lines)
+    for before, line in itertools.pairwise(lines):
+        if line[0] in _CLOSING:  # only after a lone word filling its line (documented)
+            assert " " not in before and not has_cjk(before), lines
+    assert not any(line[-1] in "（「" for line in lines[:-1]), lines
+
+
 def test_school_model_has_the_six_ids_with_both_languages() -> None:
     assert RULES.ids == ("ideology", "kinmen", "mao-cognition", "primary", "theory", "context")
     assert [s.section for s in RULES.schools if s.kind == "school"] == ["二", "三", "四"]
@@ -257,10 +324,10 @@ def test_school_model_has_the_six_ids_with_both_languages() -> None:
 
 def test_overrides_load_and_bad_ones_are_refused() -> None:
     assert all(o.reason and o.school in RULES.ids for o in schools.load_overrides())
-    with pytest.raises(schools.BibError, match="unknown school 'nope'"):
+    with pytest.raises(BibError, match="unknown school 'nope'"):
         schools.overrides_from({"override": [{"title": "x", "school": "nope",
                                               "reason": "r"}]}, RULES)
-    with pytest.raises(schools.BibError, match="no reason"):
+    with pytest.raises(BibError, match="no reason"):
         schools.overrides_from({"override": [{"title": "x", "school": "kinmen"}]}, RULES)
 
 
