@@ -446,6 +446,34 @@ def romanise(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", stripped.casefold())).strip()
 
 
+@cache
+def _surnames() -> tuple[frozenset[str], dict[str, str], str]:
+    """Compound surnames, surname readings and corporate-name endings: keys.toml's
+    tables (shared with citation keys) and styles/surnames.toml's additions."""
+    import tomllib
+
+    data = resources.files("sinosoviet_cli") / "data"
+    keys = tomllib.loads((data / "keys.toml").read_text(encoding="utf-8"))
+    extra = tomllib.loads((data / "styles" / "surnames.toml").read_text(encoding="utf-8"))
+    readings = {**keys.get("surname_readings", {}), **extra.get("surname_readings", {})}
+    return (frozenset(keys.get("compound_surnames", ())), readings,
+            str(keys.get("corporate_endings", "")))
+
+
+def romanise_name(name: str) -> str:
+    """A Chinese personal name's sort string, its surname read as a surname (曾 zeng,
+    單 shan, 解 xie, 區 ou; 歐陽 ouyang). Names of bodies (人民出版社, 解放日報) and
+    long transliterations (詹姆斯多爾蒂) are romanised as written."""
+    if not has_cjk(name) or not all(has_cjk(ch) for ch in name):
+        return romanise(name)
+    compound, readings, corporate = _surnames()
+    if len(name) > 4 or (len(name) > 3 and name[-1] in corporate):
+        return romanise(name)
+    size = 2 if name[:2] in compound else 1
+    surname = readings.get(name[:size]) or romanise(name[:size]).replace(" ", "")
+    return f"{surname} {romanise(name[size:])}".strip()
+
+
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
@@ -454,12 +482,13 @@ def sort_key(work: Work, by_key: Mapping[str, Work]) -> tuple[str, ...]:
     title without a leading article, then year; the original text breaks ties."""
     f = inherit(work, by_key)
     persons = f.get("author") or f.get("editor") or ""
-    names = []
+    names, sortable = [], []
     for p in split_persons(persons):
         n = csl_name(p)
         names.append(n.get("literal") or f"{n.get('family', '')} {n.get('given', '')}")
+        sortable.append(romanise_name(n["literal"]) if "literal" in n else romanise(names[-1]))
     title = _unbrace(f.get("title", ""))
-    first = romanise(" ; ".join(names)) if names else romanise(_ARTICLE.sub("", title))
+    first = " ; ".join(sortable) if names else romanise(_ARTICLE.sub("", title))
     year = f.get("year", "") or f.get("date", "")
     return (first, romanise(_ARTICLE.sub("", title)), year, " ; ".join(names), title, work.key)
 

@@ -214,6 +214,19 @@ def test_w9_chicago_order_romanises_chinese(sample: tuple[Work, ...]) -> None:
     assert render.romanise("Lüthi") == "luthi"
 
 
+def test_w9_surnames_sort_by_their_surname_reading() -> None:
+    people = {"ou": "{區家麟}", "qiu": "{仇英}", "shan": "{單田芳}", "xie": "{解縉}",
+              "yang": "{楊奎松}", "zeng": "{曾國藩}", "zha": "{查良鏞}", "zhai": "{翟志海}",
+              "zhang": "{張三}", "zen": "Zen, Anna", "ouyang": "{歐陽修}"}
+    works = [work(k, author=v, title="書", year="2000") for k, v in people.items()]
+    works.append(work("jie", author="{解放日報}", title="社論", year="1960"))  # a body
+    order = [w.key for w in render.sort_works(works)]
+    assert order == ["jie", "ou", "ouyang", "qiu", "shan", "xie", "yang", "zen", "zeng",
+                     "zha", "zhai", "zhang"]
+    assert render.romanise_name("曾國藩") == "zeng guo fan"
+    assert render.romanise_name("歐陽修") == "ouyang xiu"
+
+
 def test_w10_html_and_markdown_escape_data() -> None:
     evil = work("evil2020", "article", author="O'Brien, Kevin",
                 title="Tags <script>alert(1)</script> & *stars* [x] _u_",
