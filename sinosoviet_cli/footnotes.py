@@ -135,6 +135,11 @@ class _Scan:
     notes: list[_Note] = field(default_factory=list)
     problems: list[Unparsed] = field(default_factory=list)
     last_n: int = 0  # the last footnote number of the current numbering
+    # How the paper's note starts are laid out so far: indented, or flush left. Once a
+    # paper has shown that its notes start indented, a flush-left line that begins with
+    # the next number is a wrapped line (`3期，頁6-21。`), not a new note.
+    indented_starts: int = 0
+    flush_starts: int = 0
     section: str | None = None  # section in effect (last heading seen)
 
     def new_page(self) -> None:
@@ -182,7 +187,12 @@ def _note_line(scan: _Scan, no: int, line: str) -> None:
     if start is not None and not start["text"].startswith(_vocabulary().units_after):
         n = int(start["n"])
         led = bool(start["indent"])
-        if n == expected or (led and n == 1 and scan.last_n > 1):
+        layout_says_wrap = not led and scan.indented_starts >= 3 and scan.flush_starts == 0
+        if not layout_says_wrap and (n == expected or (led and n == 1 and scan.last_n > 1)):
+            if led:
+                scan.indented_starts += 1
+            else:
+                scan.flush_starts += 1
             restarted = n == 1 and scan.last_n > 1
             if restarted or (scan.notes and scan.notes[-1].restarted):
                 restarted = True

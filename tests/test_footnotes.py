@@ -161,6 +161,27 @@ def test_continuation_starting_with_the_next_number_as_a_date() -> None:
     ]
 
 
+@pytest.mark.parametrize("wrapped", ["4期，頁6-21。", "4 vols. (London: Macmillan, 1980), 12."])
+def test_flush_left_next_number_is_a_wrap_where_notes_start_indented(wrapped: str) -> None:
+    # Note starts in this paper are indented; a wrapped line that happens to begin
+    # with the next note's number (`第` / `4期`) continues the note before it.
+    sep = " " * 30
+    paper = extract(
+        "一、 前言\n  正文。1正文。2正文。3正文。4正文。5\n"
+        f"{sep}\n  1 註一。\n  2 註二。\n  3 某某，〈某文〉，《某刊》，第\n{wrapped}\n"
+        "  4 註四。\n  5 註五。\n"
+    )
+    assert [f.n for f in paper.footnotes] == [1, 2, 3, 4, 5]
+    assert paper.footnotes[2].text.endswith(wrapped.strip())
+    assert paper.footnotes[3].text == "註四。"
+
+
+def test_flush_left_note_starts_are_kept_where_the_paper_has_no_indent() -> None:
+    sep = " " * 30
+    paper = extract(f"一、 前言\n  正文。1正文。2\n{sep}\n1 註一。\n2 註二。\n")
+    assert [(f.n, f.text) for f in paper.footnotes] == [(1, "註一。"), (2, "註二。")]
+
+
 def test_inconsistent_page_headers_are_a_problem() -> None:
     sep = " " * 30
     text = (

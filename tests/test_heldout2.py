@@ -242,12 +242,6 @@ def _pipeline() -> None:
             pytest.skip(f"{module}.{function} not written yet")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="fields 25/325 = 7.7%, citations 2/54 = 3.7%: footnotes.extract reads the "
-    "continuation line '3期，頁6-21。' of note 2 as note 3 and loses notes 4-44; "
-    "see the misses in benchmarks/eval_parse.py",
-)
 def test_heldout2_paper_fields_and_links(capsys: pytest.CaptureFixture[str]) -> None:
     _pipeline()
     report = ev.evaluate(KEY, ev.run_pipeline(PAPER))
