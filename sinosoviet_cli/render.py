@@ -477,9 +477,11 @@ def romanise_name(name: str) -> str:
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
-def sort_key(work: Work, by_key: Mapping[str, Work]) -> tuple[str, ...]:
+def sort_key(work: Work, by_key: Mapping[str, Work], *,
+             by_date: bool = False) -> tuple[str, ...]:
     """Chicago order: first person (author, else editor; family name first), then
-    title without a leading article, then year; the original text breaks ties."""
+    title without a leading article, then year; the original text breaks ties.
+    ``by_date`` (author-date styles): person, then year (undated last), then title."""
     f = inherit(work, by_key)
     persons = f.get("author") or f.get("editor") or ""
     names, sortable = [], []
@@ -490,13 +492,20 @@ def sort_key(work: Work, by_key: Mapping[str, Work]) -> tuple[str, ...]:
     title = _unbrace(f.get("title", ""))
     first = " ; ".join(sortable) if names else romanise(_ARTICLE.sub("", title))
     year = f.get("year", "") or f.get("date", "")
+    if by_date:
+        found = re.match(r"\s*(\d{3,4})", year)
+        dated = f"{int(found.group(1)):04d}{year}" if found else "~"  # n.d. sorts last
+        return (first, dated, romanise(_ARTICLE.sub("", title)), " ; ".join(names), title,
+                work.key)
     return (first, romanise(_ARTICLE.sub("", title)), year, " ; ".join(names), title, work.key)
 
 
-def sort_works(works: Sequence[Work], context: Sequence[Work] = ()) -> list[Work]:
-    """Works in Chicago bibliography order (keys computed once per work)."""
+def sort_works(works: Sequence[Work], context: Sequence[Work] = (), *,
+               by_date: bool = False) -> list[Work]:
+    """Works in Chicago bibliography order (keys computed once per work); ``by_date``
+    as the author-date styles sort (``sort_key``)."""
     by_key = _by_key([*context, *works])
-    keyed = [(sort_key(w, by_key), w) for w in works]
+    keyed = [(sort_key(w, by_key, by_date=by_date), w) for w in works]
     keyed.sort(key=lambda pair: pair[0])
     return [w for _, w in keyed]
 
@@ -1037,6 +1046,7 @@ class _Engine:
     _substitute: str | None = None
     _piq: bool = False
     year_suffix: bool = False
+    by_date: bool = False
     locale: str = "en-US"
 
     western: _Engine | None = None
@@ -1068,6 +1078,7 @@ class _Engine:
         bib = self._style.root.bibliography
         self._substitute = None if bib is None else bib.get("subsequent-author-substitute")
         citation = self._style.root.citation
+        self.by_date = bib is not None and _sorts_by_date(bib)
         self.year_suffix = citation is not None and (
             citation.get("disambiguate-add-year-suffix", "false").lower() == "true")
         option = self._style.root.get_locale_option("punctuation-in-quote")
@@ -1193,6 +1204,20 @@ def bibliography_fallback(path: Path) -> str | None:
     return str(value) if value and value != path.stem else None
 
 
+def _sorts_by_date(bib: Any) -> bool:
+    """Whether a style's bibliography ``<sort>`` puts a date key before the title key
+    (Chicago author-date: author, date, title; notes-bibliography: author, title)."""
+    date_at = title_at = None
+    for i, key in enumerate(bib.xpath_search("./cs:sort/cs:key")):
+        name = (key.get("variable") or key.get("macro") or "").lower()
+        if date_at is None and (name in ("issued", "event-date") or "date" in name
+                                or "year" in name):
+            date_at = i
+        if title_at is None and "title" in name:
+            title_at = i
+    return date_at is not None and (title_at is None or date_at < title_at)
+
+
 _places_cache: dict[Path, bool] = {}
 
 
@@ -1282,12 +1307,13 @@ def bibliography(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str 
     engine = _Engine(style_path(style), fmt, all_works).load()
     n_jobs = _jobs(len(works), jobs)
     if n_jobs == 1:
-        ordered = sort_works(works, context)
+        ordered = sort_works(works, context, by_date=engine.by_date)
         texts = engine.entries([w.key for w in ordered])
     else:
         # Entries render independently of their order, so the sort can run meanwhile.
-        ordered, texts = _entries_parallel(engine, [w.key for w in works], n_jobs,
-                                           lambda: sort_works(works, context))
+        ordered, texts = _entries_parallel(
+            engine, [w.key for w in works], n_jobs,
+            lambda: sort_works(works, context, by_date=engine.by_date))
     if engine.year_suffix:
         texts = add_year_suffixes(ordered, texts, all_works)
     texts = substitute_repeated_authors(ordered, texts, engine._substitute, all_works)

@@ -227,6 +227,18 @@ def test_w9_surnames_sort_by_their_surname_reading() -> None:
     assert render.romanise_name("歐陽修") == "ouyang xiu"
 
 
+def test_author_date_sorts_one_author_by_year() -> None:
+    works = [work("h94", author="Hinton, Harold", title="Asia Power", year="1994"),
+             work("h72", author="Hinton, Harold", title="Turbulent Quest", year="1972"),
+             work("h71", author="Hinton, Harold", title="Policymaking", year="1971"),
+             work("h00", author="Hinton, Harold", title="Undated Notes"),
+             work("h71b", author="Hinton, Harold", title="Another", year="1971")]
+    by_date = [e.key for e in render.bibliography(works, style="chicago-author-date")]
+    assert by_date == ["h71b", "h71", "h72", "h94", "h00"]
+    by_title = [e.key for e in render.bibliography(works)]
+    assert by_title == ["h71b", "h94", "h71", "h72", "h00"]
+
+
 def test_w10_html_and_markdown_escape_data() -> None:
     evil = work("evil2020", "article", author="O'Brien, Kevin",
                 title="Tags <script>alert(1)</script> & *stars* [x] _u_",
