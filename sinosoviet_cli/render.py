@@ -32,7 +32,10 @@ it handles, and ``tests/test_render.py`` has a test per workaround:
       bibliography does (``styles.toml`` ``bibliography_fallback``), else in full-note
       form, instead of dropping them. An ``@unpublished`` with an event (``eventtitle``,
       ``eventdate`` or ``venue``) is a ``paper-conference``.
-- W18 title case keeps capitalised stop words ("Survey Of The"): patched ``TextCased.case``.
+- W18 title case keeps capitalised stop words ("Survey Of The"): patched ``TextCased.case``
+      (also: Chicago's prepositions of any length, ``title-case.toml``; last word and a
+      word after an opening quote capitalised; "c. 1800" and Greek from math as printed).
+      A double-quoted title inside quotes gets single quotes (``nest_quotes``).
 - W19 ``delimiter-precedes-last``: "after-inverted-name" ignored, and "always" puts a
       comma after a literal (never inverted) name: patched ``Name.process`` decides from
       the name before last (pandoc prints "李英明, and 關向光"; Chicago does not).
@@ -258,6 +261,8 @@ def delatex(text: str) -> str:
                   r"mkbibemph|url|mbox|text)\s*(?=\{)", "", text)
     text = re.sub(r"\\(?:em|it|bf|sc|rm)\s+", "", text)
     text = text.replace("``", "“").replace("''", "”").replace("`", "‘")
+    if "‘" in text:  # `resource wars' closes with a straight quote: ‘resource wars’
+        text = re.sub(r"‘((?:[^‘’']|'(?=[A-Za-z]))*)'(?![A-Za-z])", r"‘\1’", text)
     return text.replace("---", "—").replace("--", "–").replace("~", "\u00a0")
 
 
@@ -810,27 +815,68 @@ def _quote(self: Any, string: Any) -> Any:
     return string
 
 
+#: Characters that may open a word (quotes, brackets) before its first letter.
+_OPENERS = "“‘\"'([{«"
+_CLOSERS = ".,;:!?”’\"')]}»"
+#: Abbreviations printed lower-case in any title ("c. 1800", "vs.").
+_AS_PRINTED = re.compile(r"(?:[a-z]\.)+|(?:ca|cf|vs|viz|etc)\.")
+_GREEK_LOWER = frozenset(chr(c) for c in range(0x3B1, 0x3CA))
+_stop_cache: dict[Any, frozenset[str]] = {}
+
+
+def _title_stop_words(element: Any) -> frozenset[str]:
+    """CSL's stop words, plus CMOS's prepositions for a Chicago style (title-case.toml)."""
+    root = _get_root_style(element)
+    found = _stop_cache.get(root)
+    if found is None:
+        import tomllib
+
+        words = set(element._stop_words)
+        titles = root.xpath_search("./cs:info/cs:title")
+        if titles and "chicago" in (titles[0].text or "").lower():
+            table = tomllib.loads((bundled_styles_dir() / "title-case.toml").read_text(
+                encoding="utf-8"))
+            words.update(table["chicago"]["lowercase"])
+        found = _stop_cache[root] = frozenset(words)
+    return found
+
+
+def _get_root_style(element: Any) -> Any:
+    root = element.get_root()
+    return root.style if isinstance(root, _classes["Locale"]) else root
+
+
 def _case(self: Any, text: Any, language: Any = None) -> Any:
     # W18: title case lower-cases stop words written capitalised ("Survey Of The" ->
-    # "Survey of the"), except first and after a colon, as CSL and pandoc do;
-    # citeproc-py only leaves lower-case stop words alone.
+    # "Survey of the"), except first, last (of a title or subtitle) and after a colon,
+    # as CSL and pandoc do; citeproc-py only leaves lower-case stop words alone. Chicago
+    # styles also lowercase prepositions of any length ("China under Threat"). A word
+    # after an opening quote is capitalised ("“Human"); abbreviations ("c. 1800") and
+    # Greek letters from math ("α-helix") are left as printed.
     if self.get("text-case") != "title" or language != "en":
         return _originals["case"](self, text, language)
-    stop = self._stop_words
+    stop = _title_stop_words(self)
+    words = list(text.words())
     output, prev = [], ":"
-    for word in text.words():
+    for i, word in enumerate(words):
         s = str(word)
-        if s.lower() in stop and prev not in (":", ".", "?", "!") and (
-                s.islower() or (s[:1].isupper() and s[1:].islower())):
+        core = s.lstrip(_OPENERS)
+        lead = len(s) - len(core)
+        bare = core.rstrip(_CLOSERS)
+        last = i == len(words) - 1 or core.endswith(":")
+        if not core or _AS_PRINTED.fullmatch(core) or core[0] in _GREEK_LOWER:
+            pass
+        elif (bare.lower() in stop and prev not in (":", ".", "?", "!") and not lead
+              and not last and (bare.islower() or (bare[:1].isupper() and bare[1:].islower()))):
             word = word.lower()
-        elif word.islower():
-            word = word.capitalize_first()
-            if "-" in s:  # "two-step" -> "Two-Step"
-                word = type(word)("-".join(p[:1].upper() + p[1:] if p.lower() not in stop
-                                           else p for p in str(word).split("-")))
-        elif "-" in s and s[:1].isupper() and s[1:].replace("-", "").islower():
-            word = type(word)("-".join(p[:1].upper() + p[1:] if p.lower() not in stop
-                                       else p for p in s.split("-")))
+        elif core.islower():
+            parts = core.split("-")
+            head = "-".join(p[:1].upper() + p[1:] if j == 0 or p.lower() not in stop else p
+                            for j, p in enumerate(parts))
+            word = type(word)(s[:lead] + head)
+        elif "-" in core and core[:1].isupper() and core[1:].replace("-", "").islower():
+            word = type(word)(s[:lead] + "-".join(p[:1].upper() + p[1:] if p.lower() not in stop
+                                                  else p for p in core.split("-")))
         prev = s[-1:] or prev
         output.append(word)
     return " ".join(str(w) for w in output)
@@ -1173,10 +1219,32 @@ class _Engine:
             text = text.replace(", and et al.", ", et al.").replace(" and et al.", " et al.")
             if self.locale.startswith("zh"):  # 閻學通、陳寒溪等譯
                 text = text.replace("、et al.", "等").replace(_ET_AL, "等")
+        if "“" in text:
+            text = nest_quotes(text)
         if self._piq:
-            # W4: American usage puts commas and periods inside closing quotes.
-            text = re.sub(r"([”’])((?:</[a-z]+>)?)([.,])", r"\3\1\2", text)
+            # W4: American usage puts commas and periods inside closing quotes, inside
+            # both of a nested pair (Destiny.’”); a lone ’ may be an apostrophe: kept.
+            text = re.sub(r"((?:’(?:</[a-z]+>)?)?”)((?:</[a-z]+>)?)([.,])", r"\3\1\2", text)
         return text
+
+
+def nest_quotes(text: str) -> str:
+    """Double quotes inside double quotes become single (“The Secret of ‘China’s
+    Destiny’”), as a quoted title containing a quotation is printed; text whose
+    quotes do not balance is returned unchanged."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "“":
+            out.append("“" if depth % 2 == 0 else "‘")
+            depth += 1
+        elif ch == "”":
+            if depth == 0:
+                return text
+            depth -= 1
+            out.append("”" if depth % 2 == 0 else "’")
+        else:
+            out.append(ch)
+    return "".join(out) if depth == 0 else text
 
 
 _style_cache: dict[Path, Any] = {}

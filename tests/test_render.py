@@ -239,6 +239,38 @@ def test_author_date_sorts_one_author_by_year() -> None:
     assert by_title == ["h71b", "h94", "h71", "h72", "h00"]
 
 
+@pytest.mark.parametrize(("title", "expected"), [
+    ("China Under Threat", "China under Threat"),  # CMOS 8.159: prepositions lower case
+    ("Policymaking under soviet pressure", "Policymaking under Soviet Pressure"),
+    ("Survey Of The Dispute", "Survey of the Dispute"),
+    ("What Are They Fighting for", "What Are They Fighting For"),  # last word
+    ("Between Two Worlds: under Siege", "Between Two Worlds: Under Siege"),
+    ("Ch'ing Inner Asia {\\emph{c}}. 1800", "Ch'ing Inner Asia c. 1800"),
+    ("The $\\alpha$-helix of $\\beta$ decay", "The α-helix of β Decay"),
+    ("a new ``human beauty values'' concept", "A New ‘Human Beauty Values’ Concept"),
+    ("Strategies: `resource wars' as a threat", "Strategies: ‘Resource Wars’ as a Threat"),
+])
+def test_w18_title_case(title: str, expected: str) -> None:
+    article = work("t1", "article", author="Doe, Jane", title=title, journal="J",
+                   year="2000", langid="english")
+    book = work("t2", author="Doe, Jane", title=title, year="2000", langid="english")
+    assert texts([article])["t1"] == f"Doe, Jane. “{expected}.” J, 2000."
+    # An italic title keeps its double quotes (only quotes within quotes turn single).
+    in_book = expected.replace("‘Human", "“Human").replace("Values’", "Values”")
+    assert texts([book])["t2"] == f"Doe, Jane. {in_book}. 2000."
+
+
+def test_nested_quotes_become_single_with_punctuation_inside() -> None:
+    article = work("t3", "article", author="Jaffe, Philip",
+                   title="The secret of ``{{China}}'s {{Destiny}}''", journal="J",
+                   year="2013", langid="english")
+    assert texts([article])["t3"] == "Jaffe, Philip. “The Secret of ‘China's Destiny.’” J, 2013."
+    note = render.notes([[Cite("t3", "5")]], [article])[0]
+    assert note == "Philip Jaffe, “The Secret of ‘China's Destiny,’” J, 2013, 5."
+    assert render.nest_quotes("“a “b” c” and “d”") == "“a ‘b’ c” and “d”"
+    assert render.nest_quotes("“unbalanced “x”") == "“unbalanced “x”"
+
+
 def test_w10_html_and_markdown_escape_data() -> None:
     evil = work("evil2020", "article", author="O'Brien, Kevin",
                 title="Tags <script>alert(1)</script> & *stars* [x] _u_",
@@ -650,5 +682,6 @@ def test_oracle_comparison_is_not_vacuous() -> None:
     assert not bench.same_entry("Chan, A. X. 2001.", "Chan, A. X. 2002.")
     assert bench.same_entry("———. Beta. P, 2003.", "Chan, Alfred L. Beta. P, 2003.")
     assert not bench.same_entry("———. Beta. P, 2003.", "Chan, Alfred L. Gamma. P, 2003.")
-    assert bench.letters(html.unescape("A&amp;B 12")) == "AB12"
+    assert bench.letters(html.unescape("A&amp;B 12")) == "ab12"
+    assert bench.same_entry("China under Threat.", "China Under Threat.")
     assert re.fullmatch(r"\w+", bench.letters("楊奎松, 1999."))
