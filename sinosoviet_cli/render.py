@@ -1067,10 +1067,12 @@ def _text_variable(self: Any, item: Any, context: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Cite:
-    """One citation in a note: the work's key and the pages cited."""
+    """One citation in a note: the work's key, the pages cited, and the punctuation
+    the original citation ended with (``。``, ``；``…), kept before any commentary."""
 
     key: str
     pages: str = ""
+    end: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1496,7 +1498,9 @@ def note_parts(segments: Sequence[tuple[str, str]], links: Sequence[CitationLink
             continue
         link = next(pending, None)
         if link is not None and link.key and link.key.casefold() in keys:
-            parts.append(Cite(link.key, link.pages))
+            stripped = text.rstrip()
+            end = stripped[-1] if stripped and stripped[-1] in _ENDS else ""
+            parts.append(Cite(link.key, link.pages, end))
         else:
             parts.append(text)
     return parts
@@ -1520,6 +1524,7 @@ def notes(notes_in: Sequence[Sequence[Part]], works: Sequence[Work], *,
         cites = iter(pos)
         parts: list[str] = []
         previous_cite = False
+        end = ""
         for part in note:
             if isinstance(part, Cite) and part.key:
                 text = engine.note([part], [next(cites)])
@@ -1529,6 +1534,7 @@ def notes(notes_in: Sequence[Sequence[Part]], works: Sequence[Work], *,
                     parts[-1] = parts[-1].rstrip(".。") + ("；" if cjk else "; ")
                 parts.append(_capitalise_ibid(text, at_start=_at_sentence_start(parts)))
                 previous_cite = True
+                end = part.end
             else:
                 raw = part.key if isinstance(part, Cite) else part
                 if not raw:
@@ -1538,6 +1544,12 @@ def notes(notes_in: Sequence[Sequence[Part]], works: Sequence[Work], *,
                     cjk = parts[-1].endswith("。")
                     parts[-1] = parts[-1].rstrip(".。")
                     raw = raw if cjk else _JOINERS[raw[0]] + raw[1:].lstrip()
+                elif previous_cite and end:
+                    # The citation ended with the author's 。/；/，: the commentary after
+                    # it starts a new sentence (clause), so the mark stays between them.
+                    parts[-1] = _close_citation(parts[-1], end)
+                elif previous_cite and parts[-1].endswith(".") and not raw[0].isspace():
+                    parts[-1] += " "  # the style's full stop ends a sentence too
                 parts.append(escape(raw))
                 previous_cite = False
         out.append(_tidy("".join(parts)))
@@ -1547,6 +1559,35 @@ def notes(notes_in: Sequence[Sequence[Part]], works: Sequence[Work], *,
 #: Punctuation that may follow a citation, and its Western form.
 _JOINERS = {"；": "; ", ";": "; ", "，": ", ", ",": ", ", "。": ".", ".": ".", "：": ": ",
             ":": ": "}
+
+
+#: Marks an original citation may end with that matter before commentary after it.
+_ENDS = frozenset("。．.!！?？;；,，")
+_SENTENCE_ENDS = frozenset("。．.!！?？")
+
+
+def _close_citation(rendered: str, end: str) -> str:
+    """A rendered citation followed by commentary, ending as the original did: a full
+    stop and a space after Western text ("1991–1993). 關於"), 。 after Chinese
+    ("…，1989）。關於"); a semicolon or comma likewise ("; " / "；")."""
+    text = rendered.rstrip()
+    if not text:
+        return rendered
+    if end in _SENTENCE_ENDS:
+        if text[-1] in ".!?":
+            return text + " "
+        if text[-1] in "。！？":
+            return text
+        return text + ("。" if _wide(text[-1]) else ". ")
+    mark = ";" if end in ";；" else ","
+    western = not _wide(text[-1])
+    text = text.rstrip(".。")
+    return text + (f"{mark} " if western else {";": "；", ",": "，"}[mark])
+
+
+def _wide(ch: str) -> bool:
+    """A CJK character or full-width punctuation (。）」)."""
+    return has_cjk(ch) or unicodedata.east_asian_width(ch) in ("F", "W")
 
 
 def _at_sentence_start(parts: Sequence[str]) -> bool:

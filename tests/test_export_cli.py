@@ -172,7 +172,7 @@ def test_notes_positions_on_a_small_paper(runner: CliRunner) -> None:
         "6. 周甲, 虛構的同盟, 21.",
         "7. Brown, Invented Quarrel, 11.",
         "8. Ibid., 12.",
-        "9. 吳乙, “虛構的危機,” 80.此說可商。",
+        "9. 吳乙, “虛構的危機,” 80. 此說可商。",  # the full stop ends a sentence
     ]
 
 

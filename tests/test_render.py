@@ -485,6 +485,31 @@ def test_zhengda_notes_follow_the_journal(sample: tuple[Work, ...]) -> None:
                              "(Berkeley: University of California Press, 1966), 3")
 
 
+@pytest.mark.parametrize(("style", "end", "expected"), [
+    ("chicago-notes-bibliography", "。", "參見楊奎松, 走向破裂 (三聯書店, 1999), 12. 此說可商。"),
+    ("chicago-notes-bibliography", "", "參見楊奎松, 走向破裂 (三聯書店, 1999), 12. 此說可商。"),
+    ("chicago-notes-bibliography", "；", "參見楊奎松, 走向破裂 (三聯書店, 1999), 12; 此說可商。"),
+    ("zhengda-shicui", "。", "參見楊奎松，《走向破裂》（香港：三聯書店，1999），12。此說可商。"),
+    ("zhengda-shicui", "；", "參見楊奎松，《走向破裂》（香港：三聯書店，1999），12；此說可商。"),
+    ("chicago-author-date", "。", "參見(楊奎松 1999, 12). 此說可商。"),
+    ("chicago-author-date", "，", "參見(楊奎松 1999, 12), 此說可商。"),
+])
+def test_notes_keep_the_mark_between_citation_and_commentary(style: str, end: str,
+                                                             expected: str) -> None:
+    # An invented note: a citation that ended with 。 (；，) and commentary after it.
+    book = work("y99", author="{楊奎松}", title="走向破裂", publisher="三聯書店",
+                address="香港", year="1999", langid="chinese")
+    assert render.notes([["參見", Cite("y99", "12", end), "此說可商。"]], [book],
+                        style=style)[0] == expected
+
+
+def test_note_parts_record_how_a_citation_ended() -> None:
+    links = [CitationLink(1, "楊奎松，《走向破裂》，頁12。", Form.FULL, "y99", "12")]
+    parts = render.note_parts([("citation", "楊奎松，《走向破裂》，頁12。 "),
+                               ("commentary", "此說可商。")], links, ["y99"])
+    assert parts == [Cite("y99", "12", "。"), "此說可商。"]
+
+
 def test_note_parts_zip_segments_and_links() -> None:
     segments = [("commentary", "參見"), ("citation", "甲，《乙》，3"), ("commentary", "；"),
                 ("citation", "丙，《丁》，4"), ("commentary", "。")]
