@@ -116,9 +116,10 @@ def cell_width(text: str) -> int:
 def wrap_cjk(text: str, width: int) -> list[str]:
     """Wrap ``text`` into lines of at most ``width`` cells: between CJK characters or at
     spaces, never with closing punctuation at the start of a line or an opening bracket
-    at its end (the character before moves down with it; not possible after a word
-    that fills the line alone). Runs of spaces collapse; a word wider than the line is
-    cut."""
+    at its end: the character before moves down with it. The rule gives way where it
+    would empty a line or overfill the next (a Latin word as wide as the line); CJK
+    text with at most two marks in a row always keeps it. Runs of spaces collapse; a
+    word wider than the line is cut."""
     width = max(width, 2)
     lines: list[list[str]] = [[]]
     for token in _WRAP_TOKEN.findall(text.strip()):
@@ -138,12 +139,21 @@ def wrap_cjk(text: str, width: int) -> list[str]:
         if cell_width("".join(line) + token) <= width:
             line.append(token)
             continue
-        while line and line[-1] == " ":
-            line.pop()
-        carry = [token]
-        while len(line) > 1 and (carry[0][0] in _NO_LINE_START or line[-1][-1] in _NO_LINE_END):
+        carry, kept = [token], list(line)  # carry: what starts the next line
+        while line:
+            while line and line[-1] == " ":  # a space between carried words stays
+                carry.insert(0, line.pop())
+            if not line:
+                break
+            head = next(t for t in carry if t != " ")
+            alone = sum(t != " " for t in line) == 1  # a line is never emptied
+            if alone or not (head[0] in _NO_LINE_START or line[-1][-1] in _NO_LINE_END):
+                break
             carry.insert(0, line.pop())
-            while line and line[-1] == " ":
-                line.pop()
+        while carry and carry[0] == " ":
+            carry.pop(0)
+        if cell_width("".join(carry)) > width:  # the width wins over the rule
+            line[:] = kept  # (a trailing space goes at the end)
+            carry = [token]
         lines.append(carry)
     return ["".join(line).rstrip() for line in lines if line]

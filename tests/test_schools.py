@@ -3,7 +3,6 @@ bib fields, and the seed paper end to end (agreement with a careful reading)."""
 
 from __future__ import annotations
 
-import itertools
 import re
 import tomllib
 from pathlib import Path
@@ -26,7 +25,7 @@ from sinosoviet_cli.model import (
     Paragraph,
     Work,
 )
-from sinosoviet_cli.text import cell_width, fold_strict, has_cjk, wrap_cjk
+from sinosoviet_cli.text import cell_width, fold_strict, wrap_cjk
 
 RULES = schools.load_rules()
 
@@ -295,24 +294,39 @@ def test_wrap_cjk_never_starts_a_line_with_closing_punctuation() -> None:
     assert wrap_cjk("以1960至1970年代", 8) == ["以1960至", "1970年代"]
 
 
-# Latin words spaced (a word as wide as the line cannot take the next mark with it).
-_CHUNKS = ["大躍進", "關係", "中", "。", "，", "「", "」", "（", "）", " Zagoria ", "1958", " ",
-           " Sino-Soviet ", "、"]
+_MARKS = ["。", "，", "「", "」", "（", "）", "、"]
+_CJK_CHUNKS = ["大躍進", "關係", "中", *_MARKS]
+
+
+def _marks_run(text: str) -> int:
+    return max((len(m) for m in re.findall(f"[{''.join(_MARKS)}]+", text.replace(" ", ""))),
+               default=0)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(_CHUNKS), max_size=60), st.integers(16, 60))
+@given(st.lists(st.sampled_from(_CJK_CHUNKS), max_size=60), st.integers(10, 60))
+def test_wrap_cjk_keeps_the_rule_in_chinese_text(chunks: list[str], width: int) -> None:
+    text = "".join(chunks)
+    assume(_marks_run(text) <= 2)
+    lines = wrap_cjk(text, width)
+    assert "".join(lines) == text
+    assert all(cell_width(line) <= width for line in lines), lines
+    assert not any(line[0] in _CLOSING for line in lines[1:]), lines
+    assert not any(line[-1] in "（「" for line in lines[:-1]), lines
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*_CJK_CHUNKS, " Zagoria ", "1958", " ", "Sino-Soviet"]),
+                max_size=60), st.integers(4, 60))
 def test_wrap_cjk_keeps_the_text_and_the_width(chunks: list[str], width: int) -> None:
     text = "".join(chunks)
-    assume(not re.search(f"[{_CLOSING}（「]{{3,}}", text.replace(" ", "")))  # 2 at most
+    words = re.compile(r"[A-Za-z0-9-]+")  # Latin words neither split nor run together
+    assume(all(len(w) <= width for w in words.findall(text)))  # longer ones are cut
     lines = wrap_cjk(text, width)
-    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+    assert words.findall(" ".join(lines)) == words.findall(text)
     assert all(cell_width(line) <= width for line in lines), lines
     assert all(line == line.strip() and line for line in lines)
-    for before, line in itertools.pairwise(lines):
-        if line[0] in _CLOSING:  # only after a lone word filling its line (documented)
-            assert " " not in before and not has_cjk(before), lines
-    assert not any(line[-1] in "（「" for line in lines[:-1]), lines
 
 
 def test_school_model_has_the_six_ids_with_both_languages() -> None:
