@@ -102,6 +102,9 @@ def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
     result = extract(read_text(paper))
     if not result.footnotes:
         warn(f"no footnotes found in {paper} — is it the text of a paper with numbered notes?")
+    # Problems go to stderr in both modes: with --json they were dropped silently.
+    for problem in result.problems:
+        warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
     if as_json:
         print_json(
             [{"n": f.n, "page": f.page, "section": f.section, "text": f.text}
@@ -120,8 +123,6 @@ def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
     for f in result.footnotes:
         table.add_row(str(f.n), str(f.page or "?"), f.section or "", Text(f.text))
     _emit(table)
-    for problem in result.problems:
-        warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
 
 
 def _emit(*objects: Any, **kwargs: Any) -> None:

@@ -311,8 +311,6 @@ def _assert_survived(run: Run, path: Path, check: bool) -> None:
 #: Known gaps, each reported to the command's owner: strict, so that a fix shows up
 #: as XPASS and the marker gets removed.
 KNOWN_GAPS = {
-    "paper-footnotes-numbering-restarts":
-        "footnotes --json prints no problems (not on stderr, not in the JSON)",
     "paper-check-numbering-restarts":
         "check reads only the first chapter of a thesis whose notes restart, silently",
     "bib-check-missing-crossref":
