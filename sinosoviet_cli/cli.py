@@ -147,13 +147,20 @@ def _emit(*objects: Any, **kwargs: Any) -> None:
 def parse(
     paper: PaperArg,
     output: Annotated[
-        Path,
-        typer.Option("-o", "--output", help="Where to write the BibTeX bibliography."),
-    ] = Path("references.bib"),
+        Path | None,
+        typer.Option("-o", "--output",
+                     help="Where to write the BibTeX bibliography, '-' for stdout "
+                          "(default: ./references.bib; with --json, only with -o).",
+                     show_default=False),
+    ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite the output file if it exists.")
+        bool, typer.Option("--force", help="Overwrite the output file if it exists "
+                           "(never the paper itself).")
     ] = False,
-    as_json: JsonOpt = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print every citation (key, form, pages) as JSON "
+                           "instead of the summary; writes the bibliography only with -o.")
+    ] = False,
     corrections: Annotated[
         bool,
         typer.Option("--corrections",
@@ -163,12 +170,18 @@ def parse(
 ) -> None:
     """Parse the paper's footnotes into a cross-referenced BibTeX bibliography."""
     from . import bibio, resolve
-    from .errors import InputError, OutputError
+    from .errors import InputError, UsageError
     from .files import read_text
     from .footnotes import extract
 
-    if not force and (output.exists() or output.is_symlink()):
-        raise OutputError("already exists", path=output, fix="pass --force to overwrite it")
+    if output is None and not as_json:
+        output = Path("references.bib")
+    to_stdout = output is not None and str(output) == "-"
+    if to_stdout and as_json:
+        raise UsageError("-o - and --json would both print to stdout",
+                         fix="give -o a file name, or drop one of them")
+    if output is not None and not to_stdout:
+        _check_parse_output(paper, output, force)
     text = read_text(paper)
     extracted = extract(text)
     if not extracted.footnotes:  # an empty .bib would help no one and load nowhere
@@ -177,13 +190,38 @@ def parse(
                              "(`sinosoviet footnotes PAPER` shows what is found)")
     bib, unused = resolve.parse_paper(extracted, corrections=corrections)
     header = resolve.header(paper.name, bib, corrections=corrections)
-    bibio.save(output, bib.works, force=force, header=header)
+    if to_stdout:
+        sys.stdout.write(bibio.dumps(bib.works, header=header))
+    elif output is not None:
+        bibio.save(output, bib.works, force=force, header=header, inputs=[paper])
     for c in unused:
         warn(f"correction for footnote {c.footnote} ({c.field}: {c.printed}) matched nothing")
     if as_json:
         print_json(_parse_json(extracted, bib))
         return
-    _parse_summary(paper, output, extracted, bib)
+    _parse_summary(paper, output or Path("-"), extracted, bib,
+                   console=err if to_stdout else out)
+
+
+def _check_parse_output(paper: Path, output: Path, force: bool) -> None:
+    """Refuse a bad -o before any work: a folder, the paper itself (even with --force:
+    that would replace the paper by its bibliography), an existing file without --force."""
+    import os
+
+    from .errors import OutputError
+
+    if output.is_dir():
+        raise OutputError("is a directory", path=output, fix="give a file name")
+    try:
+        same = output.resolve() == paper.resolve() or os.path.samefile(output, paper)
+    except OSError:  # the output (or the paper) does not exist
+        same = False
+    if same:
+        raise OutputError("is the paper being parsed (an input of this command); refusing "
+                          "to overwrite it", path=output,
+                          fix="write the bibliography to another file")
+    if not force and (output.exists() or output.is_symlink()):
+        raise OutputError("already exists", path=output, fix="pass --force to overwrite it")
 
 
 def _parse_json(paper: Any, bib: Any) -> dict[str, Any]:
@@ -200,8 +238,11 @@ def _parse_json(paper: Any, bib: Any) -> dict[str, Any]:
     }
 
 
-def _parse_summary(paper: Path, output: Path, extracted: Any, bib: Any) -> None:
+def _parse_summary(paper: Path, output: Path, extracted: Any, bib: Any,
+                   console: Console) -> None:
     from collections import Counter
+
+    out = console  # stderr when the bibliography itself goes to stdout
 
     forms = Counter(str(link.form) for link in bib.links)
     types = Counter(w.entry_type for w in bib.works)

@@ -142,3 +142,76 @@ def test_paper_without_footnotes_is_exit_2(tmp_path: Path, monkeypatch: pytest.M
     assert stdout == ""
     assert stderr.startswith(f"error: {paper}: no footnotes found")
     assert not (tmp_path / "r.bib").exists()
+
+
+# ── output safety and the --json / -o contract ───────────────────────────────
+
+
+def test_output_that_is_the_paper_is_refused_even_with_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paper = tmp_path / "p.txt"
+    paper.write_bytes(MINI.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    for target in ("p.txt", str(paper), "./sub/../p.txt"):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        code, stdout, stderr = _main(["parse", "p.txt", "-o", target, "--force"],
+                                     monkeypatch, capsys)
+        assert code == 2, target
+        assert stdout == ""
+        assert "is the paper being parsed" in stderr
+        assert paper.read_bytes() == MINI.read_bytes()
+    link = tmp_path / "link.txt"
+    link.symlink_to(paper)  # a second name for the paper is the paper too
+    code, _, stderr = _main(["parse", "p.txt", "-o", str(link), "--force"], monkeypatch, capsys)
+    assert code == 2 and "is the paper being parsed" in stderr
+    assert paper.read_bytes() == MINI.read_bytes()
+
+
+def test_json_writes_no_file_unless_o_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):  # twice: no leftover file makes the second run fail
+        code, stdout, stderr = _main(["parse", str(MINI), "--json"], monkeypatch, capsys)
+        assert code == 0, stderr
+        assert json.loads(stdout)["entries"] == 5
+        assert list(tmp_path.iterdir()) == []
+    code, stdout, _ = _main(["parse", str(MINI), "--json", "-o", "r.bib"], monkeypatch, capsys)
+    assert code == 0
+    assert json.loads(stdout)["entries"] == 5
+    assert "@book{wang1999xugou," in (tmp_path / "r.bib").read_text(encoding="utf-8")
+
+
+def test_output_dash_is_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = _main(["parse", str(MINI), "-o", "-"], monkeypatch, capsys)
+    assert code == 0, stderr
+    assert list(tmp_path.iterdir()) == []  # no file named "-"
+    library = bibio.parse(stdout)
+    assert library.problems == ()
+    assert len(library.works) == 5
+    assert "5 entries" in _flat(stderr)  # the summary moves to stderr
+    code, _, stderr = _main(["parse", str(MINI), "-o", "-", "--json"], monkeypatch, capsys)
+    assert code == 2
+    assert "--json" in stderr
+
+
+def test_output_directory_is_said_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    for extra in ([], ["--force"]):
+        code, stdout, stderr = _main(["parse", str(MINI), "-o", str(tmp_path), *extra],
+                                     monkeypatch, capsys)
+        assert code == 2
+        assert stdout == ""
+        assert stderr.startswith(f"error: {tmp_path}: is a directory")
+        assert "already exists" not in stderr
+
+
+def test_help_documents_the_output_contract(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["parse", "--help"])
+    assert result.exit_code == 0
+    text = _flat(result.stdout)
+    assert "--json" in text and "only with -o" in text
+    assert "'-' for stdout" in text
