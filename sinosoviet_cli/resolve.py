@@ -9,7 +9,9 @@ start of its title it prints, preferring one by the same author; a short form wh
 author differs from its only candidate's still links, with a ``problem`` saying so.
 ``前引書``/``op. cit.`` with an author links to that author's unique earlier work;
 ``同上``/``Ibid.`` to the previous citation in the same note, else to the single work
-of the previous note that cites something (unresolved where that note cites several).
+of the previous note that cites something (unresolved where that note cites several);
+``同註5`` to the single work of note 5. A work's first citation counts as full even when
+printed short (a chapter whose volume is cited in full elsewhere).
 
 A chapter (``incollection``) gets a ``collection`` entry for its volume (shared by all
 its chapters) and a ``crossref`` to it. Keys come from ``keys``; ``footnotes`` lists
@@ -376,11 +378,15 @@ def _volume_fields(ref: Reference) -> dict[str, str]:
 # ── resolution ───────────────────────────────────────────────────────────────
 
 
+_NO_EARLIER = "short form with no earlier full citation"
+
+
 class _Resolver:
     def __init__(self) -> None:
         self.drafts: list[_Draft] = []
         self.links: list[_Link] = []
         self.unparsed: list[Unparsed] = []
+        self.by_note: dict[int, list[_Link]] = {}  # for 同註5
 
     # Works ------------------------------------------------------------------
 
@@ -449,6 +455,9 @@ class _Resolver:
         return index, ""
 
     def short(self, ref: Reference) -> tuple[int | None, str]:
+        """The earlier work a short form points to (see the module docstring). A short
+        form with nothing earlier becomes a work of its own, problem "no earlier full
+        citation" (``_one`` then counts it as the work's full citation)."""
         persons = _persons_of(ref)
         wanted = _all_name_keys(persons)
         title = _short_title_key(ref.title)
@@ -474,7 +483,7 @@ class _Resolver:
         if not scored:
             # Nothing earlier to point to: keep the work rather than drop the citation.
             index, _ = self.full(replace(ref, form=Form.FULL))
-            return index, "short form with no earlier full citation"
+            return index, _NO_EARLIER
         # The author decides first (Zagoria's "Sino-Soviet Conflict 1956-1961" over an
         # edited "Sino-Soviet Conflict"), then exact title over title prefix, then works
         # cited before over volumes known only as containers.
@@ -510,6 +519,7 @@ class _Resolver:
                 self.links.append(link)
                 if link.draft is not None and n not in self.drafts[link.draft].cited:
                     self.drafts[link.draft].cited.append(n)
+            self.by_note[n] = here
             if here:
                 previous = here
 
@@ -529,15 +539,35 @@ class _Resolver:
                 before = (here or previous)[-1]
                 pages = before.pages
             return _Link(n, seg.text, Form.IBID, target, pages, problem)
+        if ref.form is Form.SHORT and ref.extra.get("footnote"):
+            target, problem = self._same_note(n, ref.extra["footnote"])
+            return _Link(n, seg.text, Form.SHORT, target, pages, problem)
         if ref.form is Form.SHORT and not ref.title and not _persons_of(ref):
             # 前引書 with neither author nor title: the work just cited, as for ibid.
             target, problem = self._ibid(here, previous)
             return _Link(n, seg.text, Form.SHORT, target, pages, problem)
         if ref.form is Form.SHORT:
             target, problem = self.short(ref)
-            return _Link(n, seg.text, Form.SHORT, target, pages, problem)
+            # A work's first mention is its full citation even when printed without
+            # publication facts (a chapter whose volume the paper cites in full elsewhere).
+            form = Form.FULL if problem == _NO_EARLIER else Form.SHORT
+            return _Link(n, seg.text, form, target, pages, problem)
         target, problem = self.full(ref)
         return _Link(n, seg.text, Form.FULL, target, pages, problem)
+
+    def _same_note(self, n: int, number: str) -> tuple[int | None, str]:
+        """同註5: the single work note 5 cites (unresolved where it cites several)."""
+        cited = self.by_note.get(int(number)) if int(number) != n else None
+        if cited is None:
+            return None, f"同註{number}: note {number} is not an earlier note of the paper"
+        works = [link.draft for link in cited]
+        if not works:
+            return None, f"同註{number}: note {number} cites no work"
+        if len(set(works)) > 1:
+            return None, f"同註{number}: note {number} cites {len(set(works))} works"
+        if works[0] is None:
+            return None, f"同註{number}: the citation of note {number} is unresolved"
+        return works[0], ""
 
     def _ibid(self, here: list[_Link], previous: list[_Link]) -> tuple[int | None, str]:
         if here:

@@ -660,3 +660,43 @@ def test_mainland_notes_end_to_end() -> None:
         "collection", "{杨奎松}", "北京大学出版社")
     assert work(bib, "niu2006zhongguo").get("crossref") == "yang2006lengzhan"
     assert work(bib, "shen2008sikao").get("footnotes") == "1, 2, 5, 6"
+
+
+# ── 同註N and a work's first citation printed short ──────────────────────────
+
+
+def same_note(n: int, pages: str = "") -> Reference:
+    return Reference(text=f"同註{n}", form=Form.SHORT, pages=pages,
+                     extra=MappingProxyType({"backref": "同註", "footnote": str(n)}))
+
+
+def test_same_note_links_to_the_single_work_of_that_note() -> None:
+    luo = book(zh("羅平漢"), "文革前夜的中國", "北京", "人民出版社", "2007", "3")
+    # Note 3 cites another work, so an ibid-like reading would pick the wrong one.
+    bib = run([YANG], [luo], [book(zh("李越然"), "中蘇外交親歷記", "北京", "世界知識出版社",
+                                   "2001")], [same_note(1, pages="20")], [same_note(2)])
+    assert [(link.footnote, link.key, link.form, link.pages, link.problem)
+            for link in bib.links[3:]] == [
+        (4, "yang1999zouxiang", Form.SHORT, "20", ""),
+        (5, "luo2007wenge", Form.SHORT, "", "")]
+    assert work(bib, "yang1999zouxiang").get("footnotes") == "1, 4"
+
+
+def test_same_note_citing_several_works_or_none_is_unresolved() -> None:
+    luo = book(zh("羅平漢"), "文革前夜的中國", "北京", "人民出版社", "2007")
+    bib = run([YANG, luo], [same_note(1, pages="5")], [same_note(9)], [same_note(4)])
+    assert [link.key for link in bib.links[2:]] == ["", "", ""]
+    assert "note 1 cites 2 works" in bib.links[2].problem
+    assert "note 9" in bib.links[3].problem  # a note not (yet) seen
+    assert "note 4" in bib.links[4].problem  # itself
+
+
+def test_first_citation_of_a_work_printed_short_counts_as_full() -> None:
+    bare = Reference(text="張力", form=Form.SHORT, entry_type="incollection",
+                     authors=(zh("張力"),), title="中蘇邊界問題的歷史淵源",
+                     container="國際秩序與中國外交的形塑", pages="91--118")
+    bib = run([bare], [short("中蘇邊界問題的歷史淵源", zh("張力"), pages="95")])
+    assert [(link.form, link.key) for link in bib.links] == [
+        (Form.FULL, bib.links[0].key), (Form.SHORT, bib.links[0].key)]
+    assert bib.links[0].key.startswith("zhang")
+    assert "no earlier full citation" in bib.links[0].problem
