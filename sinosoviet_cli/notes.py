@@ -352,8 +352,9 @@ def _is_corporate(name: str) -> bool:
     return name.endswith(_vocab().corporate) and len(name) >= 3
 
 
-def _person(item: str, *, has_role: bool) -> Person | None:
-    """One printed name, or None if it does not look like one."""
+def _person(item: str, *, has_role: bool, plain_limit: int = 4) -> Person | None:
+    """One printed name, or None if it does not look like one. ``plain_limit``: the
+    longest Chinese name accepted without a role word, alternate form or separator."""
     v = _vocab()
     item = v.nationality.sub("", item.strip()).strip()
     if not item:
@@ -371,7 +372,7 @@ def _person(item: str, *, has_role: bool) -> Person | None:
             return Person(literal=item, alt=alt)
         if item in v.not_names or (not has_role and not alt and v.prose.search(core)):
             return None
-        limit = 16 if (has_role or alt or len(core) != len(item)) else 4
+        limit = 16 if (has_role or alt or len(core) != len(item)) else plain_limit
         if not 2 <= len(core) <= limit:
             return None
         item = re.sub(f"(?<={CJK_CHAR})\\s+(?={CJK_CHAR})", "", item)  # 楊 奎松 (PDF spacing)
@@ -391,7 +392,7 @@ class _Names:
     word: str  # the role word as printed
 
 
-def _name_clause(clause: str) -> _Names | None:
+def _name_clause(clause: str, *, plain_limit: int = 4) -> _Names | None:
     """``閻學通、陳寒溪等譯`` -> translators; ``李越然`` -> unnamed role; else None."""
     v = _vocab()
     clause = clause.strip()
@@ -416,7 +417,7 @@ def _name_clause(clause: str) -> _Names | None:
         items = re.split(r",?\s+(?:and|&)\s+|\s*、\s*", clause)
     persons = []
     for item in items:
-        person = _person(item, has_role=bool(role) or etal)
+        person = _person(item, has_role=bool(role) or etal, plain_limit=plain_limit)
         if person is not None:
             persons.append(person)
             continue
@@ -870,6 +871,10 @@ def _parse_cjk(text: str) -> tuple[_Draft, int] | None:
     return d, max(end, pos)
 
 
+#: The longest name (in characters) read before 前引書 without a role word or ‧.
+_BACKREF_NAME_LIMIT = 8
+
+
 def _parse_backref(text: str) -> tuple[_Draft, int] | None:
     """``楊奎松，前引書，頁12`` / ``Zagoria, op. cit., 78`` (no title printed)."""
     v = _vocab()
@@ -885,7 +890,13 @@ def _parse_backref(text: str) -> tuple[_Draft, int] | None:
                 return None
             d.add_names(names, default="author")
         else:
-            return None
+            # 鮑里索夫、科洛斯科夫，前引書: before 前引書 a clause is a name list, so a
+            # transliterated name printed without ‧ may be longer than a Chinese one.
+            names = _name_clause(head, plain_limit=_BACKREF_NAME_LIMIT)
+            if names is None or not names.persons:
+                return None
+            d = _Draft()
+            d.add_names(names, default="author")
     d.extra["backref"] = m.group(0)
     pos = m.end()
     # 前引楊奎松書 / 前引楊奎松，《走向破裂》: the author after the back-reference word

@@ -118,9 +118,11 @@ def _name_keys(person: Person) -> frozenset[str]:
             continue
         if has_cjk(form):
             found.add(fold_strict(form))
-            # 莫里斯‧邁斯納 is also cited as 邁斯納: its last part is the family name.
-            parts = [x for x in _NAME_DOT.split(form) if x.strip()]
-            if len(parts) > 1:
+            # 莫里斯‧邁斯納 is also cited as 邁斯納: its last part is the family name;
+            # so is the transliterated part of O. B. 鮑里索夫 (cited as 鮑里索夫).
+            bare = _LATIN_INITIALS.sub("", form)
+            parts = [x for x in _NAME_DOT.split(bare) if x.strip()]
+            if len(parts) > 1 or bare != form:
                 found.add(fold_strict(parts[-1]))
         else:
             words = form.replace(",", " ").split()
@@ -143,6 +145,7 @@ def _persons_of(ref: Reference) -> tuple[Person, ...]:
 
 
 _NAME_DOT = re.compile(r"[‧·・•]")
+_LATIN_INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.\s*)+")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 

@@ -700,3 +700,31 @@ def test_first_citation_of_a_work_printed_short_counts_as_full() -> None:
         (Form.FULL, bib.links[0].key), (Form.SHORT, bib.links[0].key)]
     assert bib.links[0].key.startswith("zhang")
     assert "no earlier full citation" in bib.links[0].problem
+
+
+def test_narrated_memoir_and_earlier_work_of_transliterated_authors() -> None:
+    """口述/整理 roles; 前引書 after two transliterated names printed without ‧ (longer
+    than a Chinese name) links to the work printed with their initials."""
+    notes = pytest.importorskip("sinosoviet_cli.notes")
+    texts = [
+        "王五口述，趙六整理，《回憶錄》（北京：人民出版社，1991），頁3。",
+        "〔蘇〕A. B. 伊萬諾夫斯基、C. D. 彼得羅夫斯基著，張三譯，《蘇中關係史》"
+        "（北京：三聯書店，1980），頁12。",
+        "王五，前引書，頁5。",
+        "伊萬諾夫斯基、彼得羅夫斯基，前引書，頁150。",
+    ]
+    bib = rs.resolve([(n, notes.segment(t)) for n, t in enumerate(texts, 1)])
+    memoir = bib.works[0]
+    assert (memoir.get("author"), memoir.get("editor")) == ("{王五}", "{趙六}")
+    assert [(link.footnote, str(link.form), link.key == bib.links[i].key, link.pages)
+            for i, link in enumerate(bib.links)] == [
+        (1, "full", True, "3"), (2, "full", True, "12"), (3, "short", True, "5"),
+        (4, "short", True, "150")]
+    assert bib.links[2].key == bib.links[0].key and bib.links[2].problem == ""
+    assert bib.links[3].key == bib.links[1].key and bib.links[3].problem == ""
+
+
+def test_prose_before_an_earlier_work_reference_is_not_a_name() -> None:
+    notes = pytest.importorskip("sinosoviet_cli.notes")
+    segs = notes.segment("關於這一時期的討論，前引書，頁3。")
+    assert not any(s.reference is not None and s.reference.authors for s in segs)
