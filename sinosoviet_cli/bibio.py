@@ -22,8 +22,8 @@ from .model import Unparsed, Work
 #: The order fields are written in; the rest follow alphabetically.
 FIELD_ORDER = (
     "author", "editor", "translator", "title", "subtitle", "crossref", "booktitle",
-    "journal", "journaltitle", "edition", "volume", "number", "pages", "address",
-    "location", "publisher", "institution", "school", "type", "eventtitle", "year",
+    "journal", "journaltitle", "journalsubtitle", "edition", "volume", "number", "pages",
+    "address", "location", "publisher", "institution", "school", "type", "eventtitle", "year",
     "date", "month", "url", "urldate", "doi", "note", "langid", "keywords", "footnotes",
 )
 _RANK = {name: i for i, name in enumerate(FIELD_ORDER)}

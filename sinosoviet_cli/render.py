@@ -355,6 +355,8 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
     put("title", title)
     put("title-short", f.get("shorttitle", "") or short)
     container = f.get("journaltitle") or f.get("journal") or ""
+    if container and f.get("journalsubtitle"):  # 《二十一世紀》網路版: the web edition
+        container = _title({"t": container, "s": f["journalsubtitle"]}, "t", "s")[0]
     if container:
         put("container-title", container)
     elif f.get("booktitle"):

@@ -309,9 +309,31 @@ def _text(value: str) -> str:
     return escape(nfc(" ".join(value.split())))
 
 
+@lru_cache(maxsize=1)
+def _web_editions() -> frozenset[str]:
+    """Words for a journal's web edition (網路版), from the citation grammar's data."""
+    raw = tomllib.loads(resources.files("sinosoviet_cli").joinpath("data/grammar.toml")
+                        .read_text("utf-8"))
+    return frozenset(nfc(w) for w in raw["online"]["edition_words"])
+
+
+def _web_edition(ref: Reference) -> Reference:
+    """《二十一世紀》網路版，12（2003.3）: the web edition goes to ``journalsubtitle``
+    (exports print it with the journal) and its lone number is an issue (期) number:
+    web editions are numbered by issue, not by volume."""
+    if ref.note.strip() not in _web_editions():
+        return ref
+    extra = {**ref.extra, "journalsubtitle": ref.note.strip()}
+    if ref.volume and not ref.number:
+        ref = replace(ref, number=ref.volume, volume="")
+    return replace(ref, note="", extra=MappingProxyType(extra))
+
+
 def _own_fields(ref: Reference, kind: str) -> dict[str, str]:
     """The fields a reference gives its own entry (not its volume's)."""
     f: dict[str, str] = {}
+    if kind == "article":
+        ref = _web_edition(ref)
     f["author"] = _person_field(ref.authors, _etal(ref, "authors"))
     if kind not in ("incollection",):
         f["editor"] = _person_field(ref.editors, _etal(ref, "editors"))
@@ -321,6 +343,7 @@ def _own_fields(ref: Reference, kind: str) -> dict[str, str]:
         f["booktitle"] = _text(ref.container)
     elif kind == "article":
         f["journal"] = _text(ref.container)
+        f["journalsubtitle"] = _text(ref.extra.get("journalsubtitle", ""))
     elif kind in ("unpublished", "inproceedings"):
         f["eventtitle"] = _text(ref.eventtitle or ref.container)
     elif kind == "online":

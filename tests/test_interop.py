@@ -190,3 +190,17 @@ def test_biber_validates_every_kind_of_entry_resolve_writes(tmp_path: Path) -> N
     problems = [line for line in (run.stdout + run.stderr).splitlines()
                 if line.startswith(("WARN", "ERROR"))]
     assert run.returncode == 0 and problems == [], "\n".join(problems)
+
+
+def test_export_prints_a_journal_web_edition_and_its_issue() -> None:
+    from sinosoviet_cli import render
+
+    work = Work("shen2003sulian", "article", MappingProxyType({
+        "author": "{沈志華}", "title": "蘇聯的反應", "journal": "二十一世紀",
+        "journalsubtitle": "網路版", "number": "12", "year": "2003", "month": "3",
+        "langid": "chinese"}))
+    item = render.to_csl(work, {work.key: work}, lambda s: s)
+    assert item["container-title"] == "二十一世紀：網路版"
+    assert item["issue"] == "12" and "volume" not in item
+    text = render.export((work,), style="zhengda-shicui")
+    assert "《二十一世紀：網路版》" in text and "第12卷" not in text

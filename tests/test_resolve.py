@@ -728,3 +728,25 @@ def test_prose_before_an_earlier_work_reference_is_not_a_name() -> None:
     notes = pytest.importorskip("sinosoviet_cli.notes")
     segs = notes.segment("關於這一時期的討論，前引書，頁3。")
     assert not any(s.reference is not None and s.reference.authors for s in segs)
+
+
+def test_web_edition_of_a_journal_gives_issue_number_and_journal_subtitle() -> None:
+    """《二十一世紀》網路版，12（2003.3）: a web edition is numbered by issue (期)."""
+    art = Reference(text="沈", entry_type="article", authors=(zh("沈志華"),), title="蘇聯的反應",
+                    container="二十一世紀", note="網路版", volume="12", date="2003-03")
+    printed = Reference(text="李", entry_type="article", authors=(zh("李巧寧"),),
+                        title="話語的構建", container="當代中國研究", volume="3", year="2007")
+    bib = run([art], [printed])
+    web, paper = bib.works
+    assert {k: web.get(k) for k in ("journal", "journalsubtitle", "number", "volume", "note")
+            } == {"journal": "二十一世紀", "journalsubtitle": "網路版", "number": "12",
+                  "volume": "", "note": ""}
+    assert (paper.get("volume"), paper.get("number")) == ("3", "")  # print edition: as is
+
+
+def test_seed_web_edition_articles(seed_path: Path) -> None:
+    by_key = {w.key: w for w in _seed_bib(seed_path).works}
+    for key, number in (("shen2003sulian", "12"), ("li2007zhongsu", "1")):
+        w = by_key[key]
+        assert (w.get("number"), w.get("volume"), w.get("journalsubtitle")) == (
+            number, "", "網路版")
