@@ -470,7 +470,11 @@ def _surnames() -> tuple[frozenset[str], dict[str, str], str]:
 def romanise_name(name: str) -> str:
     """A Chinese personal name's sort string, its surname read as a surname (曾 zeng,
     單 shan, 解 xie, 區 ou; 歐陽 ouyang). Names of bodies (人民出版社, 解放日報) and
-    long transliterations (詹姆斯多爾蒂) are romanised as written."""
+    long transliterations (詹姆斯多爾蒂) are romanised as written; a transliteration
+    with its separator (詹姆斯‧多爾蒂) files by the family name after the last ‧."""
+    parts = [x for x in re.split(r"[‧·・•]", name) if x.strip()]
+    if len(parts) > 1 and has_cjk(name):
+        return f"{romanise(parts[-1])} {romanise(' '.join(parts[:-1]))}"
     if not has_cjk(name) or not all(has_cjk(ch) for ch in name):
         return romanise(name)
     compound, readings, corporate = _surnames()

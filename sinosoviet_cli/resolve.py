@@ -408,7 +408,8 @@ _NO_EARLIER = "short form with no earlier full citation"
 
 
 class _Resolver:
-    def __init__(self) -> None:
+    def __init__(self, corrections: Sequence[Correction] = ()) -> None:
+        self.corrections = tuple(corrections)  # for keys only (see ``resolve``)
         self.drafts: list[_Draft] = []
         self.links: list[_Link] = []
         self.unparsed: list[Unparsed] = []
@@ -619,7 +620,7 @@ class _Resolver:
             if d.cited:
                 d.fields["footnotes"] = ", ".join(str(n) for n in sorted(d.cited))
         # A chapter's key takes the year (and so on) its volume gives it through crossref.
-        assigned = keys.assign([self._inherited(i) for i in order])
+        assigned = keys.assign([self._key_fields(i) for i in order])
         key_of = dict(zip(order, assigned, strict=True))
         works: list[Work] = []
         for i in order:
@@ -635,6 +636,24 @@ class _Resolver:
             for link in self.links
         )
         return Bibliography(tuple(works), links, tuple(self.unparsed))
+
+    def _key_fields(self, index: int) -> dict[str, str]:
+        """The fields a key is made from: inherited from the volume, with the reviewed
+        corrections of the notes that cite the work (or, for a volume, its chapters)."""
+        if not self.corrections:
+            return self._inherited(index)
+        footnotes = set(self.drafts[index].cited)
+        parent = self.drafts[index].parent
+        for d in self.drafts:
+            if d.parent == index:
+                footnotes.update(d.cited)
+        if parent is not None:
+            footnotes.update(self.drafts[parent].cited)
+        fields = dict(self._inherited(index))  # a copy: the values stay as printed
+        for c in self.corrections:
+            if c.footnote in footnotes:
+                _correct(fields, c)
+        return fields
 
     def _inherited(self, index: int) -> dict[str, str]:
         d = self.drafts[index]
@@ -665,19 +684,28 @@ class _Resolver:
         return order
 
 
-def resolve(notes: Sequence[tuple[int, Sequence[SegmentLike]]]) -> Bibliography:
+def resolve(notes: Sequence[tuple[int, Sequence[SegmentLike]]], *,
+            corrections: Sequence[Correction] = ()) -> Bibliography:
     """Works and links from the segmented notes ``[(footnote number, segments)]``.
-    ``links`` has one entry per citation segment, in note order and segment order."""
-    resolver = _Resolver()
+    ``links`` has one entry per citation segment, in note order and segment order.
+
+    ``corrections`` shape the keys only (``Sun Warren`` printed family-first is keyed
+    by Sun's co-author's and Sun's right names): values stay as printed until
+    ``apply_corrections``, so a corrected and an uncorrected bibliography cite alike."""
+    resolver = _Resolver(corrections)
     resolver.run(notes)
     return resolver.result()
 
 
-def build(paper: Paper) -> Bibliography:
-    """Segment every footnote of the paper, then resolve."""
+def build(paper: Paper, *, corrections: Sequence[Correction] | None = None) -> Bibliography:
+    """Segment every footnote of the paper, then resolve; keys follow the reviewed
+    corrections (the bundled ones unless given), values stay as printed."""
     from .notes import segment
 
-    result = resolve([(f.n, segment(f.text)) for f in paper.footnotes])
+    if corrections is None:
+        corrections = _bundled_corrections()
+    result = resolve([(f.n, segment(f.text)) for f in paper.footnotes],
+                     corrections=corrections)
     return replace(result, unparsed=tuple(paper.problems) + result.unparsed)
 
 
@@ -697,6 +725,11 @@ class Correction:
 
 def bundled_corrections() -> Path:
     return Path(str(resources.files("sinosoviet_cli") / "data" / "corrections.toml"))
+
+
+@lru_cache(maxsize=1)
+def _bundled_corrections() -> tuple[Correction, ...]:
+    return load_corrections()
 
 
 def load_corrections(path: str | Path | None = None) -> tuple[Correction, ...]:
@@ -721,6 +754,41 @@ def load_corrections(path: str | Path | None = None) -> tuple[Correction, ...]:
     return tuple(found)
 
 
+_PERSON_FIELDS = frozenset({"author", "editor", "translator", "bookauthor"})
+
+
+def _as_person(name: str) -> str:
+    """A printed name as one person of a BibTeX name list (as ``_person_field`` writes
+    it): Chinese whole and braced; Western ``Family, Given`` (printed order read as
+    Western unless a comma says otherwise)."""
+    name = nfc(" ".join(name.split()))
+    if has_cjk(name):
+        return "{" + escape(name) + "}"
+    family, given = _split_western(name)
+    return escape(f"{family}, {given}" if given else family)
+
+
+def _correct(fields: dict[str, str], c: Correction) -> bool:
+    """Apply one correction to a work's fields in place; True if it matched. In a name
+    list a correction replaces a whole person (``Sun Warren`` → ``Sun, Warren``), never
+    part of a name; elsewhere the printed text inside the value."""
+    value = fields.get(c.field, "")
+    if not value:
+        return False
+    if c.field in _PERSON_FIELDS:
+        persons = keys.split_persons(value)
+        wanted = _as_person(c.printed)
+        if wanted not in persons:
+            return False
+        fields[c.field] = " and ".join(_as_person(c.corrected) if p == wanted else p
+                                       for p in persons)
+        return True
+    if escape(c.printed) not in value:
+        return False
+    fields[c.field] = value.replace(escape(c.printed), escape(c.corrected))
+    return True
+
+
 def apply_corrections(bib: Bibliography, corrections: Sequence[Correction]
                       ) -> tuple[Bibliography, tuple[Correction, ...]]:
     """Apply each correction to the works cited in its footnote (and their volumes)
@@ -740,9 +808,7 @@ def apply_corrections(bib: Bibliography, corrections: Sequence[Correction]
     for c in corrections:
         hit = False
         for key in sorted(cited.get(c.footnote, ())):
-            value = fields.get(key, {}).get(c.field, "")
-            if value and escape(c.printed) in value:
-                fields[key][c.field] = value.replace(escape(c.printed), escape(c.corrected))
+            if key in fields and _correct(fields[key], c):
                 hit = True
         if not hit:
             unused.append(c)
@@ -766,15 +832,17 @@ REGENERATE = ("sinosoviet parse ../shared/seed/000_6653d7c0def87b6d.txt --correc
 
 def parse_paper(paper: Paper, *, corrections: bool = False
                 ) -> tuple[Bibliography, tuple[Correction, ...]]:
-    """The whole ``parse`` stage: build, apply reviewed corrections if asked, tag schools.
-    Returns the bibliography and the corrections that matched nothing."""
+    """The whole ``parse`` stage: build, tag schools, apply reviewed corrections if asked.
+    Schools come first: they are found from the names as the paper prints them (its
+    text says John Gitting, whom the corrections call Gittings). Returns the
+    bibliography and the corrections that matched nothing."""
     from . import schools
 
-    bib = build(paper)
+    bib = schools.apply(paper, build(paper))
     unused: tuple[Correction, ...] = ()
     if corrections:
-        bib, unused = apply_corrections(bib, load_corrections())
-    return schools.apply(paper, bib), unused
+        bib, unused = apply_corrections(bib, _bundled_corrections())
+    return bib, unused
 
 
 def header(paper_name: str, bib: Bibliography, *, corrections: bool) -> tuple[str, ...]:

@@ -88,3 +88,26 @@ def test_keys_are_lower_case_ascii(fields: dict[str, str]) -> None:
     key = keys.base_key(fields)
     assert re.fullmatch(r"[a-z0-9]+", key), key
     assert keys.base_key(dict(fields)) == key
+
+
+def test_transliterated_name_with_separator_keys_and_files_by_family() -> None:
+    """詹姆斯‧多爾蒂 (James Dougherty): the key and Chicago's order both take the
+    family name 多爾蒂 (duoerdi), so the work files under D, not under J/Z."""
+    from types import MappingProxyType
+
+    from sinosoviet_cli import render
+    from sinosoviet_cli.model import Work
+
+    fields = {"author": "{詹姆斯‧多爾蒂} and {小羅伯特‧普琺爾次格拉夫}",
+              "title": "爭辯中的國際關係理論", "year": "2003"}
+    assert keys.base_key(fields) == "duoerdi2003zhengbian"
+
+    def w(key: str, author: str) -> Work:
+        return Work(key, "book", MappingProxyType({"author": author, "title": "書",
+                                                   "year": "2000"}))
+
+    works = [w("zagoria", "Zagoria, Donald"), w("dougherty", fields["author"]),
+             w("hinton", "Hinton, Harold"), w("chen", "{陳兼}"), w("dallin", "Dallin, David"),
+             w("eckstein", "Eckstein, Alexander")]
+    assert [x.key for x in render.sort_works(works)] == [  # duoerdi: between da and e
+        "chen", "dallin", "dougherty", "eckstein", "hinton", "zagoria"]

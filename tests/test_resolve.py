@@ -750,3 +750,66 @@ def test_seed_web_edition_articles(seed_path: Path) -> None:
         w = by_key[key]
         assert (w.get("number"), w.get("volume"), w.get("journalsubtitle")) == (
             number, "", "網路版")
+
+
+# ── corrections of names: values only with --corrections, keys always ───────
+
+
+def test_name_corrections_match_whole_persons_and_decide_the_key() -> None:
+    teiwes = Reference(text="T", entry_type="book", title="China's Road to Disaster",
+                       authors=(en("Teiwes", "Frederick C."), en("Warren", "Sun")), year="1999")
+    dougherty = Reference(text="D", entry_type="book", title="爭辯中的國際關係理論",
+                          authors=(zh("詹姆斯多爾蒂"), zh("小羅伯特普琺爾次格拉夫")), year="2003")
+    fixes = (
+        rs.Correction(1, "author", "Sun Warren", "Sun, Warren", "family name first"),
+        rs.Correction(2, "author", "詹姆斯多爾蒂", "詹姆斯‧多爾蒂", "separator"),
+        rs.Correction(2, "author", "小羅伯特普琺爾次格拉夫", "小羅伯特‧普琺爾次格拉夫", "separator"),
+        rs.Correction(1, "author", "Warren", "X", "a part of a name is not a person"),
+    )
+    notes = [(1, [Seg("citation", "T", teiwes)]), (2, [Seg("citation", "D", dougherty)])]
+    plain = rs.resolve(notes, corrections=fixes)
+    # Keys come from the corrected names whether or not the values are corrected ...
+    assert [w.key for w in plain.works] == ["teiwes1999china", "duoerdi2003zhengbian"]
+    assert [link.key for link in plain.links] == ["teiwes1999china", "duoerdi2003zhengbian"]
+    assert plain.works[0].get("author") == "Teiwes, Frederick C. and Warren, Sun"
+    fixed, unused = rs.apply_corrections(plain, fixes)
+    # ... and the values only when asked.
+    assert fixed.works[0].get("author") == "Teiwes, Frederick C. and Sun, Warren"
+    assert fixed.works[1].get("author") == "{詹姆斯‧多爾蒂} and {小羅伯特‧普琺爾次格拉夫}"
+    assert [w.key for w in fixed.works] == [w.key for w in plain.works]
+    assert [c.corrected for c in unused] == ["X"]
+    assert [w.key for w in rs.resolve(notes).works] == ["teiwes1999china",
+                                                        "zhanmu2003zhengbian"]
+
+
+def test_seed_name_corrections(seed_path: Path) -> None:
+    plain = {w.key: w for w in _seed_bib(seed_path).works}
+    fixed = {w.key: w for w in _seed_bib(seed_path, corrections=True).works}
+    assert list(plain) == list(fixed)
+    expected = {
+        "teiwes1999china": ("author", "Teiwes, Frederick C. and Warren, Sun",
+                            "Teiwes, Frederick C. and Sun, Warren"),
+        "ellison1982sino": ("editor", "Herbert, Ellison", "Ellison, Herbert"),
+        "gittings1968survey": ("author", "Gitting, John", "Gittings, John"),
+        "duoerdi2003zhengbian": ("author", "{詹姆斯多爾蒂} and {小羅伯特普琺爾次格拉夫}",
+                                 "{詹姆斯‧多爾蒂} and {小羅伯特‧普琺爾次格拉夫}"),
+    }
+    for key, (name, printed, corrected) in expected.items():
+        assert (plain[key].get(name), fixed[key].get(name)) == (printed, corrected), key
+    assert fixed["treadgold1982alternative"].get("crossref") == "ellison1982sino"
+    # The paper prints presses without "Press" throughout: a house habit, not a misprint.
+    assert fixed["gittings1968survey"].get("publisher") == "Oxford University"
+
+
+def test_seed_corrections_do_not_change_schools(seed_path: Path) -> None:
+    """Schools are found from the names the paper prints (John Gitting in its text), so
+    they are tagged before the corrections change the names in the entries."""
+    from sinosoviet_cli.files import read_text
+    from sinosoviet_cli.footnotes import extract
+
+    paper = extract(read_text(seed_path))
+    plain = rs.parse_paper(paper)[0].works
+    fixed = rs.parse_paper(paper, corrections=True)[0].works
+    assert [(w.key, w.get("keywords")) for w in plain] == [
+        (w.key, w.get("keywords")) for w in fixed]
+    assert {w.key: w.get("keywords") for w in fixed}["gittings1968survey"] == "school:kinmen"
