@@ -27,7 +27,7 @@ from typing import Any
 
 from . import text as _text
 from .drafts import Draft
-from .model import Form, Person, Reference, Unparsed, Work
+from .model import Form, Person, Reference, Unparsed, Work, split_persons
 from .text import has_cjk
 
 # Matching folds the same few strings over and over (a draft cites a work many times).
@@ -178,20 +178,9 @@ class Entry:
         return self.titles[0] if self.titles else ""
 
 
-def _split_people(value: str) -> list[str]:
-    """Split a BibTeX name list on `` and `` outside braces."""
-    parts, depth, start, i = [], 0, 0, 0
-    lower = value.lower()
-    while i < len(value):
-        ch = value[i]
-        depth += (ch == "{") - (ch == "}")
-        if depth == 0 and lower.startswith(" and ", i):
-            parts.append(value[start:i])
-            start = i = i + 5
-            continue
-        i += 1
-    parts.append(value[start:])
-    return [p for p in (x.strip() for x in parts) if p and p.lower() != "others"]
+def _people(value: str) -> list[str]:
+    """The persons of a BibTeX name list, without BibTeX's ``and others``."""
+    return [p for p in split_persons(value) if p.lower() != "others"]
 
 
 @lru_cache(maxsize=1 << 14)
@@ -226,9 +215,9 @@ def entry_of(work: Work, parent: Work | None = None) -> Entry:
     subtitle = _bare(work.get("subtitle"))
     full = f"{title}：{subtitle}" if subtitle else title
     titles = _title_variants(full, title, _bare(work.get("shorttitle")))
-    people_raw = [*_split_people(work.get("author")), *_split_people(work.get("editor"))]
+    people_raw = [*_people(work.get("author")), *_people(work.get("editor"))]
     if not people_raw and parent is not None:
-        people_raw = _split_people(parent.get("editor"))
+        people_raw = _people(parent.get("editor"))
     people = tuple(name_of(p) for p in people_raw)
     year = get("year", "date")
     publisher = get("publisher", "institution", "school")

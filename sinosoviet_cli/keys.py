@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from .model import split_persons
 from .text import CJK_CHAR, has_cjk, is_cjk, nfc, to_simplified
 
 _LATIN_WORD = re.compile(r"[^\W_]+")
@@ -65,26 +66,6 @@ def romanise(text: str) -> str:
     return ascii_fold("".join(syllables))
 
 
-def split_persons(value: str) -> list[str]:
-    """Split a BibTeX person list on `` and `` outside braces."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    i = 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0 and value.startswith(" and ", i):
-            parts.append(value[start:i].strip())
-            start = i + 5
-            i += 5
-            continue
-        i += 1
-    parts.append(value[start:].strip())
-    return [p for p in parts if p]
 
 
 def family_part(person: str) -> str:

@@ -95,6 +95,27 @@ class Person:
         return f"{self.family}, {self.given}" if self.given else self.family
 
 
+def split_persons(value: str) -> list[str]:
+    """Split a BibTeX name list on `` and `` (any case) outside braces, so that
+    ``{人民出版社 and 中華書局}`` stays one body. ``others`` is kept: callers decide."""
+    parts: list[str] = []
+    depth = start = i = 0
+    lower = value.lower()
+    while i < len(value):
+        ch = value[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and lower.startswith(" and ", i):
+            parts.append(value[start:i])
+            start = i = i + 5
+            continue
+        i += 1
+    parts.append(value[start:])
+    return [p for p in (x.strip() for x in parts) if p]
+
+
 @dataclass(frozen=True, slots=True)
 class Reference:
     """One citation span parsed into typed fields, before resolution.

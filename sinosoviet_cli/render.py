@@ -68,7 +68,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from .errors import UsageError
-from .model import CitationLink, Work
+from .model import CitationLink, Work, split_persons
 from .text import has_cjk
 
 #: The styles sinosoviet names and documents (``--style``); the first is the default.
@@ -146,22 +146,6 @@ _INHERIT_AS = {"title": "booktitle", "subtitle": "booksubtitle", "author": "book
 _NO_INHERIT = {"crossref", "keywords", "footnotes", "ids", "shorttitle", "pages"}
 
 
-def split_persons(value: str) -> list[str]:
-    """Split a BibTeX person list on `` and `` outside braces."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0 and value.startswith(" and ", i):
-            parts.append(value[start:i].strip())
-            start = i + 5
-            i += 4
-        i += 1
-    parts.append(value[start:].strip())
-    return [p for p in parts if p]
 
 
 def csl_name(person: str) -> dict[str, str]:

@@ -46,6 +46,7 @@ from .model import (
     Reference,
     Unparsed,
     Work,
+    split_persons,
 )
 from .text import fold_strict as _fold_strict
 from .text import has_cjk, nfc
@@ -776,7 +777,7 @@ def _correct(fields: dict[str, str], c: Correction) -> bool:
     if not value:
         return False
     if c.field in _PERSON_FIELDS:
-        persons = keys.split_persons(value)
+        persons = split_persons(value)
         wanted = _as_person(c.printed)
         if wanted not in persons:
             return False

@@ -33,7 +33,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import BibError, UsageError
-from .model import Bibliography, CitationLink, Paper, Work
+from .model import Bibliography, CitationLink, Paper, Work, split_persons
 from .text import fold, has_cjk
 
 UNTAGGED = "untagged"
@@ -168,20 +168,6 @@ class Name:
     latin: bool
 
 
-def split_persons(value: str) -> list[str]:
-    """Split a BibTeX person field on top-level `` and `` (not inside braces)."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(value):
-        ch = value[i]
-        depth += ch == "{"
-        depth -= ch == "}"
-        if depth == 0 and value.startswith(" and ", i):
-            parts.append(value[start:i])
-            start = i = i + 5
-            continue
-        i += 1
-    parts.append(value[start:])
-    return [p.strip() for p in parts if p.strip()]
 
 
 _EXTENDED = re.compile(r"(\w+)\s*=\s*([^,=]*?)\s*(?=,|\s+\w+\s*=|$)")
