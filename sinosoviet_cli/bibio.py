@@ -46,6 +46,27 @@ class Library:
         return next((w for w in self.works if w.key.casefold() == folded), None)
 
 
+#: biblatex crossref inheritance: fields a child takes from its parent under a new name,
+#: and fields that stay the child's own.
+_INHERIT_AS = {"title": "booktitle", "subtitle": "booksubtitle", "author": "bookauthor"}
+_NO_INHERIT = {"crossref", "keywords", "footnotes", "ids", "shorttitle", "pages"}
+
+
+def inherit(work: Work, by_key: Mapping[str, Work]) -> dict[str, str]:
+    """A work's fields with its crossref parent's filled in, as biblatex does: the
+    parent's title becomes the child's ``booktitle``, other fields keep their name."""
+    fields = dict(work.fields)
+    parent_key = fields.get("crossref", "")
+    parent = by_key.get(parent_key.casefold()) if parent_key else None
+    if parent is not None:
+        for name, value in parent.fields.items():
+            if name in _NO_INHERIT:
+                continue
+            target = _INHERIT_AS.get(name, name)
+            fields.setdefault(target, value)
+    return fields
+
+
 def bundled_path() -> Path:
     """The bundled ``references.bib``: package data in an installed wheel, the repo
     root's file in a source checkout or editable install."""

@@ -67,6 +67,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from .bibio import inherit
 from .errors import UsageError
 from .model import CitationLink, Work, split_persons
 from .text import has_cjk
@@ -141,9 +142,6 @@ _GENRES = {
     ("phdthesis", "zh"): "博士論文", ("mastersthesis", "zh"): "碩士論文",
     ("phdthesis", "en"): "PhD diss.", ("mastersthesis", "en"): "Master's thesis",
 }
-#: biblatex crossref inheritance: fields a child takes from its parent under a new name.
-_INHERIT_AS = {"title": "booktitle", "subtitle": "booksubtitle", "author": "bookauthor"}
-_NO_INHERIT = {"crossref", "keywords", "footnotes", "ids", "shorttitle", "pages"}
 
 
 
@@ -261,21 +259,6 @@ def _date(value: str) -> dict[str, Any] | None:
     if m:
         return {"date-parts": [[int(m.group(1))], [int(m.group(2))]]}
     return {"literal": value}
-
-
-def inherit(work: Work, by_key: Mapping[str, Work]) -> dict[str, str]:
-    """A work's fields with its crossref parent's filled in, as biblatex does: the
-    parent's title becomes the child's ``booktitle``, other fields keep their name."""
-    fields = dict(work.fields)
-    parent_key = fields.get("crossref", "")
-    parent = by_key.get(parent_key.casefold()) if parent_key else None
-    if parent is not None:
-        for name, value in parent.fields.items():
-            if name in _NO_INHERIT:
-                continue
-            target = _INHERIT_AS.get(name, name)
-            fields.setdefault(target, value)
-    return fields
 
 
 def _title(fields: Mapping[str, str], main: str, sub: str) -> tuple[str, str]:

@@ -592,8 +592,8 @@ def by_key(works: Iterable[Work]) -> dict[str, Work]:
 
 def inherited_year(work: Work, context: Mapping[str, Work]) -> int | None:
     """The work's year, or the year of its crossref volume (a chapter is dated by its
-    book), with biblatex's inheritance as ``render.inherit`` implements it."""
-    from .render import inherit  # shared inheritance; imported here, not on start-up
+    book), with biblatex's inheritance (``bibio.inherit``)."""
+    from .bibio import inherit
 
     if work.get("year") or work.get("date") or not work.get("crossref"):
         return year_of(work)
