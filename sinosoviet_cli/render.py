@@ -423,13 +423,12 @@ def romanise(text: str) -> str:
 @cache
 def _surnames() -> tuple[frozenset[str], dict[str, str], str]:
     """Compound surnames, surname readings and corporate-name endings: keys.toml's
-    tables (shared with citation keys) and styles/surnames.toml's additions."""
+    tables, shared with citation keys (pypinyin 0.55 has no surname mode)."""
     import tomllib
 
     data = resources.files("sinosoviet_cli") / "data"
     keys = tomllib.loads((data / "keys.toml").read_text(encoding="utf-8"))
-    extra = tomllib.loads((data / "styles" / "surnames.toml").read_text(encoding="utf-8"))
-    readings = {**keys.get("surname_readings", {}), **extra.get("surname_readings", {})}
+    readings = dict(keys.get("surname_readings", {}))
     return (frozenset(keys.get("compound_surnames", ())), readings,
             str(keys.get("corporate_endings", "")))
 
