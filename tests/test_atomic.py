@@ -249,9 +249,7 @@ _SLIPS = [
     pytest.param("export", ["export", "--bib", "refs.bib", "-o", "refs.bib", "--force"],
                  "refs.bib", id="export-over-its-bib"),
     pytest.param("parse", ["parse", "paper.txt", "-o", "paper.txt", "--force"], "paper.txt",
-                 id="parse-over-its-paper",
-                 marks=pytest.mark.xfail(strict=True, reason="the parse section does not pass "
-                                         "its paper to bibio.save(inputs=...) yet")),
+                 id="parse-over-its-paper"),
 ]
 
 
