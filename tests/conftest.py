@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "000_6653d7c0def87b6d.txt"
 EXTERNAL = ROOT.parent / "shared" / "external"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Property tests run 200 examples each by default (the suite stays quick);
+# HYPOTHESIS_EXAMPLES=5000 runs the same properties over thousands of examples.
+EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "200"))
+settings.register_profile("sinosoviet", max_examples=EXAMPLES, deadline=None)
+settings.load_profile("sinosoviet")
 
 
 @pytest.fixture

@@ -241,7 +241,6 @@ _CJK_NAME = st.text(alphabet="王李張劉陳楊黃趙吳周徐孫馬朱胡郭�
                     max_size=4)
 
 
-@settings(max_examples=200, deadline=None)
 @given(_CJK_NAME)
 def test_a_name_matches_its_simplified_form_and_not_a_different_name(name: str) -> None:
     from sinosoviet_cli.text import to_simplified
@@ -253,7 +252,6 @@ def test_a_name_matches_its_simplified_form_and_not_a_different_name(name: str) 
         assert not checks.same_person(a, checks.name_of(other))
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.text(min_size=1, max_size=30))
 def test_matching_never_crashes(title: str) -> None:
     ref = Reference(title, Form.FULL, authors=(Person(literal=title[:3]),), title=title,

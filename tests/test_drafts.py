@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from sinosoviet_cli import drafts
@@ -84,7 +84,6 @@ def test_markdown_key_syntax_follows_pandoc() -> None:
         "a:b.c-d", "braced.key", "sup", "dot", "x_y", "html"]
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab @[]^:;,-_.`{}\n 中文。1")), max_size=80))
 def test_markdown_reader_never_crashes_and_positions_are_in_range(text: str) -> None:
     draft = drafts.read_markdown(text)
@@ -265,7 +264,6 @@ def test_plain_notes_numbered_at_the_end() -> None:
     assert draft.notes[1].where(draft.notes[1].text.index("1956")) == (6, 1)
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from([
     *"\\{}[]%~-`'ab ,\n中文。1", "\\footnote{", "\\cite{", "\\footcite[12]{", "\\cites{a}{",
     "\\emph{", "--"]), max_size=40).map("".join))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from typer.testing import CliRunner
@@ -205,7 +205,6 @@ def test_text_after_separator_without_a_note_is_kept_as_a_problem() -> None:
     assert [(p.what, p.text) for p in paper.problems] == [("line", "＊作者是研究生。")]
 
 
-@settings(max_examples=200, deadline=None)
 @given(
     st.lists(
         st.one_of(

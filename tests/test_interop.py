@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 import pytest
 from conftest import FIXTURES, ROOT
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from sinosoviet_cli import bibio
@@ -41,7 +41,6 @@ def _pandoc() -> str:
         pytest.skip("pandoc binary not available")
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(_KEY, _TYPE, _RAW, _RAW, _RAW), max_size=6,
                 unique_by=lambda t: t[0]))
 def test_write_read_round_trip(rows: list[tuple[str, str, str, str, str]]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from sinosoviet_cli import keys
@@ -66,7 +66,6 @@ def test_suffix_never_takes_an_existing_key() -> None:
     assert keys.unique(["x1", "x1", "x1a"]) == ["x1b", "x1c", "x1a"]
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet="abcAB1", min_size=1, max_size=4), max_size=40))
 def test_unique_is_unique_without_regard_to_case(bases: list[str]) -> None:
     result = keys.unique(bases)
@@ -82,7 +81,6 @@ _ANY_FIELD = st.text(
 )
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.fixed_dictionaries({"author": _ANY_FIELD, "title": _ANY_FIELD, "year": _ANY_FIELD}))
 def test_keys_are_lower_case_ascii(fields: dict[str, str]) -> None:
     key = keys.base_key(fields)

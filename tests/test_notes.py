@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURES
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from sinosoviet_cli.model import Form, Person, Reference, Unparsed
@@ -252,20 +252,17 @@ _ALPHABET = st.sampled_from(
 _NOTE = st.lists(_ALPHABET, max_size=60).map("".join)
 
 
-@settings(max_examples=200, deadline=None)
 @given(_NOTE)
 def test_segment_tiles_arbitrary_text(note: str) -> None:
     _assert_tiles(note, segment(note))
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=80))
 def test_segment_and_parse_never_raise_on_any_text(note: str) -> None:
     _assert_tiles(note, segment(note))
     assert isinstance(parse_citation(note), Reference | Unparsed)
 
 
-@settings(max_examples=200, deadline=None)
 @given(_NOTE)
 def test_parse_citation_never_raises(text: str) -> None:
     got = parse_citation(text)
@@ -281,7 +278,6 @@ _PLACE = st.sampled_from(["北京", "台北", "香港", "上海", "南京"])
 _PUB = st.sampled_from(["人民出版社", "聯經", "三聯書店", "世界知識出版社", "五南書局"])
 
 
-@settings(max_examples=200, deadline=None)
 @given(_SURNAME, _GIVEN, _TITLE, _PLACE, _PUB, st.integers(1900, 2025),
        st.integers(1, 999), st.integers(0, 50))
 def test_generated_taiwan_books_round_trip(
@@ -304,7 +300,6 @@ _WORD = st.sampled_from(["Soviet", "China", "Cold", "War", "Alliance", "Split", 
                          "Politics", "Leap", "Forward", "Crisis"])
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.sampled_from(["Donald", "Thomas", "Melvin", "Odd Arne", "Lorenz M."]),
        st.sampled_from(["Zagoria", "Robinson", "Gurtov", "Westad", "Lüthi"]),
        st.lists(_WORD, min_size=1, max_size=6), st.sampled_from(["New York", "Oxford"]),
@@ -398,7 +393,6 @@ def test_prose_after_the_locator_is_commentary() -> None:
     assert segs[1].reference is not None and segs[1].reference.pages == "12"
 
 
-@settings(max_examples=200, deadline=None)
 @given(_SURNAME, _GIVEN, _TITLE, _SURNAME, _GIVEN, _TITLE, _PLACE, _PUB,
        st.integers(1900, 2025), st.integers(1, 999), st.sampled_from(["收入", "載於", "收於"]),
        st.sampled_from(["主編", "編"]))
@@ -415,7 +409,6 @@ def test_generated_chapters_round_trip(
     assert (ref.title, ref.container, ref.year, ref.pages) == (chapter, book, str(year), str(page))
 
 
-@settings(max_examples=200, deadline=None)
 @given(_SURNAME, _GIVEN, _TITLE, _PUB, st.integers(1950, 2025), st.integers(1, 999))
 def test_generated_mainland_books_round_trip(
     surname: str, given_name: str, title: str, pub: str, year: int, page: int,

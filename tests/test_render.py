@@ -644,7 +644,6 @@ def test_any_work_renders(title: str, author: str, year: str, kind: str, fmt: st
         assert "<script" not in out.lower() or "<script" not in (title + author).lower()
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from(["", "1", "2"])),
                          max_size=3), max_size=12))
 def test_positions_properties(raw: list[list[tuple[str, str]]]) -> None:

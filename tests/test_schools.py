@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 import pytest
 from conftest import FIXTURES
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sinosoviet_cli import bibio, schools
@@ -207,7 +207,6 @@ def test_apply_sets_keywords_and_evidence_without_the_body_sentence() -> None:
 _words = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(_words, max_size=4), st.sampled_from(RULES.ids))
 def test_with_school_round_trips(others: list[str], school: str) -> None:
     keywords = ", ".join(others)
@@ -221,7 +220,6 @@ _items = st.lists(st.text(st.characters(blacklist_categories=("Cs", "Cc"),
                           max_size=10).map(str.strip).filter(bool), max_size=3)
 
 
-@settings(max_examples=200, deadline=None)
 @given(_items, st.lists(st.integers(1, 999), max_size=4), _items, _items)
 def test_evidence_field_round_trips(sections: list[str], notes: list[int], names: list[str],
                                     others: list[str]) -> None:
@@ -233,7 +231,6 @@ def test_evidence_field_round_trips(sections: list[str], notes: list[int], names
         "proponent", tuple(sections), tuple(notes), tuple(names), tuple(others))
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60))
 def test_person_parsing_never_crashes(value: str) -> None:
     for name in schools.names(value):
@@ -303,7 +300,6 @@ def _marks_run(text: str) -> int:
                default=0)
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(_CJK_CHUNKS), max_size=60), st.integers(10, 60))
 def test_wrap_cjk_keeps_the_rule_in_chinese_text(chunks: list[str], width: int) -> None:
     text = "".join(chunks)
@@ -315,7 +311,6 @@ def test_wrap_cjk_keeps_the_rule_in_chinese_text(chunks: list[str], width: int) 
     assert not any(line[-1] in "（「" for line in lines[:-1]), lines
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from([*_CJK_CHUNKS, " Zagoria ", "1958", " ", "Sino-Soviet"]),
                 max_size=60), st.integers(4, 60))
 def test_wrap_cjk_keeps_the_text_and_the_width(chunks: list[str], width: int) -> None:
