@@ -366,7 +366,13 @@ def check(
     if not doc.notes:
         warn(f"{draft}: no footnotes or citations found (a {doc.format} draft; see "
              "`sinosoviet check --help` for the layouts read)")
+    for problem in doc.problems:
+        # e.g. a thesis whose note numbers restart by chapter: say what was not read.
+        warn(f"{draft}:{problem.line}: {problem.reason}")
     library = bibio.load(_check_bib_path(bib, draft, doc.bibliographies))
+    for problem in library.problems:
+        if problem.what != "duplicate-key":  # the duplicate-entry rule reports those
+            warn(f"{library.path}:{problem.line}: {problem.reason}")
     analysis = _check_analyse(checks, doc, library)
     findings = checks.run(analysis, rule_ids)
     if as_json:
