@@ -105,10 +105,15 @@ def romanise_family(person: str) -> str:
     return vocab.surname_readings.get(surname) or romanise(surname)
 
 
+_LATEX_COMMAND = re.compile(r"\\(?:[A-Za-z]+(?:\{\})?|.)")
+
+
 def first_title_word(title: str) -> str:
     """The first word of a title, romanised: ``The Sino-Soviet Conflict`` → sino,
     ``走向破裂：…`` → zouxiang, ``「大躍進」親歷記`` → dayuejin."""
-    title = nfc(title).strip()
+    # LaTeX control words (``\textbraceleft{}``, ``\emph``) and escapes (``\&``) are
+    # markup, not words: the key comes from the text they mark up.
+    title = _LATEX_COMMAND.sub(" ", nfc(title)).strip()
     start = next((i for i, c in enumerate(title) if c.isalnum() or is_cjk(c)), None)
     if start is None:
         return ""

@@ -109,3 +109,16 @@ def test_transliterated_name_with_separator_keys_and_files_by_family() -> None:
              w("eckstein", "Eckstein, Alexander")]
     assert [x.key for x in render.sort_works(works)] == [  # duoerdi: between da and e
         "chen", "dallin", "dougherty", "eckstein", "hinton", "zagoria"]
+
+
+@pytest.mark.parametrize(
+    ("title", "word"),
+    [
+        (r"\textbraceleft{}中蘇關係》", "zhongsu"),
+        (r"\emph{Brothers} in Arms", "brothers"),
+        (r"\{Cold\} War", "cold"),
+    ],
+)
+def test_first_title_word_skips_latex_markup(title: str, word: str) -> None:
+    # Escaped values (as resolve writes them) must key like the text they print.
+    assert keys.first_title_word(title) == word
