@@ -96,12 +96,7 @@ def _root(
 @app.command()
 def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
     """List the paper's footnotes: number, page, section and text."""
-    from .files import read_text
-    from .footnotes import extract
-
-    result = extract(read_text(paper))
-    if not result.footnotes:
-        warn(f"no footnotes found in {paper} — is it the text of a paper with numbered notes?")
+    result = _extract(paper)
     # Problems go to stderr in both modes: with --json they were dropped silently.
     for problem in result.problems:
         warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
@@ -110,8 +105,6 @@ def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
             [{"n": f.n, "page": f.page, "section": f.section, "text": f.text}
              for f in result.footnotes]
         )
-        return
-    if not result.footnotes:
         return
     table = Table(title=Text(f"{len(result.footnotes)} footnotes in {paper.name}"), expand=False)
     table.add_column("n", justify="right", no_wrap=True)
@@ -123,6 +116,20 @@ def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
     for f in result.footnotes:
         table.add_row(str(f.n), str(f.page or "?"), f.section or "", Text(f.text))
     _emit(table)
+
+
+def _extract(paper: Path) -> Any:
+    """The paper's footnotes; text without any is not a paper (exit 2, as for ``parse``)."""
+    from .errors import InputError
+    from .files import read_text
+    from .footnotes import extract
+
+    result = extract(read_text(paper))
+    if not result.footnotes:
+        raise InputError("no footnotes found", path=paper,
+                         fix="give the text of a paper with numbered footnotes "
+                             "(`sinosoviet footnotes PAPER` shows what is found)")
+    return result
 
 
 def _emit(*objects: Any, **kwargs: Any) -> None:
@@ -820,7 +827,7 @@ def notes(
     from .notes import segment
 
     library = bibio.load(bibio.default_path(bib))
-    parsed = extract(read_text(paper))
+    parsed = _extract(paper)
     for problem in parsed.problems:
         warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
     links = resolve.build(parsed).links

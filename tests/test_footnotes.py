@@ -444,3 +444,36 @@ def test_cli_bad_paths_exit_2_with_one_line(
     assert len(lines) == 1
     assert lines[0].startswith(f"error: {path}")
     assert "Traceback" not in err
+
+
+def _main(args: list[str], monkeypatch: pytest.MonkeyPatch,
+          capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Through the real entry point, which turns errors into exit 2 and one line."""
+    from sinosoviet_cli.cli import main
+
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(sys, "argv", ["sinosoviet", *args])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    captured = capsys.readouterr()
+    code = exc.value.code
+    return (code if isinstance(code, int) else 1), captured.out, captured.err
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_text_that_is_not_a_paper_is_exit_2_with_one_line(
+        extra: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """footnotes and notes refuse a text without footnotes as parse does (exit 2, the
+    same one-line message with its fix), instead of printing nothing and exiting 0."""
+    text = tmp_path / "essay.txt"
+    text.write_text("這是一篇沒有註腳的短文。\nNo notes here.\n", encoding="utf-8")
+    results = {command: _main([command, str(text), *args], monkeypatch, capsys)
+               for command, args in (("footnotes", extra), ("notes", extra),
+                                     ("parse", ["-o", str(tmp_path / "out.bib")]))}
+    for code, stdout, stderr in results.values():
+        assert code == 2
+        assert stdout == ""
+        assert stderr.startswith(f"error: {text}: no footnotes found (give the text of a paper")
+        assert len(stderr.strip().splitlines()) == 1
+    assert results["footnotes"][2] == results["notes"][2] == results["parse"][2]

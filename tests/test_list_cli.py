@@ -312,18 +312,18 @@ def test_footnotes_piped_has_no_trailing_spaces(runner: CliRunner, seed_path: Pa
 
 
 def test_footnotes_of_a_file_without_notes_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    """Text that is not a paper is an input error, as for parse (main() makes it exit 2;
+    tests/test_footnotes.py checks the one-line message through main)."""
+    from sinosoviet_cli.errors import InputError
+
     pytest.importorskip("sinosoviet_cli.footnotes")
     text = tmp_path / "essay.txt"
     text.write_text("這是一篇沒有註腳的短文。\nNo notes here.\n", encoding="utf-8")
-    result = runner.invoke(app, ["footnotes", str(text)])
-    assert result.exit_code == 0
-    assert result.stdout == ""
-    assert f"warning: no footnotes found in {text}" in result.stderr
-    assert "numbered notes?" in result.stderr
-    result = runner.invoke(app, ["footnotes", str(text), "--json"])
-    assert result.exit_code == 0
-    assert json.loads(result.stdout) == []
-    assert "warning: no footnotes found" in result.stderr
+    for extra in ([], ["--json"]):
+        result = runner.invoke(app, ["footnotes", str(text), *extra])
+        assert isinstance(result.exception, InputError)
+        assert result.exception.message == "no footnotes found"
+        assert result.stdout == ""
 
 
 @pytest.mark.parametrize(("command", "metavar"), [
