@@ -1299,6 +1299,19 @@ def _load_style(path: Path) -> Any:
     return found
 
 
+def require_style(spec: str, part: str) -> Path:
+    """The path of style ``spec`` once it is known to be a readable CSL file with a
+    ``<citation>`` or ``<bibliography>`` (``part``): citeproc-py fails deep inside
+    rendering on a style without the element it renders."""
+    path = style_path(spec)
+    if getattr(_load_style(path).root, part, None) is None:
+        use = "export" if part == "bibliography" else "notes"
+        raise UsageError(f"style {path.name} has no <{part}>", path=path,
+                         fix=f"give `{use}` a CSL style with a <{part}> element, "
+                             "e.g. --style chicago-notes-bibliography")
+    return path
+
+
 # both cores: a forked worker inherits the loaded engine and renders a slice.
 _worker_engine: _Engine | None = None
 PARALLEL_MIN = 400
@@ -1346,7 +1359,7 @@ def bibliography(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}", fix="use one of " + ", ".join(FORMATS))
     all_works = list({w.key: w for w in [*context, *works]}.values())
-    engine = _Engine(style_path(style), fmt, all_works).load()
+    engine = _Engine(require_style(style, "bibliography"), fmt, all_works).load()
     n_jobs = _jobs(len(works), jobs)
     if n_jobs == 1:
         ordered = sort_works(works, context, by_date=engine.by_date)
@@ -1489,7 +1502,7 @@ def notes(notes_in: Sequence[Sequence[Part]], works: Sequence[Work], *,
     the original text as a string part instead)."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}", fix="use one of " + ", ".join(FORMATS))
-    engine = _Engine(style_path(style), fmt, works).load()
+    engine = _Engine(require_style(style, "citation"), fmt, works).load()
     escape = _escaper(fmt)
     out = []
     for note, pos in zip(notes_in, positions(notes_in), strict=True):
@@ -1681,7 +1694,7 @@ def export(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str = "tex
            jobs: int | None = None) -> str:
     """A whole bibliography document in ``fmt``: sections as ``sections`` chooses,
     entries in Chicago order within each."""
-    style_path(style)  # an unknown style fails before any work is done
+    require_style(style, "bibliography")  # an unusable style fails before any work
     parts = [(heading, bibliography(ws, style=style, fmt=fmt, context=works, jobs=jobs))
              for heading, ws in sections(works, school=school, by_school=by_school)]
     return document(parts, fmt)

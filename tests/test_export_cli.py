@@ -85,6 +85,38 @@ def test_export_usage_errors_exit_2(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "none.bib: no such file" in proc.stderr
 
 
+_NO_PARTS = ('<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" '
+             'class="note" version="1.0"><info><title>Broken</title></info></style>\n')
+
+
+@pytest.mark.parametrize(("command", "missing"), [("export", "bibliography"),
+                                                  ("notes", "citation")])
+def test_a_style_without_the_part_a_command_renders_is_exit_2(
+        tmp_path: Path, command: str, missing: str) -> None:
+    """A well-formed CSL file without <bibliography> (export) or <citation> (notes) was
+    an internal error (exit 70) deep in citeproc-py; it is a usage error naming the file."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("sinosoviet")
+    style = tmp_path / "broken.csl"
+    style.write_text(_NO_PARTS, encoding="utf-8")
+    junk = tmp_path / "junk.csl"
+    junk.write_text("not xml {", encoding="utf-8")
+    head = [command, str(PAPER)] if command == "notes" else [command]
+    proc = subprocess.run([str(exe), *head, "--bib", str(PAPER_BIB if command == "notes"
+                                                         else SAMPLE), "--style", str(style)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith(f"error: {style}: style broken.csl has no <{missing}> (")
+    assert "--style chicago-notes-bibliography" in proc.stderr
+    assert proc.stdout == "" and len(proc.stderr.splitlines()) == 1
+    proc = subprocess.run([str(exe), *head, "--style", str(junk)], capture_output=True,
+                          text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"error: {junk}: cannot read CSL style")
+
+
 def test_export_output_file_atomic(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "bib.md"
     target.write_text("old", encoding="utf-8")
