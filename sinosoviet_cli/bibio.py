@@ -21,8 +21,9 @@ from .model import Unparsed, Work
 
 #: The order fields are written in; the rest follow alphabetically.
 FIELD_ORDER = (
-    "author", "editor", "translator", "title", "subtitle", "crossref", "booktitle",
-    "journal", "journaltitle", "journalsubtitle", "edition", "volume", "number", "pages",
+    "author", "editor", "editortype", "translator", "title", "subtitle", "crossref",
+    "booktitle", "journal", "journaltitle", "journalsubtitle", "howpublished", "edition",
+    "volume", "number", "pages",
     "address", "location", "publisher", "institution", "school", "type", "eventtitle", "year",
     "date", "month", "url", "urldate", "doi", "note", "langid", "keywords", "footnotes",
 )

@@ -39,7 +39,8 @@ What a ``Reference`` holds:
   short form printing only an author and pages: 楊奎松，頁12 / Zagoria, 78); ``etal``
   (which person lists ended in 等 / et al.: "authors", "translators",
   "container_editors"); ``volumes`` (number of volumes of a set, 上、下卷 -> "2");
-  ``locator`` ("版" for newspaper pages);
+  ``locator`` ("版" for newspaper pages); ``editortype`` / ``containereditortype``
+  ("compiler" when the editors are printed with 編 rather than 主編);
   ``part`` (第三編); ``edition`` (修訂版, 2nd ed.); ``urldate`` (ISO access date);
   ``archive`` ("1" for a document in an archive: ``institution`` is the repository,
   ``number`` the call number); ``docdate`` (a document's own date when the citation
@@ -99,6 +100,7 @@ def _alt(words: Iterable[str]) -> str:
 @dataclass(frozen=True)
 class _Vocab:
     roles: Mapping[str, str]  # role word -> "author" | "editor" | "translator"
+    compilers: frozenset[str]  # editor words meaning "compiled by" (編, not 主編)
     role_re: re.Pattern[str]  # name list + optional 等 + role word at the end
     container_cjk: re.Pattern[str]
     cue_cjk: re.Pattern[str]
@@ -148,6 +150,7 @@ def _vocab() -> _Vocab:
     months = {k: int(v) for k, v in raw["months"].items()}
     return _Vocab(
         roles=MappingProxyType(roles),
+        compilers=frozenset(raw["roles"]["compiler"]),
         role_re=re.compile(f"(?P<etal>{_alt(raw['roles']['etal'])})?(?P<role>{_alt(roles)})$"),
         container_cjk=re.compile(f"^(?:{_alt(raw['containers']['cjk'])})"),
         cue_cjk=re.compile(_alt(raw["cues"]["cjk"])),
@@ -470,6 +473,9 @@ class _Draft:
             self.editors.extend(names.persons)
         else:
             self.authors.extend(names.persons)
+        if role == "editor" and names.word in _vocab().compilers:
+            # 人民出版社編 (compiled by) is not 楊奎松主編 (chief editor): biblatex's editortype
+            self.extra["containereditortype" if container else "editortype"] = "compiler"
         if names.etal:
             key = {"translator": "translators", "editor": "editors"}.get(role, "authors")
             if container and role != "translator":

@@ -291,7 +291,11 @@ def _normalised_type(ref: Reference) -> str:
     if kind == "inproceedings" and not ref.container:
         return "unpublished"  # a conference paper without proceedings (biber wants booktitle)
     if kind == "online" and not ref.url:
-        return "article" if ref.container else "misc"  # a web page printed without its address
+        # A web page printed without its address (《中國冷戰網》，2007年10月22日) is
+        # @misc with howpublished (biber's @online needs url); anything with volume,
+        # issue or pages, or without a full date, reads as an article.
+        page = len(ref.date) == 10 and not (ref.volume or ref.number or ref.pages)
+        return "misc" if page or not ref.container else "article"
     return kind
 
 
@@ -338,6 +342,8 @@ def _own_fields(ref: Reference, kind: str) -> dict[str, str]:
     f["author"] = _person_field(ref.authors, _etal(ref, "authors"))
     if kind not in ("incollection",):
         f["editor"] = _person_field(ref.editors, _etal(ref, "editors"))
+        if ref.editors:  # 編 (compiled by) vs 主編: biblatex prints "comp." for compiler
+            f["editortype"] = ref.extra.get("editortype", "")
         f["translator"] = _person_field(ref.translators, _etal(ref, "translators"))
     f["title"] = _text(ref.title)
     if kind == "incollection":
@@ -397,7 +403,8 @@ def _volume_fields(ref: Reference) -> dict[str, str]:
         date=ref.date,
         volume=ref.volume,
         langid=ref.langid,
-        extra=ref.extra,
+        extra=MappingProxyType({**ref.extra, "editortype": ref.extra.get(
+            "containereditortype" if ref.container_editors else "editortype", "")}),
     )
     return _own_fields(volume, "collection")
 
