@@ -93,7 +93,6 @@ def test_shipped_bib_loads_cleanly() -> None:
 
 
 def test_shipped_bib_is_what_the_documented_command_makes(seed_path: Path) -> None:
-    pytest.importorskip("sinosoviet_cli.notes", reason="notes.py (citation grammar) not there")
     from sinosoviet_cli.files import read_text
     from sinosoviet_cli.footnotes import extract
 

@@ -14,8 +14,6 @@ from typer.testing import CliRunner
 from sinosoviet_cli import bibio
 from sinosoviet_cli.cli import app
 
-pytest.importorskip("sinosoviet_cli.notes", reason="notes.py (citation grammar) not there")
-
 MINI = FIXTURES / "resolve" / "mini.txt"
 
 
