@@ -178,7 +178,7 @@ def parse(
     """Parse the paper's footnotes into a cross-referenced BibTeX bibliography."""
     from . import bibio, resolve
     from .errors import InputError, UsageError
-    from .files import read_text
+    from .files import check_target, read_text
     from .footnotes import extract
 
     if output is None and not as_json:
@@ -188,7 +188,7 @@ def parse(
         raise UsageError("-o - and --json would both print to stdout",
                          fix="give -o a file name, or drop one of them")
     if output is not None and not to_stdout:
-        _check_parse_output(paper, output, force)
+        check_target(output, force=force, inputs=[paper])  # before any slow work
     text = read_text(paper)
     extracted = extract(text)
     if not extracted.footnotes:  # an empty .bib would help no one and load nowhere
@@ -208,27 +208,6 @@ def parse(
         return
     _parse_summary(paper, output or Path("-"), extracted, bib,
                    console=err if to_stdout else out)
-
-
-def _check_parse_output(paper: Path, output: Path, force: bool) -> None:
-    """Refuse a bad -o before any work: a folder, the paper itself (even with --force:
-    that would replace the paper by its bibliography), an existing file without --force."""
-    import os
-
-    from .errors import OutputError
-
-    if output.is_dir():
-        raise OutputError("is a directory", path=output, fix="give a file name")
-    try:
-        same = output.resolve() == paper.resolve() or os.path.samefile(output, paper)
-    except OSError:  # the output (or the paper) does not exist
-        same = False
-    if same:
-        raise OutputError("is the paper being parsed (an input of this command); refusing "
-                          "to overwrite it", path=output,
-                          fix="write the bibliography to another file")
-    if not force and (output.exists() or output.is_symlink()):
-        raise OutputError("already exists", path=output, fix="pass --force to overwrite it")
 
 
 def _parse_json(paper: Any, bib: Any) -> dict[str, Any]:

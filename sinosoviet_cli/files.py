@@ -124,7 +124,24 @@ def _detect_cjk_encodings(data: bytes) -> list[str]:
     return [*found, "big5", "gb18030"]
 
 
-def write_atomic(path: str | Path, text: str, *, force: bool = True,
+def check_target(path: str | Path, *, force: bool, inputs: Iterable[str | Path]) -> None:
+    """Refuse an output path before writing (and before any slow work): a directory,
+    one of the command's ``inputs`` (even with ``force``), an existing file without
+    ``force``, a missing folder. Each is an ``OutputError`` naming the fix."""
+    p = Path(path)
+    if p.is_dir():
+        raise OutputError("is a directory", path=p, fix="give a file name")
+    if any(_same_file(p, source) for source in inputs):
+        raise OutputError("is also an input of this command; refusing to overwrite it",
+                          path=p, fix="write the output to another file")
+    if not force and (p.exists() or p.is_symlink()):
+        raise OutputError("already exists", path=p, fix="pass --force to overwrite it")
+    target = p.resolve() if p.is_symlink() else p
+    if not (target.parent if str(target.parent) else Path(".")).is_dir():
+        raise OutputError("its folder does not exist", path=p, fix="create the folder first")
+
+
+def write_atomic(path: str | Path, text: str, *, force: bool = False,
                  inputs: Iterable[str | Path] = ()) -> None:
     """Write ``text`` as UTF-8 through a temporary file renamed over ``path``: the old
     file stays intact until the new one is complete. Without ``force`` an existing file
@@ -140,17 +157,9 @@ def write_atomic(path: str | Path, text: str, *, force: bool = True,
     --bib refs.bib -o refs.bib``) is refused even with ``force``, since it is always a
     slip that would replace the user's data with the command's output."""
     p = Path(path)
-    if p.is_dir():
-        raise OutputError("is a directory", path=p, fix="give a file name")
-    if any(_same_file(p, source) for source in inputs):
-        raise OutputError("is also an input of this command; refusing to overwrite it",
-                          path=p, fix="write the output to another file")
-    if not force and (p.exists() or p.is_symlink()):
-        raise OutputError("already exists", path=p, fix="pass --force to overwrite it")
+    check_target(p, force=force, inputs=inputs)
     target = p.resolve() if p.is_symlink() else p
     directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError("its folder does not exist", path=p, fix="create the folder first")
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -167,8 +176,8 @@ def write_atomic(path: str | Path, text: str, *, force: bool = True,
 
 def _same_file(a: str | Path, b: str | Path) -> bool:
     try:
-        return os.path.samefile(a, b)
-    except OSError:  # either does not exist (yet)
+        return Path(a).resolve() == Path(b).resolve() or os.path.samefile(a, b)
+    except (OSError, RuntimeError):  # either does not exist (yet), or a symlink loop
         return False
 
 

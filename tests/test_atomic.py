@@ -98,7 +98,7 @@ def test_exception_mid_write_leaves_old_file_and_no_temp(
     monkeypatch.setattr(os, "write", half_then_fail)
     expected = OutputError if isinstance(exc, OSError) else KeyboardInterrupt
     with pytest.raises(expected) as info:
-        write_atomic(target, NEW)
+        write_atomic(target, NEW, force=True)
     monkeypatch.undo()
     if isinstance(exc, OSError):
         assert str(target) in str(info.value)
@@ -115,7 +115,7 @@ def test_failed_rename_leaves_old_file_and_no_temp(
 
     monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(OutputError, match="Permission denied"):
-        write_atomic(target, NEW)
+        write_atomic(target, NEW, force=True)
     monkeypatch.undo()
     assert target.read_text(encoding="utf-8") == OLD
     assert _only(target.parent) == ["references.bib"]
@@ -123,7 +123,7 @@ def test_failed_rename_leaves_old_file_and_no_temp(
 
 def test_complete_write_replaces_and_keeps_mode(target: Path, mode: str) -> None:
     target.chmod(0o640)
-    write_atomic(target, NEW)
+    write_atomic(target, NEW, force=True)
     assert target.read_text(encoding="utf-8") == NEW
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert _only(target.parent) == ["references.bib"]
@@ -141,7 +141,7 @@ def test_new_file_gets_the_umask_default(tmp_path: Path, mode: str) -> None:
 def test_symlinked_target_is_written_through(target: Path, mode: str) -> None:
     link = target.parent / "link.bib"
     link.symlink_to(target.name)
-    write_atomic(link, NEW)
+    write_atomic(link, NEW, force=True)
     assert link.is_symlink()
     assert target.read_text(encoding="utf-8") == NEW
     assert _only(target.parent) == ["link.bib", "references.bib"]

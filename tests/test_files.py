@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sinosoviet_cli.errors import InputError, OutputError
-from sinosoviet_cli.files import read_text, write_atomic
+from sinosoviet_cli.files import check_target, read_text, write_atomic
 
 TEXT = "楊奎松，《走向破裂》（香港：三聯書店，1999），388-392。\nZagoria, The Sino-Soviet Conflict\n"
 
@@ -68,3 +68,34 @@ def test_write_atomic_refuses_to_overwrite_without_force(tmp_path: Path) -> None
     write_atomic(path, "new", force=True)
     assert path.read_text(encoding="utf-8") == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["references.bib"]
+
+
+def test_write_atomic_does_not_overwrite_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "references.bib"
+    path.write_text("old", encoding="utf-8")
+    with pytest.raises(OutputError, match="already exists"):
+        write_atomic(path, "new")  # the tool's contract: only --force overwrites
+    assert path.read_text(encoding="utf-8") == "old"
+
+
+def test_check_target_refuses_before_any_write(tmp_path: Path) -> None:
+    paper = tmp_path / "paper.txt"
+    paper.write_text("x", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(paper)
+    for target, force, message in (
+        (tmp_path, True, "is a directory"),
+        (paper, True, "is also an input"),
+        (tmp_path / "link.txt", True, "is also an input"),
+        (tmp_path / "sub" / ".." / "paper.txt", True, "is also an input"),
+        (paper, False, "is also an input"),
+        (tmp_path / "missing" / "out.bib", True, "folder does not exist"),
+    ):
+        with pytest.raises(OutputError, match=message):
+            check_target(target, force=force, inputs=[paper])
+    other = tmp_path / "out.bib"
+    check_target(other, force=False, inputs=[paper])  # a new file is fine
+    other.write_text("y", encoding="utf-8")
+    with pytest.raises(OutputError, match="--force"):
+        check_target(other, force=False, inputs=[paper])
+    check_target(other, force=True, inputs=[paper])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.txt", "out.bib", "paper.txt"]

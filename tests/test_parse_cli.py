@@ -157,12 +157,12 @@ def test_output_that_is_the_paper_is_refused_even_with_force(
                                      monkeypatch, capsys)
         assert code == 2, target
         assert stdout == ""
-        assert "is the paper being parsed" in stderr
+        assert "is also an input of this command" in stderr
         assert paper.read_bytes() == MINI.read_bytes()
     link = tmp_path / "link.txt"
     link.symlink_to(paper)  # a second name for the paper is the paper too
     code, _, stderr = _main(["parse", "p.txt", "-o", str(link), "--force"], monkeypatch, capsys)
-    assert code == 2 and "is the paper being parsed" in stderr
+    assert code == 2 and "is also an input of this command" in stderr
     assert paper.read_bytes() == MINI.read_bytes()
 
 
