@@ -293,17 +293,24 @@ def export(
 ) -> None:
     """Print the bibliography in a Chicago (or other CSL) style, sorted as Chicago sorts
     (Chinese names filed by their pinyin among the Western ones)."""
-    from . import bibio, render
+    from . import render, schools
     from .errors import UsageError
     from .files import write_atomic
 
     if school is not None and by_school:
         raise UsageError("--school and --by-school exclude each other", fix="give one of them")
-    library = bibio.load(bibio.default_path(bib))
-    for problem in library.problems:
-        warn(f"{library.path}:{problem.line}: {problem.reason}")
-    text = render.export(library.works, style=style, fmt=fmt, school=school,
-                         by_school=by_school)
+    rules = schools.load_rules()
+    if school is not None:
+        schools.require_school(school, rules)
+    library = _library(bib)  # warns about unknown school ids, as list does
+    sections = None
+    if school is not None or by_school:
+        # The grouping is schools.py's (the one list and schools use); render renders.
+        groups = [(g, ws) for g, ws in schools.group(library.works, rules)
+                  if school in (None, g)]
+        sections = [(_export_heading(g, rules), ws)
+                    for g, ws in groups or [(school or "", [])]]
+    text = render.export(library.works, style=style, fmt=fmt, sections=sections)
     if output is not None:
         write_atomic(output, text, force=force, inputs=[library.path])
     else:
@@ -425,6 +432,14 @@ def _check_print(findings: Any, notes: int, cites: int) -> None:
     summary = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}"
                         for s, n in counts.items() if n)
     out.print(Text(f"{summary} in {notes} notes ({cites} citations)"))
+
+
+def _export_heading(school_id: str, rules: Any) -> str:
+    """A section heading: the school's English and Chinese names, else its id."""
+    school = rules.get(school_id)
+    if school is None:
+        return "Untagged" if school_id == "untagged" else school_id
+    return " ".join(x for x in (school.name_en, school.name_zh) if x) or school_id
 
 
 # ── list / show / schools ────────────────────────────────────────────────────
@@ -801,39 +816,22 @@ def notes(
     work in full, later ones short, Ibid. (where the style has it) when the previous
     note cites that one work; the author's commentary is kept around the citations."""
     from . import bibio, render, resolve
-    from .files import read_text
-    from .footnotes import extract
-    from .notes import segment
 
     library = bibio.load(bibio.default_path(bib))
     parsed = _extract(paper)
     for problem in parsed.problems:
         warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
-    links = resolve.build(parsed).links
-    known = [w.key for w in library.works]
-    numbers, inputs = [], []
-    for footnote in parsed.footnotes:
-        segments = [(s.kind, s.text) for s in segment(footnote.text)]
-        own = [link for link in links if link.footnote == footnote.n]
-        numbers.append(footnote.n)
-        inputs.append(render.note_parts(segments, own, known))
-    rendered = render.notes(inputs, library.works, style=style)
-    positions = render.positions(inputs)
-    missing = sorted({link.key for link in links if link.key and link.key not in set(known)})
+    rendered, missing = render.paper_notes(parsed, resolve.build(parsed).links,
+                                           library.works, style=style)
     if missing:
         warn(f"{len(missing)} cited works are not in {library.path}; their citations are "
              f"kept as printed: {', '.join(missing[:5])}")
     if as_json:
-        print_json([
-            {"n": n, "text": text,
-             "citations": [{"key": p.key, "pages": p.pages, "position": pos}
-                           for p, pos in zip([p for p in parts if isinstance(p, render.Cite)],
-                                             where, strict=True)]}
-            for n, text, parts, where in zip(numbers, rendered, inputs, positions, strict=True)
-        ])
+        print_json([{"n": note.n, "text": note.text,
+                     "citations": [{"key": c.key, "pages": c.pages, "position": pos}
+                                   for c, pos in note.cites]} for note in rendered])
         return
-    for n, text in zip(numbers, rendered, strict=True):
-        sys.stdout.write(f"{n}. {text}\n")
+    sys.stdout.write("".join(f"{note.n}. {note.text}\n" for note in rendered))
 
 
 # ── entry point ──────────────────────────────────────────────────────────────

@@ -69,7 +69,7 @@ from typing import Any
 
 from .bibio import inherit
 from .errors import UsageError
-from .model import CitationLink, Work, split_persons
+from .model import CitationLink, Paper, Work, split_persons
 from .text import has_cjk
 
 #: The styles sinosoviet names and documents (``--style``); the first is the default.
@@ -1495,6 +1495,42 @@ def _pages(pages: str) -> str:
     return re.sub(r"\s|-+|–", "-", pages.strip())
 
 
+@dataclass(frozen=True, slots=True)
+class RenderedNote:
+    """One footnote re-rendered: its number, text, and each rendered cite with the
+    CSL position it was given."""
+
+    n: int
+    text: str
+    cites: tuple[tuple[Cite, str], ...]
+
+
+def paper_notes(paper: Paper, links: Sequence[CitationLink], works: Sequence[Work], *,
+                style: str = DEFAULT_STYLE, fmt: str = "text"
+                ) -> tuple[list[RenderedNote], list[str]]:
+    """The paper's footnotes re-rendered in ``style``: each note segmented
+    (``notes.segment``), its citation segments zipped with its ``links`` (one per
+    citation segment, in order); citations of works not in ``works`` are kept as
+    printed. Also returns the keys of those missing works."""
+    from .notes import segment
+
+    known = [w.key for w in works]
+    by_note: dict[int, list[CitationLink]] = {}
+    for link in links:
+        by_note.setdefault(link.footnote, []).append(link)
+    inputs = [note_parts([(x.kind, x.text) for x in segment(f.text)], by_note.get(f.n, []),
+                         known)
+              for f in paper.footnotes]
+    rendered = notes(inputs, works, style=style, fmt=fmt)
+    out = [RenderedNote(f.n, text, tuple(zip([p for p in parts if isinstance(p, Cite)],
+                                             where, strict=True)))
+           for f, text, parts, where in zip(paper.footnotes, rendered, inputs,
+                                            positions(inputs), strict=True)]
+    have = {k.casefold() for k in known}
+    missing = sorted({link.key for link in links if link.key and link.key.casefold() not in have})
+    return out, missing
+
+
 def notes(notes_in: Sequence[Sequence[Part]], works: Sequence[Work], *,
           style: str = DEFAULT_STYLE, fmt: str = "text") -> list[str]:
     """Each note re-rendered: commentary strings kept as they are, every ``Cite``
@@ -1638,65 +1674,17 @@ def unpatched() -> Iterator[None]:
 
 # ── export documents ─────────────────────────────────────────────────────────
 
-#: Used when schools.toml is unavailable: the ids DESIGN.md defines.
-_DEFAULT_SCHOOLS = (("ideology", "Ideological conflict"), ("kinmen", "Kinmen crisis"),
-                    ("mao-cognition", "Mao's perceptions"), ("primary", "Primary sources"),
-                    ("theory", "IR theory"), ("context", "Context"))
-
-
-def school_names() -> list[tuple[str, str]]:
-    """``(id, heading)`` for every school and role, in display order, from the
-    package's ``schools.toml`` (English and Chinese names)."""
-    import tomllib
-
-    path = resources.files("sinosoviet_cli") / "data" / "schools.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return list(_DEFAULT_SCHOOLS)
-    out = []
-    for school in data.get("school", []):
-        heading = " ".join(x for x in (school.get("name_en"), school.get("name_zh")) if x)
-        out.append((str(school["id"]), heading or str(school["id"])))
-    return out or list(_DEFAULT_SCHOOLS)
-
-
-def school_of(work: Work) -> str | None:
-    """The ``school:<id>`` tag in ``keywords``, if any."""
-    for word in re.split(r"[,;]", work.get("keywords")):
-        word = word.strip()
-        if word.startswith("school:"):
-            return word[len("school:"):].strip() or None
-    return None
-
-
-def sections(works: Sequence[Work], *, school: str | None = None,
-             by_school: bool = False) -> list[tuple[str, list[Work]]]:
-    """The works to print, as ``(heading, works)`` sections: all in one untitled
-    section, one school's, or one section per school (untagged works last)."""
-    known = school_names()
-    ids = [i for i, _ in known]
-    if school is not None:
-        if school not in ids:
-            raise UsageError(f"unknown school {school!r}", fix="use one of " + ", ".join(ids))
-        return [(dict(known)[school], [w for w in works if school_of(w) == school])]
-    if not by_school:
-        return [("", list(works))]
-    out = [(heading, [w for w in works if school_of(w) == sid]) for sid, heading in known]
-    rest = [w for w in works if school_of(w) not in ids]
-    if rest:
-        out.append(("Untagged", rest))
-    return [(h, ws) for h, ws in out if ws]
-
-
 def export(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str = "text",
-           school: str | None = None, by_school: bool = False,
+           sections: Sequence[tuple[str, Sequence[Work]]] | None = None,
            jobs: int | None = None) -> str:
-    """A whole bibliography document in ``fmt``: sections as ``sections`` chooses,
-    entries in Chicago order within each."""
+    """A whole bibliography document in ``fmt``: ``works`` in one untitled section, or
+    the caller's ``(heading, works)`` sections (the grouping is the caller's: render
+    knows no schools); entries in Chicago order within each. Crossrefs resolve
+    against all of ``works``."""
     require_style(style, "bibliography")  # an unusable style fails before any work
+    chosen = [("", works)] if sections is None else sections
     parts = [(heading, bibliography(ws, style=style, fmt=fmt, context=works, jobs=jobs))
-             for heading, ws in sections(works, school=school, by_school=by_school)]
+             for heading, ws in chosen]
     return document(parts, fmt)
 
 

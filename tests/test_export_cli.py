@@ -85,6 +85,45 @@ def test_export_usage_errors_exit_2(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "none.bib: no such file" in proc.stderr
 
 
+_SCHOOLED = """
+@book{a1958,
+  author = {Hinton, Harold C.}, title = {China's Turbulent Quest}, publisher = {Macmillan},
+  year = {1970}, keywords = {School:kinmen},
+}
+@book{b1960,
+  author = {Zagoria, Donald S.}, title = {The Sino-Soviet Conflict},
+  publisher = {Princeton University Press}, year = {1962}, keywords = {school: kinmen},
+}
+@book{c1966,
+  author = {Schurmann, Franz}, title = {Ideology and Organization}, publisher = {UC Press},
+  year = {1966}, keywords = {school:maoism},
+}
+"""
+
+
+def test_export_groups_by_schools_model(runner: CliRunner, tmp_path: Path) -> None:
+    """export groups as list does (schools.py): `School:kinmen` and `school: kinmen` are
+    kinmen (export printed only the heading, and --by-school filed them as Untagged),
+    and an unknown id is warned about and gets its own section."""
+    bib = tmp_path / "s.bib"
+    bib.write_text(_SCHOOLED, encoding="utf-8")
+    code, out, err = invoke(runner, "export", "--bib", str(bib), "--school", "kinmen")
+    assert code == 0, err
+    blocks = out.strip().split("\n\n")
+    assert blocks[0].startswith("Kinmen crisis")
+    assert [b.split(",")[0] for b in blocks[1:]] == ["Hinton", "Zagoria"]
+    assert "unknown school id 'maoism' on 1 entry (c1966)" in " ".join(err.split())
+    code, out, err = invoke(runner, "export", "--bib", str(bib), "--by-school")
+    assert code == 0, err
+    blocks = out.strip().split("\n\n")
+    assert blocks[0].startswith("Kinmen crisis") and blocks[3] == "maoism"
+    assert [b.split(",")[0] for b in blocks[1:3]] == ["Hinton", "Zagoria"]
+    assert blocks[4].startswith("Schurmann") and "Untagged" not in out
+    listed = json.loads(invoke(runner, "list", "--bib", str(bib), "--json")[1])
+    assert [(g["school"], [w["key"] for w in g["works"]]) for g in listed["groups"]] == [
+        ("kinmen", ["a1958", "b1960"]), ("maoism", ["c1966"])]
+
+
 _NO_PARTS = ('<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" '
              'class="note" version="1.0"><info><title>Broken</title></info></style>\n')
 

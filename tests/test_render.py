@@ -522,20 +522,30 @@ def test_note_parts_zip_segments_and_links() -> None:
 # ── sections and documents ───────────────────────────────────────────────────
 
 
-def test_sections_by_school(sample: tuple[Work, ...]) -> None:
-    parts = render.sections(sample, by_school=True)
-    headings = [h for h, _ in parts]
-    assert headings[0].startswith("Ideological conflict")
-    assert sum(len(ws) for _, ws in parts) == len(sample)
-    only = render.sections(sample, school="kinmen")
-    assert [w.key for w in only[0][1]] == ["hinton1994china"]
-    with pytest.raises(UsageError, match="mao-cognition"):
-        render.sections(sample, school="nope")
+def _by_school(works: Sequence[Work]) -> list[tuple[str, list[Work]]]:
+    """The sections `export --by-school` prints (schools.py groups, cli heads)."""
+    from sinosoviet_cli import schools
+    from sinosoviet_cli.cli import _export_heading
+
+    rules = schools.load_rules()
+    return [(_export_heading(g, rules), ws) for g, ws in schools.group(works, rules)]
+
+
+def test_export_sections_are_the_callers(sample: tuple[Work, ...]) -> None:
+    """render knows no schools: it prints the caller's sections under their headings,
+    crossrefs resolving against all the works."""
+    assert not hasattr(render, "school_names") and not hasattr(render, "sections")
+    chapter = next(w for w in sample if w.get("crossref"))
+    doc = render.export(sample, sections=[("Heading A", [chapter]), ("Heading B", [])])
+    assert doc.startswith("Heading A\n\n")
+    assert doc.rstrip().endswith("Heading B")
+    parent = next(w for w in sample if w.key.casefold() == chapter.get("crossref").casefold())
+    assert parent.get("publisher") and parent.get("publisher") in doc  # inherited
 
 
 @pytest.mark.parametrize("fmt", render.FORMATS)
 def test_export_prints_every_entry(sample: tuple[Work, ...], fmt: str) -> None:
-    doc = render.export(sample, fmt=fmt, by_school=True)
+    doc = render.export(sample, fmt=fmt, sections=_by_school(sample))
     entries = [e for e in render.bibliography(sample, fmt=fmt)]
     assert len(entries) == len(sample)
     for e in entries:
@@ -543,7 +553,7 @@ def test_export_prints_every_entry(sample: tuple[Work, ...], fmt: str) -> None:
 
 
 def test_html_document_is_valid(sample: tuple[Work, ...]) -> None:
-    page = render.export(sample, fmt="html", by_school=True)
+    page = render.export(sample, fmt="html", sections=_by_school(sample))
     assert page.startswith("<!DOCTYPE html>")
     root = ET.fromstring(page.split("\n", 1)[1])
     entries = root.findall(".//{*}div[@class='csl-entry']") or root.findall(
@@ -553,7 +563,7 @@ def test_html_document_is_valid(sample: tuple[Work, ...]) -> None:
 
 
 def test_markdown_document(sample: tuple[Work, ...]) -> None:
-    md = render.export(sample, fmt="markdown", by_school=True)
+    md = render.export(sample, fmt="markdown", sections=_by_school(sample))
     lines = md.splitlines()
     assert lines[0] == "# Bibliography"
     assert "## Ideological conflict 意識型態衝突論" in lines
@@ -591,7 +601,7 @@ def test_golden_seed_bibliography(bundled: tuple[Work, ...], style: str, fmt: st
     # The bundled bibliography (the seed paper's works): bibliographic data only.
     ext = {"text": "txt", "html": "html", "markdown": "md"}[fmt]
     path = GOLDEN / "seed" / f"{style}.{ext}"
-    got = render.export(bundled, style=style, fmt=fmt, by_school=True)
+    got = render.export(bundled, style=style, fmt=fmt, sections=_by_school(bundled))
     if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(exist_ok=True)
         path.write_text(got, encoding="utf-8")
@@ -709,3 +719,27 @@ def test_oracle_comparison_is_not_vacuous() -> None:
     assert bench.letters(html.unescape("A&amp;B 12")) == "ab12"
     assert bench.same_entry("China under Threat.", "China Under Threat.")
     assert re.fullmatch(r"\w+", bench.letters("楊奎松, 1999."))
+
+
+def test_paper_notes_is_the_notes_pipeline() -> None:
+    """render.paper_notes segments each note, zips its links and renders it: the core
+    of `notes` (the command only loads, prints and warns)."""
+    from sinosoviet_cli import bibio, resolve
+    from sinosoviet_cli.files import read_text
+    from sinosoviet_cli.footnotes import extract
+
+    golden = Path(__file__).resolve().parent / "golden" / "input"
+    paper = extract(read_text(golden / "notes-paper.txt"))
+    works = bibio.load(golden / "notes-paper.bib").works
+    links = resolve.build(paper).links
+    done, missing = render.paper_notes(paper, links, works,
+                                       style="chicago-notes-bibliography-subsequent-ibid")
+    assert [n.n for n in done] == [f.n for f in paper.footnotes]
+    assert done[1].text == "Ibid., 15."
+    assert [(c.key, c.pages, pos) for c, pos in done[1].cites] == [
+        (links[1].key, "15", "ibid-with-locator")]
+    assert missing == []
+    fewer, missing = render.paper_notes(paper, links, works[1:])
+    assert missing == [works[0].key] or missing == sorted(
+        {lk.key for lk in links if lk.key.casefold() == works[0].key.casefold()})
+    assert not any(c.key.casefold() == works[0].key.casefold() for n in fewer for c, _ in n.cites)
