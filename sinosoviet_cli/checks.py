@@ -27,6 +27,7 @@ from typing import Any
 
 from . import text as _text
 from .drafts import Draft
+from .errors import UsageError
 from .model import Form, Person, Reference, Unparsed, Work, split_persons
 from .text import has_cjk
 
@@ -870,14 +871,19 @@ def _offset(text: str, value: str) -> int | None:
 
 def select(ids: Iterable[str] | None, *, unused: bool = False) -> list[str]:
     """The rule ids to run: the default ones (plus ``unused-entry`` if asked), or exactly
-    ``ids``. Unknown ids raise ``KeyError`` listing them."""
+    ``ids``. Unknown ids, or ``ids`` that name no rule at all (``--rules ""``, which
+    would otherwise check nothing and report a clean draft), raise ``UsageError``
+    whose fix lists the valid ids."""
     if ids is None:
         chosen = [r.id for r in RULES.values() if r.default or (unused and r.id == "unused-entry")]
         return chosen
-    wanted = [i.strip() for i in ids if i.strip()]
+    valid = "valid ids: " + ", ".join(RULES)
+    wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
+    if not wanted:
+        raise UsageError("--rules names no rule", fix=valid)
     unknown = [i for i in wanted if i not in RULES]
     if unknown:
-        raise KeyError(", ".join(unknown))
+        raise UsageError(f"unknown rule id: {', '.join(unknown)}", fix=valid)
     if unused and "unused-entry" not in wanted:
         wanted.append("unused-entry")
     return wanted

@@ -173,6 +173,16 @@ def test_unknown_rule_exits_2_listing_the_valid_ids() -> None:
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("rules", ["", ",", " , "])
+def test_empty_rules_exit_2_listing_the_valid_ids(rules: str) -> None:
+    # Before: no rule ran, "no problems" was printed and the exit status was 0.
+    proc = _run_main(str(DRAFTS / "draft.md"), "--rules", rules)
+    assert proc.returncode == 2
+    assert "--rules names no rule" in proc.stderr and "no problems" not in proc.stdout
+    assert all(r in proc.stderr for r in _rules())
+    assert "Traceback" not in proc.stderr
+
+
 def test_unreadable_inputs_exit_2(tmp_path: Path) -> None:
     missing = _run_main(str(tmp_path / "nope.md"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
@@ -277,9 +287,9 @@ def test_planted_errors_in_an_unseen_paper(runner: CliRunner, tmp_path: Path) ->
     bib = tmp_path / "heldout.bib"
     assert runner.invoke(app, ["parse", str(paper), "-o", str(bib), "--force"]).exit_code == 0
     text = paper.read_text(encoding="utf-8")
-    for printed, planted, _n, _rule in HELDOUT_PLANTS:
+    for printed, replacement, _n, _rule in HELDOUT_PLANTS:
         assert text.count(printed) == 1, printed
-        text = text.replace(printed, planted)
+        text = text.replace(printed, replacement)
     draft = tmp_path / "planted.txt"
     draft.write_text(text, encoding="utf-8")
     found = pairs(findings(runner, str(draft), "--bib", str(bib)))

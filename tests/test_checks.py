@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sinosoviet_cli import bibio, checks, drafts
+from sinosoviet_cli.errors import UsageError
 from sinosoviet_cli.model import Form, Person, Reference, Work
 from tests.conftest import FIXTURES
 
@@ -224,9 +225,20 @@ def test_duplicate_key_in_the_bib_is_reported() -> None:
 
 
 def test_select_rejects_unknown_ids() -> None:
-    with pytest.raises(KeyError, match="nope"):
+    with pytest.raises(UsageError, match="unknown rule id: nope") as exc:
         checks.select(["unknown-key", "nope"])
+    assert exc.value.fix is not None and all(r in exc.value.fix for r in checks.RULES)
     assert checks.select(["orphan-ibid"]) == ["orphan-ibid"]
+    assert checks.select(["orphan-ibid", " orphan-ibid"]) == ["orphan-ibid"]
+
+
+@pytest.mark.parametrize("ids", [[], [""], ["", ""], [" ", "  "]])
+def test_select_refuses_an_empty_selection(ids: list[str]) -> None:
+    # Running no rule would report a clean draft that was never checked.
+    for unused in (False, True):
+        with pytest.raises(UsageError, match="names no rule") as exc:
+            checks.select(ids, unused=unused)
+        assert exc.value.fix is not None and all(r in exc.value.fix for r in checks.RULES)
 
 
 def test_every_rule_of_the_issue_is_registered() -> None:
