@@ -38,9 +38,6 @@ class Library:
     works: tuple[Work, ...]
     problems: tuple[Unparsed, ...] = ()
 
-    def by_key(self) -> Mapping[str, Work]:
-        return MappingProxyType({w.key: w for w in self.works})
-
     def get(self, key: str) -> Work | None:
         """Find a work by key; keys compare without regard to case as in BibTeX."""
         folded = key.casefold()

@@ -103,6 +103,7 @@ class _Vocab:
     compilers: frozenset[str]  # editor words meaning "compiled by" (編, not 主編)
     role_re: re.Pattern[str]  # name list + optional 等 + role word at the end
     container_cjk: re.Pattern[str]
+    quote_title: re.Pattern[str]  # 「篇名」 before 《 or a chapter word: an article title
     cue_cjk: re.Pattern[str]
     cue_latin: re.Pattern[str]
     cue_latin_any: re.Pattern[str]
@@ -153,6 +154,10 @@ def _vocab() -> _Vocab:
         compilers=frozenset(raw["roles"]["compiler"]),
         role_re=re.compile(f"(?P<etal>{_alt(raw['roles']['etal'])})?(?P<role>{_alt(roles)})$"),
         container_cjk=re.compile(f"^(?:{_alt(raw['containers']['cjk'])})"),
+        quote_title=re.compile(
+            rf"(?:^|(?<=[，,：:\s])|(?<={CJK_CHAR}))[「“]([^「」“”《》]{{1,80}})[」”]"
+            rf"(?=\s*[，,]?\s*(?:《|{_alt(raw['containers']['cjk'])}))"
+        ),
         cue_cjk=re.compile(_alt(raw["cues"]["cjk"])),
         cue_latin=re.compile(f"^(?:{_alt(raw['cues']['latin'])})(?=[\\s\u4e00-\u9fff])\\s*"),
         cue_latin_any=re.compile(f"(?<![\\w.])(?:{_alt(raw['cues']['latin'])})\\s+"),
@@ -307,7 +312,9 @@ def _match_close(text: str, i: int) -> int:
     return -1
 
 
-def _langid(*texts: str) -> str:
+def langid(*texts: str) -> str:
+    """``chinese`` when any of the texts (title, container, names) has CJK, else
+    ``english``: the one rule for notes and resolve."""
     return "chinese" if any(has_cjk(t) for t in texts) else "english"
 
 
@@ -1285,7 +1292,7 @@ def _build(d: _Draft, text: str) -> Reference:
         eventtitle=d.eventtitle,
         url=d.url,
         note=d.note,
-        langid=_langid(title, container, *(p.literal for p in d.authors)),
+        langid=langid(title, container, *(p.literal for p in d.authors)),
         extra=MappingProxyType(extra),
     )
 
@@ -1317,23 +1324,19 @@ def _ibid(text: str) -> tuple[Reference, int] | None:
         # 同註5，頁12: a short form pointing at the work(s) of footnote 5
         return (
             Reference(text=text, form=Form.SHORT, pages=pages,
-                      langid="chinese" if has_cjk(nref.group(0)) else "english",
+                      langid=langid(nref.group(0)),
                       extra=MappingProxyType({"backref": nref.group("word").strip(),
                                               "footnote": nref.group("n")})),
             end,
         )
     return (
         Reference(text=text, form=Form.IBID, pages=pages, volume=volume,
-                  langid="chinese" if has_cjk(m.group(0)) else "english",
+                  langid=langid(m.group(0)),
                   extra=MappingProxyType({"backref": m.group(0)})),
         end,
     )
 
 
-_QUOTE_TITLE = re.compile(
-    rf"(?:^|(?<=[，,：:\s])|(?<={CJK_CHAR}))[「“]([^「」“”《》]{{1,80}})[」”]"
-    r"(?=\s*[，,]?\s*(?:《|收入|收於|載於|载于|載|载))"
-)
 
 
 _JAPANESE_BOOK = re.compile(
@@ -1349,7 +1352,7 @@ def _quote_titles(text: str) -> str:
     titles instead of bracketing them; Japanese works print books in 『』 (-> 《》).
     Full-width digits become ASCII. Same length, so offsets stay valid."""
     text = _JAPANESE_BOOK.sub(lambda m: f"《{m.group(1)}》", text.translate(_DIGITS))
-    return _QUOTE_TITLE.sub(lambda m: f"〈{m.group(1)}〉", text)
+    return _vocab().quote_title.sub(lambda m: f"〈{m.group(1)}〉", text)
 
 
 def _parse_archive(text: str) -> tuple[_Draft, int] | None:

@@ -48,6 +48,7 @@ from .model import (
     Work,
     split_persons,
 )
+from .notes import langid
 from .text import fold_strict as _fold_strict
 from .text import has_cjk, nfc
 
@@ -275,13 +276,6 @@ def _dates(ref: Reference) -> dict[str, str]:
     return {"year": found.group(0)} if found else {}
 
 
-def _langid(ref: Reference) -> str:
-    if ref.langid:
-        return ref.langid
-    sample = ref.title + ref.container + "".join(p.display for p in ref.authors)
-    return "chinese" if has_cjk(sample) else "english"
-
-
 def _normalised_type(ref: Reference) -> str:
     kind = ref.entry_type or "misc"
     if kind == "book" and not ref.authors and ref.editors:
@@ -385,7 +379,8 @@ def _own_fields(ref: Reference, kind: str) -> dict[str, str]:
         f["urldate"] = _text(ref.extra.get("urldate", ""))
     if ref.note:
         f["note"] = "; ".join(x for x in (f.get("note", ""), _text(ref.note)) if x)
-    f["langid"] = _langid(ref)
+    f["langid"] = ref.langid or langid(ref.title, ref.container,
+                                       *(p.display for p in ref.authors))
     return {k: v for k, v in f.items() if v}
 
 

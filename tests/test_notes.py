@@ -14,6 +14,7 @@ from conftest import FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sinosoviet_cli import notes
 from sinosoviet_cli.model import Form, Person, Reference, Unparsed
 from sinosoviet_cli.notes import Segment, parse_citation, segment
 
@@ -446,3 +447,25 @@ def test_short_title_with_years_keeps_them() -> None:
 def test_citations_separated_only_by_commas(note: str, titles: list[str]) -> None:
     refs = [s.reference for s in segment(note) if s.kind == "citation"]
     assert [r.title for r in refs if r is not None] == titles
+
+
+@pytest.mark.parametrize(("text", "kind", "container"), [
+    ("李四，「某篇」，收錄於王五編，《某書》（北京：人民出版社，2001年），頁3。", "incollection", "某書"),
+    ("李四，「某篇」，刊於《某刊》，第3期（2001年），頁3。", "article", "某刊"),
+    ("李四，「某篇」，選自《某集》（上海：三聯書店，1999年），頁8。", "incollection", "某集"),
+])
+def test_quoted_title_before_any_chapter_word_of_the_grammar(
+        text: str, kind: str, container: str) -> None:
+    """「篇名」 then a chapter word: every word in grammar.toml [containers].cjk counts,
+    not a subset written into the code."""
+    ref = notes.parse_citation(text)
+    assert isinstance(ref, Reference)
+    assert (ref.entry_type, ref.title, ref.container) == (kind, "某篇", container)
+
+
+def test_one_langid_rule_for_notes_and_resolve() -> None:
+    from sinosoviet_cli import resolve
+
+    assert resolve.langid is notes.langid
+    assert notes.langid("Cold War", "冷戰") == "chinese"
+    assert notes.langid("Cold War", "") == "english"
