@@ -693,40 +693,79 @@ def _vocab() -> tuple[tuple[str, ...], Mapping[str, str], Mapping[str, int]]:
     return tuple(generic), abbreviations, places
 
 
-def _publisher_core(name: str) -> str:
+def _publisher_words(name: str) -> list[str]:
+    """The words that name the firm: abbreviations spelled out, generic words dropped;
+    CJK generic words are suffixes inside a word (人民出版社) and are cut out of it."""
     generic, abbreviations, _places = _vocab()
     words = [abbreviations.get(w, w) for w in re.findall(r"\w+|&", fold(name))]
-    kept = [w for w in words if w not in generic]
-    text = "".join(kept)
-    for g in generic:  # CJK generic words are suffixes inside a word: 人民出版社
-        if has_cjk(g):
-            text = text.replace(fold_strict(g), "")
-    return text or fold_strict(name)
+    kept: list[str] = []
+    for w in words:
+        if not w or w in generic:
+            continue
+        if has_cjk(w):
+            for g in generic:
+                if has_cjk(g):
+                    w = w.replace(fold_strict(g), "")
+        if w:
+            kept.append(fold_strict(w))
+    return kept
+
+
+def _publisher_core(name: str) -> str:
+    return "".join(_publisher_words(name)) or fold_strict(name)
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """``short`` is an initial or a cut-off abbreviation of ``word`` (F. for Frederick,
+    Inst. for Institution): at least two letters shorter, so that a misspelt word
+    (Praege for Praeger) is not taken for one."""
+    return short == word or (word.startswith(short) and len(word) - len(short) >= 2)
+
+
+def _same_words(printed: list[str], expected: list[str]) -> bool:
+    """The same words in any order, ``of`` aside (California UP, University of
+    California Press); a word of either name may be an initial or abbreviation of the
+    other's (F. A. Praeger, Frederick A. Praeger)."""
+    a = [w for w in printed if w != "of"]
+    b = [w for w in expected if w != "of"]
+    if len(a) != len(b) or not a or any(has_cjk(w) for w in (*a, *b)):
+        return False
+    if sorted(a) == sorted(b):
+        return True
+    return all(_abbreviates(x, y) or _abbreviates(y, x) for x, y in zip(a, b, strict=True))
 
 
 def same_publisher(printed: str, expected: str) -> bool:
-    """The same firm: generic words (出版社, Press, Inc.) and abbreviations (UP) aside, one
-    name contains the other (三聯書店, 生活·讀書·新知三聯書店) unless what is left is a
-    place (上海人民出版社 is not 人民出版社), or the names differ by a letter or two."""
+    """The same firm: generic words (出版社, Press, Inc.) and abbreviations (UP) aside,
+    the same words, or one name contains the other (三聯書店, 生活·讀書·新知三聯書店)
+    unless what is left is a place (上海人民出版社 is not 人民出版社). A name one or two
+    letters off (Standford for Stanford, Peaeger for Praeger) is not the same: it is a
+    misprint to report."""
     p, q = _publisher_core(printed), _publisher_core(expected)
-    if p == q:
+    pw, qw = _publisher_words(printed), _publisher_words(expected)
+    if p == q or _same_words(pw, qw):
         return True
+    if not has_cjk(p + q):  # whole words inside the other name: Praege is not Praeger
+        short_w, long_w = sorted((pw, qw), key=len)
+        return bool(short_w) and f" {' '.join(short_w)} " in f" {' '.join(long_w)} "
     short, long = sorted((p, q), key=len)
     if short and short in long:
         rest = long.replace(short, "", 1)
         return rest not in _vocab()[2] and not any(rest.startswith(x) for x in _vocab()[2]
                                                    if has_cjk(x))
-    return _ratio(p, q) >= 0.85
+    return False
 
 
 def same_place(printed: str, expected: str) -> bool:
     """The same place under any of its names (北京, Peking, Beijing), or one name
-    inside the other (Cambridge, Cambridge, Mass.; 北京, 北京市)."""
+    beginning the other (Cambridge, Cambridge, Mass.; 北京, 北京市) - beginning, not
+    merely inside it: York is not New York. A misspelt name (Cambrige) is not the
+    same place."""
     places = _vocab()[2]
     p, q = fold_strict(printed), fold_strict(expected)
     if p == q or (p in places and places.get(p) == places.get(q)):
         return True
-    return bool(p and q and (p in q or q in p))
+    return bool(p and q and (p.startswith(q) or q.startswith(p)))
 
 
 @rule("publisher-mismatch", Severity.WARNING, "the publisher differs from the entry's")

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sinosoviet_cli.cli import app
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 from tests.docx_builder import build_docx
 
 DRAFTS = FIXTURES / "drafts"
@@ -105,6 +105,19 @@ def test_the_paper_itself_reports_the_misprinted_author_of_fn_12(
         (12, "author-mismatch", "luo2007wenge")]
     assert "羅漢平" in str(errors[0]["message"]) and "羅平漢" in str(errors[0]["message"])
     assert not [f for f in found if f["severity"] == "warning"]
+
+
+def test_the_paper_against_the_bundled_bib_reports_its_misspelt_publishers(
+    runner: CliRunner, seed_path: Path
+) -> None:
+    # fn 8 prints "Standford University", fn 17 "Frederick A.Peaeger": a letter or two off
+    # the entries' publishers, which a loose similarity used to pass as the same firm.
+    found = findings(runner, str(seed_path), "--bib", str(ROOT / "references.bib"),
+                     "--rules", "publisher-mismatch")
+    assert [(f["footnote"], f["key"], f["fix"]) for f in found] == [
+        (8, "hinton1971chinese", "write 'Stanford University'"),
+        (17, "brzezinski1961soviet", "write 'Frederick A. Praeger'")]
+    assert all(f["severity"] == "warning" for f in found)
 
 
 def test_clean_draft_exits_0_and_says_so(runner: CliRunner, tmp_path: Path) -> None:
