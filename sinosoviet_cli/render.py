@@ -284,6 +284,11 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
     f = inherit(work, by_key)
     ctype = _TYPES.get(work.entry_type, "document")
     subtype = f.get("entrysubtype", "").lower()
+    if work.entry_type == "misc" and f.get("howpublished") and (
+            f.get("url") or re.fullmatch(r"\d{4}-\d\d-\d\d", f.get("date", "").strip())):
+        # A dated page on a site (howpublished = {中國冷戰網}, date = {2007-10-22}) is a
+        # web page: the site is its container, printed with the full date.
+        ctype = "webpage"
     if ctype == "article-journal" and subtype in ("newspaper", "magazine"):
         ctype = f"article-{subtype}"
     event = f.get("eventtitle", "")
@@ -315,7 +320,10 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
     names("author", f.get("author", ""))
     if work.entry_type in ("incollection", "inbook", "inproceedings", "inreference"):
         names("container-author", f.get("bookauthor", ""))
-    names("editor", f.get("editor", ""))
+    # biblatex's editortype = {compiler} (the paper's 編, not 主編): CSL 1.0.2's
+    # compiler, which Chicago prints "comp." / "compiled by" (CMOS 14.104).
+    compiler = f.get("editortype", "").strip().casefold() == "compiler"
+    names("compiler" if compiler else "editor", f.get("editor", ""))
     names("translator", f.get("translator", ""))
 
     title, short = _title(f, "title", "subtitle")
@@ -364,7 +372,9 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
     put("number-of-volumes", f.get("volumes", ""))
     put("version", f.get("version", ""))
     if ctype == "webpage" and not container:
-        put("container-title", f.get("organization", ""))
+        put("container-title", f.get("howpublished", "") or f.get("organization", ""))
+    elif ctype == "document" and not publisher:
+        put("publisher", f.get("howpublished", ""))
     elif not publisher:
         put("publisher", f.get("organization", ""))
     for csl, bib in (("URL", "url"), ("DOI", "doi")):
@@ -555,6 +565,13 @@ def patch_citeproc() -> None:
 
         global _VariableError, _join
         _VariableError, _join = VariableError, join
+        import citeproc
+
+        # CSL 1.0.2's compiler name variable (Chicago 18 prints "comp."): citeproc-py
+        # 0.11 reads it as a plain string unless it is listed among the names.
+        for listed in (citeproc.NAMES, citeproc.VARIABLES):
+            if "compiler" not in listed:
+                listed.append("compiler")
         from citeproc.string import String
 
         _classes.update(Choose=model.Choose, Else=model.Else, Locale=model.Locale,

@@ -743,3 +743,51 @@ def test_paper_notes_is_the_notes_pipeline() -> None:
     assert missing == [works[0].key] or missing == sorted(
         {lk.key for lk in links if lk.key.casefold() == works[0].key.casefold()})
     assert not any(c.key.casefold() == works[0].key.casefold() for n in fewer for c, _ in n.cites)
+
+
+# ── compilers (編) and dated web pages ───────────────────────────────────────
+
+
+def test_compiler_is_bian_in_zhengda_and_comp_in_chicago() -> None:
+    """editortype = {compiler} (the paper's 編) is CSL's compiler: zhengda prints 編
+    (主編 stays for plain editors), Chicago "comp." / "compiled by" (CMOS 14.104)."""
+    compiled = work("li2002beijing", "collection", editor="{李丹慧}", editortype="compiler",
+                    title="北京與莫斯科", address="桂林", publisher="廣西師範大學出版社",
+                    year="2002", langid="chinese")
+    chapter = work("li2002mao", "incollection", author="{李丹慧}", title="毛澤東對蘇認識",
+                   crossref="li2002beijing", pages="329", langid="chinese")
+    edited = work("yang2006", "collection", editor="{楊奎松}", title="冷戰時期的中國對外關係",
+                  address="北京", publisher="北京大學出版社", year="2006", langid="chinese")
+    western = work("smith1990", "collection", editor="Smith, John", editortype="compiler",
+                   title="Documents on the Split", publisher="Nowhere Press", year="1990")
+    works = [compiled, chapter, edited, western]
+    item = render.to_csl(compiled, {}, str)
+    assert item["compiler"] == [{"literal": "李丹慧"}] and "editor" not in item
+    zh = texts(works, style="zhengda-shicui")
+    assert zh["li2002beijing"].startswith("李丹慧編，《北京與莫斯科》")
+    assert "收入李丹慧編，《北京與莫斯科》" in zh["li2002mao"]
+    assert zh["yang2006"].startswith("楊奎松主編，")
+    en = texts(works)
+    assert en["li2002beijing"].startswith("李丹慧, comp. 北京與莫斯科.")
+    assert "In 北京與莫斯科, compiled by 李丹慧." in en["li2002mao"]
+    assert en["smith1990"].startswith("Smith, John, comp. Documents on the Split.")
+    assert en["yang2006"].startswith("楊奎松, ed. ")
+
+
+def test_dated_page_on_a_site_prints_the_site_and_the_full_date() -> None:
+    """@misc with howpublished (the site) and a day-precise date is a web page:
+    zhengda prints 《中國冷戰網》，2007年10月22日 as the paper does (fn 37), Chicago
+    "中國冷戰網, October 22, 2007"."""
+    page = work("shen2007shilun", "misc", author="{沈志華}", title="試論中蘇同盟破裂的根本原因",
+                howpublished="中國冷戰網", date="2007-10-22", langid="chinese")
+    leaflet = work("anon1960", "misc", author="{某人}", title="傳單", howpublished="油印本",
+                   year="1960", langid="chinese")
+    assert render.to_csl(page, {}, str)["type"] == "webpage"
+    assert render.to_csl(leaflet, {}, str)["type"] == "document"
+    assert texts([page], style="zhengda-shicui")["shen2007shilun"] == (
+        "沈志華，〈試論中蘇同盟破裂的根本原因〉，《中國冷戰網》，2007年10月22日。")
+    assert texts([page])["shen2007shilun"] == (
+        "沈志華. “試論中蘇同盟破裂的根本原因.” 中國冷戰網, October 22, 2007.")
+    note = render.notes([[Cite("shen2007shilun", "", "")]], [page], style="zhengda-shicui")
+    assert note == ["沈志華，〈試論中蘇同盟破裂的根本原因〉，《中國冷戰網》，2007年10月22日。"]
+    assert "油印本" in texts([leaflet])["anon1960"]
