@@ -502,13 +502,56 @@ def read_latex(source: str, path: str = "<string>") -> Draft:
     return Draft(path, DraftFormat.LATEX, tuple(notes), tuple(b for b in bibs if b), nocite_all)
 
 
+# What TeX does not read as commands, found left to right in one pass so that each
+# hides the others: a ``%`` inside ``\verb|…|`` is no comment, a ``\verb`` in a comment
+# is no verbatim, and an escaped ``\%`` (but not ``\\%``, a line break and a comment)
+# is text.
+_VERBATIM_ENVS = ("verbatim", "verbatim*", "Verbatim", "Verbatim*", "BVerbatim", "LVerbatim",
+                  "lstlisting", "minted", "comment")
+_LATEX_SKIP = re.compile(
+    r"(?P<escape>\\[^A-Za-z])"
+    r"|(?P<inline>\\(?:verb\*?|lstinline(?:\[[^\]\n]*\])?"
+    r"|mintinline(?:\[[^\]\n]*\])?\{[^}\n]*\})(?![A-Za-z]))"
+    r"|(?P<env>\\begin\{(?P<name>" + "|".join(re.escape(e) for e in _VERBATIM_ENVS) + r")\})"
+    r"|(?P<comment>%[^\n]*)"
+)
+
+
 def _mask_latex(source: str) -> str:
-    """Blank comments (an unescaped ``%`` to the end of the line) and verbatim blocks."""
-    text = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group(0)), source)
-    for m in list(re.finditer(r"\\begin\{(verbatim|lstlisting|minted)\}.*?\\end\{\1\}", text,
-                              re.S)):
-        text = _blank(text, m.start(), m.end())
-    return text
+    r"""Blank what TeX reads as no command: comments (``%`` to the end of the line), the
+    verbatim environments (verbatim, lstlisting, minted, comment, …) and inline verbatim
+    (``\verb|…|``, ``\lstinline``, ``\mintinline``), so that a ``\cite`` shown as
+    code, or commented out, is not taken for a citation."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (m := _LATEX_SKIP.search(source, pos)) is not None:
+        end = m.end()
+        if m.group("inline") is not None:
+            end = _inline_verbatim_end(source, end)
+            if end < 0:  # no argument: not verbatim after all
+                pos = m.end()
+                continue
+        elif m.group("env") is not None:
+            close = source.find(f"\\end{{{m.group('name')}}}", end)
+            end = len(source) if close < 0 else close + len(m.group("name")) + 6
+        if m.group("escape") is None:
+            spans.append((m.start(), end))
+        pos = end
+    return _blank_all(source, spans)
+
+
+def _inline_verbatim_end(source: str, pos: int) -> int:
+    """The end of an inline verbatim argument starting at ``pos``: delimited by any
+    character repeated (``|…|``, ``+…+``) or, for listings and minted, by braces; it
+    ends at the line's end at the latest. -1 if there is none."""
+    if pos >= len(source) or source[pos] in " \t\n":
+        return -1
+    closer = "}" if source[pos] == "{" else source[pos]
+    stop = source.find(closer, pos + 1)
+    newline = source.find("\n", pos + 1)
+    if stop < 0 or (0 <= newline < stop):
+        return -1
+    return stop + 1
 
 
 def _latex_cites(text: str, lines: _Lines) -> Iterator[tuple[int, int, str, list[KeyCite]]]:

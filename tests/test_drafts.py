@@ -126,6 +126,56 @@ def test_latex_cites_and_footnotes() -> None:
                 assert char_at(TEX, *note.where(i)) == ch
 
 
+VERBATIM_TEX = r"""\begin{document}
+A\verb|\cite{inverb}| B\cite{real1} \verb+50% \cite{inverb2}+ \cite{real2}
+\lstinline{\cite{lst}} \mintinline{latex}{\cite{mi}} \mintinline{tex}|\cite{mi2}| \cite{real3}
+\begin{verbatim}
+\cite{verbatim} 100% \end{verbatim} \cite{real4}
+\begin{lstlisting}[language=TeX]
+\footnote{\cite{lstlisting}}
+\end{lstlisting}
+\begin{minted}{latex}
+\cite{minted}
+\end{minted}
+\begin{comment}
+\cite{comment}
+\end{comment}
+50\% \cite{real5} % \cite{commented}
+a line break\\% \cite{commented2}
+\verbatimfont \cite{real6}\footnote{\verb|\cite{fnverb}| \cite{real7}}
+\end{document}
+"""
+
+
+def test_latex_verbatim_and_comments_are_not_citations() -> None:
+    # A \cite shown as code (\verb, lstlisting, minted, ...) or commented out is not read;
+    # a % inside \verb starts no comment, so the \cite after it on the line is.
+    draft = drafts.read_latex(VERBATIM_TEX, "v.tex")
+    found = [k for n in draft.notes for k in n.keys]
+    assert [k.key for k in found] == [f"real{i}" for i in range(1, 8)]
+    for k in found:
+        assert VERBATIM_TEX.split("\n")[k.line - 1][k.column - 1 :].startswith(k.key)
+    # The \footnote inside lstlisting is no note: the one of the last line is note 1,
+    # and its text holds nothing of the \verb.
+    numbered = [n for n in draft.notes if n.n is not None]
+    assert [(n.n, n.line) for n in numbered] == [(1, 17)]
+    assert "fnverb" not in numbered[0].text and "cite" not in numbered[0].text
+
+
+_DELIMS = st.sampled_from("|+!/=")
+
+
+@given(_DELIMS, st.text(alphabet="abc{}\\%#[] \u4e2d", max_size=20),
+       st.from_regex(r"[a-z][a-z0-9]{0,8}", fullmatch=True))
+def test_latex_inline_verbatim_hides_any_content(delim: str, junk: str, key: str) -> None:
+    inside = junk.replace(delim, "") + f"\\cite{{{key}x}}"
+    source = f"\\verb{delim}{inside}{delim} \\cite{{{key}}}\n"
+    masked = drafts._mask_latex(source)
+    assert len(masked) == len(source) and masked.count("\n") == source.count("\n")
+    draft = drafts.read_latex(source)
+    assert [k.key for n in draft.notes for k in n.keys] == [key]
+
+
 def test_latex_nocite_star_marks_everything_used() -> None:
     draft = drafts.read_latex("\\nocite{*}\\cite{a}\n")
     assert draft.nocite_all and keys(draft) == [(None, "a", "", "")]
