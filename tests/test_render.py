@@ -704,8 +704,25 @@ def test_bundled_bibliography_agrees_with_pandoc(style: str) -> None:
         pytest.skip("no bundled references.bib yet")
     ours = bench.our_entries(bib, style)
     theirs = bench.pandoc_entries(bib, render.style_path(style))
-    share, differ = bench.agreement(ours, theirs)
-    assert len(ours) == len(bibio.load(bib).works)
+    works = bibio.load(bib).works
+    assert len(ours) == len(works)
+    # Where pandoc's biblatex reader is known to read less than the data says, it is
+    # a weaker oracle: it ignores editortype = {compiler} (prints "ed." for the paper's
+    # 編: its labels are mapped to the compiler's before comparing) and reads @misc +
+    # howpublished as a document (no site, year only: left out). Both are checked in
+    # their own tests above.
+    index = {w.key.casefold(): w for w in works}
+    compiled = {w.key for w in works if bibio.inherit(w, index).get("editortype") == "compiler"}
+    blind = {w.key for w in works if w.entry_type == "misc" and w.get("howpublished")}
+    assert compiled and len(blind) < len(works) / 10
+
+    def as_compiled(text: str) -> str:
+        for ed, comp in (("edited by", "compiled by"), ("eds.", "comps."), ("ed.", "comp.")):
+            text = text.replace(ed, comp)
+        return text
+
+    theirs = {k: as_compiled(v) if k in compiled else v for k, v in theirs.items()}
+    share, differ = bench.agreement({k: v for k, v in ours.items() if k not in blind}, theirs)
     assert share >= 0.9, [(ours[k], theirs.get(k)) for k in differ]
 
 
