@@ -70,7 +70,7 @@ from typing import Any
 from .bibio import inherit
 from .errors import UsageError
 from .model import CitationLink, Paper, Work, split_persons
-from .text import has_cjk
+from .text import CJK_CHAR, has_cjk
 
 #: The styles sinosoviet names and documents (``--style``); the first is the default.
 STYLES: Mapping[str, str] = {
@@ -416,15 +416,22 @@ def _by_key(works: Iterable[Work]) -> dict[str, Work]:
 # ── sorting (W9) ─────────────────────────────────────────────────────────────
 
 
+_CJK_RUN = re.compile(f"{CJK_CHAR}+")
+
+
 @cache
 def romanise(text: str) -> str:
     """A sort string: Han characters as tone-less pinyin syllables, Latin letters
     without accents, case folded. Chinese works thus file among Western ones by the
     romanised name, as Chicago files romanised names."""
     if has_cjk(text):
-        from pypinyin import Style, lazy_pinyin
+        from . import keys
 
-        text = " ".join(lazy_pinyin(text, style=Style.NORMAL, errors="default"))
+        # Each run of Han characters as citation keys read it (keys.romanise: Simplified
+        # first, so 重慶 is chongqing and 長沙 changsha, as pypinyin misreads the
+        # Traditional forms); keys.romanise drops what is not Han, so the rest of the
+        # text (digits, Latin words) is kept here as words of the sort string.
+        text = _CJK_RUN.sub(lambda m: f" {keys.romanise(m.group())} ", text)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", stripped.casefold())).strip()

@@ -210,7 +210,7 @@ def test_w9_chicago_order_romanises_chinese(sample: tuple[Work, ...]) -> None:
     assert order.index("yang2006lengzhan") < order.index("yang1999zouxiang")  # leng < zou
     assert order.index("teiwes1999china") < order.index("yang2006lengzhan") < order.index(
         "zagoria1961sino") < order.index("dougherty2003zhengbian")  # ... Yang, Zagoria, Zhan
-    assert render.romanise("楊奎松") == "yang kui song"
+    assert render.romanise("楊奎松") == "yangkuisong"
     assert render.romanise("Lüthi") == "luthi"
 
 
@@ -223,7 +223,7 @@ def test_w9_surnames_sort_by_their_surname_reading() -> None:
     order = [w.key for w in render.sort_works(works)]
     assert order == ["jie", "ou", "ouyang", "qiu", "shan", "xie", "yang", "zen", "zeng",
                      "zha", "zhai", "zhang"]
-    assert render.romanise_name("曾國藩") == "zeng guo fan"
+    assert render.romanise_name("曾國藩") == "zeng guofan"
     assert render.romanise_name("歐陽修") == "ouyang xiu"
 
 
@@ -808,3 +808,18 @@ def test_dated_page_on_a_site_prints_the_site_and_the_full_date() -> None:
     note = render.notes([[Cite("shen2007shilun", "", "")]], [page], style="zhengda-shicui")
     assert note == ["沈志華，〈試論中蘇同盟破裂的根本原因〉，《中國冷戰網》，2007年10月22日。"]
     assert "油印本" in texts([leaflet])["anon1960"]
+
+
+@pytest.mark.parametrize("text", ["重慶", "長沙", "遊說", "楊奎松", "沈志華", "劍橋中華人民共和國史"])
+def test_render_romanises_han_as_keys_do(text: str) -> None:
+    """One romanisation: render's sort string reads Han text as citation keys do
+    (keys.romanise reads the Simplified form, so 重慶 is chongqing, not zhongqing)."""
+    from sinosoviet_cli import keys
+
+    assert render.romanise(text) == keys.romanise(text)
+
+
+def test_render_romanise_keeps_what_is_not_han() -> None:
+    assert render.romanise("重慶1949-1965") == "chongqing 1949 1965"
+    assert render.romanise("毛澤東 and Mao") == "maozedong and mao"
+    assert render.romanise("長沙") < render.romanise("重慶")  # changsha < chongqing
