@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,22 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("NO_COLOR", "1")
     return CliRunner()
+
+
+def run_main(args: list[str], monkeypatch: pytest.MonkeyPatch,
+             capsys: pytest.CaptureFixture[str], *,
+             columns: int | None = None) -> tuple[int, str, str]:
+    """Run the CLI through ``cli.main()``, the boundary that turns errors into one line
+    and exit 2: (exit code, stdout, stderr)."""
+    from sinosoviet_cli.cli import main
+
+    if columns is not None:
+        monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setattr(sys, "argv", ["sinosoviet", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, run_main
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -414,19 +413,6 @@ def test_cli_warns_about_problems(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert f"{MINI}:62: footnote numbering restarts" in " ".join(result.stderr.split())
 
-
-def _main(args: list[str], monkeypatch: pytest.MonkeyPatch,
-          capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from sinosoviet_cli.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["sinosoviet", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    captured = capsys.readouterr()
-    code = exc.value.code
-    return (code if isinstance(code, int) else 1), captured.out, captured.err
-
-
 @pytest.mark.parametrize("kind", ["missing", "directory", "binary"])
 def test_cli_bad_paths_exit_2_with_one_line(
     kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -437,28 +423,13 @@ def test_cli_bad_paths_exit_2_with_one_line(
         path.mkdir()
     elif kind == "binary":
         path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    code, out, err = _main(["footnotes", str(path)], monkeypatch, capsys)
+    code, out, err = run_main(["footnotes", str(path)], monkeypatch, capsys, columns=200)
     assert code == 2
     assert out == ""
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1
     assert lines[0].startswith(f"error: {path}")
     assert "Traceback" not in err
-
-
-def _main(args: list[str], monkeypatch: pytest.MonkeyPatch,
-          capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Through the real entry point, which turns errors into exit 2 and one line."""
-    from sinosoviet_cli.cli import main
-
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setattr(sys, "argv", ["sinosoviet", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    captured = capsys.readouterr()
-    code = exc.value.code
-    return (code if isinstance(code, int) else 1), captured.out, captured.err
-
 
 @pytest.mark.parametrize("extra", [[], ["--json"]])
 def test_text_that_is_not_a_paper_is_exit_2_with_one_line(
@@ -468,7 +439,7 @@ def test_text_that_is_not_a_paper_is_exit_2_with_one_line(
     same one-line message with its fix), instead of printing nothing and exiting 0."""
     text = tmp_path / "essay.txt"
     text.write_text("這是一篇沒有註腳的短文。\nNo notes here.\n", encoding="utf-8")
-    results = {command: _main([command, str(text), *args], monkeypatch, capsys)
+    results = {command: run_main([command, str(text), *args], monkeypatch, capsys, columns=200)
                for command, args in (("footnotes", extra), ("notes", extra),
                                      ("parse", ["-o", str(tmp_path / "out.bib")]))}
     for code, stdout, stderr in results.values():

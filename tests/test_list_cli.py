@@ -4,11 +4,10 @@ bibliographies (no school keywords, odd types), errors with exit 2, width 80."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, run_main
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
@@ -16,22 +15,6 @@ from sinosoviet_cli.cli import app
 
 TAGGED = FIXTURES / "schools" / "tagged.bib"
 IDS = ["ideology", "kinmen", "mao-cognition", "primary", "theory", "context"]
-
-
-def run_main(args: list[str], monkeypatch: pytest.MonkeyPatch,
-             capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Through ``cli.main()``, the boundary that turns errors into exit 2."""
-    from sinosoviet_cli.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["sinosoviet", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
 
 def widest(text: str) -> int:
     return max((cell_len(line.rstrip()) for line in text.splitlines()), default=0)

@@ -4,11 +4,10 @@ summarises, prints JSON, applies corrections only when asked."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, run_main
 from typer.testing import CliRunner
 
 from sinosoviet_cli import bibio
@@ -19,21 +18,6 @@ MINI = FIXTURES / "resolve" / "mini.txt"
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
-
-
-def _main(args: list[str], monkeypatch: pytest.MonkeyPatch,
-          capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Through the real entry point, which turns errors into exit 2 and one line."""
-    from sinosoviet_cli.cli import main
-
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setattr(sys, "argv", ["sinosoviet", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    captured = capsys.readouterr()
-    code = exc.value.code
-    return (code if isinstance(code, int) else 1), captured.out, captured.err
-
 
 def test_parse_writes_bib_and_summary(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "refs.bib"
@@ -80,13 +64,13 @@ def test_existing_output_needs_force(tmp_path: Path, monkeypatch: pytest.MonkeyP
                                      capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "refs.bib"
     out.write_text("% mine\n", encoding="utf-8")
-    code, stdout, stderr = _main(["parse", str(MINI), "-o", str(out)], monkeypatch, capsys)
+    code, stdout, stderr = run_main(["parse", str(MINI), "-o", str(out)], monkeypatch, capsys, columns=200)
     assert code == 2
     assert stdout == ""
     assert stderr.startswith(f"error: {out}: already exists")
     assert "--force" in stderr
     assert out.read_text(encoding="utf-8") == "% mine\n"
-    code, _, _ = _main(["parse", str(MINI), "-o", str(out), "--force"], monkeypatch, capsys)
+    code, _, _ = run_main(["parse", str(MINI), "-o", str(out), "--force"], monkeypatch, capsys, columns=200)
     assert code == 0
     assert "@book{wang1999xugou," in out.read_text(encoding="utf-8")
 
@@ -94,7 +78,7 @@ def test_existing_output_needs_force(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_missing_paper_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     args = ["parse", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "r.bib")]
-    code, _, stderr = _main(args, monkeypatch, capsys)
+    code, _, stderr = run_main(args, monkeypatch, capsys, columns=200)
     assert code == 2
     assert "nope.txt" in stderr
     assert not (tmp_path / "r.bib").exists()
@@ -103,7 +87,7 @@ def test_missing_paper_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_output_folder_missing_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     args = ["parse", str(MINI), "-o", str(tmp_path / "no" / "r.bib")]
-    code, _, stderr = _main(args, monkeypatch, capsys)
+    code, _, stderr = run_main(args, monkeypatch, capsys, columns=200)
     assert code == 2
     assert "folder" in stderr
 
@@ -134,7 +118,7 @@ def test_paper_without_footnotes_is_exit_2(tmp_path: Path, monkeypatch: pytest.M
                                            capsys: pytest.CaptureFixture[str]) -> None:
     paper = tmp_path / "plain.txt"
     paper.write_text("一篇沒有腳註的文章。\n\n只有正文。\n", encoding="utf-8")
-    code, stdout, stderr = _main(["parse", str(paper), "-o", str(tmp_path / "r.bib")],
+    code, stdout, stderr = run_main(["parse", str(paper), "-o", str(tmp_path / "r.bib")],
                                  monkeypatch, capsys)
     assert code == 2
     assert stdout == ""
@@ -153,7 +137,7 @@ def test_output_that_is_the_paper_is_refused_even_with_force(
     monkeypatch.chdir(tmp_path)
     for target in ("p.txt", str(paper), "./sub/../p.txt"):
         (tmp_path / "sub").mkdir(exist_ok=True)
-        code, stdout, stderr = _main(["parse", "p.txt", "-o", target, "--force"],
+        code, stdout, stderr = run_main(["parse", "p.txt", "-o", target, "--force"],
                                      monkeypatch, capsys)
         assert code == 2, target
         assert stdout == ""
@@ -161,7 +145,7 @@ def test_output_that_is_the_paper_is_refused_even_with_force(
         assert paper.read_bytes() == MINI.read_bytes()
     link = tmp_path / "link.txt"
     link.symlink_to(paper)  # a second name for the paper is the paper too
-    code, _, stderr = _main(["parse", "p.txt", "-o", str(link), "--force"], monkeypatch, capsys)
+    code, _, stderr = run_main(["parse", "p.txt", "-o", str(link), "--force"], monkeypatch, capsys, columns=200)
     assert code == 2 and "is also an input of this command" in stderr
     assert paper.read_bytes() == MINI.read_bytes()
 
@@ -171,11 +155,11 @@ def test_json_writes_no_file_unless_o_is_given(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     for _ in range(2):  # twice: no leftover file makes the second run fail
-        code, stdout, stderr = _main(["parse", str(MINI), "--json"], monkeypatch, capsys)
+        code, stdout, stderr = run_main(["parse", str(MINI), "--json"], monkeypatch, capsys, columns=200)
         assert code == 0, stderr
         assert json.loads(stdout)["entries"] == 5
         assert list(tmp_path.iterdir()) == []
-    code, stdout, _ = _main(["parse", str(MINI), "--json", "-o", "r.bib"], monkeypatch, capsys)
+    code, stdout, _ = run_main(["parse", str(MINI), "--json", "-o", "r.bib"], monkeypatch, capsys, columns=200)
     assert code == 0
     assert json.loads(stdout)["entries"] == 5
     assert "@book{wang1999xugou," in (tmp_path / "r.bib").read_text(encoding="utf-8")
@@ -184,14 +168,14 @@ def test_json_writes_no_file_unless_o_is_given(
 def test_output_dash_is_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
-    code, stdout, stderr = _main(["parse", str(MINI), "-o", "-"], monkeypatch, capsys)
+    code, stdout, stderr = run_main(["parse", str(MINI), "-o", "-"], monkeypatch, capsys, columns=200)
     assert code == 0, stderr
     assert list(tmp_path.iterdir()) == []  # no file named "-"
     library = bibio.parse(stdout)
     assert library.problems == ()
     assert len(library.works) == 5
     assert "5 entries" in _flat(stderr)  # the summary moves to stderr
-    code, _, stderr = _main(["parse", str(MINI), "-o", "-", "--json"], monkeypatch, capsys)
+    code, _, stderr = run_main(["parse", str(MINI), "-o", "-", "--json"], monkeypatch, capsys, columns=200)
     assert code == 2
     assert "--json" in stderr
 
@@ -199,7 +183,7 @@ def test_output_dash_is_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 def test_output_directory_is_said_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     for extra in ([], ["--force"]):
-        code, stdout, stderr = _main(["parse", str(MINI), "-o", str(tmp_path), *extra],
+        code, stdout, stderr = run_main(["parse", str(MINI), "-o", str(tmp_path), *extra],
                                      monkeypatch, capsys)
         assert code == 2
         assert stdout == ""
