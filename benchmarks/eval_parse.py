@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
-from sinosoviet_cli.model import Bibliography, Work  # noqa: E402
-from sinosoviet_cli.text import fold_strict  # noqa: E402
+from sinosoviet_cli.model import Bibliography, CitationLink, Form, Work  # noqa: E402
+from sinosoviet_cli.text import fold_strict, has_cjk  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "fixtures" / "heldout"
 PERSON_FIELDS = ("authors", "editors", "translators")
@@ -297,6 +297,50 @@ def evaluate(key: Mapping[str, Any], bib: Bibliography) -> Report:
 
 
 # ── running the pipeline ─────────────────────────────────────────────────────
+
+
+def _first(value: str | list[str]) -> str:
+    return value if isinstance(value, str) else value[0]
+
+
+def _person_field(entries: list[str]) -> str:
+    names = [e.split(" | ")[0] for e in entries]
+    return " and ".join("{" + n + "}" if has_cjk(n) else n for n in names)
+
+
+def perfect_bibliography(key: Mapping[str, Any]) -> Bibliography:
+    """The bibliography an answer key describes, written the way DESIGN.md writes
+    entries (chapters hold only their own fields and a crossref to their volume): the
+    scorer must give it full marks."""
+    works_key: Mapping[str, Any] = key["works"]
+    volumes = {w["title"]: wid for wid, w in works_key.items() if w["entry_type"] == "collection"}
+    works = []
+    for wid, w in works_key.items():
+        kind = _first(w["entry_type"])
+        fields = {
+            "author": _person_field(w.get("authors", [])),
+            "editor": _person_field(w.get("editors", [])),
+            "translator": _person_field(w.get("translators", [])),
+            "title": w["title"],
+            "address": " and ".join(e.split(" | ")[0] for e in w.get("places", [])),
+            "publisher": " and ".join(e.split(" | ")[0] for e in w.get("publishers", [])),
+            "school": w.get("institution", ""),
+            "year": _first(w["year"]),
+        }
+        if kind == "incollection":
+            fields = {
+                "author": fields["author"], "title": fields["title"],
+                "crossref": volumes[_first(w["container"])],
+            }
+        elif w.get("container"):
+            fields["journal"] = _first(w["container"])
+        works.append(Work(wid, kind, {k: v for k, v in fields.items() if v}))
+    links = [
+        CitationLink(note["n"], "…", Form(_first(cit["form"])), cit["work"], cit.get("pages", ""))
+        for note in key["footnotes"]
+        for cit in note["citations"]
+    ]
+    return Bibliography(tuple(works), tuple(links))
 
 
 def run_pipeline(paper: Path) -> Bibliography:

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from sinosoviet_cli.files import read_text
-from sinosoviet_cli.model import Bibliography, CitationLink, Form, Work
+from sinosoviet_cli.model import Bibliography
 from sinosoviet_cli.text import fold_strict, has_cjk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,48 +133,8 @@ def _first(value: str | list[str]) -> str:
     return value if isinstance(value, str) else value[0]
 
 
-def _person_field(entries: list[str]) -> str:
-    names = [e.split(" | ")[0] for e in entries]
-    return " and ".join("{" + n + "}" if has_cjk(n) else n for n in names)
-
-
-def _perfect() -> Bibliography:
-    """The bibliography the key describes, built the way DESIGN.md writes entries:
-    chapters hold only their own fields and a crossref to their volume."""
-    volumes = {w["title"]: wid for wid, w in WORKS.items() if w["entry_type"] == "collection"}
-    works = []
-    for wid, w in WORKS.items():
-        kind = _first(w["entry_type"])
-        fields = {
-            "author": _person_field(w.get("authors", [])),
-            "editor": _person_field(w.get("editors", [])),
-            "translator": _person_field(w.get("translators", [])),
-            "title": w["title"],
-            "address": " and ".join(w.get("places", [])),
-            "publisher": " and ".join(w.get("publishers", [])),
-            "school": w.get("institution", ""),
-            "year": _first(w["year"]),
-        }
-        if kind == "incollection":
-            fields = {
-                "author": fields["author"], "title": fields["title"],
-                "crossref": volumes[w["container"]],
-            }
-        elif w.get("container"):
-            fields["journal"] = _first(w["container"])
-        works.append(Work(wid, kind, {k: v for k, v in fields.items() if v}))
-    links = []
-    for note in KEY["footnotes"]:
-        for cit in note["citations"]:
-            form = _first(cit["form"])
-            links.append(
-                CitationLink(note["n"], "…", Form(form), cit["work"], cit.get("pages", ""))
-            )
-    return Bibliography(tuple(works), tuple(links))
-
-
 def test_scorer_gives_full_marks_to_the_key_itself() -> None:
-    report = ev.evaluate(KEY, _perfect())
+    report = ev.evaluate(KEY, ev.perfect_bibliography(KEY))
     assert report.field_misses == []
     assert (report.field_accuracy, report.link_accuracy) == (1.0, 1.0)
     assert report.forms_right == report.links_right
@@ -183,7 +143,7 @@ def test_scorer_gives_full_marks_to_the_key_itself() -> None:
 
 
 def test_scorer_counts_each_wrong_field_and_link() -> None:
-    perfect = _perfect()
+    perfect = ev.perfect_bibliography(KEY)
     works = list(perfect.works)
     i = next(i for i, w in enumerate(works) if w.key == "luthi")
     works[i] = replace(works[i], fields={**works[i].fields, "year": "2009", "address": ""})
@@ -201,7 +161,7 @@ def test_scorer_counts_each_wrong_field_and_link() -> None:
 
 
 def test_scorer_accepts_alternative_readings_and_spellings() -> None:
-    perfect = _perfect()
+    perfect = ev.perfect_bibliography(KEY)
     swaps = {
         # a corporate body read as the author of the annals, not their editor
         "nianpu": {"author": "{中共中央文獻研究室}", "editor": ""},
@@ -219,7 +179,7 @@ def test_scorer_accepts_alternative_readings_and_spellings() -> None:
 
 
 def test_scorer_charges_a_missing_entry_all_its_fields() -> None:
-    perfect = _perfect()
+    perfect = ev.perfect_bibliography(KEY)
     works = tuple(w for w in perfect.works if w.key != "burr")
     report = ev.evaluate(KEY, Bibliography(works, perfect.links))
     assert report.unmatched == ["burr"]

@@ -25,7 +25,6 @@ from typing import Any
 import pytest
 
 from sinosoviet_cli.files import read_text
-from sinosoviet_cli.model import Bibliography, CitationLink, Form, Work
 from sinosoviet_cli.text import fold_strict, has_cjk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,46 +179,8 @@ def test_paper_shares_no_sentences_with_the_first_heldout_paper() -> None:
 # ── the scorer reads this key ────────────────────────────────────────────────
 
 
-def _person_field(entries: list[str]) -> str:
-    names = [e.split(" | ")[0] for e in entries]
-    return " and ".join("{" + n + "}" if has_cjk(n) else n for n in names)
-
-
-def _perfect() -> Bibliography:
-    """The bibliography the key describes, written the way DESIGN.md writes entries:
-    chapters hold only their own fields and a crossref to their volume."""
-    volumes = {w["title"]: wid for wid, w in WORKS.items() if w["entry_type"] == "collection"}
-    works = []
-    for wid, w in WORKS.items():
-        kind = _first(w["entry_type"])
-        fields = {
-            "author": _person_field(w.get("authors", [])),
-            "editor": _person_field(w.get("editors", [])),
-            "translator": _person_field(w.get("translators", [])),
-            "title": w["title"],
-            "address": " and ".join(e.split(" | ")[0] for e in w.get("places", [])),
-            "publisher": " and ".join(e.split(" | ")[0] for e in w.get("publishers", [])),
-            "school": w.get("institution", ""),
-            "year": _first(w["year"]),
-        }
-        if kind == "incollection":
-            fields = {
-                "author": fields["author"], "title": fields["title"],
-                "crossref": volumes[_first(w["container"])],
-            }
-        elif w.get("container"):
-            fields["journal"] = _first(w["container"])
-        works.append(Work(wid, kind, {k: v for k, v in fields.items() if v}))
-    links = [
-        CitationLink(note["n"], "…", Form(_first(cit["form"])), cit["work"], cit.get("pages", ""))
-        for note in KEY["footnotes"]
-        for cit in note["citations"]
-    ]
-    return Bibliography(tuple(works), tuple(links))
-
-
 def test_scorer_gives_full_marks_to_the_key_itself() -> None:
-    report = ev.evaluate(KEY, _perfect())
+    report = ev.evaluate(KEY, ev.perfect_bibliography(KEY))
     assert report.field_misses == []
     assert report.unmatched == []
     assert (report.field_accuracy, report.link_accuracy) == (1.0, 1.0)
