@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import run_main
 from typer.testing import CliRunner
 
 from sinosoviet_cli import bibio
@@ -63,11 +64,14 @@ def test_export_one_school_and_by_school(runner: CliRunner) -> None:
     (["--format", "pdf"], "text, html, markdown"),
     (["--school", "kinmen", "--by-school"], "exclude each other"),
 ])
-def test_export_bad_options(runner: CliRunner, args: list[str], message: str) -> None:
-    result = runner.invoke(app, ["export", "--bib", str(SAMPLE), *args])
-    assert result.exit_code != 0
-    # main() turns SinosovietError into a message; the runner shows the exception.
-    assert message in str(result.exception) or message in result.stderr
+def test_export_bad_options(args: list[str], message: str, monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    # Through main(), the real boundary: exit 2 and one line on stderr, nothing else.
+    code, out, err = run_main(["export", "--bib", str(SAMPLE), *args], monkeypatch, capsys)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("error: ") and message in err
 
 
 def test_export_usage_errors_exit_2(tmp_path: Path) -> None:
