@@ -718,26 +718,7 @@ def schools_(bib: BibOpt = None, as_json: JsonOpt = False) -> None:
 
     rules = schools.load_rules()
     library = _library(bib)
-    groups = dict(schools.group(library.works, rules))
-    ids = [*rules.ids, *(g for g in groups if g not in rules.ids)]
-    index, containers = schools.by_key(library.works), schools.containers(library.works)
-    rows: list[dict[str, Any]] = []
-    for school_id in ids:
-        school, ws = rules.get(school_id), groups.get(school_id, [])
-        rows.append({
-            "id": school_id, "kind": school.kind if school else None,
-            "name_zh": school.name_zh if school else None,
-            "name_en": school.name_en if school else None,
-            "description_zh": school.description_zh if school else None,
-            "description_en": school.description_en if school else None,
-            "section": school.section if school else None,
-            "works": [w.key for w in ws], "proponents": schools.proponents(ws),
-            "decades": {str(d): n for d, n in schools.decades(ws, library.works).items()},
-            # Why the decades may add up to fewer than the works:
-            "counted_via_chapters": [w.key for w in ws if w.key.casefold() in containers],
-            "undated": [w.key for w in ws if w.key.casefold() not in containers
-                        and schools.inherited_year(w, index) is None],
-        })
+    rows = schools.summary(library.works, rules)
     if as_json:
         print_json({"bib": str(library.path), "schools": rows})
         return

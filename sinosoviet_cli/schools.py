@@ -628,3 +628,31 @@ def require_school(school_id: str, rules: Rules) -> None:
     if school_id not in (*rules.ids, UNTAGGED):
         raise UsageError(f"unknown school {school_id!r}",
                          fix="valid ids: " + ", ".join((*rules.ids, UNTAGGED)))
+
+
+def summary(works: Sequence[Work], rules: Rules) -> list[dict[str, Any]]:
+    """Each school and role with its works, proponents and works per decade, in the
+    order of ``schools.toml`` (unknown ids after). The decades count each work once: a
+    chapter by its volume's year, and a volume cited only through its chapters not
+    again itself; ``counted_via_chapters`` and ``undated`` say why a school's decades
+    may add up to fewer than its works."""
+    groups = dict(group(works, rules))
+    ids = [*rules.ids, *(g for g in groups if g not in rules.ids)]
+    index, volumes = by_key(works), containers(works)
+    rows: list[dict[str, Any]] = []
+    for school_id in ids:
+        school, ws = rules.get(school_id), groups.get(school_id, [])
+        rows.append({
+            "id": school_id, "kind": school.kind if school else None,
+            "name_zh": school.name_zh if school else None,
+            "name_en": school.name_en if school else None,
+            "description_zh": school.description_zh if school else None,
+            "description_en": school.description_en if school else None,
+            "section": school.section if school else None,
+            "works": [w.key for w in ws], "proponents": proponents(ws),
+            "decades": {str(d): n for d, n in decades(ws, works).items()},
+            "counted_via_chapters": [w.key for w in ws if w.key.casefold() in volumes],
+            "undated": [w.key for w in ws if w.key.casefold() not in volumes
+                        and inherited_year(w, index) is None],
+        })
+    return rows

@@ -448,3 +448,15 @@ def test_tagger_on_hand_transcribed_seed_works(seed_path: Path, with_overrides: 
     chen = tags["chen-jian-geming"]
     assert (chen.school, chen.others) == ("mao-cognition", ("kinmen (negated)",))
     assert "陳兼" in chen.sentence
+
+
+def test_summary_accounts_for_every_work_of_every_school() -> None:
+    works = bibio.load(FIXTURES / "schools" / "tagged.bib").works
+    rows = schools.summary(works, schools.load_rules())
+    assert [r["id"] for r in rows][:3] == ["ideology", "kinmen", "mao-cognition"]
+    assert sum(len(r["works"]) for r in rows) == len(works)
+    for row in rows:
+        charted = sum(row["decades"].values())
+        assert charted + len(row["counted_via_chapters"]) + len(row["undated"]) == len(
+            row["works"]
+        ), row["id"]
