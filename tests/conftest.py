@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import settings
@@ -61,3 +63,17 @@ def run_main(args: list[str], monkeypatch: pytest.MonkeyPatch,
         code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def load_eval_parse() -> ModuleType:
+    """``benchmarks/eval_parse.py`` (the parser's scorer) as a module, loaded once."""
+    if "eval_parse" in sys.modules:
+        return sys.modules["eval_parse"]
+    spec = importlib.util.spec_from_file_location(
+        "eval_parse", ROOT / "benchmarks" / "eval_parse.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module

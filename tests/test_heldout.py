@@ -11,15 +11,13 @@ tests below also check the answer key against the paper and the scorer itself.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from dataclasses import replace
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from conftest import load_eval_parse
 
 from sinosoviet_cli.files import read_text
 from sinosoviet_cli.model import Bibliography
@@ -31,17 +29,9 @@ PAPER = HELDOUT / "paper.txt"
 THRESHOLD = 0.95
 
 
-def _load_eval() -> ModuleType:
-    path = ROOT / "benchmarks" / "eval_parse.py"
-    spec = importlib.util.spec_from_file_location("eval_parse", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
 
-ev = _load_eval()
+ev = load_eval_parse()
 KEY: dict[str, Any] = ev.load_key(HELDOUT / "expected.toml")
 WORKS: dict[str, dict[str, Any]] = KEY["works"]
 

@@ -15,14 +15,12 @@ prints the same figures with every miss. Do not tune the parser to this paper.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from conftest import load_eval_parse
 
 from sinosoviet_cli.files import read_text
 from sinosoviet_cli.text import fold_strict, has_cjk
@@ -35,19 +33,9 @@ FIRST_HELDOUT = FIXTURES / "heldout" / "paper.txt"
 THRESHOLD = 0.95
 
 
-def _load_eval() -> ModuleType:
-    if "eval_parse" in sys.modules:  # already loaded by test_heldout.py
-        return sys.modules["eval_parse"]
-    path = ROOT / "benchmarks" / "eval_parse.py"
-    spec = importlib.util.spec_from_file_location("eval_parse", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
 
-ev = _load_eval()
+ev = load_eval_parse()
 KEY: dict[str, Any] = ev.load_key(HELDOUT2 / "expected.toml")
 WORKS: dict[str, dict[str, Any]] = KEY["works"]
 
