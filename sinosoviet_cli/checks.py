@@ -768,30 +768,33 @@ def same_place(printed: str, expected: str) -> bool:
     return bool(p and q and (p.startswith(q) or q.startswith(p)))
 
 
+def _imprint_mismatch(a: Analysis, rule_id: str, label: str,
+                      printed_of: Callable[[Reference], Sequence[str]],
+                      expected_of: Callable[[Entry], str],
+                      same: Callable[[str, str], bool]) -> Iterator[Finding]:
+    """A full citation whose printed publisher (or place) is none of the entry's."""
+    for c, e, ref in _matched(a):
+        printed, expected = printed_of(ref), expected_of(e)
+        if c.form is not Form.FULL or not printed or not expected:
+            continue
+        if not any(same(p, expected) for p in printed):
+            yield _finding(a, c, rule_id,
+                           f"{label} '{'、'.join(printed)}' differs from '{expected}' "
+                           f"in entry {e.key}",
+                           key=e.key, fix=f"write '{expected}'",
+                           offset=_offset(c.text, printed[0]))
+
+
 @rule("publisher-mismatch", Severity.WARNING, "the publisher differs from the entry's")
 def publisher_mismatch(a: Analysis) -> Iterator[Finding]:
-    for c, e, ref in _matched(a):
-        if c.form is not Form.FULL or not ref.publishers or not e.publisher:
-            continue
-        printed = "、".join(ref.publishers)
-        if not any(same_publisher(p, e.publisher) for p in ref.publishers):
-            yield _finding(a, c, "publisher-mismatch",
-                           f"publisher '{printed}' differs from '{e.publisher}' in entry {e.key}",
-                           key=e.key, fix=f"write '{e.publisher}'",
-                           offset=_offset(c.text, ref.publishers[0]))
+    return _imprint_mismatch(a, "publisher-mismatch", "publisher", lambda r: r.publishers,
+                             lambda e: e.publisher, same_publisher)
 
 
 @rule("place-mismatch", Severity.WARNING, "the place of publication differs from the entry's")
 def place_mismatch(a: Analysis) -> Iterator[Finding]:
-    for c, e, ref in _matched(a):
-        if c.form is not Form.FULL or not ref.places or not e.place:
-            continue
-        printed = "、".join(ref.places)
-        if not any(same_place(p, e.place) for p in ref.places):
-            yield _finding(a, c, "place-mismatch",
-                           f"place '{printed}' differs from '{e.place}' in entry {e.key}",
-                           key=e.key, fix=f"write '{e.place}'",
-                           offset=_offset(c.text, ref.places[0]))
+    return _imprint_mismatch(a, "place-mismatch", "place", lambda r: r.places,
+                             lambda e: e.place, same_place)
 
 
 @rule("short-before-full", Severity.WARNING, "a short form before any full citation of the work")

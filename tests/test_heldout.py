@@ -23,7 +23,6 @@ from sinosoviet_cli.files import read_text
 from sinosoviet_cli.model import Bibliography
 from sinosoviet_cli.text import fold_strict, has_cjk
 
-ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 PAPER = HELDOUT / "paper.txt"
 THRESHOLD = 0.95

@@ -25,7 +25,6 @@ from conftest import load_eval_parse
 from sinosoviet_cli.files import read_text
 from sinosoviet_cli.text import fold_strict, has_cjk
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HELDOUT2 = FIXTURES / "heldout2"
 PAPER = HELDOUT2 / "paper.txt"
