@@ -168,7 +168,8 @@ def pandoc_entries(bib: Path, csl: Path) -> dict[str, str]:
 
 
 def our_entries(bib: Path, style: str) -> dict[str, str]:
-    from sinosoviet_cli import bibio, render
+    from sinosoviet_cli.bibtex import bibio
+    from sinosoviet_cli.csl import render
 
     works = bibio.load(bib).works
     return {e.key: html.unescape(re.sub(r"<[^>]+>", "", e.text))
@@ -209,7 +210,7 @@ def run(sizes: Sequence[int] = (1000, 5000), style: str = "chicago-notes-bibliog
         repeat: int = 3, quiet: bool = False) -> list[dict[str, Any]]:
     """Time ``sinosoviet export`` and pandoc on synthetic bibliographies; returns one
     record per size (``entries``, ``ours_s``, ``pandoc_s``, ``ratio``, ``agree``)."""
-    from sinosoviet_cli import render
+    from sinosoviet_cli.csl import render
 
     csl = render.style_path(style)
     exe = str(Path(sys.executable).with_name("sinosoviet"))

@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
 from sinosoviet_cli.model import Bibliography, CitationLink, Form, Work  # noqa: E402
-from sinosoviet_cli.text import fold_strict, has_cjk  # noqa: E402
+from sinosoviet_cli.text.normalize import fold_strict, has_cjk  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "fixtures" / "heldout"
 PERSON_FIELDS = ("authors", "editors", "translators")
@@ -344,8 +344,9 @@ def perfect_bibliography(key: Mapping[str, Any]) -> Bibliography:
 
 
 def run_pipeline(paper: Path) -> Bibliography:
-    from sinosoviet_cli import footnotes, resolve
     from sinosoviet_cli.files import read_text
+    from sinosoviet_cli.link import resolve
+    from sinosoviet_cli.paper import footnotes
 
     return resolve.build(footnotes.extract(read_text(paper)))
 

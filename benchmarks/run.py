@@ -109,7 +109,7 @@ _EVEN = re.compile(r"^．\d+．\s*(\S.*?)\s*$")
 def _wrap(text: str, width: int) -> list[str]:
     """Cut text into lines of about ``width`` characters where the paper's line joiner
     puts it back together unchanged: at a space, or between two CJK characters."""
-    from sinosoviet_cli.text import is_cjk
+    from sinosoviet_cli.text.normalize import is_cjk
 
     lines: list[str] = []
     while len(text) > width:
@@ -132,7 +132,7 @@ def longer_paper(seed_text: str, copies: int) -> tuple[str, int]:
     """The seed's layout ``copies`` times over: its running headers, section headings,
     body paragraphs with their markers, separator lines and wrapped note blocks, page by
     page, with notes renumbered 1..N throughout. Returns the text and N."""
-    from sinosoviet_cli.footnotes import extract
+    from sinosoviet_cli.paper.footnotes import extract
 
     paper = extract(seed_text)
     lines = seed_text.splitlines()
@@ -209,9 +209,10 @@ def parse_rows(runs: int) -> list[Row]:
     if not SEED.is_file():
         return [Row("parse", note=f"skipped: seed paper not found at {SEED}")]
     try:
-        from sinosoviet_cli import bibio, resolve
+        from sinosoviet_cli.bibtex import bibio
         from sinosoviet_cli.files import read_text
-        from sinosoviet_cli.footnotes import extract
+        from sinosoviet_cli.link import resolve
+        from sinosoviet_cli.paper.footnotes import extract
     except ImportError as exc:
         return [Row("parse", note=f"skipped: {exc}")]
     seed = read_text(SEED)

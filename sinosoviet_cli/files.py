@@ -16,8 +16,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import InputError, OutputError
-from .text import nfc
+from sinosoviet_cli.errors import InputError, OutputError
+from sinosoviet_cli.text.normalize import nfc
 
 _FIX_ENCODING = "save it as UTF-8 and try again"
 #: The largest input read (a 5,000-entry bibliography is about 2 MB).

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sinosoviet_cli import bibio
+from sinosoviet_cli.bibtex import bibio
 from sinosoviet_cli.errors import BibError, OutputError
 from sinosoviet_cli.files import write_atomic
 from sinosoviet_cli.model import Work

@@ -214,13 +214,13 @@ def test_unreadable_inputs_exit_2(tmp_path: Path) -> None:
 
 
 def _rules() -> list[str]:
-    from sinosoviet_cli import checks
+    from sinosoviet_cli.checks import rules as checks
 
     return list(checks.RULES)
 
 
 def _markdown_notes(path: Path) -> dict[int, str]:
-    from sinosoviet_cli import drafts
+    from sinosoviet_cli.paper import drafts
 
     return {n.n: n.text for n in drafts.load(path).notes if n.n is not None}
 

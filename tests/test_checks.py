@@ -11,9 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sinosoviet_cli import bibio, checks, drafts
+from sinosoviet_cli.bibtex import bibio
+from sinosoviet_cli.checks import rules as checks
 from sinosoviet_cli.errors import UsageError
 from sinosoviet_cli.model import Form, Person, Reference, Work
+from sinosoviet_cli.paper import drafts
 from tests.conftest import FIXTURES
 
 BIB = bibio.load(FIXTURES / "drafts" / "refs.bib")
@@ -264,7 +266,7 @@ _CJK_NAME = st.text(alphabet="王李張劉陳楊黃趙吳周徐孫馬朱胡郭�
 
 @given(_CJK_NAME)
 def test_a_name_matches_its_simplified_form_and_not_a_different_name(name: str) -> None:
-    from sinosoviet_cli.text import to_simplified
+    from sinosoviet_cli.text.normalize import to_simplified
 
     a = checks.name_of("{" + name + "}")
     assert checks.same_person(a, checks.name_of(to_simplified(name)))

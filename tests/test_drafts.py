@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sinosoviet_cli import drafts
-from sinosoviet_cli.drafts import DraftFormat
 from sinosoviet_cli.errors import InputError
 from sinosoviet_cli.files import read_text
+from sinosoviet_cli.paper import drafts
+from sinosoviet_cli.paper.drafts import DraftFormat
 from tests.conftest import FIXTURES
 from tests.docx_builder import build_docx
 
@@ -278,7 +278,8 @@ def _pandoc_missing(draft: Path, bib: Path) -> set[str]:
 
 
 def test_missing_keys_agree_with_pandoc(external_dir: Path, tmp_path: Path) -> None:
-    from sinosoviet_cli import bibio, checks
+    from sinosoviet_cli.bibtex import bibio
+    from sinosoviet_cli.checks import rules as checks
 
     src = external_dir / "quarto-cn-tools"
     bib_text = (src / "bibliography.bib").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ import pytest
 from conftest import run_main
 from typer.testing import CliRunner
 
-from sinosoviet_cli import bibio
+from sinosoviet_cli.bibtex import bibio
 from sinosoviet_cli.cli import app
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

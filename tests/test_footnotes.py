@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from sinosoviet_cli.cli import app
 from sinosoviet_cli.files import read_text
-from sinosoviet_cli.footnotes import extract
 from sinosoviet_cli.model import Paper
+from sinosoviet_cli.paper.footnotes import extract
 
 MINI = FIXTURES / "footnotes" / "mini.txt"
 

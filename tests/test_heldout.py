@@ -21,7 +21,7 @@ from conftest import load_eval_parse
 
 from sinosoviet_cli.files import read_text
 from sinosoviet_cli.model import Bibliography
-from sinosoviet_cli.text import fold_strict, has_cjk
+from sinosoviet_cli.text.normalize import fold_strict, has_cjk
 
 HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 PAPER = HELDOUT / "paper.txt"
@@ -93,7 +93,7 @@ def test_key_values_are_printed_in_the_paper() -> None:
 
 
 def test_key_pages_are_printed_in_their_notes() -> None:
-    footnotes = pytest.importorskip("sinosoviet_cli.footnotes")
+    footnotes = pytest.importorskip("sinosoviet_cli.paper.footnotes")
     paper = footnotes.extract(read_text(PAPER))
     texts = {f.n: f.text for f in paper.footnotes}
     assert sorted(texts) == list(range(1, KEY["meta"]["notes"] + 1))

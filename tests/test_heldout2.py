@@ -23,7 +23,7 @@ import pytest
 from conftest import load_eval_parse
 
 from sinosoviet_cli.files import read_text
-from sinosoviet_cli.text import fold_strict, has_cjk
+from sinosoviet_cli.text.normalize import fold_strict, has_cjk
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HELDOUT2 = FIXTURES / "heldout2"

@@ -18,8 +18,8 @@ from conftest import FIXTURES, ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sinosoviet_cli import bibio
-from sinosoviet_cli import resolve as rs
+from sinosoviet_cli.bibtex import bibio
+from sinosoviet_cli.link import resolve as rs
 from sinosoviet_cli.model import Work
 
 SHIPPED = ROOT / "references.bib"
@@ -94,7 +94,7 @@ def test_shipped_bib_loads_cleanly() -> None:
 
 def test_shipped_bib_is_what_the_documented_command_makes(seed_path: Path) -> None:
     from sinosoviet_cli.files import read_text
-    from sinosoviet_cli.footnotes import extract
+    from sinosoviet_cli.paper.footnotes import extract
 
     paper = extract(read_text(seed_path))
     bib, unused = rs.parse_paper(paper, corrections=True)
@@ -191,7 +191,7 @@ def test_biber_validates_every_kind_of_entry_resolve_writes(tmp_path: Path) -> N
 
 
 def test_export_prints_a_journal_web_edition_and_its_issue() -> None:
-    from sinosoviet_cli import render
+    from sinosoviet_cli.csl import render
 
     work = Work("shen2003sulian", "article", MappingProxyType({
         "author": "{沈志華}", "title": "蘇聯的反應", "journal": "二十一世紀",

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sinosoviet_cli import keys
+from sinosoviet_cli.link import keys
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_transliterated_name_with_separator_keys_and_files_by_family() -> None:
     family name 多爾蒂 (duoerdi), so the work files under D, not under J/Z."""
     from types import MappingProxyType
 
-    from sinosoviet_cli import render
+    from sinosoviet_cli.csl import render
     from sinosoviet_cli.model import Work
 
     fields = {"author": "{詹姆斯‧多爾蒂} and {小羅伯特‧普琺爾次格拉夫}",

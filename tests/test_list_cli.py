@@ -104,7 +104,7 @@ def test_unknown_entry_type_exits_2_listing_the_types_present(
 
 
 def bundled() -> Path:
-    from sinosoviet_cli import bibio
+    from sinosoviet_cli.bibtex import bibio
 
     path = bibio.bundled_path()
     if "@" not in path.read_text(encoding="utf-8"):
@@ -115,7 +115,7 @@ def bundled() -> Path:
 @pytest.mark.parametrize("columns", [80, 60, 40, 30, 20])
 def test_list_never_cuts_keys_or_years(columns: int, runner: CliRunner,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from sinosoviet_cli import bibio
+    from sinosoviet_cli.bibtex import bibio
 
     at_width(monkeypatch, columns)
     for bib in (bundled(), TAGGED):
@@ -202,7 +202,7 @@ def test_show_unknown_key_exits_2_with_close_matches(
 
 def test_show_with_the_paper_recomputes_evidence_with_its_sentence(
         runner: CliRunner, seed_path: Path) -> None:
-    pytest.importorskip("sinosoviet_cli.footnotes")
+    pytest.importorskip("sinosoviet_cli.paper.footnotes")
     result = runner.invoke(app, ["show", "chen2006geming", "--bib", str(TAGGED), "--paper",
                                  str(seed_path), "--json"])
     assert result.exit_code == 0, result.output
@@ -285,7 +285,7 @@ def test_piped_output_has_no_trailing_spaces(command: list[str], runner: CliRunn
 
 
 def test_footnotes_piped_has_no_trailing_spaces(runner: CliRunner, seed_path: Path) -> None:
-    pytest.importorskip("sinosoviet_cli.footnotes")
+    pytest.importorskip("sinosoviet_cli.paper.footnotes")
     result = runner.invoke(app, ["footnotes", str(seed_path)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -299,7 +299,7 @@ def test_footnotes_of_a_file_without_notes_says_so(runner: CliRunner, tmp_path: 
     tests/test_footnotes.py checks the one-line message through main)."""
     from sinosoviet_cli.errors import InputError
 
-    pytest.importorskip("sinosoviet_cli.footnotes")
+    pytest.importorskip("sinosoviet_cli.paper.footnotes")
     text = tmp_path / "essay.txt"
     text.write_text("這是一篇沒有註腳的短文。\nNo notes here.\n", encoding="utf-8")
     for extra in ([], ["--json"]):
@@ -344,7 +344,7 @@ def test_external_bibliographies_go_under_untagged(
 
 def test_show_every_external_entry_without_traceback(runner: CliRunner,
                                                      external_dir: Path) -> None:
-    from sinosoviet_cli import bibio
+    from sinosoviet_cli.bibtex import bibio
 
     for bib in sorted(external_dir.glob("*/*.bib")):
         for work in bibio.load(bib).works[:40]:
@@ -355,7 +355,7 @@ def test_show_every_external_entry_without_traceback(runner: CliRunner,
 
 def test_bundled_bibliography_is_listed_by_school(runner: CliRunner, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from sinosoviet_cli import bibio
+    from sinosoviet_cli.bibtex import bibio
 
     if "@" not in bibio.bundled_path().read_text(encoding="utf-8"):
         pytest.skip("the bundled references.bib is not generated yet")

@@ -14,9 +14,9 @@ from conftest import FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sinosoviet_cli import notes
+from sinosoviet_cli.grammar import notes
+from sinosoviet_cli.grammar.notes import Segment, parse_citation, segment
 from sinosoviet_cli.model import Form, Person, Reference, Unparsed
-from sinosoviet_cli.notes import Segment, parse_citation, segment
 
 NOTES = FIXTURES / "notes"
 
@@ -202,7 +202,7 @@ SEED_FACTS = _load("seed.toml")["note"]
 
 def test_seed_every_citation(seed_path: Path) -> None:
     from sinosoviet_cli.files import read_text
-    from sinosoviet_cli.footnotes import extract
+    from sinosoviet_cli.paper.footnotes import extract
 
     paper = extract(read_text(seed_path))
     by_n = {f.n: f for f in paper.footnotes}
@@ -222,7 +222,7 @@ def test_seed_every_citation(seed_path: Path) -> None:
 
 def test_seed_segments_cover_every_note(seed_path: Path) -> None:
     from sinosoviet_cli.files import read_text
-    from sinosoviet_cli.footnotes import extract
+    from sinosoviet_cli.paper.footnotes import extract
 
     for f in extract(read_text(seed_path)).footnotes:
         _assert_tiles(f.text, segment(f.text))
@@ -464,7 +464,7 @@ def test_quoted_title_before_any_chapter_word_of_the_grammar(
 
 
 def test_one_langid_rule_for_notes_and_resolve() -> None:
-    from sinosoviet_cli import resolve
+    from sinosoviet_cli.link import resolve
 
     assert resolve.langid is notes.langid
     assert notes.langid("Cold War", "冷戰") == "chinese"

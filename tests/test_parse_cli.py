@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES, run_main
 from typer.testing import CliRunner
 
-from sinosoviet_cli import bibio
+from sinosoviet_cli.bibtex import bibio
 from sinosoviet_cli.cli import app
 
 MINI = FIXTURES / "resolve" / "mini.txt"

@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sinosoviet_cli import bibio
+from sinosoviet_cli.bibtex import bibio
 from sinosoviet_cli.errors import SinosovietError
 from sinosoviet_cli.files import decode
 from sinosoviet_cli.model import Work
@@ -163,8 +163,8 @@ def test_bibtex_loading_never_raises(text: str) -> None:
 @_examples(SLOW)
 @given(_paper())
 def test_any_paper_parses_into_bibtex_that_reads_back(text: str) -> None:
-    footnotes = pytest.importorskip("sinosoviet_cli.footnotes")
-    resolve = pytest.importorskip("sinosoviet_cli.resolve")
+    footnotes = pytest.importorskip("sinosoviet_cli.paper.footnotes")
+    resolve = pytest.importorskip("sinosoviet_cli.link.resolve")
     bib, _ = resolve.parse_paper(footnotes.extract(text))
     works = bib.works
     # Keys: lower-case ASCII, unique without regard to case (citeproc-py lower-cases).
@@ -205,8 +205,8 @@ def _works() -> list[Work]:
 @_examples(SLOW)
 @given(_paper())
 def test_check_never_raises_on_any_draft(text: str) -> None:
-    drafts = pytest.importorskip("sinosoviet_cli.drafts")
-    checks = pytest.importorskip("sinosoviet_cli.checks")
+    drafts = pytest.importorskip("sinosoviet_cli.paper.drafts")
+    checks = pytest.importorskip("sinosoviet_cli.checks.rules")
     draft = drafts.read_plain(text, "draft.txt")
     n_lines = text.count("\n") + 1
     findings = checks.check(draft, _works(), checks.select(None, unused=True))
@@ -225,8 +225,8 @@ _latexish = st.lists(st.sampled_from([*"{}[]\\%$&#^_~ \n中文。1a", "\\cite{",
 @_examples(EXAMPLES)
 @given(_latexish)
 def test_latex_and_plain_readers_never_raise(text: str) -> None:
-    drafts = pytest.importorskip("sinosoviet_cli.drafts")
-    checks = pytest.importorskip("sinosoviet_cli.checks")
+    drafts = pytest.importorskip("sinosoviet_cli.paper.drafts")
+    checks = pytest.importorskip("sinosoviet_cli.checks.rules")
     n_lines = text.count("\n") + 1
     for draft in (drafts.read_latex(text, "d.tex"), drafts.read_plain(text, "d.txt")):
         for f in checks.check(draft, _works()):
@@ -236,7 +236,7 @@ def test_latex_and_plain_readers_never_raise(text: str) -> None:
 @_examples(EXAMPLES)
 @given(st.binary(max_size=400), st.booleans())
 def test_docx_reader_gives_a_draft_or_an_input_error(data: bytes, zipped: bool) -> None:
-    drafts = pytest.importorskip("sinosoviet_cli.drafts")
+    drafts = pytest.importorskip("sinosoviet_cli.paper.drafts")
     if zipped:  # a real zip whose parts are garbage
         import io
         import zipfile
@@ -261,8 +261,8 @@ _cited = st.lists(st.one_of(st.sampled_from(_BIB_KEYS),
 @_examples(EXAMPLES)
 @given(_cited)
 def test_check_reports_exactly_the_unknown_keys(cited: list[str]) -> None:
-    drafts = pytest.importorskip("sinosoviet_cli.drafts")
-    checks = pytest.importorskip("sinosoviet_cli.checks")
+    drafts = pytest.importorskip("sinosoviet_cli.paper.drafts")
+    checks = pytest.importorskip("sinosoviet_cli.checks.rules")
     text = "".join(f"Sentence {i}.[^{i}]\n" for i in range(1, len(cited) + 1)) + "\n" + "".join(
         f"[^{i}]: See [@{key}, 12].\n" for i, key in enumerate(cited, 1))
     draft = drafts.read_markdown(text, "draft.md")
@@ -289,8 +289,8 @@ _work_fields = st.fixed_dictionaries(
        st.sampled_from(["text", "html", "markdown"]))
 def test_any_works_export_in_every_format(rows: list[tuple[str, dict[str, str]]],
                                           fmt: str) -> None:
-    render = pytest.importorskip("sinosoviet_cli.render")
-    resolve = pytest.importorskip("sinosoviet_cli.resolve")
+    render = pytest.importorskip("sinosoviet_cli.csl.render")
+    resolve = pytest.importorskip("sinosoviet_cli.link.resolve")
     works = [Work(f"k{i}", kind, MappingProxyType(
         {k: (resolve.escape(v) if k in ("title", "journal", "publisher") else v)
          for k, v in fields.items()})) for i, (kind, fields) in enumerate(rows)]
@@ -303,7 +303,7 @@ def test_any_works_export_in_every_format(rows: list[tuple[str, dict[str, str]]]
 
 
 def test_misc_entry_is_not_dropped() -> None:
-    render = pytest.importorskip("sinosoviet_cli.render")
+    render = pytest.importorskip("sinosoviet_cli.csl.render")
     work = Work("k0", "misc", MappingProxyType({"author": "{楊奎松}", "title": "談話記錄",
                                                 "year": "1958"}))
     assert "1958" in render.export([work])

@@ -20,10 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sinosoviet_cli import bibio, render
+from sinosoviet_cli.bibtex import bibio
+from sinosoviet_cli.csl import render
+from sinosoviet_cli.csl.render import Cite
 from sinosoviet_cli.errors import UsageError
 from sinosoviet_cli.model import CitationLink, Form, Work
-from sinosoviet_cli.render import Cite
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SAMPLE = GOLDEN / "input" / "sample.bib"
@@ -524,8 +525,8 @@ def test_note_parts_zip_segments_and_links() -> None:
 
 def _by_school(works: Sequence[Work]) -> list[tuple[str, list[Work]]]:
     """The sections `export --by-school` prints (schools.py groups, cli heads)."""
-    from sinosoviet_cli import schools
     from sinosoviet_cli.cli import _export_heading
+    from sinosoviet_cli.schools import tagging as schools
 
     rules = schools.load_rules()
     return [(_export_heading(g, rules), ws) for g, ws in schools.group(works, rules)]
@@ -614,9 +615,10 @@ def test_golden_seed_bibliography(bundled: tuple[Work, ...], style: str, fmt: st
 def test_golden_seed_notes(bundled: tuple[Work, ...], seed_path: Path, style: str) -> None:
     # The seed's 43 notes re-rendered, citations only: the paper's commentary is its
     # authors' text and never goes into the repository.
-    from sinosoviet_cli import footnotes, resolve
     from sinosoviet_cli.files import read_text
-    from sinosoviet_cli.notes import segment
+    from sinosoviet_cli.grammar.notes import segment
+    from sinosoviet_cli.link import resolve
+    from sinosoviet_cli.paper import footnotes
 
     paper = footnotes.extract(read_text(seed_path))
     links = resolve.build(paper).links
@@ -741,9 +743,10 @@ def test_oracle_comparison_is_not_vacuous() -> None:
 def test_paper_notes_is_the_notes_pipeline() -> None:
     """render.paper_notes segments each note, zips its links and renders it: the core
     of `notes` (the command only loads, prints and warns)."""
-    from sinosoviet_cli import bibio, resolve
+    from sinosoviet_cli.bibtex import bibio
     from sinosoviet_cli.files import read_text
-    from sinosoviet_cli.footnotes import extract
+    from sinosoviet_cli.link import resolve
+    from sinosoviet_cli.paper.footnotes import extract
 
     golden = Path(__file__).resolve().parent / "golden" / "input"
     paper = extract(read_text(golden / "notes-paper.txt"))
@@ -814,7 +817,7 @@ def test_dated_page_on_a_site_prints_the_site_and_the_full_date() -> None:
 def test_render_romanises_han_as_keys_do(text: str) -> None:
     """One romanisation: render's sort string reads Han text as citation keys do
     (keys.romanise reads the Simplified form, so 重慶 is chongqing, not zhongqing)."""
-    from sinosoviet_cli import keys
+    from sinosoviet_cli.link import keys
 
     assert render.romanise(text) == keys.romanise(text)
 

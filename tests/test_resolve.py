@@ -14,11 +14,11 @@ from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sinosoviet_cli import notes
-from sinosoviet_cli import resolve as rs
-from sinosoviet_cli.keys import split_persons
+from sinosoviet_cli.grammar import notes
+from sinosoviet_cli.link import resolve as rs
+from sinosoviet_cli.link.keys import split_persons
 from sinosoviet_cli.model import Bibliography, Form, Person, Reference, Work
-from sinosoviet_cli.text import fold, fold_strict
+from sinosoviet_cli.text.normalize import fold, fold_strict
 
 
 @dataclasses.dataclass(frozen=True)
@@ -573,7 +573,7 @@ def score_seed(bib: Bibliography) -> SeedScore:
 
 def _seed_bib(seed_path: Path, corrections: bool = False) -> Bibliography:
     from sinosoviet_cli.files import read_text
-    from sinosoviet_cli.footnotes import extract
+    from sinosoviet_cli.paper.footnotes import extract
 
     paper = extract(read_text(seed_path))
     if corrections:
@@ -801,7 +801,7 @@ def test_seed_corrections_do_not_change_schools(seed_path: Path) -> None:
     """Schools are found from the names the paper prints (John Gitting in its text), so
     they are tagged before the corrections change the names in the entries."""
     from sinosoviet_cli.files import read_text
-    from sinosoviet_cli.footnotes import extract
+    from sinosoviet_cli.paper.footnotes import extract
 
     paper = extract(read_text(seed_path))
     plain = rs.parse_paper(paper)[0].works

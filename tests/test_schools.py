@@ -13,7 +13,7 @@ from conftest import FIXTURES
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from sinosoviet_cli import bibio, schools
+from sinosoviet_cli.bibtex import bibio
 from sinosoviet_cli.errors import BibError
 from sinosoviet_cli.model import (
     Bibliography,
@@ -25,7 +25,8 @@ from sinosoviet_cli.model import (
     Paragraph,
     Work,
 )
-from sinosoviet_cli.text import cell_width, fold_strict, wrap_cjk
+from sinosoviet_cli.schools import tagging as schools
+from sinosoviet_cli.text.normalize import cell_width, fold_strict, wrap_cjk
 
 RULES = schools.load_rules()
 
@@ -378,9 +379,9 @@ def agreement(works: tuple[Work, ...]) -> tuple[int, int, int, list[str]]:
 
 
 def seed_bibliography(seed: Path) -> Bibliography:
-    footnotes = pytest.importorskip("sinosoviet_cli.footnotes")
-    pytest.importorskip("sinosoviet_cli.notes")
-    resolve = pytest.importorskip("sinosoviet_cli.resolve")
+    footnotes = pytest.importorskip("sinosoviet_cli.paper.footnotes")
+    pytest.importorskip("sinosoviet_cli.grammar.notes")
+    resolve = pytest.importorskip("sinosoviet_cli.link.resolve")
     from sinosoviet_cli.files import read_text
 
     p = footnotes.extract(read_text(seed))
@@ -432,7 +433,7 @@ def hand_transcribed_works() -> tuple[Work, ...]:
 
 @pytest.mark.parametrize("with_overrides", [False, True], ids=["rules", "overrides"])
 def test_tagger_on_hand_transcribed_seed_works(seed_path: Path, with_overrides: bool) -> None:
-    footnotes = pytest.importorskip("sinosoviet_cli.footnotes")
+    footnotes = pytest.importorskip("sinosoviet_cli.paper.footnotes")
     from sinosoviet_cli.files import read_text
 
     works = hand_transcribed_works()

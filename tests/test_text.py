@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sinosoviet_cli.text import fold, fold_strict, has_cjk, join_lines, nfc
+from sinosoviet_cli.text.normalize import fold, fold_strict, has_cjk, join_lines, nfc
 
 
 def test_nfc_maps_compatibility_ideographs() -> None:

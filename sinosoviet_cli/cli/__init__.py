@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import __version__
-from .errors import ExitCode, SinosovietError
+from sinosoviet_cli import __version__
+from sinosoviet_cli.errors import ExitCode, SinosovietError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 else:
     # rich is imported on first use, not for `--help` (which must cost no more than
     # Typer itself); the names behave as rich's classes (see _lazy.py).
-    from ._lazy import LazyClass
+    from sinosoviet_cli._lazy import LazyClass
 
     Console = LazyClass("rich.console", "Console")
     Table = LazyClass("rich.table", "Table")
     Text = LazyClass("rich.text", "Text")
 
-from ._lazy import lazy
+from sinosoviet_cli._lazy import lazy
 
 app = typer.Typer(
     name="sinosoviet",
@@ -120,9 +120,9 @@ def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
 
 def _extract(paper: Path) -> Any:
     """The paper's footnotes; text without any is not a paper (exit 2, as for ``parse``)."""
-    from .errors import InputError
-    from .files import read_text
-    from .footnotes import extract
+    from sinosoviet_cli.errors import InputError
+    from sinosoviet_cli.files import read_text
+    from sinosoviet_cli.paper.footnotes import extract
 
     result = extract(read_text(paper))
     if not result.footnotes:
@@ -176,10 +176,11 @@ def parse(
     ] = False,
 ) -> None:
     """Parse the paper's footnotes into a cross-referenced BibTeX bibliography."""
-    from . import bibio, resolve
-    from .errors import InputError, UsageError
-    from .files import check_target, read_text
-    from .footnotes import extract
+    from sinosoviet_cli.bibtex import bibio
+    from sinosoviet_cli.errors import InputError, UsageError
+    from sinosoviet_cli.files import check_target, read_text
+    from sinosoviet_cli.link import resolve
+    from sinosoviet_cli.paper.footnotes import extract
 
     if output is None and not as_json:
         output = Path("references.bib")
@@ -293,9 +294,10 @@ def export(
 ) -> None:
     """Print the bibliography in a Chicago (or other CSL) style, sorted as Chicago sorts
     (Chinese names filed by their pinyin among the Western ones)."""
-    from . import render, schools
-    from .errors import UsageError
-    from .files import write_atomic
+    from sinosoviet_cli.csl import render
+    from sinosoviet_cli.errors import UsageError
+    from sinosoviet_cli.files import write_atomic
+    from sinosoviet_cli.schools import tagging as schools
 
     if school is not None and by_school:
         raise UsageError("--school and --by-school exclude each other", fix="give one of them")
@@ -347,7 +349,9 @@ def check(
     .tex (the \\cite family and \\footnote), .docx (Word footnotes), .txt (the paper's
     layout, or notes numbered 1, 2, ... at the end); UTF-8, UTF-16, Big5 or GB18030.
     Exit 1 if anything of severity warning or error is found."""
-    from . import bibio, checks, drafts
+    from sinosoviet_cli.bibtex import bibio
+    from sinosoviet_cli.checks import rules as checks
+    from sinosoviet_cli.paper import drafts
 
     # An unknown id or an empty --rules is a UsageError listing the valid ids (exit 2).
     rule_ids = checks.select(rules.split(",") if rules is not None else None, unused=unused)
@@ -374,7 +378,7 @@ def check(
 def _check_bib_path(option: Path | None, draft: Path, named: tuple[str, ...]) -> Path:
     """``--bib``; else a bibliography the draft names (YAML ``bibliography:``,
     ``\\addbibresource``) if it exists beside the draft; else the default."""
-    from . import bibio
+    from sinosoviet_cli.bibtex import bibio
 
     if option is None:
         for name in named:
@@ -449,7 +453,8 @@ SchoolOpt = Annotated[
 
 def _library(bib: Path | None) -> Any:
     """Load the bibliography, warning about unusable entries and unknown school ids."""
-    from . import bibio, schools
+    from sinosoviet_cli.bibtex import bibio
+    from sinosoviet_cli.schools import tagging as schools
 
     library = bibio.load(bibio.default_path(bib))
     for problem in library.problems:
@@ -463,7 +468,7 @@ def _library(bib: Path | None) -> Any:
 
 
 def _school_heading(school_id: str, count: int | None = None) -> Text:
-    from .schools import load_rules
+    from sinosoviet_cli.schools.tagging import load_rules
 
     school = load_rules().get(school_id)
     heading = Text()
@@ -482,7 +487,7 @@ def _school_heading(school_id: str, count: int | None = None) -> Text:
 def _work_row(work: Any, index: Any = None) -> dict[str, Any]:
     """One work for list/show; ``index`` (``schools.by_key``) dates chapters by their
     volume."""
-    from . import schools
+    from sinosoviet_cli.schools import tagging as schools
 
     year = schools.inherited_year(work, index or {})
     return {"key": work.key, "type": work.entry_type, "author": schools.author_label(work),
@@ -505,8 +510,8 @@ def list_(
     as_json: JsonOpt = False,
 ) -> None:
     """List the sources grouped by school: key, author, short title, year."""
-    from . import schools
-    from .errors import UsageError
+    from sinosoviet_cli.errors import UsageError
+    from sinosoviet_cli.schools import tagging as schools
 
     rules = schools.load_rules()
     if school is not None:
@@ -595,11 +600,11 @@ _RULES_EXPLAINED = {
 
 def _evidence(work: Any, paper: Path | None, library: Any) -> dict[str, Any]:
     """The evidence as stored in the bib, or recomputed from the paper (with sentences)."""
-    from . import schools
+    from sinosoviet_cli.schools import tagging as schools
 
     if paper is not None:
-        from .files import read_text
-        from .footnotes import extract
+        from sinosoviet_cli.files import read_text
+        from sinosoviet_cli.paper.footnotes import extract
 
         tag = schools.tag_works(extract(read_text(paper)), library.works,
                                 overrides=schools.load_overrides())[work.key]
@@ -635,8 +640,8 @@ def show(
     its volume or chapters."""
     import difflib
 
-    from . import schools
-    from .errors import UsageError
+    from sinosoviet_cli.errors import UsageError
+    from sinosoviet_cli.schools import tagging as schools
 
     library = _library(bib)
     work = library.get(key)
@@ -713,8 +718,8 @@ def schools_(bib: BibOpt = None, as_json: JsonOpt = False) -> None:
 
     The chart counts each work once: a chapter by its volume's year; a volume cited
     only through its chapters is counted by those chapters, not again itself."""
-    from . import schools
-    from .text import wrap_cjk
+    from sinosoviet_cli.schools import tagging as schools
+    from sinosoviet_cli.text.normalize import wrap_cjk
 
     rules = schools.load_rules()
     library = _library(bib)
@@ -792,7 +797,9 @@ def notes(
     """Re-render the paper's footnotes as notes in a CSL style: the first citation of a
     work in full, later ones short, Ibid. (where the style has it) when the previous
     note cites that one work; the author's commentary is kept around the citations."""
-    from . import bibio, render, resolve
+    from sinosoviet_cli.bibtex import bibio
+    from sinosoviet_cli.csl import render
+    from sinosoviet_cli.link import resolve
 
     library = bibio.load(bibio.default_path(bib))
     parsed = _extract(paper)

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .model import split_persons
-from .text import CJK_CHAR, has_cjk, is_cjk, nfc, to_simplified
+from sinosoviet_cli.model import split_persons
+from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, is_cjk, nfc, to_simplified
 
 _LATIN_WORD = re.compile(r"[^\W_]+")
 _CJK_RUN = re.compile(f"{CJK_CHAR}+")

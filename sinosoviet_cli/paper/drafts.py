@@ -19,9 +19,9 @@ from enum import StrEnum
 from pathlib import Path
 from xml.etree import ElementTree
 
-from .errors import InputError
-from .files import read_bytes, read_text
-from .model import Unparsed
+from sinosoviet_cli.errors import InputError
+from sinosoviet_cli.files import read_bytes, read_text
+from sinosoviet_cli.model import Unparsed
 
 
 class DraftFormat(StrEnum):
@@ -657,7 +657,7 @@ def _latex_text(source: str, masked: str, start: int, end: int, cut: list[tuple[
 def read_plain(source: str, path: str = "<string>") -> Draft:
     """Plain text laid out like the paper (footnotes under a rule at page bottoms): the
     footnotes come from ``footnotes.extract``; positions are found back in the source."""
-    from .footnotes import extract
+    from sinosoviet_cli.paper.footnotes import extract
 
     paper = extract(source)
     if not paper.footnotes:

@@ -28,8 +28,8 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-from .model import SECTIONS, Footnote, Marker, Paper, Paragraph, Unparsed
-from .text import CJK_CHAR, has_cjk, join_lines, nfc
+from sinosoviet_cli.model import SECTIONS, Footnote, Marker, Paper, Paragraph, Unparsed
+from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, join_lines, nfc
 
 # A running header: `<title> ．155．` or `．158．<author> <journal>`.
 _HEADER = re.compile(

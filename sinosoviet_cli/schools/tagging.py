@@ -32,9 +32,9 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from .errors import BibError, UsageError
-from .model import Bibliography, CitationLink, Paper, Work, split_persons
-from .text import fold, has_cjk
+from sinosoviet_cli.errors import BibError, UsageError
+from sinosoviet_cli.model import Bibliography, CitationLink, Paper, Work, split_persons
+from sinosoviet_cli.text.normalize import fold, has_cjk
 
 UNTAGGED = "untagged"
 EVIDENCE_FIELD = "schoolevidence"
@@ -593,7 +593,7 @@ def by_key(works: Iterable[Work]) -> dict[str, Work]:
 def inherited_year(work: Work, context: Mapping[str, Work]) -> int | None:
     """The work's year, or the year of its crossref volume (a chapter is dated by its
     book), with biblatex's inheritance (``bibio.inherit``)."""
-    from .bibio import inherit
+    from sinosoviet_cli.bibtex.bibio import inherit
 
     if work.get("year") or work.get("date") or not work.get("crossref"):
         return year_of(work)

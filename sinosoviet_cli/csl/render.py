@@ -67,10 +67,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from .bibio import inherit
-from .errors import UsageError
-from .model import CitationLink, Paper, Work, split_persons
-from .text import CJK_CHAR, has_cjk
+from sinosoviet_cli.bibtex.bibio import inherit
+from sinosoviet_cli.errors import UsageError
+from sinosoviet_cli.model import CitationLink, Paper, Work, split_persons
+from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk
 
 #: The styles sinosoviet names and documents (``--style``); the first is the default.
 STYLES: Mapping[str, str] = {
@@ -425,7 +425,7 @@ def romanise(text: str) -> str:
     without accents, case folded. Chinese works thus file among Western ones by the
     romanised name, as Chicago files romanised names."""
     if has_cjk(text):
-        from . import keys
+        from sinosoviet_cli.link import keys
 
         # Each run of Han characters as citation keys read it (keys.romanise: Simplified
         # first, so 重慶 is chongqing and 長沙 changsha, as pypinyin misreads the
@@ -1536,7 +1536,7 @@ def paper_notes(paper: Paper, links: Sequence[CitationLink], works: Sequence[Wor
     (``notes.segment``), its citation segments zipped with its ``links`` (one per
     citation segment, in order); citations of works not in ``works`` are kept as
     printed. Also returns the keys of those missing works."""
-    from .notes import segment
+    from sinosoviet_cli.grammar.notes import segment
 
     known = [w.key for w in works]
     by_note: dict[int, list[CitationLink]] = {}

@@ -35,9 +35,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
 
-from . import keys
-from .errors import InputError
-from .model import (
+from sinosoviet_cli.errors import InputError
+from sinosoviet_cli.grammar.notes import langid
+from sinosoviet_cli.link import keys
+from sinosoviet_cli.model import (
     Bibliography,
     CitationLink,
     Form,
@@ -48,9 +49,8 @@ from .model import (
     Work,
     split_persons,
 )
-from .notes import langid
-from .text import fold_strict as _fold_strict
-from .text import has_cjk, nfc
+from sinosoviet_cli.text.normalize import fold_strict as _fold_strict
+from sinosoviet_cli.text.normalize import has_cjk, nfc
 
 #: Titles and names are folded again and again while matching; OpenCC is not free.
 fold_strict = lru_cache(maxsize=65536)(_fold_strict)
@@ -703,7 +703,7 @@ def resolve(notes: Sequence[tuple[int, Sequence[SegmentLike]]], *,
 def build(paper: Paper, *, corrections: Sequence[Correction] | None = None) -> Bibliography:
     """Segment every footnote of the paper, then resolve; keys follow the reviewed
     corrections (the bundled ones unless given), values stay as printed."""
-    from .notes import segment
+    from sinosoviet_cli.grammar.notes import segment
 
     if corrections is None:
         corrections = _bundled_corrections()
@@ -738,7 +738,7 @@ def _bundled_corrections() -> tuple[Correction, ...]:
 def load_corrections(path: str | Path | None = None) -> tuple[Correction, ...]:
     """Read corrections (the bundled file by default); bad entries are an InputError."""
     source = Path(path) if path is not None else bundled_corrections()
-    from .files import read_text
+    from sinosoviet_cli.files import read_text
 
     try:
         raw = tomllib.loads(read_text(source))
@@ -839,7 +839,7 @@ def parse_paper(paper: Paper, *, corrections: bool = False
     Schools come first: they are found from the names as the paper prints them (its
     text says John Gitting, whom the corrections call Gittings). Returns the
     bibliography and the corrections that matched nothing."""
-    from . import schools
+    from sinosoviet_cli.schools import tagging as schools
 
     bib = schools.apply(paper, build(paper))
     unused: tuple[Correction, ...] = ()

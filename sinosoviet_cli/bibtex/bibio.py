@@ -15,9 +15,9 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from .errors import BibError
-from .files import read_text, write_atomic
-from .model import Unparsed, Work
+from sinosoviet_cli.errors import BibError
+from sinosoviet_cli.files import read_text, write_atomic
+from sinosoviet_cli.model import Unparsed, Work
 
 #: The order fields are written in; the rest follow alphabetically.
 FIELD_ORDER = (
@@ -71,7 +71,7 @@ def bundled_path() -> Path:
     packaged = resources.files("sinosoviet_cli") / "data" / "references.bib"
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "references.bib"
+    return Path(__file__).resolve().parents[2] / "references.bib"
 
 
 def default_path(option: str | Path | None) -> Path:

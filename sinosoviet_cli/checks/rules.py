@@ -25,11 +25,11 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from . import text as _text
-from .drafts import Draft
-from .errors import UsageError
-from .model import Form, Person, Reference, Unparsed, Work, split_persons
-from .text import has_cjk
+from sinosoviet_cli.errors import UsageError
+from sinosoviet_cli.model import Form, Person, Reference, Unparsed, Work, split_persons
+from sinosoviet_cli.paper.drafts import Draft
+from sinosoviet_cli.text import normalize as _text
+from sinosoviet_cli.text.normalize import has_cjk
 
 # Matching folds the same few strings over and over (a draft cites a work many times).
 fold = lru_cache(maxsize=1 << 16)(_text.fold)
@@ -450,7 +450,7 @@ Segmenter = Callable[[str], Sequence[tuple[int, Reference]]]
 def default_segmenter() -> Segmenter:
     """Hand-typed notes split into citations by ``notes.segment`` (commentary dropped);
     each distinct note text is parsed once."""
-    from . import notes
+    from sinosoviet_cli.grammar import notes
 
     @cache
     def segment(text: str) -> tuple[tuple[int, Reference], ...]:

@@ -71,8 +71,8 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal
 
-from .model import Form, Person, Reference, Unparsed
-from .text import CJK_CHAR, has_cjk, nfc
+from sinosoviet_cli.model import Form, Person, Reference, Unparsed
+from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, nfc
 
 __all__ = ["Segment", "parse_citation", "segment"]
 
