@@ -74,25 +74,35 @@ class Form(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Person:
     """A person or a body. CJK and corporate names are kept whole in ``literal``;
-    Western names are split into family and given. ``alt`` keeps a second form the
-    source prints (``莫里斯‧邁斯納（Maurice Meisner）``)."""
+    Western names are split into family and given (with biblatex's suffix and
+    particle). ``alt`` keeps a second form the source prints
+    (``莫里斯‧邁斯納（Maurice Meisner）``). Parsing lives in ``text.names``."""
 
     family: str = ""
     given: str = ""
     literal: str = ""
     alt: str = ""
+    suffix: str = ""  # Jr, III
+    particle: str = ""  # de, von
+    particle_kept: bool = False  # biblatex useprefix: the particle sorts with the family
 
     @property
     def display(self) -> str:
+        """Given-name-first form for reading (``Donald S. Zagoria``, ``楊奎松``)."""
         if self.literal:
             return self.literal
-        return f"{self.given} {self.family}".strip()
+        family = f"{self.particle} {self.family}".strip()
+        name = f"{self.given} {family}".strip()
+        return f"{name}, {self.suffix}" if self.suffix else name
 
     def bibtex(self) -> str:
         """The BibTeX form: ``{楊奎松}`` for literals, ``Family, Given`` otherwise."""
         if self.literal:
             return "{" + self.literal + "}"
-        return f"{self.family}, {self.given}" if self.given else self.family
+        family = f"{self.particle} {self.family}".strip()
+        if self.suffix:
+            return f"{family}, {self.suffix}, {self.given}"
+        return f"{family}, {self.given}" if self.given else family
 
 
 def split_persons(value: str) -> list[str]:
