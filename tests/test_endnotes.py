@@ -1,0 +1,121 @@
+"""Endnote layouts (paper/endnotes.py): written fresh for these tests, one per layout."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sinosoviet_cli.paper.endnotes import extract_endnotes, tidy
+
+NOTES = [
+    "毛泽东：《建国以来毛泽东文稿》第7册，中央文献出版社1992年版，第85页。",
+    "出处同注1。",
+    "吴冷西：《十年论战：1956—1966中苏关系回忆录》，中央文献出版社1999年版，第120—122页。",
+    "Lorenz M. Lüthi, The Sino-Soviet Split (Princeton: Princeton University Press, 2008), 80.",
+    "《人民日报》1958年10月6日，第1版。",
+]
+BODY = "一、问题的提出\n大跃进与中苏关系{m1}。学者看法不一{m2}。\n\n二、档案\n新的档案{m3}表明{m4}，且见报道{m5}。\n"
+
+LAYOUTS = {
+    "square": ("[{n}]", "[{n}] "),
+    "fullwidth-square": ("［{n}］", "［{n}］"),
+    "tortoise": ("〔{n}〕", "〔 {n} 〕 "),
+    "paren": ("（{n}）", "（{n}）"),
+    "dot": ("[{n}]", "{n}. "),
+    "dunhao": ("[{n}]", "{n}、"),
+    "circled": ("{c}", "{c}"),
+}
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def _paper(body_mark: str, note_mark: str, heading: str = "注释：", glue: str = "\n") -> str:
+    def mk(pattern: str, n: int) -> str:
+        return pattern.format(n=n, c=_CIRCLED[n - 1])
+    body = BODY.format(**{f"m{i}": mk(body_mark, i) for i in range(1, 6)})
+    notes = glue.join(mk(note_mark, i) + text for i, text in enumerate(NOTES, 1))
+    return f"标题\n作者\n\n{body}\n{heading}\n{notes}\n"
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+@pytest.mark.parametrize("heading", ["注释：", "【注释】", "註釋", "Notes", "附注"])
+def test_every_note_found_with_its_number_and_text(layout: str, heading: str) -> None:
+    body_mark, note_mark = LAYOUTS[layout]
+    paper = extract_endnotes(_paper(body_mark, note_mark, heading))
+    assert paper is not None
+    assert [(f.n, f.text) for f in paper.footnotes] == list(enumerate(NOTES, 1))
+    assert [m.n for m in paper.markers] == [1, 2, 3, 4, 5]
+    assert [f.section for f in paper.footnotes] == ["一", "一", "二", "二", "二"]
+    assert paper.markers[0].sentence == "大跃进与中苏关系"
+
+
+@pytest.mark.parametrize("layout", ["square", "tortoise", "paren", "circled"])
+def test_notes_glued_on_one_line(layout: str) -> None:
+    body_mark, note_mark = LAYOUTS[layout]
+    paper = extract_endnotes(_paper(body_mark, note_mark, glue=" "))
+    assert paper is not None
+    assert [f.text for f in paper.footnotes] == NOTES
+
+
+def test_spaces_inside_markers_and_web_spacing() -> None:
+    text = "正文[1]。\n注释：\n[  1  ] 中央文献出版社  2006  年  1  月版，第  85  －  87  页。\n〔  2  〕 同上。\n"
+    paper = extract_endnotes(text)
+    assert paper is not None
+    assert [f.text for f in paper.footnotes] == ["中央文献出版社2006年1月版，第85－87页。", "同上。"]
+
+
+def test_a_note_that_lost_its_opening_bracket_keeps_its_number() -> None:
+    lines = [f"〔{n}〕 第{n}条注释。" for n in range(1, 26)] + ["26  〕 丢了左括号的注释。", "〔27〕 最后。"]
+    paper = extract_endnotes("正文。\n注释\n" + "\n".join(lines))
+    assert paper is not None
+    assert [f.n for f in paper.footnotes] == list(range(1, 28))
+    assert paper.footnotes[25].text == "丢了左括号的注释。"
+
+
+def test_numbers_inside_notes_never_start_a_note() -> None:
+    text = "正文[1][2]。\n注释：\n[1] 见《文稿》第2册，第3页；又见[3]页。\n[2] 1958年，第2版。\n"
+    paper = extract_endnotes(text)
+    assert paper is not None
+    assert [f.text for f in paper.footnotes] == ["见《文稿》第2册，第3页；又见[3]页。", "1958年，第2版。"]
+
+
+def test_circled_numbers_that_restart_are_renumbered_in_order() -> None:
+    text = "甲①乙②。\n丙①。\n注释：\n①第一页注一。②第一页注二。\n①第二页注一。\n"
+    paper = extract_endnotes(text)
+    assert paper is not None
+    assert [(f.n, f.text) for f in paper.footnotes] == [(1, "第一页注一。"), (2, "第一页注二。"), (3, "第二页注一。")]
+    assert [m.n for m in paper.markers] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("glue", ["\n", " "])
+def test_more_than_a_thousand_notes(glue: str) -> None:
+    notes = [f"作者{n}：《书名{n}》，出版社，1990年，第{n % 300 + 1}页。" for n in range(1, 1006)]
+    body = "".join(f"句子{n}[{n}]。" for n in range(1, 1006))
+    text = body + "\n注释：\n" + glue.join(f"[{n}] {t}" for n, t in enumerate(notes, 1))
+    paper = extract_endnotes(text)
+    assert paper is not None
+    assert [f.text for f in paper.footnotes] == notes
+    assert len(paper.markers) == 1005
+
+
+def test_block_ends_at_references() -> None:
+    text = "正文[1]。\n注释：\n[1] 一条注释。\n参考文献：\n[1] 不是注释。\n"
+    paper = extract_endnotes(text)
+    assert paper is not None
+    assert [f.text for f in paper.footnotes] == ["一条注释。"]
+
+
+def test_no_heading_no_endnotes() -> None:
+    assert extract_endnotes("正文，没有注释。\n第二段。\n") is None
+    assert extract_endnotes("正文。\n注释：\n没有编号的文字。\n") is None
+
+
+@given(st.lists(st.text(alphabet="大跃进中苏关系年月第页版，。 1234567890", min_size=1, max_size=30)
+                .filter(lambda s: s.strip()), min_size=1, max_size=12))
+def test_property_round_trip(texts: list[str]) -> None:
+    """Any note texts, numbered [n] on their own lines, come back as tidied."""
+    text = "正文。\n注释：\n" + "\n".join(f"[{n}] {t}" for n, t in enumerate(texts, 1))
+    paper = extract_endnotes(text)
+    assert paper is not None
+    # The alphabet has no bracket, so only the [n] markers can start a note.
+    assert [f.text for f in paper.footnotes] == [tidy(t) for t in texts]
