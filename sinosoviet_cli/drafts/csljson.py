@@ -317,16 +317,7 @@ def work_to_csl(work: Work) -> dict[str, Any]:
     for csl, bib in _PLAIN:
         if f.get(bib, "").strip():
             item[csl] = f[bib].strip()
-    container = f.get("journal") or f.get("booktitle") or f.get("howpublished") or ""
-    if container.strip():
-        item["container-title"] = container.strip()
-    publisher = f.get("publisher") or f.get("school") or f.get("institution") or ""
-    if publisher.strip():
-        item["publisher"] = publisher.strip()
-    if work.entry_type == "report" and f.get("number"):
-        item["number"] = item.pop("issue")
-    if work.entry_type in ("phdthesis", "mastersthesis"):
-        item["genre"] = "PhD diss." if work.entry_type == "phdthesis" else "Master's thesis"
+    _csl_container_and_publisher(work, item)
     if f.get("pages", "").strip():
         item["page"] = f["pages"].strip().replace("--", "-")
     issued = _csl_date(f.get("date", "") or f.get("year", ""))
@@ -344,6 +335,20 @@ def work_to_csl(work: Work) -> dict[str, Any]:
 def works_to_csl_json(works: Iterable[Work]) -> list[dict[str, Any]]:
     """Works as a CSL-JSON list (``export --format csl-json``)."""
     return [work_to_csl(w) for w in works]
+
+
+def _csl_container_and_publisher(work: Work, item: dict[str, Any]) -> None:
+    f = work.fields
+    container = f.get("journal") or f.get("booktitle") or f.get("howpublished") or ""
+    if container.strip():
+        item["container-title"] = container.strip()
+    publisher = f.get("publisher") or f.get("school") or f.get("institution") or ""
+    if publisher.strip():
+        item["publisher"] = publisher.strip()
+    if work.entry_type == "report" and "issue" in item:
+        item["number"] = item.pop("issue")
+    if work.entry_type in ("phdthesis", "mastersthesis"):
+        item["genre"] = "PhD diss." if work.entry_type == "phdthesis" else "Master's thesis"
 
 
 def _csl_type(work: Work) -> str:

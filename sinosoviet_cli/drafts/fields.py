@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.etree import ElementTree
@@ -107,7 +107,7 @@ def field_kind(instruction: str) -> str:
     return next((kind for pattern, kind in _KINDS if pattern.match(text)), "")
 
 
-def payload_for(instruction: str, fld_data: str = "") -> Payload | None:
+def payload_for(instruction: str, fld_data: Sequence[str] = ()) -> Payload | None:
     """The payload of a citation field's instruction; ``None`` for other fields."""
     kind = field_kind(instruction)
     text = instruction.strip()
@@ -231,7 +231,7 @@ class _Walker:
         if opened.kind == "bibliography":
             self._mark_bibliography(opened.unit)
             return
-        payload = opened.payload or payload_for("".join(opened.instr), "".join(opened.data))
+        payload = opened.payload or payload_for("".join(opened.instr), opened.data)
         if payload is None:
             return
         self.done.append(_Done(opened.unit, payload, nfc("".join(opened.result)).strip(),

@@ -14,7 +14,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -130,19 +130,23 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 # ── EndNote ──────────────────────────────────────────────────────────────────
 
 
-def parse_endnote(instr: str, fld_data: str) -> Payload:
+def parse_endnote(instr: str, fld_data: Sequence[str] = ()) -> Payload:
     """``ADDIN EN.CITE`` with the ``<EndNote>`` XML inline, or base64 in ``w:fldData``
-    (of the field or its nested ``EN.CITE.DATA`` field)."""
+    (EndNote writes it on the field and again on its nested ``EN.CITE.DATA`` field:
+    the first copy that decodes is used)."""
     start = instr.find("<EndNote")
     xml = instr[start:] if start >= 0 else ""
-    if not xml and fld_data.strip():
-        raw = _b64(fld_data)
-        if raw is None:
-            return Payload("endnote", problem="the EndNote field data is not valid base64")
-        xml = raw.decode("utf-8", "replace")
-        xml = xml[xml.find("<EndNote"):] if "<EndNote" in xml else xml
+    chunks = [c for c in fld_data if c.strip()]
+    for chunk in chunks if not xml else ():
+        raw = _b64(chunk)
+        decoded = raw.decode("utf-8", "replace") if raw is not None else ""
+        if "<EndNote" in decoded:
+            xml = decoded[decoded.find("<EndNote"):]
+            break
     if not xml.strip():
-        return Payload("endnote", problem="the EndNote field holds no citation data")
+        problem = ("the EndNote field data is not valid base64" if chunks
+                   else "the EndNote field holds no citation data")
+        return Payload("endnote", problem=problem)
     end = xml.rfind("</EndNote>")
     xml = xml[: end + len("</EndNote>")] if end >= 0 else xml
     try:
