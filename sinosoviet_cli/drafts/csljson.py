@@ -20,6 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from sinosoviet_cli.bibtex.bibio import inherit
 from sinosoviet_cli.errors import BibError
 from sinosoviet_cli.files import read_text
 from sinosoviet_cli.link.keys import assign
@@ -85,7 +86,7 @@ def csl_name_to_bibtex(name: Mapping[str, Any]) -> str:
     Western names ``Family, Given`` (particles kept with the family name)."""
     literal = _str(name.get("literal"))
     if literal:
-        return "others" if literal == "others" else "{" + literal + "}"
+        return "{" + literal + "}"
     family = " ".join(p for p in (_str(name.get("non-dropping-particle")),
                                   _str(name.get("family"))) if p)
     given = " ".join(p for p in (_str(name.get("given")),
@@ -104,8 +105,6 @@ def bibtex_to_csl_name(person: str) -> dict[str, str]:
     """One BibTeX person as a CSL name: braced or CJK names as ``literal`` (Zotero
     and citeproc then print them whole), ``Family, Given`` split."""
     person = person.strip()
-    if person == "others":
-        return {"literal": "others"}
     if person.startswith("{") and person.endswith("}"):
         return {"literal": person[1:-1].strip()}
     if has_cjk(person):
@@ -301,15 +300,22 @@ def _note_and_keywords(item: Mapping[str, Any], fields: dict[str, str]) -> None:
 # ── Work → CSL-JSON ──────────────────────────────────────────────────────────
 
 
-def work_to_csl(work: Work) -> dict[str, Any]:
+def work_to_csl(work: Work, by_key: Mapping[str, Work] | None = None) -> dict[str, Any]:
     """One work as a CSL-JSON item Zotero imports: Chinese names as ``literal``,
     ``language`` set, the key as ``citation-key``, the school in ``keyword`` and as a
-    ``school: <id>`` line of ``note``."""
-    f = work.fields
+    ``school: <id>`` line of ``note``. A chapter takes its ``crossref`` volume's fields
+    (``by_key``: works by case-folded key), since CSL items stand alone."""
+    f = inherit(work, by_key or {})
+    journal, subtitle = f.get("journal") or f.get("journaltitle", ""), f.get("journalsubtitle")
+    if journal and subtitle:  # 《二十一世紀》網路版: CSL has no journal subtitle
+        f["journal"] = journal + ("：" if has_cjk(journal) else ": ") + subtitle
+    work = Work(work.key, work.entry_type, f)
     item: dict[str, Any] = {"id": work.key, "citation-key": work.key,
                             "type": _csl_type(work)}
     for csl, bib in _NAMES:
-        people = [bibtex_to_csl_name(p) for p in split_persons(f.get(bib, ""))]
+        # biblatex's "and others" has no CSL form: Zotero would import a person "others".
+        people = [bibtex_to_csl_name(p) for p in split_persons(f.get(bib, ""))
+                  if p != "others"]
         if people:
             item[csl] = people
     if f.get("editortype", "").strip().lower() == "compiler" and "editor" in item:
@@ -334,12 +340,15 @@ def work_to_csl(work: Work) -> dict[str, Any]:
 
 def works_to_csl_json(works: Iterable[Work]) -> list[dict[str, Any]]:
     """Works as a CSL-JSON list (``export --format csl-json``)."""
-    return [work_to_csl(w) for w in works]
+    listed = list(works)
+    by_key = {w.key.casefold(): w for w in listed}
+    return [work_to_csl(w, by_key) for w in listed]
 
 
 def _csl_container_and_publisher(work: Work, item: dict[str, Any]) -> None:
     f = work.fields
-    container = f.get("journal") or f.get("booktitle") or f.get("howpublished") or ""
+    container = (f.get("journal") or f.get("journaltitle") or f.get("booktitle")
+                 or f.get("howpublished") or "")
     if container.strip():
         item["container-title"] = container.strip()
     publisher = f.get("publisher") or f.get("school") or f.get("institution") or ""
