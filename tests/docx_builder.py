@@ -246,3 +246,45 @@ def build_fields_docx(path: Path, body: Sequence[str], footnotes: Mapping[int, s
         z.writestr("word/endnotes.xml", notes("endnote", endnotes).encode("utf-8"))
     path.write_bytes(out.getvalue())
     return path
+
+
+# ── OpenDocument drafts with Zotero reference marks ──────────────────────────
+
+_ODT_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def odt_citation(instr: str, shown: str, rnd: str = "RNDa1b2c3d4e5") -> str:
+    """A Zotero citation in LibreOffice: reference marks named by the instruction."""
+    name = escape(instr.strip().removeprefix("ADDIN ") + " " + rnd, {'"': "&quot;"})
+    return (f'<text:reference-mark-start text:name="{name}"/>'
+            f'<text:span>{escape(shown)}</text:span>'
+            f'<text:reference-mark-end text:name="{name}"/>')
+
+
+def odt_note(number: int, body: str, note_class: str = "footnote") -> str:
+    return (f'<text:note text:id="ftn{number}" text:note-class="{note_class}">'
+            f"<text:note-citation>{number}</text:note-citation>"
+            f"<text:note-body><text:p>{body}</text:p></text:note-body></text:note>")
+
+
+def odt_section(instr: str, paragraphs: Sequence[str], rnd: str = "RNDz9y8x7w6v5") -> str:
+    """A section named by a field instruction (Zotero's bibliography)."""
+    name = escape(instr.strip().removeprefix("ADDIN ") + " " + rnd, {'"': "&quot;"})
+    return (f'<text:section text:name="{name}">'
+            + "".join(f"<text:p>{p}</text:p>" for p in paragraphs) + "</text:section>")
+
+
+def build_odt(path: Path, paragraphs: Sequence[str]) -> Path:
+    """An .odt whose body paragraphs are the given ODF inline XML."""
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODT_NS}>'
+               "<office:body><office:text>"
+               + "".join(p if p.startswith("<text:section") else f"<text:p>{p}</text:p>"
+                         for p in paragraphs)
+               + "</office:text></office:body></office:document-content>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", content.encode("utf-8"), zipfile.ZIP_DEFLATED)
+    path.write_bytes(out.getvalue())
+    return path

@@ -23,10 +23,12 @@ from sinosoviet_cli.drafts.fields import (
     load_notes_with_fields,
 )
 from sinosoviet_cli.drafts.managers import ManagerItem, item_identity, parse_csl_citation
+from sinosoviet_cli.drafts.odt import load_odt_notes_with_fields, odt_notes_with_fields
 from sinosoviet_cli.errors import InputError
 from tests.docx_builder import (
     PARA,
     build_fields_docx,
+    build_odt,
     content_control,
     endnote_cite,
     endnote_record,
@@ -36,6 +38,9 @@ from tests.docx_builder import (
     footnote_ref,
     mendeley_instr,
     mendeley_v3_tag,
+    odt_citation,
+    odt_note,
+    odt_section,
     run,
     simple_field,
     zotero_instr,
@@ -287,6 +292,8 @@ def test_unreadable_files_raise_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"broken XML") as info:
         load_notes_with_fields(bad)
     assert str(bad) in str(info.value) and "save it again" in str(info.value)
+    with pytest.raises(InputError, match=r"not an \.odt file"):
+        odt_notes_with_fields(b"plain text", "draft.odt")
 
 
 @pytest.mark.parametrize(("instr", "kind"), [
@@ -324,3 +331,23 @@ def test_any_run_split_reads_the_same(tmp_path_factory: pytest.TempPathFactory, 
     assert cite.shown == shown and cite.items[0].locator == "12"
     assert notes[-1].text == (lead + shown).strip()
     assert notes[-1].text[cite.start:cite.end] == shown
+
+
+def test_odt_zotero_reference_marks(tmp_path: Path) -> None:
+    yang = zotero_instr([_cite(YANG, "AAAA1111", "12")], "楊奎松，《走向破裂》，頁12。")
+    bibl = ' ADDIN ZOTERO_BIBL {"uncited":[]} CSL_BIBLIOGRAPHY '
+    path = build_odt(tmp_path / "draft.odt", [
+        "大躍進" + odt_note(1, "參見" + odt_citation(yang, "楊奎松，《走向破裂》，頁12。"))
+        + "與分裂<text:s text:c=\"2\"/>" + odt_note(2, "同上。"),
+        odt_section(bibl, ["楊奎松. 1999. 走向破裂."]),
+    ])
+    notes = load_odt_notes_with_fields(path)
+    assert [(n.part, n.note, n.text, n.bibliography) for n in notes] == [
+        ("body", None, "大躍進與分裂", False),
+        ("footnote", 1, "參見楊奎松，《走向破裂》，頁12。", False),
+        ("footnote", 2, "同上。", False),
+        ("body", None, "楊奎松. 1999. 走向破裂.", True)]
+    (cite,) = notes[1].fields
+    assert (cite.manager, cite.note, cite.paragraph_index) == ("zotero", 1, 1)
+    assert notes[1].text[cite.start:cite.end] == cite.shown == cite.rendered
+    assert cite.items[0].uris == (ZOTERO + "AAAA1111",) and cite.items[0].locator == "12"
