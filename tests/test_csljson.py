@@ -14,12 +14,14 @@ from sinosoviet_cli.bibtex import bibio
 from sinosoviet_cli.drafts.csljson import (
     csl_citation_key,
     csl_name_to_bibtex,
+    csl_to_fields,
     items_to_works,
     join_cjk_name,
     load_csl_json,
     work_to_csl,
     works_to_csl_json,
 )
+from sinosoviet_cli.drafts.managers import ManagerItem, item_identity
 from sinosoviet_cli.errors import BibError, InputError
 from sinosoviet_cli.model import Work
 
@@ -245,3 +247,22 @@ def test_round_trip_preserves_what_csl_carries(work: Work) -> None:
     (back,) = items_to_works([item])
     assert (back.key, back.entry_type) == (work.key, work.entry_type)
     assert dict(back.fields) == dict(work.fields)
+
+
+_ANY = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 3000) | st.floats(allow_nan=False)
+    | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["family", "given", "literal", "date-parts", "raw", "suffix"]),
+        inner, max_size=3), max_leaves=8)
+_CSL_KEYS = ["type", "title", "author", "editor", "compiler", "issued", "accessed", "page",
+             "container-title", "publisher", "genre", "language", "note", "keyword",
+             "citation-key", "volume", "number", "DOI"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(_CSL_KEYS), _ANY, max_size=8))
+def test_any_csl_item_converts_without_error(item: dict[str, Any]) -> None:
+    entry_type, fields = csl_to_fields(item)
+    assert entry_type and all(isinstance(v, str) for v in fields.values())
+    assert item_identity(ManagerItem(item))

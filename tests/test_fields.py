@@ -21,8 +21,14 @@ from sinosoviet_cli.drafts.fields import (
     docx_notes_with_fields,
     field_kind,
     load_notes_with_fields,
+    payload_for,
 )
-from sinosoviet_cli.drafts.managers import ManagerItem, item_identity, parse_csl_citation
+from sinosoviet_cli.drafts.managers import (
+    ManagerItem,
+    item_identity,
+    parse_csl_citation,
+    parse_mendeley_tag,
+)
 from sinosoviet_cli.drafts.odt import load_odt_notes_with_fields, odt_notes_with_fields
 from sinosoviet_cli.errors import InputError
 from tests.docx_builder import (
@@ -351,3 +357,37 @@ def test_odt_zotero_reference_marks(tmp_path: Path) -> None:
     assert (cite.manager, cite.note, cite.paragraph_index) == ("zotero", 1, 1)
     assert notes[1].text[cite.start:cite.end] == cite.shown == cite.rendered
     assert cite.items[0].uris == (ZOTERO + "AAAA1111",) and cite.items[0].locator == "12"
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["citationItems", "itemData", "uris", "properties", "plainCitation",
+                         "author", "issued", "date-parts", "id", "locator", "mendeley",
+                         "manualOverride", "title", "family", "given", "literal"]),
+        inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(payload=_JSONISH, junk=st.text(max_size=30))
+def test_payload_parsers_never_raise(payload: object, junk: str) -> None:
+    text = json.dumps(payload)
+    for instr in (f" ADDIN ZOTERO_ITEM CSL_CITATION {text} {junk}", f"ADDIN CSL_CITATION {junk}",
+                  f" ADDIN EN.CITE <EndNote>{junk}", " CITATION " + junk):
+        found = payload_for(instr, [junk, base64.b64encode(junk.encode()).decode()])
+        assert found is not None
+        for item in found.items:
+            item_identity(item)
+            csl_to_fields(item.csl)
+    parse_mendeley_tag("MENDELEY_CITATION_v3_" + base64.b64encode(text.encode()).decode())
+
+
+def test_identity_without_uris_never_uses_the_local_id() -> None:
+    doi = ManagerItem({"id": "ITEM-1", "DOI": "10.1017/S0305741000XYZ", "title": "A"})
+    keyed = ManagerItem({"id": "ITEM-1", "note": "Citation Key: zagoria1962sino"})
+    bare_1 = ManagerItem({"id": "ITEM-1", "title": "走向破裂", "author": [{"literal": "楊奎松"}]})
+    bare_2 = ManagerItem({"id": "ITEM-1", "title": "走向破裂", "author": [{"literal": "杨奎松"}]})
+    assert item_identity(doi) == "doi:10.1017/s0305741000xyz"
+    assert item_identity(keyed) == "key:zagoria1962sino"
+    assert item_identity(bare_1) == item_identity(bare_2)  # folded: Traditional = Simplified
+    assert "ITEM-1" not in item_identity(bare_1)

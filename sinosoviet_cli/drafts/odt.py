@@ -75,7 +75,8 @@ class _Walker:
         elif tag in (f"{_T}reference-mark-start", f"{_T}reference-mark-end"):
             self.mark(el)
         elif tag == f"{_T}s":
-            self.text(" " * int(el.get(f"{_T}c", "1") or "1"))
+            count = el.get(f"{_T}c", "1")
+            self.text(" " * (min(int(count), 1000) if count.isdigit() else 1))
         elif tag in (f"{_T}tab", f"{_T}line-break"):
             self.text(" ")
         elif tag not in _SKIP:
