@@ -1,0 +1,1 @@
+"""Reference-manager data: citation fields in Word drafts and CSL-JSON bibliographies."""

@@ -1,0 +1,420 @@
+"""CSL-JSON ↔ :class:`~sinosoviet_cli.model.Work`.
+
+Reference managers speak CSL-JSON: Zotero's "Export Library… → CSL JSON", and the
+``itemData`` every Zotero or Mendeley field in a Word draft carries. This module maps it
+to the project's BibTeX conventions (DESIGN.md) and back, so that a CSL-JSON library is
+one more ``--bib`` and ``export --format csl-json`` writes what Zotero imports again.
+
+The mapping is a pair of tables walked by small loops; what CSL cannot hold (BibTeX
+``crossref``, the ``footnotes`` list) is not carried. The school tag travels twice, as
+a ``keyword`` and as a ``school: <id>`` line of ``note`` (Zotero's *Extra*, which
+Zotero keeps on import while it may drop unknown variables).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from sinosoviet_cli.bibtex.bibio import inherit
+from sinosoviet_cli.errors import BibError
+from sinosoviet_cli.files import read_text
+from sinosoviet_cli.link.keys import assign
+from sinosoviet_cli.model import Work, split_persons
+from sinosoviet_cli.text.normalize import has_cjk, nfc
+
+SCHOOL_PREFIX = "school:"
+
+#: CSL type → BibTeX type (the default; :func:`_entry_type` refines books and theses).
+_FROM_CSL = {
+    "book": "book", "chapter": "incollection", "entry-encyclopedia": "incollection",
+    "entry-dictionary": "incollection", "entry": "incollection",
+    "article-journal": "article", "article-magazine": "article",
+    "article-newspaper": "article", "article": "article", "review": "article",
+    "review-book": "article", "thesis": "phdthesis", "paper-conference": "inproceedings",
+    "manuscript": "unpublished", "speech": "unpublished", "webpage": "online",
+    "post": "online", "post-weblog": "online", "report": "report", "document": "misc",
+    "interview": "misc", "personal_communication": "misc", "pamphlet": "booklet",
+}
+_TO_CSL = {
+    "book": "book", "collection": "book", "mvbook": "book", "incollection": "chapter",
+    "inbook": "chapter", "article": "article-journal", "phdthesis": "thesis",
+    "mastersthesis": "thesis", "inproceedings": "paper-conference",
+    "unpublished": "manuscript", "online": "webpage", "report": "report", "misc": "document",
+    "booklet": "pamphlet",
+}
+#: CSL variables copied one-to-one (CSL name, BibTeX field).
+_PLAIN = (
+    ("title", "title"), ("title-short", "shorttitle"), ("publisher-place", "address"),
+    ("volume", "volume"), ("issue", "number"), ("edition", "edition"),
+    ("number-of-volumes", "volumes"), ("URL", "url"), ("DOI", "doi"), ("ISBN", "isbn"),
+    ("collection-title", "series"), ("event-title", "eventtitle"), ("abstract", "abstract"),
+)
+#: CSL name variables and the BibTeX field each becomes.
+_NAMES = (("author", "author"), ("editor", "editor"), ("translator", "translator"),
+          ("container-author", "bookauthor"))
+_LANGUAGES = {"zh": "chinese", "en": "english", "ru": "russian", "ja": "japanese",
+              "de": "german", "fr": "french"}
+_LANG_CODES = {"chinese": "zh-TW", "english": "en-US", "russian": "ru-RU",
+               "japanese": "ja-JP", "german": "de-DE", "french": "fr-FR"}
+_MASTERS = re.compile(r"master|碩士|硕士|\bM\.?A\b|\bM\.?Phil", re.IGNORECASE)
+_NOTE_LINE = re.compile(r"^\s*(citation key|school)\s*:\s*(\S.*?)\s*$", re.IGNORECASE)
+_FIX = "export it from Zotero with File → Export Library… → CSL JSON"
+
+
+# ── names ────────────────────────────────────────────────────────────────────
+
+
+def join_cjk_name(family: str, given: str) -> str:
+    """``杨`` + ``奎松`` → ``杨奎松``: a Chinese name a manager split into family and
+    given is one unit (the project's ``{楊奎松}``). Returns ``""`` when the parts are
+    not both CJK, so callers can tell a Western name (``Meisner``, ``Maurice``)."""
+    family, given = nfc(family.strip()), nfc(given.strip())
+    if not family or not has_cjk(family) or (given and not has_cjk(given)):
+        return ""
+    if re.search(r"[A-Za-z]", family + given):
+        return ""
+    return re.sub(r"\s+", "", family + given)
+
+
+def csl_name_to_bibtex(name: Mapping[str, Any]) -> str:
+    """One CSL name as a BibTeX person: literals and Chinese names braced whole,
+    Western names ``Family, Given`` (particles kept with the family name)."""
+    literal = _str(name.get("literal"))
+    if literal:
+        return "{" + literal + "}"
+    family = " ".join(p for p in (_str(name.get("non-dropping-particle")),
+                                  _str(name.get("family"))) if p)
+    given = " ".join(p for p in (_str(name.get("given")),
+                                 _str(name.get("dropping-particle"))) if p)
+    whole = join_cjk_name(family, given)
+    if whole:
+        return "{" + whole + "}"
+    suffix = _str(name.get("suffix"))
+    if family and given:
+        return f"{family}, {suffix}, {given}" if suffix else f"{family}, {given}"
+    single = family or given
+    return single if " " not in single else "{" + single + "}"
+
+
+def bibtex_to_csl_name(person: str) -> dict[str, str]:
+    """One BibTeX person as a CSL name: braced or CJK names as ``literal`` (Zotero
+    and citeproc then print them whole), ``Family, Given`` split."""
+    person = person.strip()
+    if person.startswith("{") and person.endswith("}"):
+        return {"literal": person[1:-1].strip()}
+    if has_cjk(person):
+        return {"literal": person.replace("{", "").replace("}", "")}
+    parts = [p.strip() for p in person.split(",")]
+    if len(parts) >= 3:
+        return _compact({"family": parts[0], "suffix": parts[1], "given": ", ".join(parts[2:])})
+    if len(parts) == 2:
+        return _compact({"family": parts[0], "given": parts[1]})
+    words = person.split()
+    if len(words) == 1:
+        return {"family": words[0]}
+    return {"family": words[-1], "given": " ".join(words[:-1])}
+
+
+# ── CSL-JSON → Work ──────────────────────────────────────────────────────────
+
+
+def csl_to_fields(item: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+    """A CSL-JSON item as a BibTeX type and fields (the project's conventions)."""
+    ctype = _str(item.get("type")) or "document"
+    fields: dict[str, str] = {}
+    for csl, bib in _NAMES:
+        people = [csl_name_to_bibtex(n) for n in _names(item.get(csl))]
+        if people:
+            fields[bib] = " and ".join(people)
+    compilers = [csl_name_to_bibtex(n) for n in _names(item.get("compiler"))]
+    if compilers and "editor" not in fields:
+        fields["editor"] = " and ".join(compilers)
+        fields["editortype"] = "compiler"
+    for csl, bib in _PLAIN:
+        value = _str(item.get(csl))
+        if value:
+            fields[bib] = value
+    entry_type = _entry_type(ctype, item, fields)
+    _container(entry_type, ctype, item, fields)
+    _publisher(entry_type, item, fields)
+    page = _str(item.get("page"))
+    if page:
+        fields["pages"] = re.sub(r"\s*[-–]+\s*", "--", page)
+    fields.update(_dates(item.get("issued")))
+    accessed = _dates(item.get("accessed"))
+    if accessed:
+        fields["urldate"] = accessed.get("date") or accessed.get("year", "")
+    language = _str(item.get("language"))
+    if language:
+        fields["langid"] = _LANGUAGES.get(language[:2].lower(), language.lower())
+    elif has_cjk(fields.get("title", "")):
+        fields["langid"] = "chinese"
+    _note_and_keywords(item, fields)
+    return entry_type, fields
+
+
+def csl_citation_key(item: Mapping[str, Any]) -> str:
+    """The citation key a manager stores: Zotero 7's ``citation-key`` or a
+    ``Citation Key: …`` line in ``note`` (Better BibTeX); ``""`` if none."""
+    key = _str(item.get("citation-key")) or _str(item.get("citationKey"))
+    if key:
+        return key
+    for line in _str(item.get("note")).splitlines():
+        m = _NOTE_LINE.match(line)
+        if m and m.group(1).lower() == "citation key":
+            return m.group(2)
+    return ""
+
+
+def items_to_works(items: Sequence[Mapping[str, Any]]) -> tuple[Work, ...]:
+    """CSL-JSON items as works; items without a stored citation key get the project's
+    keys (romanised family name + year + first title word), unique without case."""
+    converted = [csl_to_fields(item) for item in items]
+    generated = assign([fields for _, fields in converted])
+    keys: list[str] = []
+    taken = {csl_citation_key(i).casefold() for i in items} - {""}
+    for item, key in zip(items, generated, strict=True):
+        own = csl_citation_key(item)
+        if not own:
+            own = key
+            while own.casefold() in taken:
+                own += "x"
+            taken.add(own.casefold())
+        keys.append(own)
+    return tuple(Work(key, entry_type, MappingProxyType(fields))
+                 for key, (entry_type, fields) in zip(keys, converted, strict=True))
+
+
+def load_csl_json(path: str | Path) -> tuple[Work, ...]:
+    """A CSL-JSON bibliography file (a list of items, or an object of items by id)."""
+    text = read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BibError(f"is not valid JSON (line {exc.lineno}: {exc.msg})", path=path,
+                       fix=_FIX) from exc
+    if isinstance(data, dict):
+        data = data.get("items", list(data.values()))
+    if not isinstance(data, list) or not all(isinstance(i, dict) for i in data):
+        raise BibError("is JSON but not a CSL-JSON list of items", path=path, fix=_FIX)
+    bad = next((n for n, i in enumerate(data, 1) if not (i.get("type") or i.get("title"))),
+               None)
+    if bad is not None:
+        raise BibError(f"item {bad} has neither a type nor a title: not CSL-JSON",
+                       path=path, fix=_FIX)
+    return items_to_works([_nfc(i) for i in data])
+
+
+def _entry_type(ctype: str, item: Mapping[str, Any], fields: Mapping[str, str]) -> str:
+    entry_type = _FROM_CSL.get(ctype, "misc")
+    if entry_type == "book" and "author" not in fields and "editor" in fields:
+        return "collection"
+    if entry_type == "phdthesis" and _MASTERS.search(_str(item.get("genre"))):
+        return "mastersthesis"
+    if entry_type == "inproceedings" and not _str(item.get("container-title")):
+        return "unpublished"
+    if entry_type == "online" and not (fields.get("url") or fields.get("doi")):
+        return "misc"  # biber requires an address for @online
+    return entry_type
+
+
+def _container(entry_type: str, ctype: str, item: Mapping[str, Any],
+               fields: dict[str, str]) -> None:
+    container = _str(item.get("container-title"))
+    if not container:
+        return
+    if entry_type == "article":
+        fields["journal"] = container
+        if ctype in ("article-newspaper", "article-magazine"):
+            fields["entrysubtype"] = ctype.split("-")[1]
+    elif entry_type in ("incollection", "inproceedings"):
+        fields["booktitle"] = container
+    else:
+        fields["howpublished"] = container
+
+
+def _publisher(entry_type: str, item: Mapping[str, Any], fields: dict[str, str]) -> None:
+    publisher = _str(item.get("publisher"))
+    if not publisher:
+        return
+    if entry_type in ("phdthesis", "mastersthesis"):
+        fields["school"] = publisher
+    elif entry_type == "report":
+        fields["institution"] = publisher
+    else:
+        fields["publisher"] = publisher
+    if entry_type == "report" and _str(item.get("number")):
+        fields["number"] = _str(item.get("number"))
+
+
+def _dates(value: Any) -> dict[str, str]:
+    """CSL dates as ``year`` (a year alone) or ``date`` (ISO, ``/`` for ranges)."""
+    if not isinstance(value, Mapping):
+        return {}
+    parts = value.get("date-parts")
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        ends = [_iso(p) for p in parts[:2] if isinstance(p, list) and p]
+        ends = [e for e in ends if e]
+        if len(ends) == 1 and re.fullmatch(r"\d{4}", ends[0]):
+            return {"year": ends[0]}
+        if ends:
+            return {"date": "/".join(ends)}
+    raw = _str(value.get("raw")) or _str(value.get("literal"))
+    m = re.search(r"\d{4}", raw)
+    return {"year": m.group(0)} if m else {}
+
+
+def _iso(part: list[Any]) -> str:
+    try:
+        numbers = [int(str(x)) for x in part[:3]]
+    except ValueError:
+        return ""
+    if not numbers or numbers[0] <= 0:
+        return ""
+    return "-".join([f"{numbers[0]:04d}", *(f"{x:02d}" for x in numbers[1:])])
+
+
+def _note_and_keywords(item: Mapping[str, Any], fields: dict[str, str]) -> None:
+    """``note`` without the lines that are data (``Citation Key:``, ``school:``); the
+    school joins ``keywords`` as ``school:<id>``."""
+    keywords = [k.strip() for k in re.split(r"[,;]", _str(item.get("keyword"))) if k.strip()]
+    kept: list[str] = []
+    for line in _str(item.get("note")).splitlines():
+        m = _NOTE_LINE.match(line)
+        if m and m.group(1).lower() == "school":
+            keywords.append(SCHOOL_PREFIX + m.group(2))
+        elif not m:
+            kept.append(line)
+    if "\n".join(kept).strip():
+        fields["note"] = "\n".join(kept).strip()
+    unique = list(dict.fromkeys(keywords))
+    if unique:
+        fields["keywords"] = ", ".join(unique)
+
+
+# ── Work → CSL-JSON ──────────────────────────────────────────────────────────
+
+
+def work_to_csl(work: Work, by_key: Mapping[str, Work] | None = None) -> dict[str, Any]:
+    """One work as a CSL-JSON item Zotero imports: Chinese names as ``literal``,
+    ``language`` set, the key as ``citation-key``, the school in ``keyword`` and as a
+    ``school: <id>`` line of ``note``. A chapter takes its ``crossref`` volume's fields
+    (``by_key``: works by case-folded key), since CSL items stand alone."""
+    f = inherit(work, by_key or {})
+    journal, subtitle = f.get("journal") or f.get("journaltitle", ""), f.get("journalsubtitle")
+    if journal and subtitle:  # 《二十一世紀》網路版: CSL has no journal subtitle
+        f["journal"] = journal + ("：" if has_cjk(journal) else ": ") + subtitle
+    work = Work(work.key, work.entry_type, f)
+    item: dict[str, Any] = {"id": work.key, "citation-key": work.key,
+                            "type": _csl_type(work)}
+    for csl, bib in _NAMES:
+        # biblatex's "and others" has no CSL form: Zotero would import a person "others".
+        people = [bibtex_to_csl_name(p) for p in split_persons(f.get(bib, ""))
+                  if p != "others"]
+        if people:
+            item[csl] = people
+    if f.get("editortype", "").strip().lower() == "compiler" and "editor" in item:
+        item["compiler"] = item.pop("editor")
+    for csl, bib in _PLAIN:
+        if f.get(bib, "").strip():
+            item[csl] = f[bib].strip()
+    _csl_container_and_publisher(work, item)
+    if f.get("pages", "").strip():
+        item["page"] = f["pages"].strip().replace("--", "-")
+    issued = _csl_date(f.get("date", "") or f.get("year", ""))
+    if issued:
+        item["issued"] = issued
+    accessed = _csl_date(f.get("urldate", ""))
+    if accessed:
+        item["accessed"] = accessed
+    item["language"] = _LANG_CODES.get(f.get("langid", "").strip().lower(), "") or (
+        "zh-TW" if has_cjk(f.get("title", "")) else "en-US")
+    _csl_note_and_keywords(f, item)
+    return item
+
+
+def works_to_csl_json(works: Iterable[Work]) -> list[dict[str, Any]]:
+    """Works as a CSL-JSON list (``export --format csl-json``)."""
+    listed = list(works)
+    by_key = {w.key.casefold(): w for w in listed}
+    return [work_to_csl(w, by_key) for w in listed]
+
+
+def _csl_container_and_publisher(work: Work, item: dict[str, Any]) -> None:
+    f = work.fields
+    container = (f.get("journal") or f.get("journaltitle") or f.get("booktitle")
+                 or f.get("howpublished") or "")
+    if container.strip():
+        item["container-title"] = container.strip()
+    publisher = f.get("publisher") or f.get("school") or f.get("institution") or ""
+    if publisher.strip():
+        item["publisher"] = publisher.strip()
+    if work.entry_type == "report" and "issue" in item:
+        item["number"] = item.pop("issue")
+    if work.entry_type in ("phdthesis", "mastersthesis"):
+        item["genre"] = "PhD diss." if work.entry_type == "phdthesis" else "Master's thesis"
+
+
+def _csl_type(work: Work) -> str:
+    ctype = _TO_CSL.get(work.entry_type, "document")
+    subtype = work.fields.get("entrysubtype", "").strip().lower()
+    if ctype == "article-journal" and subtype in ("newspaper", "magazine"):
+        return f"article-{subtype}"
+    return ctype
+
+
+def _csl_date(value: str) -> dict[str, Any] | None:
+    ends = [e.strip() for e in re.split(r"/|--", value.strip()) if e.strip()]
+    parts = []
+    for end in ends[:2]:
+        m = re.fullmatch(r"(\d{3,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", end)
+        if not m:
+            return {"literal": value.strip()} if value.strip() else None
+        parts.append([int(g) for g in m.groups() if g])
+    return {"date-parts": parts} if parts else None
+
+
+def _csl_note_and_keywords(f: Mapping[str, str], item: dict[str, Any]) -> None:
+    keywords = [k.strip() for k in f.get("keywords", "").split(",") if k.strip()]
+    schools = [k[len(SCHOOL_PREFIX):] for k in keywords if k.startswith(SCHOOL_PREFIX)]
+    lines = [f.get("note", "").strip()] if f.get("note", "").strip() else []
+    lines += [f"school: {s}" for s in schools]
+    if lines:
+        item["note"] = "\n".join(lines)
+    if keywords:
+        item["keyword"] = ", ".join(keywords)
+
+
+# ── helpers ──────────────────────────────────────────────────────────────────
+
+
+def _str(value: Any) -> str:
+    """A CSL variable as text: numbers (``"volume": 3``) become strings."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int | float):
+        return str(value)
+    return nfc(value).strip() if isinstance(value, str) else ""
+
+
+def _names(value: Any) -> list[Mapping[str, Any]]:
+    return [n for n in value if isinstance(n, Mapping)] if isinstance(value, list) else []
+
+
+def _compact(d: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in d.items() if v}
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc(v) for k, v in value.items()}
+    return value
