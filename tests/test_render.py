@@ -102,6 +102,31 @@ def test_translator_pages_dates_language(sample: tuple[Work, ...]) -> None:
     assert yang["title-short"] == "走向破裂"
 
 
+def test_to_csl_field_table_order_and_precedence() -> None:
+    # The item's keys come in the table's order; later rows fill what earlier rows
+    # left empty (a web page's site is its container, replacing a book title).
+    page = work("p", "online", title="Page", booktitle="Book", howpublished="Site",
+                url="http://x/a~b", organization="Org", urldate="2020-01-02")
+    item = render.to_csl(page, {}, lambda s: s)
+    assert list(item) == ["id", "type", "language", "title", "container-title", "URL",
+                          "accessed"]
+    assert item["container-title"] == "Site" and item["URL"] == "http://x/a~b"
+    memo = render.to_csl(work("m", "report", title="Memo", organization="Org"), {},
+                         lambda s: s)
+    assert memo["publisher"] == "Org"
+    chapter = work("c", "incollection", title="Ch", booksubtitle="Sub", editor="Doe, Jane",
+                   editortype="compiler", bookauthor="Smith, John")
+    item = render.to_csl(chapter, {}, lambda s: s)
+    assert "container-title" not in item  # a subtitle alone is no container
+    assert item["compiler"] == [{"family": "Doe", "given": "Jane"}] and "editor" not in item
+    assert item["container-author"] == [{"family": "Smith", "given": "John"}]
+    talk = work("t", "unpublished", title="Talk", eventtitle="Conf", venue="Paris",
+                address="Lyon")
+    item = render.to_csl(talk, {}, lambda s: s)
+    assert (item["type"], item["event-place"]) == ("paper-conference", "Paris")
+    assert "publisher-place" not in item
+
+
 @pytest.mark.parametrize(("raw", "expected"), [
     ('Dik\\"otter', "Dikötter"), ("Ver\\'{o}nica", "Verónica"), ("\\v{S}koda", "Škoda"),
     ("Smith \\& Sons", "Smith & Sons"), ("1955--1959", "1955–1959"), ("{\\emph{c}}", "{{c}}"),

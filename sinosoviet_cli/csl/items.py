@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sinosoviet_cli.bibtex.bibio import inherit
@@ -160,6 +161,24 @@ def _title(fields: Mapping[str, str], main: str, sub: str) -> tuple[str, str]:
     return title, (title[: m.start()] if m else "")
 
 
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """What the field table reads for one work: its (crossref-inherited) fields and
+    the decisions several rows share."""
+
+    f: Mapping[str, str]
+    entry_type: str
+    ctype: str
+    locale: str
+    escape: Callable[[str], str]
+    journal: str  # the journal (or web site) container; "" for a book's chapter
+    publisher: str  # the publisher as first printed ("" lets later rows supply one)
+    place: str
+
+    def get(self, name: str) -> str:
+        return self.f.get(name, "")
+
+
 def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
            locale: str = "en", *, pair_places: bool = False) -> dict[str, Any]:
     """One work as a CSL-JSON item. ``escape`` is applied to every printed string
@@ -168,122 +187,190 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
 
     ``pair_places`` (the style prints places): as many places as publishers are
     paired, each place with its publisher, in ``publisher`` ("北京: 春秋出版社; 長沙:
-    湖南教育出版社"), since CSL has one place and one publisher per item."""
+    湖南教育出版社"), since CSL has one place and one publisher per item.
+
+    The variables are filled by walking ``_FIELDS`` in order (the item's key order
+    is the table's)."""
     f = inherit(work, by_key)
-    ctype = _TYPES.get(work.entry_type, "document")
+    ctype = _csl_type(work.entry_type, f)
+    src = _source(work.entry_type, f, ctype, locale, escape, pair_places)
+    item: dict[str, Any] = {"id": work.key, "type": ctype, "language": _language(f)}
+    for variable, get, convert in _FIELDS:
+        value = convert(get(src), src)
+        if value is not None:
+            item[variable] = value
+    return item
+
+
+def _csl_type(entry_type: str, f: Mapping[str, str]) -> str:
+    ctype = _TYPES.get(entry_type, "document")
     subtype = f.get("entrysubtype", "").lower()
-    if work.entry_type == "misc" and f.get("howpublished") and (
+    if entry_type == "misc" and f.get("howpublished") and (
             f.get("url") or re.fullmatch(r"\d{4}-\d\d-\d\d", f.get("date", "").strip())):
         # A dated page on a site (howpublished = {中國冷戰網}, date = {2007-10-22}) is a
         # web page: the site is its container, printed with the full date.
         ctype = "webpage"
     if ctype == "article-journal" and subtype in ("newspaper", "magazine"):
         ctype = f"article-{subtype}"
-    event = f.get("eventtitle", "")
-    if ctype == "manuscript" and (event or f.get("eventdate") or f.get("venue")):
+    if ctype == "manuscript" and (f.get("eventtitle") or f.get("eventdate") or f.get("venue")):
         # biblatex has no conference-paper type: an @unpublished with an event is a
         # paper presented at a meeting ("Paper presented at <event>, <place>, <date>").
         ctype = "paper-conference"
+    return ctype
+
+
+def _language(f: Mapping[str, str]) -> str:
     lang = _LANGUAGES.get(f.get("langid", "").lower(), "")
-    if not lang:
-        lang = "zh-TW" if has_cjk(f.get("title", "")) else "en-US"
-    item: dict[str, Any] = {"id": work.key, "type": ctype, "language": lang}
+    return lang or ("zh-TW" if has_cjk(f.get("title", "")) else "en-US")
 
-    def text(value: str) -> str:
-        # BibTeX braces protect case; Chicago title-cases English titles anyway, and
-        # citeproc-py's nocase spans put spaces into words ("China 's"), so they go.
-        return escape(_unbrace(delatex(value)))
 
-    def put(name: str, value: str) -> None:
-        if value.strip():
-            item[name] = text(value.strip())
-
-    def names(csl: str, value: str) -> None:
-        # biblatex's "and others" is printed "et al." (tidied after rendering).
-        people = [{"literal": _ET_AL} if p == "others" else csl_name(p)
-                  for p in split_persons(value)]
-        if people:
-            item[csl] = [{k: escape(delatex(v)) for k, v in n.items()} for n in people]
-
-    names("author", f.get("author", ""))
-    if work.entry_type in ("incollection", "inbook", "inproceedings", "inreference"):
-        names("container-author", f.get("bookauthor", ""))
-    # biblatex's editortype = {compiler} (the paper's 編, not 主編): CSL 1.0.2's
-    # compiler, which Chicago prints "comp." / "compiled by" (CMOS 14.104).
-    compiler = f.get("editortype", "").strip().casefold() == "compiler"
-    names("compiler" if compiler else "editor", f.get("editor", ""))
-    names("translator", f.get("translator", ""))
-
-    title, short = _title(f, "title", "subtitle")
-    put("title", title)
-    put("title-short", f.get("shorttitle", "") or short)
-    container = f.get("journaltitle") or f.get("journal") or ""
-    if container and f.get("journalsubtitle"):  # 《二十一世紀》網路版: the web edition
-        container = _title({"t": container, "s": f["journalsubtitle"]}, "t", "s")[0]
-    if container:
-        put("container-title", container)
-    elif f.get("booktitle"):
-        book, book_short = _title(f, "booktitle", "booksubtitle")
-        put("container-title", book)
-        put("container-title-short", book_short)
-    places = split_persons(f.get("location") or f.get("address", ""))
-    publishers = split_persons(f.get("publisher", ""))
+def _source(entry_type: str, f: Mapping[str, str], ctype: str, locale: str,
+            escape: Callable[[str], str], pair_places: bool) -> _Source:
+    journal = f.get("journaltitle") or f.get("journal") or ""
+    if journal and f.get("journalsubtitle"):  # 《二十一世紀》網路版: the web edition
+        journal = _title({"t": journal, "s": f["journalsubtitle"]}, "t", "s")[0]
+    place = f.get("location") or f.get("address", "")
+    places, publishers = split_persons(place), split_persons(f.get("publisher", ""))
     if pair_places and len(places) == len(publishers) > 1:
         zh = locale.startswith("zh")
         publisher = ("；" if zh else "; ").join(
-            f"{place}{'：' if zh else ': '}{name}" for place, name in zip(
+            f"{p}{'：' if zh else ': '}{name}" for p, name in zip(
                 places, publishers, strict=True))
+        place = ""
     else:
-        put("publisher-place", _list(f.get("location") or f.get("address", ""), locale))
         publisher = _list(f.get("publisher", ""), locale)
+        place = _list(place, locale)
     if ctype in ("thesis", "report") and not publisher:
         publisher = f.get("school") or f.get("institution", "")
-    put("publisher", publisher)
-    genre = f.get("type", "")
+    if ctype == "paper-conference" and not journal:
+        place = ""  # printed as the event's place instead
+    return _Source(f, entry_type, ctype, locale, escape, journal, publisher, place)
+
+
+def _genre(s: _Source) -> str:
+    genre = s.get("type")
     if genre.lower() in ("phdthesis", "mathesis", "mastersthesis"):
         kind = "phdthesis" if genre.lower() == "phdthesis" else "mastersthesis"
-        genre = _GENRES.get((kind, locale[:2]), _GENRES[(kind, "en")])
-    put("genre", genre or _GENRES.get((work.entry_type, locale[:2]),
-                                      _GENRES.get((work.entry_type, "en"), "")))
-    if ctype == "paper-conference" and not container:
-        put("event-place", f.get("venue", "") or f.get("location", "")
-            or f.get("address", ""))
-        item.pop("publisher-place", None)
-    else:
-        put("event-place", f.get("venue", ""))
-    put("volume", f.get("volume", ""))
-    put("issue", f.get("number", "") if ctype != "report" else "")
-    if ctype in ("report", "patent"):
-        put("number", f.get("number", ""))
-    put("page", f.get("pages", "").replace("--", "-").replace("–", "-"))
-    put("edition", f.get("edition", ""))
-    put("number-of-volumes", f.get("volumes", ""))
-    put("version", f.get("version", ""))
-    if ctype == "webpage" and not container:
-        put("container-title", f.get("howpublished", "") or f.get("organization", ""))
-    elif ctype == "document" and not publisher:
-        put("publisher", f.get("howpublished", ""))
-    elif not publisher:
-        put("publisher", f.get("organization", ""))
-    for csl, bib in (("URL", "url"), ("DOI", "doi")):
-        if f.get(bib, "").strip():  # addresses are not LaTeX: `~` and `--` stay
-            item[csl] = escape(f[bib].strip())
-    put("note", f.get("note", ""))
-    put("event-title", event)  # CSL 1.0.2 (Chicago's styles); 1.0.1 named it "event"
-    put("event", event)
-    when = f.get("date", "") or f.get("year", "")
-    month = f.get("month", "").strip()
+        genre = _GENRES.get((kind, s.locale[:2]), _GENRES[(kind, "en")])
+    return genre or _GENRES.get((s.entry_type, s.locale[:2]),
+                                _GENRES.get((s.entry_type, "en"), ""))
+
+
+def _event_place(s: _Source) -> str:
+    if s.ctype == "paper-conference" and not s.journal:
+        return s.get("venue") or s.get("location") or s.get("address")
+    return s.get("venue")
+
+
+def _late_publisher(s: _Source) -> str:
+    """A publisher from ``howpublished`` (a document) or ``organization`` when the
+    imprint names none (a web page's site is its container instead)."""
+    if s.publisher or (s.ctype == "webpage" and not s.journal):
+        return ""
+    return s.get("howpublished") if s.ctype == "document" else s.get("organization")
+
+
+def _when(s: _Source) -> str:
+    when = s.get("date") or s.get("year")
+    month = s.get("month").strip()
     if re.fullmatch(r"\d{3,4}", when.strip()) and month.isdigit() and 1 <= int(month) <= 12:
         when = f"{when.strip()}-{int(month):02d}"
-    issued = _date(when)
-    if issued is not None:
-        if "literal" in issued:
-            issued["literal"] = escape(issued["literal"])
-        item["issued"] = issued
-    accessed = _date(f.get("urldate", ""))
-    if accessed is not None and "date-parts" in accessed:
-        item["accessed"] = accessed
-    return item
+    return when
+
+
+# Converters: a field's raw value -> the CSL value, or None to leave it out.
+
+def _text(value: str, s: _Source) -> str | None:
+    # BibTeX braces protect case; Chicago title-cases English titles anyway, and
+    # citeproc-py's nocase spans put spaces into words ("China 's"), so they go.
+    value = value.strip()
+    return s.escape(_unbrace(delatex(value))) if value else None
+
+
+def _address(value: str, s: _Source) -> str | None:
+    # URLs and DOIs are not LaTeX: `~` and `--` stay.
+    return s.escape(value.strip()) if value.strip() else None
+
+
+def _names(value: str, s: _Source) -> list[dict[str, str]] | None:
+    # biblatex's "and others" is printed "et al." (tidied after rendering).
+    people = [{"literal": _ET_AL} if p == "others" else csl_name(p)
+              for p in split_persons(value)]
+    return [{k: s.escape(delatex(v)) for k, v in n.items()} for n in people] or None
+
+
+def _issued(value: str, s: _Source) -> dict[str, Any] | None:
+    issued = _date(value)
+    if issued is not None and "literal" in issued:
+        issued["literal"] = s.escape(issued["literal"])
+    return issued
+
+
+def _accessed(value: str, s: _Source) -> dict[str, Any] | None:
+    accessed = _date(value)
+    return accessed if accessed is not None and "date-parts" in accessed else None
+
+
+def _field(name: str) -> Callable[[_Source], str]:
+    return lambda s: s.get(name)
+
+
+def _when_type(test: Callable[[_Source], bool], name: str) -> Callable[[_Source], str]:
+    return lambda s: s.get(name) if test(s) else ""
+
+
+_CONTAINED = frozenset(("incollection", "inbook", "inproceedings", "inreference"))
+
+
+def _is_compiler(s: _Source) -> bool:
+    # biblatex's editortype = {compiler} (the paper's 編, not 主編): CSL 1.0.2's
+    # compiler, which Chicago prints "comp." / "compiled by" (CMOS 14.104).
+    return s.get("editortype").strip().casefold() == "compiler"
+
+
+def _book(s: _Source) -> tuple[str, str]:
+    if s.journal or not s.get("booktitle"):
+        return ("", "")
+    return _title(s.f, "booktitle", "booksubtitle")
+
+
+_Row = tuple[str, Callable[[_Source], str], Callable[[str, _Source], Any]]
+
+#: BibTeX/biblatex fields -> CSL variables, in the order the item is built.
+_FIELDS: tuple[_Row, ...] = (
+    ("author", _field("author"), _names),
+    ("container-author", _when_type(lambda s: s.entry_type in _CONTAINED, "bookauthor"),
+     _names),
+    ("compiler", _when_type(_is_compiler, "editor"), _names),
+    ("editor", _when_type(lambda s: not _is_compiler(s), "editor"), _names),
+    ("translator", _field("translator"), _names),
+    ("title", lambda s: _title(s.f, "title", "subtitle")[0], _text),
+    ("title-short", lambda s: s.get("shorttitle") or _title(s.f, "title", "subtitle")[1],
+     _text),
+    ("container-title", lambda s: s.journal or _book(s)[0], _text),
+    ("container-title-short", lambda s: _book(s)[1], _text),
+    ("publisher-place", lambda s: s.place, _text),
+    ("publisher", lambda s: s.publisher, _text),
+    ("genre", _genre, _text),
+    ("event-place", _event_place, _text),
+    ("volume", _field("volume"), _text),
+    ("issue", _when_type(lambda s: s.ctype != "report", "number"), _text),
+    ("number", _when_type(lambda s: s.ctype in ("report", "patent"), "number"), _text),
+    ("page", lambda s: s.get("pages").replace("--", "-").replace("–", "-"), _text),
+    ("edition", _field("edition"), _text),
+    ("number-of-volumes", _field("volumes"), _text),
+    ("version", _field("version"), _text),
+    ("container-title", lambda s: s.get("howpublished") or s.get("organization")
+     if s.ctype == "webpage" and not s.journal else "", _text),
+    ("publisher", _late_publisher, _text),
+    ("URL", _field("url"), _address),
+    ("DOI", _field("doi"), _address),
+    ("note", _field("note"), _text),
+    ("event-title", _field("eventtitle"), _text),  # CSL 1.0.2 (Chicago's styles)
+    ("event", _field("eventtitle"), _text),  # CSL 1.0.1's name for it
+    ("issued", _when, _issued),
+    ("accessed", _field("urldate"), _accessed),
+)
 
 
 _ET_AL = "et al."
