@@ -211,6 +211,7 @@ def nest_quotes(text: str) -> str:
     return "".join(out) if depth == 0 else text
 
 
+# Both cores: a forked worker inherits the loaded engine and renders a slice.
 _worker_engine: _Engine | None = None
 PARALLEL_MIN = 400
 

@@ -97,8 +97,6 @@ def _leading_names(persons: str, text: str) -> str:
     return text[: idx + len(tail)] if idx >= 0 else ""
 
 
-# ── export documents ─────────────────────────────────────────────────────────
-
 def export(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str = "text",
            sections: Sequence[tuple[str, Sequence[Work]]] | None = None,
            jobs: int | None = None) -> str:

