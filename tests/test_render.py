@@ -478,6 +478,21 @@ def test_citeproc_without_a_patched_attribute_fails_naming_the_version() -> None
         render.check_citeproc([patches.Patch("gone", "model.NoSuchClass", "render", None)])
 
 
+def test_unsupported_citeproc_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import run_main
+
+    render.patch_citeproc()
+    # As if the installed release lacked a replaced method: patch_citeproc checks first.
+    monkeypatch.setattr(patches, "_patched", False)
+    monkeypatch.setattr(patches, "PATCHES", (
+        *patches.PATCHES, patches.Patch("gone", "model.Name", "no_such_method", None)))
+    code, out, err = run_main(["export", "--bib", str(SAMPLE)], monkeypatch, capsys)
+    assert (code, out) == (2, "")
+    assert len(err.strip().splitlines()) == 1
+    assert "has no model.Name.no_such_method" in err and "<0.12" in err
+
+
 def test_supported_range_is_the_pinned_one() -> None:
     import tomllib
 
