@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sinosoviet_cli.bibtex import bibio
-from sinosoviet_cli.csl import render
+from sinosoviet_cli.csl import patches, render
 from sinosoviet_cli.csl.render import Cite
-from sinosoviet_cli.errors import UsageError
+from sinosoviet_cli.errors import SinosovietError, UsageError
 from sinosoviet_cli.model import CitationLink, Form, Work
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -100,6 +100,31 @@ def test_translator_pages_dates_language(sample: tuple[Work, ...]) -> None:
     assert online["accessed"] == {"date-parts": [[2010, 5, 1]]}
     yang = render.to_csl(by_key["yang1999zouxiang"], by_key, lambda s: s)
     assert yang["title-short"] == "走向破裂"
+
+
+def test_to_csl_field_table_order_and_precedence() -> None:
+    # The item's keys come in the table's order; later rows fill what earlier rows
+    # left empty (a web page's site is its container, replacing a book title).
+    page = work("p", "online", title="Page", booktitle="Book", howpublished="Site",
+                url="http://x/a~b", organization="Org", urldate="2020-01-02")
+    item = render.to_csl(page, {}, lambda s: s)
+    assert list(item) == ["id", "type", "language", "title", "container-title", "URL",
+                          "accessed"]
+    assert item["container-title"] == "Site" and item["URL"] == "http://x/a~b"
+    memo = render.to_csl(work("m", "report", title="Memo", organization="Org"), {},
+                         lambda s: s)
+    assert memo["publisher"] == "Org"
+    chapter = work("c", "incollection", title="Ch", booksubtitle="Sub", editor="Doe, Jane",
+                   editortype="compiler", bookauthor="Smith, John")
+    item = render.to_csl(chapter, {}, lambda s: s)
+    assert "container-title" not in item  # a subtitle alone is no container
+    assert item["compiler"] == [{"family": "Doe", "given": "Jane"}] and "editor" not in item
+    assert item["container-author"] == [{"family": "Smith", "given": "John"}]
+    talk = work("t", "unpublished", title="Talk", eventtitle="Conf", venue="Paris",
+                address="Lyon")
+    item = render.to_csl(talk, {}, lambda s: s)
+    assert (item["type"], item["event-place"]) == ("paper-conference", "Paris")
+    assert "publisher-place" not in item
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -424,19 +449,70 @@ def test_patched_equals_stock_where_stock_is_right(style: str) -> None:
     assert patched == stock
 
 
+def test_patch_table_is_applied_and_undone_as_one() -> None:
+    render.patch_citeproc()
+    rows = patches.PATCHES
+    assert len({p.name for p in rows}) == len({(p.owner, p.attr) for p in rows}) == len(rows)
+
+    def current() -> list[object]:
+        return [patches._owner(p.owner).__dict__[p.attr] for p in rows]
+
+    patched = current()
+    assert all(v is not patches._originals[p.name] for v, p in zip(patched, rows, strict=True))
+    with render.unpatched():
+        assert current() == [patches._originals[p.name] for p in rows]
+    assert current() == patched
+
+
+def test_citeproc_without_a_patched_attribute_fails_naming_the_version() -> None:
+    from importlib.metadata import version
+
+    render.check_citeproc()  # the installed release has every attribute
+    missing = patches.Patch("gone", "model.Name", "no_such_method", None)
+    with pytest.raises(SinosovietError) as info:
+        render.check_citeproc([*patches.PATCHES, missing])
+    message = str(info.value)
+    assert f"citeproc-py {version('citeproc-py')} has no model.Name.no_such_method" in message
+    assert "citeproc-py>=0.11,<0.12" in message
+    with pytest.raises(patches.CiteprocError, match=r"model\.NoSuchClass"):
+        render.check_citeproc([patches.Patch("gone", "model.NoSuchClass", "render", None)])
+
+
+def test_unsupported_citeproc_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import run_main
+
+    render.patch_citeproc()
+    # As if the installed release lacked a replaced method: patch_citeproc checks first.
+    monkeypatch.setattr(patches, "_patched", False)
+    monkeypatch.setattr(patches, "PATCHES", (
+        *patches.PATCHES, patches.Patch("gone", "model.Name", "no_such_method", None)))
+    code, out, err = run_main(["export", "--bib", str(SAMPLE)], monkeypatch, capsys)
+    assert (code, out) == (2, "")
+    assert len(err.strip().splitlines()) == 1
+    assert "has no model.Name.no_such_method" in err and "<0.12" in err
+
+
+def test_supported_range_is_the_pinned_one() -> None:
+    import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text(
+        encoding="utf-8"))
+    assert patches.SUPPORTED in pyproject["project"]["dependencies"]
+
+
 def test_memo_caches_are_bounded_by_the_style() -> None:
     import bench_export as bench
 
     many = bibio.parse(bench.synthetic_bib(120)).works
     render.bibliography(many)
-    sizes = (len(render._xpath_cache), len(render._calls_cache), len(render._children_cache))
+    sizes = patches.memo_sizes()
     render.bibliography(many)
     render.bibliography(many[:40])
     # Keys are style elements, never entries: rendering the same kinds of entry again
     # adds nothing (the caches do not grow with the size of a bibliography).
-    assert min(sizes) > 0
-    assert (len(render._xpath_cache), len(render._calls_cache),
-            len(render._children_cache)) == sizes
+    assert min(sizes[k] for k in ("xpath", "calls", "children", "branches")) > 0
+    assert patches.memo_sizes() == sizes
 
 
 # ── styles ───────────────────────────────────────────────────────────────────
