@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -44,51 +45,57 @@ class Segment:
 _NAME_STOP = re.compile(r"(?:[A-Za-z.]*\s)?[A-Z][\w'’\-]+,\s*[A-Z][a-z'’\-]+(?:\s[A-Z][a-z'’\-]+)?")
 
 
+def _period_ends_sentence(note: str, start: int, i: int) -> bool:
+    """A Western full stop at ``i`` ends a sentence unless it closes an abbreviation, an
+    initial or a family-first name, and only before CJK, a capital or an opening quote."""
+    word = re.search(r"([A-Za-z.]*)$", note[max(start, i - 40):i])
+    token = word.group(1) if word else ""
+    abbrev = (
+        token in _vocab().abbreviations
+        or re.fullmatch(r"[A-Z]", token) is not None
+        or "." in token
+        # "Westad, Odd Arne. The Global …": a family-first name, not a sentence
+        or (i - start < 60 and _NAME_STOP.fullmatch(note[start:i].strip()) is not None)
+    )
+    if abbrev:
+        return False
+    nxt = note[i + 1]
+    if _CJK_RE.match(nxt):
+        return True
+    after = note[i + 1:].lstrip()
+    return nxt.isspace() and bool(after[:1]) and (
+        after[0].isupper() or _CJK_RE.match(after[0]) is not None or after[0] in "“\"「"
+    )
+
+
+def _cuts_at_top(note: str, start: int, i: int) -> bool:
+    """At bracket depth 0: ？！；; always end a sentence, a full stop sometimes."""
+    char = note[i]
+    if char in "？！；;":
+        return True
+    return char == "." and i + 1 < len(note) and _period_ends_sentence(note, start, i)
+
+
 def _sentences(note: str) -> list[tuple[int, int]]:
     """Tile the note into sentences: at 。 (always), at ？！；; at depth 0, and at a
     Western full stop (not after an abbreviation or an initial)."""
-    v = _vocab()
     spans: list[tuple[int, int]] = []
-    start = 0
-    depth = 0
+    start = depth = i = 0
     n = len(note)
-    i = 0
     while i < n:
         char = note[i]
-        cut = False
         if char in _OPEN:
             depth += 1
         elif char in _CLOSE and depth:
             depth -= 1
         if char == "。":
-            cut, depth = True, 0
-        elif depth == 0 and char in "？！；;":
-            cut = True
-        elif depth == 0 and char == "." and i + 1 < n:
-            word = re.search(r"([A-Za-z.]*)$", note[max(start, i - 40):i])
-            token = word.group(1) if word else ""
-            nxt = note[i + 1]
-            after = note[i + 1:].lstrip()
-            abbrev = (
-                token in v.abbreviations
-                or re.fullmatch(r"[A-Z]", token) is not None
-                or "." in token
-                # "Westad, Odd Arne. The Global …": a family-first name, not a sentence
-                or (i - start < 60 and _NAME_STOP.fullmatch(note[start:i].strip()) is not None)
-            )
-            if not abbrev and (
-                _CJK_RE.match(nxt)
-                or (nxt.isspace() and after[:1] and (after[0].isupper() or _CJK_RE.match(after[0])
-                                                     or after[0] in "“\"「"))
-            ):
-                cut = True
-        if cut:
+            depth = 0
+        if char == "。" or (depth == 0 and _cuts_at_top(note, start, i)):
             j = i + 1
             while j < n and note[j].isspace():
                 j += 1
             spans.append((start, j))
-            start = j
-            i = j
+            start = i = j
             continue
         i += 1
     if start < n:
@@ -138,23 +145,39 @@ def _cjk_start(s: str, t: int) -> int | None:
     return start
 
 
-def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
-    """The citation in sentence ``s``: (start, end, reference, problem)."""
-    v = _vocab()
-    body = _quote_titles(s.rstrip())
-    # Ibid. and back-references at the start (after a cue).
-    for begin in sorted({0, max(_cue_cut(body), 0)}, reverse=True):
-        lead = len(body[begin:]) - len(body[begin:].lstrip())
-        b = begin + lead
-        cue = v.cue_latin.match(body[b:])
+_Found = tuple[int, int, Reference | None, str]  # (start, end, reference, problem)
+_Finder = Callable[[str, str], "_Found | None"]
+_END_PUNCT = " 。．.，,;；"
+_AUTHOR_PAGES = re.compile(r"([^，,：:。]{2,24}?)\s*[，,：:]\s*((?:頁|页|第)\s*\d[^。；;]*?)"
+                           r"\s*[。．.；;]?\s*$")
+
+
+def _to_end(s: str, body: str, end: int, punct: str = _END_PUNCT) -> int:
+    """A citation followed only by punctuation runs to the end of the sentence."""
+    return len(s) if not body[end:].strip(punct) else end
+
+
+def _begins(body: str) -> list[int]:
+    """Where a citation may begin: after the last cue word (參見), then the sentence
+    start; leading spaces skipped."""
+    return [b + len(body[b:]) - len(body[b:].lstrip())
+            for b in sorted({0, max(_cue_cut(body), 0)}, reverse=True)]
+
+
+def _find_ibid(s: str, body: str) -> _Found | None:
+    """Ibid. and 同註N at the start (after a cue)."""
+    for b in _begins(body):
+        cue = _vocab().cue_latin.match(body[b:])
         if cue:
             b += cue.end()
         ib = _ibid(body[b:])
         if ib is not None:
-            end = b + ib[1]
-            end = len(s) if not body[end:].strip(" 。．.，,;；") else end
-            return b, end, ib[0], ""
-    # Chinese: the first title bracket with a valid start.
+            return b, _to_end(s, body, b + ib[1]), ib[0], ""
+    return None
+
+
+def _find_titled(s: str, body: str) -> _Found | None:
+    """Chinese: the first title bracket with a valid start."""
     depths = _depths(body)
     titles = [t for t, char in enumerate(body) if char in _TITLE_OPEN and not depths[t]]
     for t in titles[:_MAX_TITLES]:
@@ -168,66 +191,98 @@ def _find_citation(s: str) -> tuple[int, int, Reference | None, str] | None:
         title_first = start == t and t > 0 and _cue_cut(body[:t]) < 0
         if title_first and ref.form is not Form.FULL:
             continue
-        end = start + used
-        end = len(s) if not body[end:].strip(" 。．.，,;；") else end
-        return start, end, ref, ""
-    # 楊奎松，前引書，頁12 / 前引書，頁12 (no title printed)
-    if v.earlier.search(body) and has_cjk(body):
-        for begin in sorted({0, max(_cue_cut(body), 0)}, reverse=True):
-            st = begin + len(body[begin:]) - len(body[begin:].lstrip())
-            got_b = _parse_backref(body[st:])
-            if got_b is None:
-                continue
-            d, used = got_b
-            if d.authors or d.title or v.earlier.match(body[st:]):
-                end = st + used
-                end = len(s) if not body[end:].strip(" 。．.，,;；") else end
-                return st, end, _build(d, body[st:end]), ""
-    # 楊奎松，頁12: an author and a printed page locator only (a short form)
-    for begin in sorted({0, max(_cue_cut(body), 0)}, reverse=True):
-        st = begin + len(body[begin:]) - len(body[begin:].lstrip())
-        m = re.match(r"([^，,：:。]{2,24}?)\s*[，,：:]\s*((?:頁|页|第)\s*\d[^。；;]*?)"
-                     r"\s*[。．.；;]?\s*$", body[st:])
+        return start, _to_end(s, body, start + used), ref, ""
+    return None
+
+
+def _find_backref(s: str, body: str) -> _Found | None:
+    """楊奎松，前引書，頁12 / 前引書，頁12 (no title printed)."""
+    v = _vocab()
+    if not (v.earlier.search(body) and has_cjk(body)):
+        return None
+    for st in _begins(body):
+        got = _parse_backref(body[st:])
+        if got is None:
+            continue
+        d, used = got
+        if d.authors or d.title or v.earlier.match(body[st:]):
+            end = _to_end(s, body, st + used)
+            return st, end, _build(d, body[st:end]), ""
+    return None
+
+
+def _find_author_pages(s: str, body: str) -> _Found | None:
+    """楊奎松，頁12: an author and a printed page locator only (a short form)."""
+    for st in _begins(body):
+        m = _AUTHOR_PAGES.match(body[st:])
         names = _name_clause(m.group(1)) if m and _is_pages(m.group(2)) else None
         if m and names is not None and names.persons:
             d = _Draft(pages=_pages(m.group(2)), extra={"author_only": "1"})
             d.add_names(names, default="author")
             return st, len(s), _build(d, body[st:]), ""
-    # A Russian-style archival reference at the start or after a cue.
-    for begin in sorted({0, max(_cue_cut(body), 0)}, reverse=True):
-        b = begin + len(body[begin:]) - len(body[begin:].lstrip())
-        got_a = _parse_archive(body[b:])
-        if got_a is not None:
-            end = b + got_a[1]
-            end = len(s) if not body[end:].strip(" 。．.，,;；") else end
-            return b, end, _build(got_a[0], body[b:end]), ""
-    # Western: at the sentence start or after a cue.
+    return None
+
+
+def _find_archive(s: str, body: str) -> _Found | None:
+    """A Russian-style archival reference at the start or after a cue."""
+    for b in _begins(body):
+        got = _parse_archive(body[b:])
+        if got is not None:
+            end = _to_end(s, body, b + got[1])
+            return b, end, _build(got[0], body[b:end]), ""
+    return None
+
+
+def _find_latin(s: str, body: str) -> _Found | None:
+    """Western: at the sentence start, after a Chinese cue or after any Latin cue."""
     starts = [0]
     cut = _cue_cut(body)
     if cut >= 0:
         starts.append(cut)
-    starts.extend(m.end() for m in v.cue_latin_any.finditer(body))
+    starts.extend(m.end() for m in _vocab().cue_latin_any.finditer(body))
     for begin in starts:
-        b = begin + len(body[begin:]) - len(body[begin:].lstrip())
-        joiner = re.match(r"[\s,;]*(?:(?:and|also)\s+)?", body[b:])  # ", and X, …"
-        b += joiner.end() if joiner else 0
-        cue = v.cue_latin.match(body[b:])
-        if cue:
-            b += cue.end()
-        cand = body[b:]
-        if not cand or has_cjk(cand[:1]):
-            continue
-        wide = cand.translate(_WIDTH)
-        got_l = _parse_latin(wide) if not has_cjk(wide.split(",")[0]) else None
-        if got_l is None:
-            continue
-        d, used = got_l
-        if not _looks_latin(d, cand):
-            continue
-        ref = _build(d, cand[:used].strip())
-        end = b + used
-        end = len(s) if not body[end:].strip(" .,;") else end
-        return b, end, ref, ""
+        found = _latin_at(s, body, begin + len(body[begin:]) - len(body[begin:].lstrip()))
+        if found is not None:
+            return found
+    return None
+
+
+def _latin_at(s: str, body: str, b: int) -> _Found | None:
+    joiner = re.match(r"[\s,;]*(?:(?:and|also)\s+)?", body[b:])  # ", and X, …"
+    b += joiner.end() if joiner else 0
+    cue = _vocab().cue_latin.match(body[b:])
+    if cue:
+        b += cue.end()
+    cand = body[b:]
+    if not cand or has_cjk(cand[:1]):
+        return None
+    wide = cand.translate(_WIDTH)
+    got = _parse_latin(wide) if not has_cjk(wide.split(",")[0]) else None
+    if got is None or not _looks_latin(got[0], cand):
+        return None
+    d, used = got
+    ref = _build(d, cand[:used].strip())
+    return b, _to_end(s, body, b + used, " .,;"), ref, ""
+
+
+#: Ordered: the first finder that recognises a citation in the sentence wins.
+FINDERS: tuple[tuple[str, _Finder], ...] = (
+    ("ibid", _find_ibid),
+    ("titled", _find_titled),
+    ("backref", _find_backref),
+    ("author-pages", _find_author_pages),
+    ("archive", _find_archive),
+    ("latin", _find_latin),
+)
+
+
+def _find_citation(s: str) -> _Found | None:
+    """The citation in sentence ``s``: (start, end, reference, problem)."""
+    body = _quote_titles(s.rstrip())
+    for _name, find in FINDERS:
+        found = find(s, body)
+        if found is not None:
+            return found
     return None
 
 
