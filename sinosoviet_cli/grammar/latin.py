@@ -4,6 +4,7 @@ publication parentheses and short forms."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from sinosoviet_cli.grammar.draft import _Draft
 from sinosoviet_cli.grammar.lexical import (
@@ -120,137 +121,192 @@ def _latin_container(d: _Draft, text: str) -> None:
         d.container = _clean(text)
 
 
+_HeadRule = Callable[[_Draft, str], "int | None"]
+_EDS_HEAD = re.compile(r"^(.+?)\s*,?\s*\(?\beds?\.\)?,?\s*(?=[A-Z“\"])")
+_TITLE_HEAD = re.compile(r"^[^,(“\"]+,\s*(?:trans\.|translated by|edited by)\s+[A-Z]")
+_EDITOR_ROLE = re.compile(r"(?:eds?\.|editors?|\(eds?\.\))\s*,?\s*")
+
+
+def _head_family_first(d: _Draft, work: str) -> int | None:
+    """"Spence, Jonathan." — the period closes the name; an initial keeps its own."""
+    m = _FAMILY_FIRST.match(work)
+    if not m or "(" in m.group("given"):
+        return None
+    given = _clean(m.group("given"))
+    if given.endswith(".") and not re.search(r"\b[A-Z]\.$", given):
+        given = given[:-1]
+    d.authors.append(Person(family=m.group("family"), given=given))
+    return m.end()
+
+
+def _head_family_comma(d: _Draft, work: str) -> int | None:
+    """"Westad, Odd Arne, The Global Cold War (…)": family first, then a comma."""
+    ff = _FAMILY_FIRST_COMMA.match(work)
+    if not (ff and (_pub_paren(work[ff.end():]) or work[ff.end():][:1] in "“\"")):
+        return None
+    d.authors.append(Person(family=ff.group("family"), given=ff.group("given")))
+    return ff.end()
+
+
+def _head_editors(d: _Draft, work: str) -> int | None:
+    """"Thomas Robinson and David Shambaugh eds. Chinese Foreign Policy (…)"."""
+    eds = _EDS_HEAD.match(work)
+    names = _latin_names(eds.group(1)) if eds and "," not in eds.group(1) else None
+    if eds is None or not names:
+        return None
+    d.editors.extend(names)
+    return eds.end()
+
+
+def _head_title_first(d: _Draft, work: str) -> int | None:
+    """"Khrushchev Remembers, trans. Strobe Talbott (…)": a title first."""
+    return 0 if _TITLE_HEAD.match(work) else None
+
+
+def _head_names(d: _Draft, work: str) -> int | None:
+    """"Donald S. Zagoria, …" / "Li, Wang et al., …": names up to the first comma; -1
+    when an unquoted start is not a name list (then this is no Chicago citation)."""
+    if work[:1] in "“\"":
+        return 0
+    comma = next((a for a, _b in _split_top(work, ",")[1:]), -1)
+    if comma <= 0:
+        return -1
+    head = work[: comma - 1]
+    etal = re.search(r",?\s+et\s+al\.?$", head)
+    if etal:
+        head, d.extra["etal"] = head[: etal.start()], "authors"
+    names = _latin_names(head)
+    if names is None:
+        return -1
+    d.authors.extend(names)
+    return comma
+
+
+#: Ordered readers of the persons that open a Chicago note; each returns where the
+#: rest starts, None (not mine), or -1 (not a citation).
+HEAD_RULES: tuple[tuple[str, _HeadRule], ...] = (
+    ("family-first", _head_family_first),
+    ("family-first-comma", _head_family_comma),
+    ("editors", _head_editors),
+    ("title-first", _head_title_first),
+    ("names", _head_names),
+)
+
+
 def _parse_latin(text: str) -> tuple[_Draft, int] | None:
     """Read a Chicago-style note: books, articles, chapters, theses, short forms."""
-    v = _vocab()
     work = text.translate(_WIDTH)
     d = _Draft()
-    pos = 0
-    m = _FAMILY_FIRST.match(work)
-    ff = _FAMILY_FIRST_COMMA.match(work)
-    eds = re.match(r"^(.+?)\s*,?\s*\(?\beds?\.\)?,?\s*(?=[A-Z“\"])", work)
-    if m and "(" not in m.group("given"):
-        # "Spence, Jonathan." — the period closes the name; an initial keeps its own
-        given = _clean(m.group("given"))
-        if given.endswith(".") and not re.search(r"\b[A-Z]\.$", given):
-            given = given[:-1]
-        d.authors.append(Person(family=m.group("family"), given=given))
-        pos = m.end()
-    elif ff and (_pub_paren(work[ff.end():]) or work[ff.end():][:1] in "“\""):
-        # "Westad, Odd Arne, The Global Cold War (…)": family first, then a comma
-        d.authors.append(Person(family=ff.group("family"), given=ff.group("given")))
-        pos = ff.end()
-    elif eds and "," not in eds.group(1) and _latin_names(eds.group(1)):
-        # "Thomas Robinson and David Shambaugh eds. Chinese Foreign Policy (…)"
-        d.editors.extend(_latin_names(eds.group(1)) or ())
-        pos = eds.end()
-    elif re.match(r"^[^,(“\"]+,\s*(?:trans\.|translated by|edited by)\s+[A-Z]", work):
-        pos = 0  # "Khrushchev Remembers, trans. Strobe Talbott (…)": a title first
-    elif work[:1] not in "“\"":
-        comma = next((a for a, _b in _split_top(work, ",")[1:]), -1)
-        if comma <= 0:
-            return None
-        head = work[: comma - 1]
-        etal = re.search(r",?\s+et\s+al\.?$", head)
-        if etal:
-            head, d.extra["etal"] = head[: etal.start()], "authors"
-        names = _latin_names(head)
-        if names is None:
-            return None
-        d.authors.extend(names)
-        pos = comma
+    pos = next((p for _n, rule in HEAD_RULES if (p := rule(d, work)) is not None), 0)
+    if pos < 0:
+        return None
     rest = work[pos:]
-    lead = len(rest) - len(rest.lstrip(" ,"))
-    pos += lead
+    pos += len(rest) - len(rest.lstrip(" ,"))
     rest = work[pos:]
     # "Odd Arne Westad, ed., Brothers in Arms": the persons are editors
-    role = re.match(r"(?:eds?\.|editors?|\(eds?\.\))\s*,?\s*", rest)
+    role = _EDITOR_ROLE.match(rest)
     if role and d.authors:
         d.editors, d.authors = d.authors, []
         pos += role.end()
         rest = work[pos:]
-    # op. cit.
-    oc = v.earlier.match(rest)
-    if oc:
+    oc = _vocab().earlier.match(rest)
+    if oc:  # op. cit.
         d.extra["backref"] = oc.group(0)
         pos += oc.end()
         return d, _latin_tail(d, work[pos:], pos)
     q = _QUOTED.match(rest)
     if q:
         d.title, d.title_kind = _clean(q.group(1)), "quote"
-        pos += q.end()
-        after = work[pos:]
-        paren = _pub_paren(after)
-        if paren:
-            head, body = after[: paren[0]], after[paren[0] + 1: paren[1]]
-            _latin_container(d, head)
-            if not _pub_group(d, body):
-                d.extra["parenthesis"] = body
-            end = pos + paren[1] + 1
-            return d, _latin_tail(d, work[end:], end)
-        # "Journal 11 (2009)" without a colon group is caught above; here: short forms
-        m2 = re.match(r"^\s*,?\s*((?:pp?\.\s*)?\d[\d\s\-–—,]*)\.?\s*$", after)
-        if m2:
-            d.pages = _pages(m2.group(1))
-            return d, len(work)
-        if after.strip(" .,"):
-            tail = after.strip()
-            pages = re.search(r",\s*((?:pp?\.\s*)?\d+(?:\s*[-–—]+\s*\d+)?)\.?\s*$", tail)
-            if pages:
-                d.pages = _pages(pages.group(1))
-                tail = tail[: pages.start()]
-            url = _URL.search(tail)
-            if url:
-                d.url = url.group(0).rstrip(".,")
-                tail = (tail[: url.start()] + tail[url.end():]).strip(" ,.<>")
-            access = v.access.pattern.removeprefix("^")  # "accessed May 3, 2010"
-            acc = re.search(rf",?\s*{access}({_latin_date()})", tail)
-            if acc:
-                d.extra["urldate"] = _date_of(acc.group(1))[1] or acc.group(1)
-                tail = (tail[: acc.start()] + tail[acc.end():]).strip(" ,")
-            # a newspaper or an archive: "New York Times, March 3, 1963" / "March 2, 1959, …"
-            dm = re.search(rf"(?:^|,)\s*({_latin_date()})\s*(?=,|$)", tail)
-            if dm:
-                d.year, d.date = _date_of(dm.group(1))
-                tail = (tail[: dm.start()] + tail[dm.end():]).strip(" ,")
-            _latin_container(d, tail)
-        return d, len(work)
-    # Unquoted title: a book (or a thesis, report) or a short form.
+        return d, _after_quoted(d, work, pos + q.end())
+    return d, _after_head(d, work, pos)
+
+
+def _with_pub_group(d: _Draft, work: str, pos: int, paren: tuple[int, int]) -> int:
+    """Read the publication parenthesis at ``pos + paren`` and the pages after it."""
+    if not _pub_group(d, work[pos + paren[0] + 1: pos + paren[1]]):
+        d.extra["parenthesis"] = work[pos + paren[0] + 1: pos + paren[1]]
+    end = pos + paren[1] + 1
+    return _latin_tail(d, work[end:], end)
+
+
+def _after_quoted(d: _Draft, work: str, pos: int) -> int:
+    """After a quoted title: the container and publication facts, or a short form."""
+    after = work[pos:]
+    paren = _pub_paren(after)
+    if paren:
+        _latin_container(d, after[: paren[0]])
+        return _with_pub_group(d, work, pos, paren)
+    # "Journal 11 (2009)" without a colon group is caught above; here: short forms
+    m2 = re.match(r"^\s*,?\s*((?:pp?\.\s*)?\d[\d\s\-–—,]*)\.?\s*$", after)
+    if m2:
+        d.pages = _pages(m2.group(1))
+    elif after.strip(" .,"):
+        _loose_tail(d, after.strip())
+    return len(work)
+
+
+def _cut(tail: str, m: re.Match[str], strip: str) -> str:
+    return (tail[: m.start()] + tail[m.end():]).strip(strip)
+
+
+def _loose_tail(d: _Draft, tail: str) -> None:
+    """A quoted title's tail without a parenthesis: pages, a URL, an access date, a
+    newspaper or archive date, then the container ("New York Times, March 3, 1963")."""
+    pages = re.search(r",\s*((?:pp?\.\s*)?\d+(?:\s*[-–—]+\s*\d+)?)\.?\s*$", tail)
+    if pages:
+        d.pages = _pages(pages.group(1))
+        tail = tail[: pages.start()]
+    url = _URL.search(tail)
+    if url:
+        d.url = url.group(0).rstrip(".,")
+        tail = _cut(tail, url, " ,.<>")
+    access = _vocab().access.pattern.removeprefix("^")  # "accessed May 3, 2010"
+    acc = re.search(rf",?\s*{access}({_latin_date()})", tail)
+    if acc:
+        d.extra["urldate"] = _date_of(acc.group(1))[1] or acc.group(1)
+        tail = _cut(tail, acc, " ,")
+    dm = re.search(rf"(?:^|,)\s*({_latin_date()})\s*(?=,|$)", tail)
+    if dm:
+        d.year, d.date = _date_of(dm.group(1))
+        tail = _cut(tail, dm, " ,")
+    _latin_container(d, tail)
+
+
+_JOINED = re.compile(r",\s*((?:pp?\.\s*)?\d+(?:\s*[-–—─]+\s*\d+)?)\s*[,;]\s*(?:and\s+)?(?=[A-Z])")
+_SHORT_PAGES = re.compile(r"\s*,\s*((?:pp?\.\s*)?[0-9ivxlc]+(?:\s*[-–—─]+\s*[0-9ivxlc]+)?)"
+                          r"\s*(?=[,.;]|$)")
+
+
+def _after_head(d: _Draft, work: str, pos: int) -> int:
+    """Unquoted title: a book (or a thesis, report) or a short form."""
+    rest = work[pos:]
     paren = _pub_paren(rest)
     # "Lüthi, Sino-Soviet Split, 80-85, and Chen Jian, Mao's China (…)": a short form
     # ends at its locator even when a later citation in the sentence has a parenthesis.
-    joined = re.search(r",\s*((?:pp?\.\s*)?\d+(?:\s*[-–—─]+\s*\d+)?)\s*[,;]\s*(?:and\s+)?(?=[A-Z])",
-                       rest[: paren[0]] if paren else "")
+    joined = _JOINED.search(rest[: paren[0]] if paren else "")
     if joined and _is_pages(joined.group(1)):
         d.pages = _pages(joined.group(1))
         _latin_title(d, rest[: joined.start()])
-        return d, pos + joined.start(1) + len(joined.group(1))
+        return pos + joined.start(1) + len(joined.group(1))
     if paren:
-        head, body = rest[: paren[0]], rest[paren[0] + 1: paren[1]]
-        _latin_title(d, head)
-        if not _pub_group(d, body):
-            d.extra["parenthesis"] = body
-        end = pos + paren[1] + 1
-        return d, _latin_tail(d, work[end:], end)
+        _latin_title(d, rest[: paren[0]])
+        return _with_pub_group(d, work, pos, paren)
     # Short form: Title[, pages] — or only the pages: "Zagoria, 78."
     body = rest.strip()
     if d.authors and _is_pages(body.rstrip(".;, ")):
         d.pages = _pages(body.rstrip(".;, "))
         d.extra["author_only"] = "1"
-        return d, len(work)
+        return len(work)
     # The first ", <pages>" that ends a clause ends the citation: what follows
     # ("…, 80-85, who argues …") is the author's prose.
-    for pages in re.finditer(r"\s*,\s*((?:pp?\.\s*)?[0-9ivxlc]+(?:\s*[-–—─]+\s*[0-9ivxlc]+)?)"
-                             r"\s*(?=[,.;]|$)", body):
+    for pages in _SHORT_PAGES.finditer(body):
         if _is_pages(pages.group(1)):
             d.pages = _pages(pages.group(1))
             _latin_title(d, body[: pages.start()])
             end = pos + (len(rest) - len(rest.lstrip())) + pages.end()
-            if work[end:end + 1] == ".":
-                end += 1
-            return d, end
+            return end + 1 if work[end:end + 1] == "." else end
     _latin_title(d, body)
-    return d, len(work)
+    return len(work)
 
 
 def _latin_title(d: _Draft, head: str) -> None:
