@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
+from typing import NamedTuple
 
 from sinosoviet_cli.grammar.draft import _Draft
 from sinosoviet_cli.grammar.lexical import (
@@ -23,6 +25,37 @@ from sinosoviet_cli.grammar.persons import _latin_names
 from sinosoviet_cli.grammar.tail import _pub_group
 from sinosoviet_cli.grammar.vocab import _vocab
 from sinosoviet_cli.model import Person
+
+
+class _LatinPatterns(NamedTuple):
+    """Locator patterns of Chicago notes, built from the page words in grammar.toml."""
+
+    tail_pages: re.Pattern[str]  # after the publication group: ", 13." / ": 74-117."
+    only_pages: re.Pattern[str]  # a quoted title followed by pages only
+    final_pages: re.Pattern[str]  # ", 45." ending a loose tail
+    joined: re.Pattern[str]  # "…, 80-85, and Chen Jian, …": a locator then the next citation
+    short_pages: re.Pattern[str]  # ", 80-85" ending a short form's clause
+
+
+@cache
+def _latin_patterns() -> _LatinPatterns:
+    v = _vocab()
+    p = rf"(?:(?:{v.page_latin})\s*)?"
+    return _LatinPatterns(
+        tail_pages=re.compile(
+            rf"\s*[,:]?\s*((?:(?:{v.page_latin}|{v.page_cjk})\s*)?[0-9ivxlc]+(?:n\d+)?"
+            r"(?:\s*[-–—─]+\s*[0-9ivxlc]+)?(?:\s*,\s*\d+(?:\s*[-–—─]+\s*\d+)?)*)\s*\.?"
+        ),
+        only_pages=re.compile(rf"^\s*,?\s*({p}\d[\d\s\-–—,]*)\.?\s*$"),
+        final_pages=re.compile(rf",\s*({p}\d+(?:\s*[-–—]+\s*\d+)?)\.?\s*$"),
+        joined=re.compile(
+            rf",\s*({p}\d+(?:\s*[-–—─]+\s*\d+)?)\s*[,;]\s*(?:and\s+)?(?=[A-Z])"
+        ),
+        short_pages=re.compile(
+            rf"\s*,\s*({p}[0-9ivxlc]+(?:\s*[-–—─]+\s*[0-9ivxlc]+)?)\s*(?=[,.;]|$)"
+        ),
+    )
+
 
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
 
@@ -61,9 +94,7 @@ def _latin_tail(d: _Draft, text: str, offset: int) -> int:
     if vp:  # "…, 1986), 2:100": volume 2, page 100
         d.volume, d.pages = vp.group(1), _pages(vp.group(2))
         return offset + vp.end()
-    m = re.match(r"\s*[,:]?\s*((?:pp?\.\s*|頁\s*|页\s*)?[0-9ivxlc]+(?:n\d+)?"
-                 r"(?:\s*[-–—─]+\s*[0-9ivxlc]+)?(?:\s*,\s*\d+(?:\s*[-–—─]+\s*\d+)?)*)\s*\.?",
-                 text)
+    m = _latin_patterns().tail_pages.match(text)
     if m and m.group(1) and _is_pages(m.group(1)):
         d.pages = _pages(m.group(1))
         return offset + m.end()
@@ -237,7 +268,7 @@ def _after_quoted(d: _Draft, work: str, pos: int) -> int:
         _latin_container(d, after[: paren[0]])
         return _with_pub_group(d, work, pos, paren)
     # "Journal 11 (2009)" without a colon group is caught above; here: short forms
-    m2 = re.match(r"^\s*,?\s*((?:pp?\.\s*)?\d[\d\s\-–—,]*)\.?\s*$", after)
+    m2 = _latin_patterns().only_pages.match(after)
     if m2:
         d.pages = _pages(m2.group(1))
     elif after.strip(" .,"):
@@ -252,7 +283,7 @@ def _cut(tail: str, m: re.Match[str], strip: str) -> str:
 def _loose_tail(d: _Draft, tail: str) -> None:
     """A quoted title's tail without a parenthesis: pages, a URL, an access date, a
     newspaper or archive date, then the container ("New York Times, March 3, 1963")."""
-    pages = re.search(r",\s*((?:pp?\.\s*)?\d+(?:\s*[-–—]+\s*\d+)?)\.?\s*$", tail)
+    pages = _latin_patterns().final_pages.search(tail)
     if pages:
         d.pages = _pages(pages.group(1))
         tail = tail[: pages.start()]
@@ -272,9 +303,6 @@ def _loose_tail(d: _Draft, tail: str) -> None:
     _latin_container(d, tail)
 
 
-_JOINED = re.compile(r",\s*((?:pp?\.\s*)?\d+(?:\s*[-–—─]+\s*\d+)?)\s*[,;]\s*(?:and\s+)?(?=[A-Z])")
-_SHORT_PAGES = re.compile(r"\s*,\s*((?:pp?\.\s*)?[0-9ivxlc]+(?:\s*[-–—─]+\s*[0-9ivxlc]+)?)"
-                          r"\s*(?=[,.;]|$)")
 
 
 def _after_head(d: _Draft, work: str, pos: int) -> int:
@@ -283,7 +311,7 @@ def _after_head(d: _Draft, work: str, pos: int) -> int:
     paren = _pub_paren(rest)
     # "Lüthi, Sino-Soviet Split, 80-85, and Chen Jian, Mao's China (…)": a short form
     # ends at its locator even when a later citation in the sentence has a parenthesis.
-    joined = _JOINED.search(rest[: paren[0]] if paren else "")
+    joined = _latin_patterns().joined.search(rest[: paren[0]] if paren else "")
     if joined and _is_pages(joined.group(1)):
         d.pages = _pages(joined.group(1))
         _latin_title(d, rest[: joined.start()])
@@ -299,7 +327,7 @@ def _after_head(d: _Draft, work: str, pos: int) -> int:
         return len(work)
     # The first ", <pages>" that ends a clause ends the citation: what follows
     # ("…, 80-85, who argues …") is the author's prose.
-    for pages in _SHORT_PAGES.finditer(body):
+    for pages in _latin_patterns().short_pages.finditer(body):
         if _is_pages(pages.group(1)):
             d.pages = _pages(pages.group(1))
             _latin_title(d, body[: pages.start()])

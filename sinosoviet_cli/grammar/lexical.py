@@ -4,6 +4,7 @@ cue words. Pure functions over strings."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from sinosoviet_cli.grammar.vocab import _vocab
 from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk
@@ -52,24 +53,43 @@ def _cn_number(text: str) -> str:
 def _pages(text: str) -> str:
     """A locator as BibTeX wants it: prefixes dropped, ranges with ``--``."""
     text = text.strip().strip("。.．,，;；")
-    text = re.sub(r"^(?:pp?\.?|頁|页|第|版)\s*", "", text)
-    text = re.sub(r"\s*(?:頁|页|版)$", "", text)
+    prefix, suffix = _page_affixes()
+    text = suffix.sub("", prefix.sub("", text))
     text = re.sub(f"\\s*[{_D}]+\\s*", "--", text)
     text = re.sub(r"\s*[、,，]\s*", ", ", text)
     return text.strip()
 
 
-_PAGES_RE = re.compile(
-    r"^(?:(?:pp?\.|頁|页|版)\s*)?(?:第\s*)?"
-    rf"[0-9ivxlcIVXLC]+(?:n\d+)?(?:\s*[{_D}]+\s*[0-9ivxlcIVXLC]+)?"
-    rf"(?:\s*[、,，]\s*[0-9]+(?:\s*[{_D}]+\s*[0-9]+)?)*"
-    r"\s*(?:頁|页|版)?\s*$"
-)
+def _page_words(*extra: str) -> str:
+    """A regex alternation: the CJK page and newspaper-page words, plus ``extra``."""
+    v = _vocab()
+    return "|".join((*extra, v.page_cjk, v.page_newspaper))
+
+
+@cache
+def _page_affixes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Words a locator may start with (``pp.``, ``頁``, ``第``) or end with (``頁``, ``版``)."""
+    v = _vocab()
+    return (re.compile(rf"^(?:{_page_words(v.page_latin_any, v.page_ordinal)})\s*"),
+            re.compile(rf"\s*(?:{_page_words()})$"))
+
+
+@cache
+def _pages_re() -> re.Pattern[str]:
+    """A whole printed locator: ``頁12``, ``pp. 3-5``, ``第1版``, ``12、15``, ``xiv``."""
+    v = _vocab()
+    words = _page_words()
+    return re.compile(
+        rf"^(?:(?:{_page_words(v.page_latin)})\s*)?(?:(?:{v.page_ordinal})\s*)?"
+        rf"[0-9ivxlcIVXLC]+(?:n\d+)?(?:\s*[{_D}]+\s*[0-9ivxlcIVXLC]+)?"
+        rf"(?:\s*[、,，]\s*[0-9]+(?:\s*[{_D}]+\s*[0-9]+)?)*"
+        rf"\s*(?:{words})?\s*$"
+    )
 
 
 def _is_pages(text: str) -> bool:
     text = text.strip().strip("。.．")
-    if not _PAGES_RE.match(text):
+    if not _pages_re().match(text):
         return False
     # A bare year or a span of years is not a page: "1999", "1956-1961".
     return not re.fullmatch(rf"{_YEAR}(?:\s*[{_D}]+\s*{_YEAR})?", text)

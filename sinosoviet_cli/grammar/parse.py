@@ -33,9 +33,9 @@ def _ibid(text: str) -> tuple[Reference, int] | None:
     if vm:
         volume = _cn_number(vm.group(1) or vm.group(2))
         rest = rest[vm.end():]
-    rm = re.match(r"^[\s,，、：:]*((?:pp?\.|頁|页|第)?\s*[0-9ivxlc]+"
+    rm = re.match(rf"^[\s,，、：:]*((?:{v.page_latin}|{v.page_cjk}|{v.page_ordinal})?\s*[0-9ivxlc]+"
                   rf"(?:\s*[{_D}]+\s*[0-9ivxlc]+)?"
-                  r"(?:\s*[、,，]\s*\d+)*\s*(?:頁|页)?)?\s*[.。．]?\s*", rest)
+                  rf"(?:\s*[、,，]\s*\d+)*\s*(?:{v.page_cjk})?)?\s*[.。．]?\s*", rest)
     end = len(text) - len(rest) + (rm.end() if rm else 0)
     pages = _pages(rm.group(1)) if rm and rm.group(1) else ""
     if nref:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Literal
 
 from sinosoviet_cli.grammar.cjk import _parse_archive, _parse_backref, _quote_titles
@@ -148,8 +149,14 @@ def _cjk_start(s: str, t: int) -> int | None:
 _Found = tuple[int, int, Reference | None, str]  # (start, end, reference, problem)
 _Finder = Callable[[str, str], "_Found | None"]
 _END_PUNCT = " 。．.，,;；"
-_AUTHOR_PAGES = re.compile(r"([^，,：:。]{2,24}?)\s*[，,：:]\s*((?:頁|页|第)\s*\d[^。；;]*?)"
-                           r"\s*[。．.；;]?\s*$")
+
+
+@cache
+def _author_pages() -> re.Pattern[str]:
+    """``楊奎松，頁12``: a name clause, then a printed page locator, then nothing."""
+    v = _vocab()
+    return re.compile(rf"([^，,：:。]{{2,24}}?)\s*[，,：:]\s*((?:{v.page_cjk}|{v.page_ordinal})"
+                      r"\s*\d[^。；;]*?)\s*[。．.；;]?\s*$")
 
 
 def _to_end(s: str, body: str, end: int, punct: str = _END_PUNCT) -> int:
@@ -214,7 +221,7 @@ def _find_backref(s: str, body: str) -> _Found | None:
 def _find_author_pages(s: str, body: str) -> _Found | None:
     """楊奎松，頁12: an author and a printed page locator only (a short form)."""
     for st in _begins(body):
-        m = _AUTHOR_PAGES.match(body[st:])
+        m = _author_pages().match(body[st:])
         names = _name_clause(m.group(1)) if m and _is_pages(m.group(2)) else None
         if m and names is not None and names.persons:
             d = _Draft(pages=_pages(m.group(2)), extra={"author_only": "1"})

@@ -209,8 +209,9 @@ def _item_pages(d: _Draft, item: str) -> bool | None:
     if not _is_pages(item):
         return None
     d.pages = _pages(item)
-    if item.endswith("版"):
-        d.extra["locator"] = "版"
+    word = next((w for w in _vocab().newspaper_words if item.endswith(w)), "")
+    if word:
+        d.extra["locator"] = word
     return True
 
 

@@ -62,6 +62,12 @@ class _Vocab:
     season_re: str
     event_markers: re.Pattern[str]
     surnames: frozenset[str]
+    page_latin: str  # regex: the dotted Latin page prefixes (pp.|p.)
+    page_latin_any: str  # regex: every Latin page prefix (pp.|p.|pp|p)
+    page_cjk: str  # regex: the page word (頁|页)
+    page_ordinal: str  # regex: 第
+    page_newspaper: str  # regex: 版
+    newspaper_words: tuple[str, ...]  # 版: a locator that is a newspaper page
 
 
 @cache
@@ -71,6 +77,7 @@ def _vocab() -> _Vocab:
     )
     roles = {w: role for role in ("author", "editor", "translator") for w in raw["roles"][role]}
     nat = raw["nationality"]
+    pages = raw["pages"]
     months = {k: int(v) for k, v in raw["months"].items()}
     return _Vocab(
         roles=MappingProxyType(roles),
@@ -119,4 +126,10 @@ def _vocab() -> _Vocab:
         season_re=_alt(raw["seasons"]["words"]),
         event_markers=re.compile(f"(?:{_alt(raw['conference']['markers'])})\\s*"),
         surnames=frozenset(raw["pinyin"]["surnames"]),
+        page_latin=_alt(w for w in pages["latin_prefix"] if w.endswith(".")),
+        page_latin_any=_alt(pages["latin_prefix"]),
+        page_cjk=_alt(pages["cjk_page"]),
+        page_ordinal=_alt(pages["cjk_ordinal"]),
+        page_newspaper=_alt(pages["cjk_newspaper"]),
+        newspaper_words=tuple(pages["cjk_newspaper"]),
     )
