@@ -23,8 +23,37 @@ from sinosoviet_cli.grammar.lexical import (
 )
 from sinosoviet_cli.grammar.persons import _latin_names
 from sinosoviet_cli.grammar.tail import _pub_group
-from sinosoviet_cli.grammar.vocab import _vocab
+from sinosoviet_cli.grammar.vocab import _alt, _vocab
 from sinosoviet_cli.model import Person
+
+
+class _RoleWords(NamedTuple):
+    """Regex alternations of the Latin role words in grammar.toml, by shape."""
+
+    into: str  # in
+    ed: str  # ed. / eds.
+    ed_bare: str  # ed / eds
+    ed_phrase: str  # edited by
+    ed_paren: str  # (ed.) / (eds.)
+    ed_noun: str  # editor / editors
+    trans: str  # trans. / translated by
+    trans_words: frozenset[str]
+
+
+@cache
+def _roles() -> _RoleWords:
+    v = _vocab()
+    eds = v.latin_editor
+    return _RoleWords(
+        into=_alt(v.latin_in),
+        ed=_alt(w for w in eds if w.endswith(".") and not w.startswith("(")),
+        ed_bare=_alt(w for w in eds if w.isalpha()),
+        ed_phrase=_alt(w for w in eds if " " in w),
+        ed_paren=_alt(w for w in eds if w.startswith("(")),
+        ed_noun=_alt(v.latin_editor_nouns),
+        trans=_alt(v.latin_translator),
+        trans_words=frozenset(v.latin_translator),
+    )
 
 
 class _LatinPatterns(NamedTuple):
@@ -118,20 +147,22 @@ def _latin_container(d: _Draft, text: str) -> None:
     if dm:
         d.extra["docdate"] = _date_of(dm.group(1))[1] or dm.group(1)
         text = text[dm.end():]
-    m = re.match(r"^in\s*(.*)$", text, re.S)
+    r = _roles()
+    m = re.match(rf"^(?:{r.into})\s*(.*)$", text, re.S)
     journal_like = re.search(r"(?:\bno\.\s*\S+|\s\d{1,4})\s*$", text)
-    if m and not (journal_like and not re.search(r"\beds?\.|edited by", text)):
+    if m and not (journal_like and not re.search(rf"\b(?:{r.ed})|{r.ed_phrase}", text)):
         d.chapter = True
         body = m.group(1).strip()
         vol = re.search(r",?\s*\b[Vv]ol(?:ume)?\.?\s*(\d+|[IVX]+)\b", body)
         if vol:  # "in Book, vol. 14, ed. …"
             d.volume, body = vol.group(1), (body[: vol.start()] + body[vol.end():]).strip()
-        m3 = re.match(r"^(.+?),\s*(?:eds?\.|edited by)\s*(.+?)[\s,]*$", body)
+        m3 = re.match(rf"^(.+?),\s*(?:{r.ed}|{r.ed_phrase})\s*(.+?)[\s,]*$", body)
         if m3 and _latin_names(m3.group(2)):
             d.container = _clean(m3.group(1))
             d.container_editors = _latin_names(m3.group(2)) or ()
             return
-        m2 = re.match(r"^(.+?)\s*,?\s*\(?\beds?\.?\)?(?=[\s.A-Z])\.?\s*(.+)$", body)
+        m2 = re.match(rf"^(.+?)\s*,?\s*\(?\b(?:{r.ed}|{r.ed_bare})\)?(?=[\s.A-Z])\.?\s*(.+)$",
+                      body)
         names = _latin_names(m2.group(1)) if m2 else None
         if m2 and names:
             d.container_editors = names
@@ -140,7 +171,7 @@ def _latin_container(d: _Draft, text: str) -> None:
         d.container = _clean(body)
         return
     # Journal / report series: "China Quarterly 11, no. 4" / "Working Paper no. 22"
-    text = re.sub(r"^in\s+", "", text)
+    text = re.sub(rf"^(?:{r.into})\s+", "", text)
     m = re.match(r"^(.*?)\s*(?:(?:vol\.\s*)?(\d+))?\s*(?:,?\s*no\.\s*(\S+?))?\s*$", text)
     if m:
         d.container = _clean(m.group(1))
@@ -153,9 +184,17 @@ def _latin_container(d: _Draft, text: str) -> None:
 
 
 _HeadRule = Callable[[_Draft, str], "int | None"]
-_EDS_HEAD = re.compile(r"^(.+?)\s*,?\s*\(?\beds?\.\)?,?\s*(?=[A-Z“\"])")
-_TITLE_HEAD = re.compile(r"^[^,(“\"]+,\s*(?:trans\.|translated by|edited by)\s+[A-Z]")
-_EDITOR_ROLE = re.compile(r"(?:eds?\.|editors?|\(eds?\.\))\s*,?\s*")
+
+
+@cache
+def _head_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(editors before a title, a title then trans./edited by, ``, ed.,`` after names)."""
+    r = _roles()
+    return (
+        re.compile(rf"^(.+?)\s*,?\s*\(?\b(?:{r.ed})\)?,?\s*(?=[A-Z“\"])"),
+        re.compile(rf"^[^,(“\"]+,\s*(?:{r.trans}|{r.ed_phrase})\s+[A-Z]"),
+        re.compile(rf"(?:{r.ed}|{r.ed_noun}|{r.ed_paren})\s*,?\s*"),
+    )
 
 
 def _head_family_first(d: _Draft, work: str) -> int | None:
@@ -181,7 +220,7 @@ def _head_family_comma(d: _Draft, work: str) -> int | None:
 
 def _head_editors(d: _Draft, work: str) -> int | None:
     """"Thomas Robinson and David Shambaugh eds. Chinese Foreign Policy (…)"."""
-    eds = _EDS_HEAD.match(work)
+    eds = _head_patterns()[0].match(work)
     names = _latin_names(eds.group(1)) if eds and "," not in eds.group(1) else None
     if eds is None or not names:
         return None
@@ -191,7 +230,7 @@ def _head_editors(d: _Draft, work: str) -> int | None:
 
 def _head_title_first(d: _Draft, work: str) -> int | None:
     """"Khrushchev Remembers, trans. Strobe Talbott (…)": a title first."""
-    return 0 if _TITLE_HEAD.match(work) else None
+    return 0 if _head_patterns()[1].match(work) else None
 
 
 def _head_names(d: _Draft, work: str) -> int | None:
@@ -235,7 +274,7 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
     pos += len(rest) - len(rest.lstrip(" ,"))
     rest = work[pos:]
     # "Odd Arne Westad, ed., Brothers in Arms": the persons are editors
-    role = _EDITOR_ROLE.match(rest)
+    role = _head_patterns()[2].match(rest)
     if role and d.authors:
         d.editors, d.authors = d.authors, []
         pos += role.end()
@@ -350,11 +389,12 @@ def _latin_title(d: _Draft, head: str) -> None:
     edition = re.search(r",\s*(\d+(?:st|nd|rd|th)\s+ed\.|rev\.\s+ed\.)\s*$", head)
     if edition:
         d.extra["edition"], head = edition.group(1), head[: edition.start()]
-    m = re.search(r",\s*(trans\.|translated by|ed\.|eds\.|edited by)\s*(.+)$", head)
+    r = _roles()
+    m = re.search(rf",\s*({r.trans}|{r.ed}|{r.ed_phrase})\s*(.+)$", head)
     if m:
         names = _latin_names(m.group(2))
         if names:
-            if m.group(1).startswith("trans"):
+            if m.group(1) in r.trans_words:
                 d.translators.extend(names)
             else:
                 d.editors.extend(names)

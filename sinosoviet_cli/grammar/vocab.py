@@ -62,6 +62,10 @@ class _Vocab:
     season_re: str
     event_markers: re.Pattern[str]
     surnames: frozenset[str]
+    latin_in: tuple[str, ...]  # "in": a chapter's container follows
+    latin_editor: tuple[str, ...]  # ed. / eds. / edited by / (eds.)
+    latin_editor_nouns: tuple[str, ...]  # editor / editors
+    latin_translator: tuple[str, ...]  # trans. / translated by
     page_latin: str  # regex: the dotted Latin page prefixes (pp.|p.)
     page_latin_any: str  # regex: every Latin page prefix (pp.|p.|pp|p)
     page_cjk: str  # regex: the page word (頁|页)
@@ -126,6 +130,10 @@ def _vocab() -> _Vocab:
         season_re=_alt(raw["seasons"]["words"]),
         event_markers=re.compile(f"(?:{_alt(raw['conference']['markers'])})\\s*"),
         surnames=frozenset(raw["pinyin"]["surnames"]),
+        latin_in=tuple(raw["containers"]["latin"]),
+        latin_editor=tuple(raw["containers"]["latin_editor"]),
+        latin_editor_nouns=tuple(raw["containers"]["latin_editor_nouns"]),
+        latin_translator=tuple(raw["containers"]["latin_translator"]),
         page_latin=_alt(w for w in pages["latin_prefix"] if w.endswith(".")),
         page_latin_any=_alt(pages["latin_prefix"]),
         page_cjk=_alt(pages["cjk_page"]),
