@@ -469,3 +469,36 @@ def test_one_langid_rule_for_notes_and_resolve() -> None:
     assert resolve.langid is grammar.langid
     assert grammar.langid("Cold War", "冷戰") == "chinese"
     assert grammar.langid("Cold War", "") == "english"
+
+
+# ── the entry-type decision table ────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (grammar.EntryFacts(title=True, editors=True), "collection"),
+        (grammar.EntryFacts(title=True, editors=True, authors=True), "book"),
+        # 载《历史研究》2001年第2期: a journal issue beats the chapter marker
+        (grammar.EntryFacts(title=True, title_kind="〈", container=True, chapter=True,
+                            issue=True), "article"),
+        (grammar.EntryFacts(title=True, title_kind="〈", container=True, chapter=True,
+                            issue=True, publishers=True), "incollection"),
+        (grammar.EntryFacts(title=True, container=True, online_container=True), "online"),
+        (grammar.EntryFacts(title=True, container=True, online_container=True, issue=True),
+         "article"),
+        (grammar.EntryFacts(title=True, event=True), "unpublished"),
+        (grammar.EntryFacts(title=True, event=True, container=True), "inproceedings"),
+        (grammar.EntryFacts(title=True, title_kind="《", day_date=True), "article"),
+        (grammar.EntryFacts(title=True, title_kind="《", day_date=True,
+                            form=Form.SHORT), "book"),
+        (grammar.EntryFacts(), "misc"),
+    ],
+)
+def test_entry_type_table(facts: grammar.EntryFacts, expected: str) -> None:
+    assert grammar.entry_type(facts) == expected
+
+
+def test_entry_type_rules_are_named_once() -> None:
+    names = [rule.name for rule in grammar.ENTRY_TYPE_RULES]
+    assert len(names) == len(set(names))

@@ -67,5 +67,7 @@ table), ``parse`` (one span), ``segment`` (a whole note).
 from sinosoviet_cli.grammar.lexical import langid
 from sinosoviet_cli.grammar.parse import parse_citation
 from sinosoviet_cli.grammar.segment import Segment, segment
+from sinosoviet_cli.grammar.types import ENTRY_TYPE_RULES, EntryFacts, TypeRule, entry_type
 
-__all__ = ["Segment", "langid", "parse_citation", "segment"]
+__all__ = ["ENTRY_TYPE_RULES", "EntryFacts", "Segment", "TypeRule", "entry_type", "langid",
+           "parse_citation", "segment"]
