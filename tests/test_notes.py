@@ -1,4 +1,4 @@
-"""Citation grammars (notes.py): hand-written notes with their expected fields,
+"""Citation grammars (sinosoviet_cli.grammar): hand-written notes with their expected fields,
 segmentation of prose and several citations, the seed's 49 citations, and hypothesis
 properties (never raises; segments tile the note)."""
 
@@ -14,8 +14,8 @@ from conftest import FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sinosoviet_cli.grammar import notes
-from sinosoviet_cli.grammar.notes import Segment, parse_citation, segment
+from sinosoviet_cli import grammar
+from sinosoviet_cli.grammar import Segment, parse_citation, segment
 from sinosoviet_cli.model import Form, Person, Reference, Unparsed
 
 NOTES = FIXTURES / "notes"
@@ -458,7 +458,7 @@ def test_quoted_title_before_any_chapter_word_of_the_grammar(
         text: str, kind: str, container: str) -> None:
     """「篇名」 then a chapter word: every word in grammar.toml [containers].cjk counts,
     not a subset written into the code."""
-    ref = notes.parse_citation(text)
+    ref = grammar.parse_citation(text)
     assert isinstance(ref, Reference)
     assert (ref.entry_type, ref.title, ref.container) == (kind, "某篇", container)
 
@@ -466,6 +466,39 @@ def test_quoted_title_before_any_chapter_word_of_the_grammar(
 def test_one_langid_rule_for_notes_and_resolve() -> None:
     from sinosoviet_cli.link import resolve
 
-    assert resolve.langid is notes.langid
-    assert notes.langid("Cold War", "冷戰") == "chinese"
-    assert notes.langid("Cold War", "") == "english"
+    assert resolve.langid is grammar.langid
+    assert grammar.langid("Cold War", "冷戰") == "chinese"
+    assert grammar.langid("Cold War", "") == "english"
+
+
+# ── the entry-type decision table ────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (grammar.EntryFacts(title=True, editors=True), "collection"),
+        (grammar.EntryFacts(title=True, editors=True, authors=True), "book"),
+        # 载《历史研究》2001年第2期: a journal issue beats the chapter marker
+        (grammar.EntryFacts(title=True, title_kind="〈", container=True, chapter=True,
+                            issue=True), "article"),
+        (grammar.EntryFacts(title=True, title_kind="〈", container=True, chapter=True,
+                            issue=True, publishers=True), "incollection"),
+        (grammar.EntryFacts(title=True, container=True, online_container=True), "online"),
+        (grammar.EntryFacts(title=True, container=True, online_container=True, issue=True),
+         "article"),
+        (grammar.EntryFacts(title=True, event=True), "unpublished"),
+        (grammar.EntryFacts(title=True, event=True, container=True), "inproceedings"),
+        (grammar.EntryFacts(title=True, title_kind="《", day_date=True), "article"),
+        (grammar.EntryFacts(title=True, title_kind="《", day_date=True,
+                            form=Form.SHORT), "book"),
+        (grammar.EntryFacts(), "misc"),
+    ],
+)
+def test_entry_type_table(facts: grammar.EntryFacts, expected: str) -> None:
+    assert grammar.entry_type(facts) == expected
+
+
+def test_entry_type_rules_are_named_once() -> None:
+    names = [rule.name for rule in grammar.ENTRY_TYPE_RULES]
+    assert len(names) == len(set(names))

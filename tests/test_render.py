@@ -692,7 +692,7 @@ def test_golden_seed_notes(bundled: tuple[Work, ...], seed_path: Path, style: st
     # The seed's 43 notes re-rendered, citations only: the paper's commentary is its
     # authors' text and never goes into the repository.
     from sinosoviet_cli.files import read_text
-    from sinosoviet_cli.grammar.notes import segment
+    from sinosoviet_cli.grammar import segment
     from sinosoviet_cli.link import resolve
     from sinosoviet_cli.paper import footnotes
 

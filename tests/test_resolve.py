@@ -14,7 +14,7 @@ from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sinosoviet_cli.grammar import notes
+from sinosoviet_cli import grammar as notes
 from sinosoviet_cli.link import resolve as rs
 from sinosoviet_cli.link.keys import split_persons
 from sinosoviet_cli.model import Bibliography, Form, Person, Reference, Work

@@ -380,7 +380,7 @@ def agreement(works: tuple[Work, ...]) -> tuple[int, int, int, list[str]]:
 
 def seed_bibliography(seed: Path) -> Bibliography:
     footnotes = pytest.importorskip("sinosoviet_cli.paper.footnotes")
-    pytest.importorskip("sinosoviet_cli.grammar.notes")
+    pytest.importorskip("sinosoviet_cli.grammar")
     resolve = pytest.importorskip("sinosoviet_cli.link.resolve")
     from sinosoviet_cli.files import read_text
 

@@ -450,7 +450,7 @@ Segmenter = Callable[[str], Sequence[tuple[int, Reference]]]
 def default_segmenter() -> Segmenter:
     """Hand-typed notes split into citations by ``notes.segment`` (commentary dropped);
     each distinct note text is parsed once."""
-    from sinosoviet_cli.grammar import notes
+    from sinosoviet_cli import grammar as notes
 
     @cache
     def segment(text: str) -> tuple[tuple[int, Reference], ...]:

@@ -96,7 +96,7 @@ def paper_notes(paper: Paper, links: Sequence[CitationLink], works: Sequence[Wor
     (``notes.segment``), its citation segments zipped with its ``links`` (one per
     citation segment, in order); citations of works not in ``works`` are kept as
     printed. Also returns the keys of those missing works."""
-    from sinosoviet_cli.grammar.notes import segment
+    from sinosoviet_cli.grammar import segment
 
     known = [w.key for w in works]
     by_note: dict[int, list[CitationLink]] = {}

@@ -1,0 +1,73 @@
+"""Citation grammars: split a footnote into citations and commentary, and parse each
+citation into a typed :class:`~sinosoviet_cli.model.Reference`.
+
+Contract (``resolve``, ``parse`` and ``check`` rely on it)::
+
+    segment(note: str) -> tuple[Segment, ...]
+        Split a note and parse every citation span. The segments cover the note in
+        order, without gaps or overlaps: ``"".join(s.text for s in segs) == note`` and
+        ``segs[i].end == segs[i + 1].start``. Commentary (the author's prose, including
+        cue words such as 參見 / see) is never parsed into fields. A span that looks like
+        a citation but cannot be read is a citation segment with ``reference=None`` and
+        a ``problem``.
+    parse_citation(text: str) -> Reference | Unparsed
+        One citation span. Never raises.
+
+What a ``Reference`` holds:
+
+- ``form``: FULL (publication facts printed), SHORT (author/title only, 前引書,
+  op. cit.), IBID (同上, 同上註, 同前註, Ibid.) — IBID fills ``pages`` (and ``volume``
+  for 同上，第2卷 / Ibid., 2:45) only; a back-reference word goes to ``extra["backref"]``.
+- persons: CJK and corporate names whole in ``Person.literal``; Western names as
+  family/given. A name printed in two scripts (``莫里斯‧邁斯納（Maurice Meisner）``)
+  is stored in its Western form with the Chinese form in ``alt`` (and vice versa for
+  ``Maurice Meisner（莫里斯‧邁斯納）``). Corporate bodies are kept whole like CJK names;
+  whoever 編/主編 a work without an author is its editor (``人民出版社編`` ->
+  ``collection`` edited by 人民出版社).
+- ``title`` without 《》〈〉 and without surrounding quotes; ``container`` is the
+  journal, newspaper, web site or the volume a chapter is in (``container_editors``).
+- ``places``/``publishers`` in printed order (several for co-publications); ``year``;
+  ``date`` in ISO 8601 (``2007-10-22``, ``2003-03``, or a range ``1991/1993``).
+- ``pages``: the cited locator, ranges with ``--``; ``extra["locator"] = "版"`` for a
+  newspaper page. ``volume``/``number`` (Chinese numerals converted); a multi-volume
+  set (上、下卷) gives ``extra["volumes"]``.
+- ``institution``: thesis school, report institution or conference organisers;
+  ``eventtitle`` for conference papers; ``note`` keeps 網路版 and the like.
+- ``langid``: "chinese" when the title or container is CJK, else "english".
+- ``extra`` (all optional strings): ``backref`` (同上, 前引書, op. cit., 同註 …);
+  ``footnote`` (the note a 同註5 refers to; form SHORT); ``author_only`` ("1" for a
+  short form printing only an author and pages: 楊奎松，頁12 / Zagoria, 78); ``etal``
+  (which person lists ended in 等 / et al.: "authors", "translators",
+  "container_editors"); ``volumes`` (number of volumes of a set, 上、下卷 -> "2");
+  ``locator`` ("版" for newspaper pages); ``editortype`` / ``containereditortype``
+  ("compiler" when the editors are printed with 編 rather than 主編);
+  ``part`` (第三編); ``edition`` (修訂版, 2nd ed.); ``urldate`` (ISO access date);
+  ``archive`` ("1" for a document in an archive: ``institution`` is the repository,
+  ``number`` the call number); ``docdate`` (a document's own date when the citation
+  also prints a publication year); ``series`` (a report series); ``parenthesis`` (a
+  parenthesis that was not publication facts); ``prefix`` (text before the title that
+  was not names — parse_citation only).
+
+Entry types: book, collection (edited, no author), incollection (〈篇〉 in a volume with
+收入/載於/in, or in a book with publisher), article (journal, newspaper), online (a web
+site container or a URL), phdthesis / mastersthesis, unpublished (conference paper
+without proceedings; archival document), inproceedings (in 論文集/Proceedings), report,
+misc (only a back-reference).
+
+Values are NFC; full-width digits, 民國 years (民國54年) and years, months and days in
+Chinese numerals (一九七九年三月) are read as Western digits. The vocabularies (role
+words, cue words, back-references, thesis words, publishing cities, archives, …) are
+data: ``sinosoviet_cli/data/grammar.toml``.
+
+Modules: ``vocab`` (grammar.toml), ``lexical`` (brackets, pages, dates), ``persons``,
+``draft``, ``tail`` (imprint rules), ``cjk``, ``latin``, ``types`` (entry-type decision
+table), ``parse`` (one span), ``segment`` (a whole note).
+"""
+
+from sinosoviet_cli.grammar.lexical import langid
+from sinosoviet_cli.grammar.parse import parse_citation
+from sinosoviet_cli.grammar.segment import Segment, segment
+from sinosoviet_cli.grammar.types import ENTRY_TYPE_RULES, EntryFacts, TypeRule, entry_type
+
+__all__ = ["ENTRY_TYPE_RULES", "EntryFacts", "Segment", "TypeRule", "entry_type", "langid",
+           "parse_citation", "segment"]

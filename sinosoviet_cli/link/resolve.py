@@ -36,7 +36,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from sinosoviet_cli.errors import InputError
-from sinosoviet_cli.grammar.notes import langid
+from sinosoviet_cli.grammar import langid
 from sinosoviet_cli.link import keys
 from sinosoviet_cli.model import (
     Bibliography,
@@ -703,7 +703,7 @@ def resolve(notes: Sequence[tuple[int, Sequence[SegmentLike]]], *,
 def build(paper: Paper, *, corrections: Sequence[Correction] | None = None) -> Bibliography:
     """Segment every footnote of the paper, then resolve; keys follow the reviewed
     corrections (the bundled ones unless given), values stay as printed."""
-    from sinosoviet_cli.grammar.notes import segment
+    from sinosoviet_cli.grammar import segment
 
     if corrections is None:
         corrections = _bundled_corrections()

@@ -1,0 +1,176 @@
+"""Chinese citations: 《書》〈篇〉 with their persons, containers and events, and
+back-references (前引書) that print no title."""
+
+from __future__ import annotations
+
+import re
+
+from sinosoviet_cli.grammar.draft import _Draft
+from sinosoviet_cli.grammar.lexical import (
+    _QUOTES_CLOSE,
+    _QUOTES_OPEN,
+    _TITLE_OPEN,
+    _clean,
+    _cue_cut,
+    _find_title,
+    _match_close,
+    _split_top,
+)
+from sinosoviet_cli.grammar.persons import _name_clause
+from sinosoviet_cli.grammar.tail import _read_tail
+from sinosoviet_cli.grammar.vocab import _vocab
+from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk
+
+
+def _read_prefix(d: _Draft, prefix: str) -> bool:
+    """Read the persons before the first title; False if some clause is not a name."""
+    ok = True
+    clauses = [prefix[a:b] for a, b in _split_top(prefix, "，,：:")]
+    for k, clause in enumerate(clauses):
+        clause = clause.strip()
+        if k == len(clauses) - 1:
+            clause = clause.removesuffix("的")  # 參見楊奎松的《走向破裂》
+        if k == 0 and clause:
+            cut = _cue_cut(clause)
+            if cut >= 0 and _name_clause(clause) is None:
+                clause = clause[cut:].strip()
+        if not clause:
+            continue
+        names = _name_clause(clause)
+        if names is None:
+            ok = False
+            continue
+        d.add_names(names, default="author")
+    return ok
+
+
+def _parse_cjk(text: str) -> tuple[_Draft, int] | None:
+    """Read a Chinese-style citation from ``text``; (draft, end of what was read)."""
+    v = _vocab()
+    t = _find_title(text)
+    if t < 0:
+        return None
+    d = _Draft()
+    if not _read_prefix(d, text[:t]):
+        d.extra["prefix"] = _clean(text[:t])
+    close = _match_close(text, t)
+    if close < 0:
+        d.title, d.title_kind = _clean(text[t + 1:]), text[t]
+        return d, len(text)
+    d.title, d.title_kind = _clean(text[t + 1:close]), text[t]
+    pos = close + 1
+    # Between the title and a container: 〈篇名〉，收入 編者主編，《書名》 / 〈篇名〉，《期刊》
+    nxt = _find_title(text, pos)
+    if nxt >= 0:
+        between = text[pos:nxt].strip(" ，,：:")
+        marker = v.container_cjk.match(between)
+        if marker or not between:
+            people = between[marker.end():] if marker else ""
+            for a, b in _split_top(people, "，,：:"):
+                clause = people[a:b].strip()
+                names = _name_clause(clause) if clause else None
+                if names is not None:
+                    d.add_names(names, default="editor", container=True)
+            cclose = _match_close(text, nxt)
+            if cclose < 0:
+                d.container = _clean(text[nxt + 1:])
+                return d, len(text)
+            d.container = _clean(text[nxt + 1:cclose])
+            d.chapter = bool(marker)
+            pos = cclose + 1
+    # The journal's web edition is printed right after its title: 《二十一世紀》網路版
+    m = v.edition.match(text, pos)
+    if m:
+        d.note = m.group(0)
+        pos = m.end()
+    # The event a paper was read at: 〈…〉「…研討會」 / 〈…〉，發表於「…」學術研討會（…）
+    m = re.match(r"\s*[，,]?\s*", text[pos:])
+    q = pos + (m.end() if m else 0)
+    em = v.event_markers.match(text, q)
+    q2 = em.end() if em else q
+    stop = re.search(r"[，,（(]", text[q2:])
+    event = text[q2: q2 + stop.start()] if stop else text[q2:]
+    if (em or event[:1] in _QUOTES_OPEN) and v.conference.search(event):
+        name = _clean(re.sub(f"[{_QUOTES_OPEN}{_QUOTES_CLOSE}]", "", event))
+        if v.proceedings.search(name):
+            d.container = name
+        else:
+            d.eventtitle = name
+        pos = q2 + len(event)
+    end = _read_tail(d, text[pos:], pos)
+    # Back-references after the persons: 楊奎松，前引書 … are read by _parse_backref.
+    return d, max(end, pos)
+
+
+#: The longest name (in characters) read before 前引書 without a role word or ‧.
+_BACKREF_NAME_LIMIT = 8
+
+
+def _parse_backref(text: str) -> tuple[_Draft, int] | None:
+    """``楊奎松，前引書，頁12`` / ``Zagoria, op. cit., 78`` (no title printed)."""
+    v = _vocab()
+    m = v.earlier.search(text)
+    if not m:
+        return None
+    d = _Draft()
+    head = text[: m.start()].strip(" ，,：:")
+    if head and not _read_prefix(d, head):
+        if not has_cjk(head):
+            names = _name_clause(head)
+            if names is None:
+                return None
+            d.add_names(names, default="author")
+        else:
+            # 鮑里索夫、科洛斯科夫，前引書: before 前引書 a clause is a name list, so a
+            # transliterated name printed without ‧ may be longer than a Chinese one.
+            names = _name_clause(head, plain_limit=_BACKREF_NAME_LIMIT)
+            if names is None or not names.persons:
+                return None
+            d = _Draft()
+            d.add_names(names, default="author")
+    d.extra["backref"] = m.group(0)
+    pos = m.end()
+    # 前引楊奎松書 / 前引楊奎松，《走向破裂》: the author after the back-reference word
+    nm = re.match(r"([^，,：:《〈（(]{2,12}?)(?:[書书文]|\s*[，,：:]\s*(?=[《〈]))", text[pos:])
+    if nm and not d.authors and has_cjk(nm.group(1)):
+        names = _name_clause(nm.group(1))
+        if names is not None:
+            d.add_names(names, default="author")
+            pos += nm.end()
+    # 前引《書名》 / 前引書《書名》
+    after = text[pos:].lstrip()
+    if after[:1] in _TITLE_OPEN:
+        t = pos + (len(text[pos:]) - len(after))
+        close = _match_close(text, t)
+        if close > 0:
+            d.title, d.title_kind = _clean(text[t + 1:close]), text[t]
+            pos = close + 1
+    end = _read_tail(d, text[pos:], pos)
+    return d, max(end, pos)
+
+
+_JAPANESE_BOOK = re.compile(
+    rf"(?<=[，,：:\s]|{CJK_CHAR})『([^『』「」《》]{{1,80}})』(?=\s*[，,（(]|\s*$)"
+)
+
+
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _quote_titles(text: str) -> str:
+    """``作者，「篇名」，《期刊》`` / ``“篇名”`` -> ``〈篇名〉``: some writers quote article
+    titles instead of bracketing them; Japanese works print books in 『』 (-> 《》).
+    Full-width digits become ASCII. Same length, so offsets stay valid."""
+    text = _JAPANESE_BOOK.sub(lambda m: f"《{m.group(1)}》", text.translate(_DIGITS))
+    return _vocab().quote_title.sub(lambda m: f"〈{m.group(1)}〉", text)
+
+
+def _parse_archive(text: str) -> tuple[_Draft, int] | None:
+    """``АПРФ，ф.45，оп.1，д.331，л.65-67`` / ``RGANI, f. 5, op. 30, d. 268, ll. 1-5``."""
+    v = _vocab()
+    m = re.match(rf"({v.archive_abbr.pattern})\s*[,，]\s*", text)
+    if not m:
+        return None
+    d = _Draft(institution=m.group(1), extra={"archive": "1"})
+    end = _read_tail(d, text[m.end():], m.end())
+    return (d, end) if d.number else None

@@ -1,0 +1,463 @@
+"""Imprint and tail rules: publication groups and the items after a title
+(places, publishers, dates, volumes, pages, archives)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+from sinosoviet_cli.grammar.draft import _Draft
+from sinosoviet_cli.grammar.lexical import (
+    _D,
+    _EDITION,
+    _NUM,
+    _QUOTES_CLOSE,
+    _QUOTES_OPEN,
+    _URL,
+    _YEAR,
+    _clean,
+    _cn_number,
+    _date_of,
+    _depths,
+    _is_date,
+    _is_pages,
+    _match_close,
+    _pages,
+    _roc,
+)
+from sinosoviet_cli.grammar.persons import _name_clause
+from sinosoviet_cli.grammar.vocab import _vocab
+from sinosoviet_cli.text.normalize import has_cjk
+
+TailRule = tuple[str, Callable[[_Draft, str], "bool | None"]]
+"""(name, read): ``read`` fills the draft and says True (an item of the citation), False
+(the citation ends here) or None (not this rule's item: try the next one)."""
+
+
+def _first(rules: tuple[TailRule, ...], d: _Draft, text: str) -> bool | None:
+    """Walk an ordered rule table: the first rule that claims ``text`` decides."""
+    for _name, read in rules:
+        verdict = read(d, text)
+        if verdict is not None:
+            return verdict
+    return None
+
+
+# ── the publication group: （北京：人民出版社，1999年） ─────────────────────────
+
+_ISSUE_GROUP = re.compile(rf"({_YEAR})\s*年\s*第?\s*({_NUM}+)\s*[期號号]")
+_TRAILING_DATE = re.compile(
+    rf"[,，\s]*({_YEAR}(?:\s*年)?(?:\s*[、,，{_D}/]\s*{_YEAR}\s*年?)?(?:\s*\d{{1,2}}\s*月)?"
+    r"(?:\s*\d{1,2}\s*日)?(?:\s*版)?)\s*$"
+)
+_TRAILING_EDITION = re.compile(rf"[，,\s]*({_EDITION.pattern})\s*$")
+
+
+def _group_issue(d: _Draft, body: str) -> bool | None:
+    issue = _ISSUE_GROUP.fullmatch(body)
+    if not issue:
+        return None
+    d.year, d.number = issue.group(1), _cn_number(issue.group(2))  # 《歷史研究》（1998年第2期）
+    return True
+
+
+def _group_date(d: _Draft, body: str) -> bool | None:
+    if not _is_date(body):
+        return None
+    d.year, d.date = _date_of(body)
+    return True
+
+
+def _group_thesis(d: _Draft, body: str) -> bool | None:
+    """台北：國立政治大學東亞研究所博士論文，1996 / PhD diss., Harvard University, 1990"""
+    v = _vocab()
+    thesis = v.phd.search(body) or v.masters.search(body)
+    if not thesis:
+        return None
+    d.thesis = "phdthesis" if v.phd.search(body) else "mastersthesis"
+    before, after = body[: thesis.start()], body[thesis.end():]
+    place, _, inst = before.rpartition("：") if "：" in before else before.rpartition(":")
+    inst = inst.strip(" ,，")
+    after_parts = [p.strip() for p in re.split(r"[,，]", after) if p.strip()]
+    years = [p for p in after_parts if _is_date(p)]
+    if not inst:
+        inst = ", ".join(p for p in after_parts if not _is_date(p))
+    d.institution = _clean(inst)
+    if place.strip():
+        d.places = (_clean(place),)
+    if years:
+        d.year, d.date = _date_of(years[-1])
+    return True
+
+
+def _group_imprint(d: _Draft, body: str) -> bool | None:
+    """``北京：春秋出版社；長沙：湖南教育出版社，1989`` / ``北京，1999`` / ``聯經，2001``."""
+    m = _TRAILING_DATE.search(body)
+    head = body
+    if m:
+        head = body[: m.start()]
+        d.year, d.date = _date_of(m.group(1).replace("版", ""))
+    head = head.strip(" ,，")
+    if not head:
+        return bool(m)
+    places: list[str] = []
+    publishers: list[str] = []
+    for part in re.split(r"\s*[；;]\s*", head):
+        _imprint_part(part, places, publishers)
+    if not m and not places:
+        return False  # "(a remark)" without a year, a city or "place: publisher"
+    d.places, d.publishers = tuple(p for p in places if p), tuple(p for p in publishers if p)
+    return True
+
+
+def _imprint_part(part: str, places: list[str], publishers: list[str]) -> None:
+    """One ``place：publisher`` (or a bare city, or a bare publisher) of an imprint."""
+    if not part:
+        return
+    if re.search(r"[：:]", part):
+        place, publisher = re.split(r"\s*[：:]\s*", part, maxsplit=1)
+        places.append(_clean(place))
+        publishers.append(_clean(publisher))
+    elif part.strip() in _vocab().places:
+        places.append(_clean(part))  # （北京，1999）: a city without a publisher
+    else:
+        publishers.append(_clean(part))
+
+
+#: Ordered rules for the body of a publication parenthesis.
+GROUP_RULES: tuple[TailRule, ...] = (
+    ("issue", _group_issue),
+    ("date", _group_date),
+    ("thesis", _group_thesis),
+    ("imprint", _group_imprint),
+)
+
+
+def _pub_group(d: _Draft, body: str) -> bool:
+    """Read a parenthesised publication group: ``北京：春秋出版社；長沙：湖南教育出版社，1989``,
+    ``台北：…研究所博士論文，1996``, ``2003.3``. False if it is something else."""
+    body = _roc(body.strip())
+    if not body:
+        return False
+    if _EDITION.fullmatch(body):
+        d.extra["edition"] = body  # 《書名》（修訂版）
+        return True
+    edition = _TRAILING_EDITION.search(body)
+    if edition and re.search(_YEAR, body[: edition.start()]):
+        d.extra["edition"] = edition.group(1)  # （台北：聯經，2001年初版）
+        body = body[: edition.start()]
+    return bool(_first(GROUP_RULES, d, body))
+
+
+# ── the items after the title(s) ────────────────────────────────────────────
+
+
+def _item_url(d: _Draft, item: str) -> bool | None:
+    url = _URL.search(item)
+    if not url:
+        return None
+    d.url = url.group(0).rstrip(".,")  # 網址：http://… or a bare address
+    return True
+
+
+def _item_archive_abbr(d: _Draft, item: str) -> bool | None:
+    """АПРФ，ф.45，оп.1，д.331，л.65-67: a Russian archive (then fond/opis'/delo, leaves)."""
+    if not _vocab().archive_abbr.fullmatch(item) or d.institution or d.publishers:
+        return None
+    d.institution, d.extra["archive"] = item, "1"
+    return True
+
+
+def _item_call_part(d: _Draft, item: str) -> bool | None:
+    if not (d.extra.get("archive") and _vocab().call_part.fullmatch(item)):
+        return None
+    d.number = f"{d.number}, {item}" if d.number else item
+    return True
+
+
+def _item_leaves(d: _Draft, item: str) -> bool | None:
+    leaves = _vocab().leaves.fullmatch(item) if d.extra.get("archive") else None
+    if not (leaves and _is_pages(leaves.group(1).replace("об", ""))):
+        return None
+    d.pages = _pages(leaves.group(1))
+    return True
+
+
+def _item_access(d: _Draft, item: str) -> bool | None:
+    access = _vocab().access.match(item)
+    if not (access and _is_date(item[access.end():])):
+        return None
+    d.extra["urldate"] = _date_of(item[access.end():])[1]
+    return True
+
+
+def _item_edition(d: _Draft, item: str) -> bool | None:
+    if not _EDITION.fullmatch(item) or (d.date and _is_pages(item)):
+        return None  # 第1版 after a dated newspaper is a page; after a book an edition
+    d.extra["edition"] = item
+    return True
+
+
+def _item_group(d: _Draft, item: str) -> bool | None:
+    if not (item[0] in "（(" and _match_close(item, 0) == len(item) - 1):
+        return None
+    return _pub_group(d, item[1:-1])
+
+
+def _item_pages(d: _Draft, item: str) -> bool | None:
+    if not _is_pages(item):
+        return None
+    d.pages = _pages(item)
+    word = next((w for w in _vocab().newspaper_words if item.endswith(w)), "")
+    if word:
+        d.extra["locator"] = word
+    return True
+
+
+def _item_web_edition(d: _Draft, item: str) -> bool | None:
+    if not _vocab().edition.fullmatch(item):
+        return None
+    d.note = item  # 網路版
+    return True
+
+
+@cache
+def _volume_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """上、下卷 (a set) / 第二卷, 上冊 (one volume) / 第2、3卷, 第二至四卷 (several)."""
+    v = _vocab()
+    units, parts = v.volume_units, v.volume_parts
+    return (
+        re.compile(rf"([{parts}](?:\s*、\s*[{parts}])+)\s*[{units}]"),
+        re.compile(rf"(?:第\s*({_NUM}+)|([{parts}]))\s*[{units}]"),
+        re.compile(rf"第?\s*({_NUM}+)\s*([、,，]|至|到|[{_D}])\s*第?\s*({_NUM}+)\s*[{units}]"),
+    )
+
+
+def _item_volume_set(d: _Draft, item: str) -> bool | None:
+    m = _volume_patterns()[0].fullmatch(item)
+    if not m:
+        return None
+    d.extra["volumes"] = str(len(re.findall(f"[{_vocab().volume_parts}]", m.group(1))))
+    return True
+
+
+def _item_volume(d: _Draft, item: str) -> bool | None:
+    m = _volume_patterns()[1].fullmatch(item)
+    if not m:
+        return None
+    d.volume = _cn_number(m.group(1)) if m.group(1) else m.group(2)
+    return True
+
+
+def _item_volumes(d: _Draft, item: str) -> bool | None:
+    m = _volume_patterns()[2].fullmatch(item)
+    if not m:
+        return None
+    sep = ", " if m.group(2) in "、,，" else "--"
+    d.volume = f"{_cn_number(m.group(1))}{sep}{_cn_number(m.group(3))}"
+    return True
+
+
+_PART = re.compile(rf"第\s*({_NUM}+)\s*[編编章節节篇]")
+_JOURNAL_ISSUE = re.compile(
+    rf"(?:({_YEAR})\s*年\s*)?(?:第?\s*({_NUM}+)\s*卷\s*)?(?:[總总]?第?\s*({_NUM}+)\s*[期號号])?"
+)
+_VOLUME_NUMBER = re.compile(r"(?:vol\.\s*)?(\d{1,4})(?:\s*[:：]\s*(\d{1,3}))?")
+_MAINLAND_IMPRINT = re.compile(
+    rf"(?:(.+?)\s*[：:]\s*)?(.+?)\s*({_YEAR})\s*年(?:\d{{1,2}}月)?\s*版?"
+)
+_PLACE_PUBLISHER = re.compile(r"([^：:\s]{1,12})\s*[：:]\s*(.+)")
+
+
+def _item_part(d: _Draft, item: str) -> bool | None:
+    if not _PART.fullmatch(item):
+        return None
+    d.extra["part"] = item  # 第三編 / 第五章: a part of the book, not a volume
+    return True
+
+
+def _item_journal_issue(d: _Draft, item: str) -> bool | None:
+    """第15卷第3期 / 15卷3期 / 第十五期 / 2003年第3期"""
+    m = _JOURNAL_ISSUE.fullmatch(item)
+    if not (m and (m.group(2) or m.group(3))):
+        return None
+    if m.group(1):
+        d.year = m.group(1)
+    d.volume = _cn_number(m.group(2) or "") or d.volume
+    d.number = _cn_number(m.group(3) or "") or d.number
+    return True
+
+
+def _item_volume_number(d: _Draft, item: str) -> bool | None:
+    """``12`` / ``vol. 12`` / ``12:3`` after a journal."""
+    m = _VOLUME_NUMBER.fullmatch(item)
+    if not (m and d.container and not d.volume and not d.pages) or re.fullmatch(_YEAR, item):
+        return None
+    d.volume = m.group(1)
+    d.number = m.group(2) or ""
+    return True
+
+
+def _item_date(d: _Draft, item: str) -> bool | None:
+    """1999年版 / 2007年10月22日 / 1962"""
+    if not _is_date(item.removesuffix("版")):
+        return None
+    d.year, d.date = _date_of(item.removesuffix("版"))
+    return True
+
+
+def _item_mainland_imprint(d: _Draft, item: str) -> bool | None:
+    """人民出版社1999年版 / 北京：人民出版社1999年版"""
+    m = _MAINLAND_IMPRINT.fullmatch(item)
+    if not (m and has_cjk(m.group(2))):
+        return None
+    if m.group(1):
+        d.places = (*d.places, _clean(m.group(1)))
+    d.publishers = (*d.publishers, _clean(m.group(2)))
+    d.year = m.group(3)
+    return True
+
+
+def _item_call_number(d: _Draft, item: str) -> bool | None:
+    cm = _vocab().call_number.match(item)
+    if not cm:
+        return None
+    d.number, d.extra["archive"] = cm.group(1), d.extra.get("archive", "") or "1"
+    return True
+
+
+def _item_repository(d: _Draft, item: str) -> bool | None:
+    """外交部檔案館藏: the repository of a document."""
+    archives = _vocab().archives
+    if not (item.endswith(archives) or item.removesuffix("藏").endswith(archives)):
+        return None
+    d.institution = _clean(item.removesuffix("藏"))
+    d.extra["archive"] = "1"
+    return True
+
+
+def _item_names(d: _Draft, item: str) -> bool | None:
+    """陈瑶华等译 after the title (mainland order)."""
+    names = _name_clause(item) if has_cjk(item) else None
+    if names is None or not names.role:
+        return None
+    d.add_names(names, default="author")
+    return True
+
+
+def _item_event(d: _Draft, item: str) -> bool | None:
+    """「…論文發表會」"""
+    quoted = item[0] in _QUOTES_OPEN and item[-1] in _QUOTES_CLOSE
+    if not (quoted and _vocab().conference.search(item)):
+        return None
+    d.eventtitle = item[1:-1].strip()
+    return True
+
+
+def _item_place_publisher(d: _Draft, item: str) -> bool | None:
+    """台中：中興大學國際政治所 / 北京：人民出版社"""
+    m = _PLACE_PUBLISHER.fullmatch(item)
+    if not m or _vocab().prose.search(m.group(2)):
+        return None
+    d.places = (*d.places, _clean(m.group(1)))
+    if d.eventtitle or d.thesis:
+        d.institution = _clean(m.group(2))
+    else:
+        d.publishers = (*d.publishers, _clean(m.group(2)))
+    return True
+
+
+def _item_publisher(d: _Draft, item: str) -> bool | None:
+    """人民出版社: a clause ending like a publisher, without a place."""
+    if not (has_cjk(item) and item.endswith(_vocab().publisher_suffixes) and len(item) <= 20):
+        return None
+    d.publishers = (*d.publishers, item)
+    return True
+
+
+#: Ordered rules for one item after the title(s); the first that claims it decides.
+TAIL_RULES: tuple[TailRule, ...] = (
+    ("url", _item_url),
+    ("archive-abbreviation", _item_archive_abbr),
+    ("archive-call-part", _item_call_part),
+    ("archive-leaves", _item_leaves),
+    ("access-date", _item_access),
+    ("edition", _item_edition),
+    ("publication-group", _item_group),
+    ("pages", _item_pages),
+    ("web-edition", _item_web_edition),
+    ("volume-set", _item_volume_set),
+    ("volume", _item_volume),
+    ("volumes", _item_volumes),
+    ("part", _item_part),
+    ("journal-issue", _item_journal_issue),
+    ("volume-number", _item_volume_number),
+    ("date", _item_date),
+    ("mainland-imprint", _item_mainland_imprint),
+    ("call-number", _item_call_number),
+    ("repository", _item_repository),
+    ("role-names", _item_names),
+    ("event", _item_event),
+    ("place-publisher", _item_place_publisher),
+    ("publisher", _item_publisher),
+)
+
+_NEWSPAPER_PAGE = re.compile(r"^第\s*([一二三四五六七八九十]{1,3})\s*版$")
+
+
+def _tail_item(d: _Draft, item: str) -> bool:
+    """One comma-separated item after the title(s); False if it is not bibliographic."""
+    item = _roc(item.strip().strip("。．"))
+    if not item:
+        return True
+    if d.date:  # 第一版 after a dated newspaper: a page, in digits
+        item = _NEWSPAPER_PAGE.sub(lambda m: f"第{_cn_number(m.group(1))}版", item)
+    return bool(_first(TAIL_RULES, d, item))
+
+
+def _tail_items(text: str) -> list[tuple[int, int]]:
+    """Split the tail after a title into items: top-level bracket groups stand alone,
+    the rest is split at ，；; and at a half-width comma not between two digits."""
+    items: list[tuple[int, int]] = []
+    depths = _depths(text)
+    start = 0
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if depths[i] == 0 and char in "（(":
+            close = _match_close(text, i)
+            close = len(text) - 1 if close < 0 else close
+            items.append((start, i))
+            items.append((i, close + 1))
+            i = start = close + 1
+            continue
+        between_digits = (
+            char == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit()
+            and text[i + 1].isdigit()
+        )
+        if depths[i] == 0 and char in "，；;," and not between_digits:
+            items.append((start, i))
+            start = i + 1
+        i += 1
+    items.append((start, len(text)))
+    return [(a, b) for a, b in items if a < b]
+
+
+def _read_tail(d: _Draft, text: str, offset: int) -> int:
+    """Read bibliographic items after the titles; return the end offset (relative to
+    the whole citation) of what was recognised."""
+    end = offset
+    items = [(a, b) for a, b in _tail_items(text) if text[a:b].strip(" ，,。．.;；")]
+    for k, (a, b) in enumerate(items):
+        item = text[a:b].strip(" ，,;；。．")
+        nxt = text[items[k + 1][0]:items[k + 1][1]].strip() if k + 1 < len(items) else ""
+        # 《二十一世紀》，12（2003.3）: a bare number before a dated group is the volume.
+        if (re.fullmatch(r"\d{1,4}", item) and d.container and not d.chapter and not d.volume
+                and nxt[:1] in "（(" and _is_date(nxt[1:-1])):
+            d.volume = item
+        elif not _tail_item(d, item):
+            break
+        end = offset + b
+    rest = text[end - offset:]
+    return end + (len(rest) - len(rest.lstrip(" ，,;；。．.")))
