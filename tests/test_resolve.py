@@ -895,3 +895,18 @@ def test_escape_lives_with_bibtex_writing() -> None:
 
     assert rs.escape is bibtex_escape.escape and rs.unescape is bibtex_escape.unescape
     assert bibtex_escape.unescape(bibtex_escape.escape("50% {a} _b_ }")) == "50% {a} _b_ }"
+
+
+def test_mainland_back_reference_links_through_the_pipeline() -> None:
+    """出处同注N and see note N above, read by the grammar and linked by resolve."""
+    texts = [
+        "杨奎松：《走向破裂：毛泽东与莫斯科的恩恩怨怨》，三联书店（香港）1999年版，第20页。",
+        "罗平汉：《文革前夜的中国》，人民出版社2007年版，第3页。",
+        "出处同注1，第25页。",
+        "See note 2 above, 9.",
+    ]
+    bib = rs.resolve([(n, notes.segment(t)) for n, t in enumerate(texts, 1)])
+    assert [(link.footnote, str(link.form), link.pages) for link in bib.links] == [
+        (1, "full", "20"), (2, "full", "3"), (3, "short", "25"), (4, "short", "9")]
+    assert bib.links[2].key == bib.links[0].key and bib.links[2].problem == ""
+    assert bib.links[3].key == bib.links[1].key and bib.links[3].problem == ""
