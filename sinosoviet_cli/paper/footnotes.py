@@ -31,6 +31,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sinosoviet_cli.model import Footnote, Marker, Paper, Paragraph, Unparsed
+from sinosoviet_cli.paper.endnotes import extract_endnotes
 from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, join_lines, nfc
 
 # A footnote separator: a long run of spaces, or of rule characters.
@@ -498,8 +499,12 @@ def _remove_markers(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[
 
 
 def extract(text: str, layout: Layout | None = None) -> Paper:
-    """Split a paper's extracted text into footnotes, body paragraphs and markers, by
-    ``layout`` (the bundled journal layout unless given)."""
+    """Split a paper's text into footnotes, body paragraphs and markers: an endnote
+    block after a heading (``paper.endnotes``) where there is one, else page footnotes
+    by ``layout`` (the bundled journal layout unless given)."""
+    endnotes = extract_endnotes(text)
+    if endnotes is not None:
+        return endnotes
     layout = layout or bundled_layout()
     scan = _scan(nfc(text).split("\n"), layout)
     pages, problems = _page_numbers(scan)
