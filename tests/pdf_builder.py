@@ -470,7 +470,7 @@ def regenerate(directory: Path = FIXTURES) -> list[Path]:
         written.append(target)
     source, layout = load(directory / "cjk_footnotes.json")
     extra = {
-        "long.pdf": build(long_source(source, 8), layout),
+        "long.pdf": build(long_source(source, 12), layout),
         "no_unicode.pdf": build(source, layout, to_unicode=False),
         "scanned.pdf": build_scanned(),
     }

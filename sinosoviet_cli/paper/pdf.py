@@ -214,8 +214,14 @@ def _rows(chars: list[_Char]) -> list[_Row]:
     for char in sorted(chars, key=lambda c: -c.base):
         if not char.text:
             continue
-        if groups and abs(groups[-1].base - char.base) <= 0.15 * max(char.size, 1.0):
-            groups[-1].chars.append(char)
+        tolerance = 0.15 * max(char.size, 1.0)
+        for group in reversed(groups):
+            if group.base - char.base > tolerance:
+                groups.append(_Row(char.base, char.size, [char]))
+                break
+            if 0.85 <= char.size / max(group.size, 0.1) <= 1.18:  # a raised small digit
+                group.chars.append(char)  # on a neighbour column's baseline is no part
+                break
         else:
             groups.append(_Row(char.base, char.size, [char]))
     for group in groups:
@@ -223,18 +229,27 @@ def _rows(chars: list[_Char]) -> list[_Row]:
         group.size = sizes.most_common(1)[0][0] if sizes else group.chars[0].size
     merged: list[_Row] = []
     for index, group in enumerate(groups):
-        below = groups[index + 1] if index + 1 < len(groups) else None
-        if (
-            below is not None
-            and group.size <= 0.85 * below.size
-            and 0 < group.base - below.base <= 0.7 * below.size
-            and group.x0 >= below.x0 - below.size
-            and group.x1 <= below.x1 + below.size
-        ):
-            below.chars.extend(group.chars)
-            continue
-        merged.append(group)
+        host = _host(group, groups[index + 1 :])
+        if host is not None:
+            host.chars.extend(group.chars)
+        else:
+            merged.append(group)
     return merged
+
+
+def _host(group: _Row, below: list[_Row]) -> _Row | None:
+    """The row a raised smaller group belongs to: the nearest row below it, within a
+    fraction of its size, whose text spans the group (in another column, another row)."""
+    for row in below:
+        if group.base - row.base > 0.7 * row.size:
+            return None
+        if (
+            group.size <= 0.85 * row.size
+            and group.base > row.base
+            and any(c.x0 - row.size <= group.x0 and group.x1 <= c.x1 + row.size for c in row.chars)
+        ):
+            return row
+    return None
 
 
 # ---------------------------------------------------------------- running heads

@@ -1,0 +1,195 @@
+"""paper.pdf: PDFs typeset by tests/pdf_builder.py give back the notes of their source
+text; PDFs without decodable text are refused with a message that says to OCR them."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from sinosoviet_cli.errors import InputError
+from sinosoviet_cli.model import Paper
+from sinosoviet_cli.paper.pdf import read_pdf
+from tests.pdf_builder import FIXTURES, build, build_scanned, load, long_source
+
+SOURCES = sorted(FIXTURES.glob("*.json"))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+def _expected_notes(name: str) -> list[str]:
+    source, _ = load(FIXTURES / f"{name}.json")
+    return [unicodedata.normalize("NFC", note) for note in source.notes]
+
+
+@pytest.fixture(scope="module")
+def papers() -> dict[str, Paper]:
+    return {path.stem: read_pdf(path.with_suffix(".pdf")) for path in SOURCES}
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_committed_fixture_is_what_the_builder_makes(source: Path) -> None:
+    text, layout = load(source)
+    assert build(text, layout) == source.with_suffix(".pdf").read_bytes(), (
+        "fixture PDFs are stale: run `python tests/pdf_builder.py`"
+    )
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_notes_are_the_source_notes(source: Path, papers: dict[str, Paper]) -> None:
+    paper = papers[source.stem]
+    expected = _expected_notes(source.stem)
+    assert [f.n for f in paper.footnotes] == list(range(1, len(expected) + 1))
+    assert [_squash(f.text) for f in paper.footnotes] == [_squash(n) for n in expected]
+    exact = sum(f.text == n for f, n in zip(paper.footnotes, expected, strict=True))
+    assert exact / len(expected) >= 0.98
+    assert not paper.problems
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_every_note_has_its_marker_and_paragraphs_lose_them(
+    source: Path, papers: dict[str, Paper]
+) -> None:
+    paper = papers[source.stem]
+    text, _ = load(source)
+    assert [m.n for m in paper.markers] == [f.n for f in paper.footnotes]
+    body = "".join(_squash(p.text) for p in paper.paragraphs)
+    for para in text.paragraphs:
+        if not para.startswith("# "):
+            assert _squash(re.sub(r"\{\d+\}", "", para)) in body
+
+
+def test_note_running_over_a_page_break_is_joined(papers: dict[str, Paper]) -> None:
+    paper = papers["cjk_footnotes"]
+    seven = paper.footnotes[6]
+    assert seven.text == _expected_notes("cjk_footnotes")[6]
+    assert seven.page == 201  # where it starts; its tail opens page 202's notes
+    assert paper.footnotes[7].page == 202
+
+
+def test_printed_page_numbers_from_running_heads_and_footers(papers: dict[str, Paper]) -> None:
+    assert {f.page for f in papers["cjk_footnotes"].footnotes} == {201, 202}
+    assert [f.page for f in papers["latin_one_column"].footnotes] == [87] * 4 + [88] * 6 + [89] * 2
+    assert {f.page for f in papers["latin_two_columns"].footnotes} == {12, 13}
+    for paper in papers.values():  # no running head or page number left in the text
+        for para in paper.paragraphs:
+            assert not re.search(r"．\d+．|— \d+ —|Review · \d+", para.text)
+
+
+def test_markers_record_the_sentence_they_close(papers: dict[str, Paper]) -> None:
+    markers = {m.n: m for m in papers["cjk_footnotes"].markers}
+    assert markers[7].sentence == "這些新研究並未完全取代舊說。"
+    assert markers[1].sentence.endswith("理解根本不同。")
+    assert (markers[1].section, markers[4].section, markers[10].section) == ("一", "二", "三")
+    assert markers[8].page == 202
+    paragraphs = [p.text for p in papers["cjk_footnotes"].paragraphs]
+    assert any("取代舊說。李丹慧與陳兼" in p for p in paragraphs)
+    assert papers["cjk_footnotes"].headings["二"] == "檔案開放以後"
+
+
+def test_compatibility_ideographs_are_nfc_normalised(papers: dict[str, Paper]) -> None:
+    from sinosoviet_cli.paper import pdf
+
+    raw = pdf._load(FIXTURES / "cjk_footnotes.pdf")
+    printed = "".join(c.text for page in raw for row in page.rows for c in row.chars)
+    assert "\uf9e1" in printed  # the file really carries the compatibility form
+    paper = papers["cjk_footnotes"]
+    everything = "".join(f.text for f in paper.footnotes) + "".join(
+        p.text for p in paper.paragraphs
+    )
+    assert not re.search("[\uf900-\ufaff]", everything)
+    assert paper.footnotes[7].text.startswith("李丹慧")  # U+674E
+
+
+def test_two_columns_read_left_then_right(papers: dict[str, Paper]) -> None:
+    paper = papers["latin_two_columns"]
+    starts = [p.text.split()[0] for p in paper.paragraphs]
+    assert starts == ["The", "Historians", "A", "The", "Yet", "Economic", "Finally,", "Taken"]
+    assert [m.n for m in paper.markers] == list(range(1, 13))
+
+
+def test_endnotes_under_a_heading(papers: dict[str, Paper]) -> None:
+    paper = papers["cjk_endnotes"]
+    assert len(paper.footnotes) == 12
+    assert all("注釋" not in p.text for p in paper.paragraphs)
+
+
+def _ocr_error(path: Path) -> str:
+    with pytest.raises(InputError) as info:
+        read_pdf(path)
+    message = str(info.value)
+    assert str(path) in message and "OCR" in message and "\n" not in message
+    return message
+
+
+def test_scanned_pdf_is_refused_with_ocr_advice() -> None:
+    assert "no text layer" in _ocr_error(FIXTURES / "scanned.pdf")
+
+
+def test_font_without_unicode_map_is_refused_with_ocr_advice() -> None:
+    assert "cannot be decoded" in _ocr_error(FIXTURES / "no_unicode.pdf")
+
+
+def test_builder_error_fixtures_are_current() -> None:
+    source, layout = load(FIXTURES / "cjk_footnotes.json")
+    assert build_scanned() == (FIXTURES / "scanned.pdf").read_bytes()
+    assert build(source, layout, to_unicode=False) == (FIXTURES / "no_unicode.pdf").read_bytes()
+    assert build(long_source(source, 12), layout) == (FIXTURES / "long.pdf").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"not a pdf at all\n", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", b"\x00\xff" * 500],
+    ids=["empty", "text", "truncated", "binary"],
+)
+def test_unreadable_files_are_refused(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(data)
+    _ocr_error(path)
+
+
+def test_truncated_real_pdf_is_refused_or_read(tmp_path: Path) -> None:
+    path = tmp_path / "half.pdf"
+    whole = (FIXTURES / "cjk_footnotes.pdf").read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(InputError) as info:
+        read_pdf(path)
+    assert "OCR" in str(info.value)
+
+
+def test_missing_file_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"missing\.pdf"):
+        read_pdf(tmp_path / "missing.pdf")
+
+
+def test_pdf_library_is_imported_only_when_a_pdf_is_read() -> None:
+    code = (
+        "import sys\n"
+        "import sinosoviet_cli.paper.pdf, sinosoviet_cli.cli\n"
+        "assert not [m for m in sys.modules if m.startswith('pdfminer')], 'imported early'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_reading_takes_under_50_ms_a_page() -> None:
+    from sinosoviet_cli.paper import pdf
+
+    path = FIXTURES / "long.pdf"
+    read_pdf(path)  # the library imported and its CMaps loaded
+    pages = len(pdf._load(path))
+    assert pages >= 20
+    best = min(_timed(path) for _ in range(3))
+    assert best / pages < 0.050, f"{best / pages * 1000:.1f} ms a page"
+
+
+def _timed(path: Path) -> float:
+    start = time.perf_counter()
+    read_pdf(path)
+    return time.perf_counter() - start
