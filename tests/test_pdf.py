@@ -14,8 +14,9 @@ import pytest
 
 from sinosoviet_cli.errors import InputError
 from sinosoviet_cli.model import Paper
+from sinosoviet_cli.paper.footnotes import extract
 from sinosoviet_cli.paper.pdf import read_pdf
-from tests.pdf_builder import FIXTURES, build, build_scanned, load, long_source
+from tests.pdf_builder import FIXTURES, Layout, Source, build, build_scanned, load, long_source
 
 SOURCES = sorted(FIXTURES.glob("*.json"))
 
@@ -193,3 +194,48 @@ def _timed(path: Path) -> float:
     start = time.perf_counter()
     read_pdf(path)
     return time.perf_counter() - start
+
+
+def _source_of(paper: Paper) -> Source:
+    """A text-path paper back to builder input: headings, paragraphs with ``{n}`` where
+    each marker closed its sentence, and the notes."""
+    paragraphs: list[str] = []
+    pending = sorted(paper.markers, key=lambda m: m.n)
+    opened: set[str] = set()
+    for para in paper.paragraphs:
+        if para.section in paper.headings and para.section not in opened:
+            opened.add(para.section)
+            paragraphs.append(f"# {para.section}、 {paper.headings[para.section]}")
+        inserts: list[tuple[int, int]] = []
+        cursor = 0
+        for marker in [m for m in pending if m.section == para.section]:
+            found = para.text.find(marker.sentence, cursor) if marker.sentence else -1
+            if found >= 0:
+                inserts.append((found + len(marker.sentence), marker.n))
+                cursor = found
+                pending.remove(marker)
+        text = para.text
+        for at, n in sorted(inserts, reverse=True):
+            text = f"{text[:at]}{{{n}}}{text[at:]}"
+        paragraphs.append(text)
+    assert not pending, "every marker placed"
+    return Source("", tuple(paragraphs), tuple(f.text for f in paper.footnotes))
+
+
+def test_seed_typeset_as_pdf_gives_the_text_paths_notes(seed_path: Path, tmp_path: Path) -> None:
+    """The seed's content typeset in its own layout (generated here, never committed):
+    the PDF path agrees with the text path on every note, section and marker."""
+    expected = extract(seed_path.read_text(encoding="utf-8"))
+    layout = Layout(header="．{n}．", first_page=expected.footnotes[0].page or 1)
+    pdf = tmp_path / "seed.pdf"
+    pdf.write_bytes(build(_source_of(expected), layout))
+    got = read_pdf(pdf)
+    assert len(got.footnotes) == len(expected.footnotes) == 43
+    pairs = list(zip(got.footnotes, expected.footnotes, strict=True))
+    assert all(_squash(a.text) == _squash(b.text) for a, b in pairs)
+    assert sum(a.text == b.text for a, b in pairs) / len(pairs) >= 0.98
+    assert [a.section for a, _ in pairs] == [b.section for _, b in pairs]
+    assert [_squash(m.sentence) for m in got.markers] == [
+        _squash(m.sentence) for m in expected.markers
+    ]
+    assert not got.problems

@@ -2,8 +2,9 @@
 
 pdfminer.six reads the characters (MIT, pure Python; its CMaps decode the Adobe CJK
 character collections, and it honours ToUnicode maps). pdfplumber is a layer over the
-same library, pypdfium2 needs a binary wheel and reports no font size per character,
-and PyMuPDF is AGPL. pdfminer is imported only when a PDF is read.
+same library with more than we need; pypdfium2 binds the native PDFium library (a binary
+wheel per platform); PyMuPDF is AGPL. pdfminer is imported only when a PDF is read, and
+through a small device of our own that records characters, rules and images only.
 
 This module turns each page into ``Line`` values in reading order: running heads and
 footers (repeated on several pages, or a bare page number) removed and their page
@@ -229,24 +230,29 @@ def _rows(chars: list[_Char]) -> list[_Row]:
         group.size = sizes.most_common(1)[0][0] if sizes else group.chars[0].size
     merged: list[_Row] = []
     for index, group in enumerate(groups):
-        host = _host(group, groups[index + 1 :])
-        if host is not None:
-            host.chars.extend(group.chars)
-        else:
+        kept: list[_Char] = []
+        for char in group.chars:
+            host = _host(char, group.size, groups[index + 1 :])
+            if host is None:
+                kept.append(char)
+            else:
+                host.chars.append(char)
+        if kept:
+            group.chars = kept
             merged.append(group)
     return merged
 
 
-def _host(group: _Row, below: list[_Row]) -> _Row | None:
-    """The row a raised smaller group belongs to: the nearest row below it, within a
-    fraction of its size, whose text spans the group (in another column, another row)."""
+def _host(char: _Char, size: float, below: list[_Row]) -> _Row | None:
+    """The row a raised smaller character belongs to: the nearest row below it, within
+    a fraction of its size, with text beside it (in two columns, rows interleave)."""
     for row in below:
-        if group.base - row.base > 0.7 * row.size:
+        if char.base - row.base > 0.7 * row.size:
             return None
         if (
-            group.size <= 0.85 * row.size
-            and group.base > row.base
-            and any(c.x0 - row.size <= group.x0 and group.x1 <= c.x1 + row.size for c in row.chars)
+            size <= 0.85 * row.size
+            and char.base > row.base
+            and any(c.x0 - row.size <= char.x0 and char.x1 <= c.x1 + row.size for c in row.chars)
         ):
             return row
     return None
