@@ -41,7 +41,8 @@ class Layout:
     body: float = 10.5
     note: float = 8.0
     heading: float = 12.0
-    note_number: str = "plain"  # "plain": `1 text`; "super": a raised number
+    note_number: str = "plain"  # "plain": `1 text`; "super": a raised number; "circled": ①
+    markers: str = "super"  # body markers: "super" (raised digits) or "circled" (①)
     header: str = ""  # e.g. "{title}　．{n}．|．{n}．　{journal}" (odd|even pages)
     footer: str = ""  # e.g. "— {n} —"
     first_page: int = 1
@@ -96,7 +97,21 @@ def _width(run: _Run) -> float:
 # ---------------------------------------------------------------- line breaking
 
 
-def _tokens(text: str, size: float) -> list[list[_Run]]:
+def _marker(n: int, size: float, style: str) -> _Run:
+    if style == "circled":
+        return _Run(chr(0x245F + n), True, size)
+    return _Run(str(n), False, size * 0.6, size * 0.38)
+
+
+def _marker_number(run: _Run) -> int | None:
+    if run.rise and not run.cjk and run.text.isdigit():
+        return int(run.text)
+    if run.cjk and len(run.text) == 1 and "\u2460" <= run.text <= "\u2473":
+        return ord(run.text) - 0x245F
+    return None
+
+
+def _tokens(text: str, size: float, style: str = "super") -> list[list[_Run]]:
     """Unbreakable groups of runs: one CJK character, one Latin word with its space, or a
     marker (glued to what precedes it, as is punctuation that may not start a line)."""
     groups: list[list[_Run]] = []
@@ -106,7 +121,7 @@ def _tokens(text: str, size: float) -> list[list[_Run]]:
         pos = piece.end()
         mark = _MARK.fullmatch(raw)
         if mark is not None:
-            run = _Run(mark.group(1), False, size * 0.6, size * 0.38)
+            run = _marker(int(mark.group(1)), size, style)
             if groups:
                 groups[-1].append(run)
             else:
@@ -130,11 +145,13 @@ def _tokens(text: str, size: float) -> list[list[_Run]]:
     return groups
 
 
-def _wrap(text: str, size: float, width: float, indent: float) -> list[_Line]:
+def _wrap(
+    text: str, size: float, width: float, indent: float, style: str = "super"
+) -> list[_Line]:
     lines: list[_Line] = []
     current: list[_Run] = []
     used = indent
-    for group in _tokens(text, size):
+    for group in _tokens(text, size, style):
         w = sum(_width(r) for r in group)
         trailing = group[-1].text.endswith(" ")
         fit = w - (_width(_Run(" ", False, size)) if trailing else 0)
@@ -159,8 +176,9 @@ def _note_lines(n: int, text: str, layout: Layout, width: float) -> list[_Line]:
         lines[0].runs.insert(0, _Run(str(n), False, size * 0.65, size * 0.35))
         lines[0].indent = size
         return lines
-    lines = _wrap(f"{n} {text}", size, width, size)
-    return lines
+    if layout.note_number == "circled":
+        return _wrap(f"{chr(0x245F + n)}{text}", size, width, size)
+    return _wrap(f"{n} {text}", size, width, size)
 
 
 # ---------------------------------------------------------------- page layout
@@ -231,11 +249,12 @@ class _Typesetter:
             text = para[2:] if heading else para
             size = lay.heading if heading else lay.body
             width = self.current().width if self.pages else self._first_width()
-            for line in _wrap(text, size, width, 0.0 if heading else 2 * size):
+            indent = 0.0 if heading else 2 * size
+            for line in _wrap(text, size, width, indent, lay.markers):
                 notes: list[_Line] = []
                 for run in line.runs:
-                    if run.rise and not run.cjk and run.text.isdigit():
-                        n = int(run.text)
+                    n = _marker_number(run)
+                    if n is not None:
                         made = _note_lines(n, self.source.notes[n - 1], lay, width)
                         (notes_at_end if lay.endnotes else notes).extend(made)
                 self.place(line, notes)

@@ -239,3 +239,56 @@ def test_seed_typeset_as_pdf_gives_the_text_paths_notes(seed_path: Path, tmp_pat
         _squash(m.sentence) for m in expected.markers
     ]
     assert not got.problems
+
+
+def test_lines_join_as_a_reader_reads_them() -> None:
+    from sinosoviet_cli.paper.pdf import Line
+    from sinosoviet_cli.paper.pdf_notes import assemble
+
+    def note(text: str, lead: int | None = None) -> Line:
+        return Line(text, (), 0, "notes", 8.0, 0.0, lead)
+
+    paper = assemble(
+        [
+            Line("正文。", ((3, 1),), 0, "body", 10.0, 20.0),
+            note("1 See the Sino-"),
+            note("Soviet polemics and the Univer\u00ad"),
+            note("sity press; 中文"),
+            note("資料"),
+            note("同上。", lead=2),
+        ],
+        [5],
+    )
+    assert [f.text for f in paper.footnotes] == [
+        "See the Sino-Soviet polemics and the University press; 中文資料",
+        "同上。",
+    ]
+    assert [(f.page, m.sentence) for f, m in zip(paper.footnotes, paper.markers, strict=False)] == [
+        (5, "正文。")
+    ]
+    assert [p.footnote for p in paper.problems] == [2]  # no marker for note 2
+
+
+def test_pdf_without_notes_gives_body_only(tmp_path: Path) -> None:
+    path = tmp_path / "plain.pdf"
+    path.write_bytes(build(Source("t", ("A paragraph without notes.",), ()), Layout()))
+    paper = read_pdf(path)
+    assert paper.footnotes == () and paper.paragraphs[0].text == "A paragraph without notes."
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_damaged_pdf_gives_a_paper_or_an_input_error(tmp_path: Path, seed: int) -> None:
+    import random
+
+    data = bytearray((FIXTURES / "latin_one_column.pdf").read_bytes())
+    chance = random.Random(seed)
+    for _ in range(1 + seed):
+        data[chance.randrange(len(data))] = chance.randrange(256)
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(bytes(data))
+    try:
+        paper = read_pdf(path)
+    except InputError as error:
+        assert "\n" not in str(error)
+    else:
+        assert isinstance(paper, Paper)

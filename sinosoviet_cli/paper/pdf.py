@@ -16,6 +16,7 @@ A PDF without decodable text raises ``InputError`` saying to OCR it.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -163,6 +164,10 @@ def _load(path: Path) -> list[_PageData]:
     from pdfminer.pdfpage import PDFPage
 
     pages: list[_PageData] = []
+    # pdfminer logs every damaged operator as a warning; the user gets one message.
+    quiet = logging.getLogger("pdfminer")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
     try:
         with path.open("rb") as handle:
             manager = PDFResourceManager(caching=True)
@@ -178,9 +183,15 @@ def _load(path: Path) -> list[_PageData]:
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", path=path) from exc
     except Exception as exc:  # pdfminer raises many unrelated types on damaged files
+        if "Password" in type(exc).__name__ or "Encryption" in type(exc).__name__:
+            raise InputError(
+                "is encrypted", path=path, fix="save an unprotected copy, or give its text as .txt"
+            ) from exc
         raise InputError(
             f"is not a readable PDF ({type(exc).__name__})", path=path, fix=_OCR_FIX
         ) from exc
+    finally:
+        quiet.setLevel(level)
     _check_text(path, pages)
     return pages
 
@@ -267,10 +278,10 @@ def _running_key(row: _Row) -> str:
 
 def _is_apart(rows: list[_Row], index: int) -> bool:
     """A running head or foot stands apart from the text: a wider gap than line pitch."""
-    row = rows[index]
-    neighbour = rows[index + 1] if index == 0 else rows[index - 1] if index else None
-    if neighbour is None or len(rows) == 1:
+    if len(rows) < 2:
         return True
+    row = rows[index]
+    neighbour = rows[1] if index == 0 else rows[index - 1]
     return abs(neighbour.base - row.base) > 1.9 * max(row.size, neighbour.size)
 
 
@@ -474,7 +485,7 @@ def read_lines(path: Path) -> tuple[list[Line], list[int]]:
     body = _body_size(page_rows)
     lines: list[Line] = []
     for index, (page, rows) in enumerate(zip(pages, page_rows, strict=True)):
-        for frame in _frames(rows, page.width):
+        for frame in _frames(rows, page.width) if rows else []:
             split = _note_start(frame, page.rules, body)
             left = min(r.x0 for r in frame)
             for position, row in enumerate(frame):
