@@ -47,6 +47,7 @@ class Layout:
     footer: str = ""  # e.g. "— {n} —"
     first_page: int = 1
     endnotes: str = ""  # a heading such as "注釋": notes go to the end, not the foot
+    span_notes: bool = False  # notes across the full page width under the columns
     journal: str = ""
 
 
@@ -210,7 +211,8 @@ class _Typesetter:
         else:
             self.column += 1
         column = self.current()
-        column.notes, self.carry = self.carry, []
+        if not self.layout.span_notes or self.column == 0:
+            column.notes, self.carry = self.carry, []
         return column
 
     def _notes_height(self, count: int) -> float:
@@ -222,15 +224,18 @@ class _Typesetter:
         pitch = line.size * 1.6
         column = self.current() if self.pages else self.next_column()
         while True:
-            room = column.y - pitch - column.bottom
-            if room >= self._notes_height(len(column.notes) + len(notes)):
-                column.notes.extend(notes)
+            # Spanning notes live with the page's first column and sit below every column.
+            store = self.pages[-1][0].notes if self.layout.span_notes else column.notes
+            floor = min([c.y for c in self.pages[-1][: self.column]] + [column.y - pitch])
+            room = (floor if self.layout.span_notes else column.y - pitch) - column.bottom
+            if room >= self._notes_height(len(store) + len(notes)):
+                store.extend(notes)
                 break
             fit = 0
-            while fit < len(notes) and room >= self._notes_height(len(column.notes) + fit + 1):
+            while fit < len(notes) and room >= self._notes_height(len(store) + fit + 1):
                 fit += 1
             if fit:  # the note starts here and runs over to the next column or page
-                column.notes.extend(notes[:fit])
+                store.extend(notes[:fit])
                 self.carry = notes[fit:]
                 break
             column = self.next_column()
@@ -249,13 +254,14 @@ class _Typesetter:
             text = para[2:] if heading else para
             size = lay.heading if heading else lay.body
             width = self.current().width if self.pages else self._first_width()
+            note_width = lay.width - 2 * lay.margin if lay.span_notes else width
             indent = 0.0 if heading else 2 * size
             for line in _wrap(text, size, width, indent, lay.markers):
                 notes: list[_Line] = []
                 for run in line.runs:
                     n = _marker_number(run)
                     if n is not None:
-                        made = _note_lines(n, self.source.notes[n - 1], lay, width)
+                        made = _note_lines(n, self.source.notes[n - 1], lay, note_width)
                         (notes_at_end if lay.endnotes else notes).extend(made)
                 self.place(line, notes)
         if lay.endnotes:
@@ -356,7 +362,8 @@ def _page_stream(
             pitch = size * 1.4
             top = column.bottom + pitch * len(column.notes)
             rule = top + size * 0.5
-            out.append(f"0.5 w {column.x:.2f} {rule:.2f} m {column.x + column.width / 3:.2f} {rule:.2f} l S")
+            length = (layout.width - 2 * layout.margin if layout.span_notes else column.width) / 3
+            out.append(f"0.5 w {column.x:.2f} {rule:.2f} m {column.x + length:.2f} {rule:.2f} l S")
             for i, line in enumerate(column.notes):
                 _draw(line, column.x, top - size - i * pitch, fonts, out)
     return "\n".join(out).encode("latin-1")

@@ -79,6 +79,9 @@ def test_printed_page_numbers_from_running_heads_and_footers(papers: dict[str, P
     assert {f.page for f in papers["cjk_footnotes"].footnotes} == {201, 202}
     assert [f.page for f in papers["latin_one_column"].footnotes] == [87] * 4 + [88] * 6 + [89] * 2
     assert {f.page for f in papers["latin_two_columns"].footnotes} == {12, 13}
+    assert [f.page for f in papers["latin_two_columns_wide_notes"].footnotes] == [301] * 5 + [
+        302
+    ] * 7
     for paper in papers.values():  # no running head or page number left in the text
         for para in paper.paragraphs:
             assert not re.search(r"．\d+．|— \d+ —|Review · \d+", para.text)
@@ -109,8 +112,10 @@ def test_compatibility_ideographs_are_nfc_normalised(papers: dict[str, Paper]) -
     assert paper.footnotes[7].text.startswith("李丹慧")  # U+674E
 
 
-def test_two_columns_read_left_then_right(papers: dict[str, Paper]) -> None:
-    paper = papers["latin_two_columns"]
+@pytest.mark.parametrize("name", ["latin_two_columns", "latin_two_columns_wide_notes"])
+def test_two_columns_read_left_then_right(papers: dict[str, Paper], name: str) -> None:
+    """Notes at the foot of each column, or across the page under both columns."""
+    paper = papers[name]
     starts = [p.text.split()[0] for p in paper.paragraphs]
     assert starts == ["The", "Historians", "A", "The", "Yet", "Economic", "Finally,", "Taken"]
     assert [m.n for m in paper.markers] == list(range(1, 13))

@@ -341,24 +341,46 @@ def _segments(row: _Row) -> list[tuple[float, float]]:
     return spans
 
 
-def _gutter(rows: list[_Row], width: float) -> float | None:
-    """The x of a column gutter: crossed by few rows, with text on both sides of it."""
-    spans = [_segments(row) for row in rows]
-    best: tuple[int, float] | None = None
+def _gutter(rows: list[_Row], width: float, body: float) -> float | None:
+    """The x of a column gutter: the middle of the widest band crossed by fewest
+    body-text rows (notes in smaller type may run across the page under two columns),
+    with rows of text on both sides of it."""
+    spans = [_segments(row) for row in rows if row.size >= 0.9 * body]
+    scores: list[tuple[int, float]] = []
     x = width * 0.3
     while x <= width * 0.7:
         crossing = sum(1 for s in spans if any(a < x < b for a, b in s))
-        both = sum(1 for s in spans if any(b <= x for _, b in s) and any(a >= x for a, _ in s))
-        if both >= 3 and crossing <= max(1, both // 6) and (best is None or crossing < best[0]):
-            best = (crossing, x)
+        left = sum(1 for s in spans if s and s[0][0] < x and not any(a < x < b for a, b in s))
+        right = sum(1 for s in spans if s and s[-1][1] > x and not any(a < x < b for a, b in s))
+        sides = min(left, right)  # a last column may hold a single line
+        if max(left, right) >= 3 and sides >= 1 and crossing <= sides // 6:
+            scores.append((crossing, x))
         x += 2.0
-    return None if best is None else best[1]
+    return _widest_band(scores)
 
 
-def _frames(rows: list[_Row], width: float) -> list[list[_Row]]:
+def _widest_band(scores: list[tuple[int, float]]) -> float | None:
+    """The middle of the widest run of neighbouring x positions crossed by fewest rows:
+    the gutter's centre, not its edge (a note line may reach the edge)."""
+    if not scores:
+        return None
+    fewest = min(c for c, _ in scores)
+    bands: list[list[float]] = []
+    for crossing, x in scores:
+        if crossing != fewest:
+            continue
+        if bands and x - bands[-1][-1] <= 2.5:
+            bands[-1].append(x)
+        else:
+            bands.append([x])
+    widest = max(bands, key=len)
+    return (widest[0] + widest[-1]) / 2
+
+
+def _frames(rows: list[_Row], width: float, body: float) -> list[list[_Row]]:
     """The page's rows as frames in reading order: full-width blocks, and within a
     two-column block the left column, then the right."""
-    gutter = _gutter(rows, width)
+    gutter = _gutter(rows, width, body)
     if gutter is None:
         return [rows]
     frames: list[list[_Row]] = []
@@ -392,8 +414,11 @@ def _frames(rows: list[_Row], width: float) -> list[list[_Row]]:
     return frames
 
 
-def _note_start(frame: list[_Row], rules: list[tuple[float, float, float]], body: float) -> int:
-    """Index of the first note row of a frame: below a short rule under text, or else
+def _note_start(
+    frame: list[_Row], rules: list[tuple[float, float, float]], body: float, follows: bool
+) -> int:
+    """Index of the first note row of a frame: below a short rule (under its text, or
+    just above a frame that ``follows`` another, e.g. notes across two columns), or else
     the trailing rows in smaller type; ``len(frame)`` when there are none."""
     if not frame:
         return 0
@@ -401,12 +426,12 @@ def _note_start(frame: list[_Row], rules: list[tuple[float, float, float]], body
     for x0, x1, y in rules:
         if x0 >= left - 4 and x1 <= right + 4 and x1 - x0 < 0.8 * (right - left):
             below = [i for i, row in enumerate(frame) if row.base < y]
-            if below and below[0] > 0:
+            if below and (below[0] > 0 or (follows and y - frame[0].base < 3 * frame[0].size)):
                 return below[0]
     start = len(frame)
     while start > 0 and frame[start - 1].size < 0.9 * body:
         start -= 1
-    return start if start > 0 else len(frame)
+    return start if start > 0 or follows else len(frame)
 
 
 # ---------------------------------------------------------------- lines
@@ -485,8 +510,8 @@ def read_lines(path: Path) -> tuple[list[Line], list[int]]:
     body = _body_size(page_rows)
     lines: list[Line] = []
     for index, (page, rows) in enumerate(zip(pages, page_rows, strict=True)):
-        for frame in _frames(rows, page.width) if rows else []:
-            split = _note_start(frame, page.rules, body)
+        for number, frame in enumerate(_frames(rows, page.width, body) if rows else []):
+            split = _note_start(frame, page.rules, body, number > 0)
             left = min(r.x0 for r in frame)
             for position, row in enumerate(frame):
                 zone = "notes" if position >= split else "body"
