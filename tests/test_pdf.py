@@ -297,3 +297,47 @@ def test_damaged_pdf_gives_a_paper_or_an_input_error(tmp_path: Path, seed: int) 
         assert "\n" not in str(error)
     else:
         assert isinstance(paper, Paper)
+
+
+def test_markers_are_raised_smaller_digits_or_superscript_and_circled_characters() -> None:
+    from sinosoviet_cli.paper.pdf import _Char, _line, _Row
+
+    def char(text: str, x: float, base: float = 100.0, size: float = 10.0) -> _Char:
+        return _Char(text, x, x + size * 0.6, base, size)
+
+    row = _Row(
+        100.0,
+        10.0,
+        [
+            char("A", 10),
+            char(".", 16),
+            char("1", 19, 104, 6),  # raised, smaller: marker 1
+            char("2", 22, 104, 6),  # ... 12, two digits
+            char(" ", 25),
+            char("B", 31),
+            char("¹", 37),  # a superscript character: marker 1
+            char("C", 43),
+            char("③", 49),  # a circled number: marker 3
+            char("1", 55),  # an ordinary digit stays text
+        ],
+    )
+    line = _line(row, 0, "body", 10.0)
+    assert line.text == "A. BC1"
+    assert line.markers == ((2, 12), (4, 1), (5, 3))
+    assert line.lead is None and line.indent == 0.0
+
+
+def test_a_heading_in_larger_type_is_its_own_paragraph() -> None:
+    from sinosoviet_cli.paper.pdf import Line
+    from sinosoviet_cli.paper.pdf_notes import assemble
+
+    body = [
+        Line("Conclusion", (), 0, "body", 12.0, 0.0),
+        Line("The first paragraph after a heading", (), 0, "body", 10.0, 0.0),
+        Line("is not indented.", (), 0, "body", 10.0, 0.0),
+    ]
+    paper = assemble(body, [1])
+    assert [p.text for p in paper.paragraphs] == [
+        "Conclusion",
+        "The first paragraph after a heading is not indented.",
+    ]

@@ -11,6 +11,7 @@ endnotes instead (a heading 注釋/註釋/Notes, then the numbered notes) are re
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -68,6 +69,7 @@ def _note_number(line: Line, expected: int, first: bool) -> tuple[int, str] | No
 @dataclass(slots=True)
 class _Assembly:
     printed: list[int]
+    body_size: float
     notes: list[_Note] = field(default_factory=list)
     paras: list[_Para] = field(default_factory=list)
     headings: dict[str, str] = field(default_factory=dict)
@@ -100,9 +102,10 @@ class _Assembly:
         if _ENDNOTES.match(text):
             self.endnotes = True
             return
-        if self.new_para or line.indent >= 0.8 * line.size or not self.paras:
+        display = line.size > 1.1 * self.body_size  # a heading in larger type
+        if display or self.new_para or line.indent >= 0.8 * line.size or not self.paras:
             self.paras.append(_Para(self.section, self.printed[line.page]))
-        self.new_para = False
+        self.new_para = display
         para = self.paras[-1]
         joined = join_lines([para.text, text]) if para.text else text
         start = len(joined) - len(text)
@@ -148,7 +151,11 @@ def _paper(work: _Assembly) -> Paper:
 
 def assemble(lines: list[Line], printed: list[int]) -> Paper:
     """The paper of a PDF's lines (in reading order) and its printed page numbers."""
-    work = _Assembly(printed)
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        if line.zone == "body":
+            sizes[line.size] += len(line.text)
+    work = _Assembly(printed, sizes.most_common(1)[0][0] if sizes else 10.0)
     for no, raw in enumerate(lines, 1):
         line = Line(
             nfc(raw.text), raw.markers, raw.page, raw.zone, raw.size, raw.indent, raw.lead
