@@ -319,11 +319,14 @@ def test_markers_are_raised_smaller_digits_or_superscript_and_circled_characters
             char("C", 43),
             char("③", 49),  # a circled number: marker 3
             char("1", 55),  # an ordinary digit stays text
+            char("4", 58, 104, 6),  # raised `4,5`: markers 4 and 5
+            char(",", 61, 104, 6),
+            char("5", 63, 104, 6),
         ],
     )
     line = _line(row, 0, "body", 10.0)
     assert line.text == "A. BC1"
-    assert line.markers == ((2, 12), (4, 1), (5, 3))
+    assert line.markers == ((2, 12), (4, 1), (5, 3), (6, 4), (6, 5))
     assert line.lead is None and line.indent == 0.0
 
 

@@ -28,7 +28,7 @@ from sinosoviet_cli.errors import InputError
 from sinosoviet_cli.model import Paper
 from sinosoviet_cli.text.normalize import is_cjk
 
-_OCR_FIX = "run OCR on it (e.g. `ocrmypdf --force-ocr IN.pdf OUT.pdf`) or give its text as .txt"
+_OCR_FIX = "OCR it first, e.g. `ocrmypdf --force-ocr IN.pdf OUT.pdf`, or give its text as .txt"
 # Superscript and circled digits are markers whatever their size.
 _MARKER_CHARS = {
     **{ch: i for i, ch in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")},
@@ -188,7 +188,7 @@ def _load(path: Path) -> list[_PageData]:
                 "is encrypted", path=path, fix="save an unprotected copy, or give its text as .txt"
             ) from exc
         raise InputError(
-            f"is not a readable PDF ({type(exc).__name__})", path=path, fix=_OCR_FIX
+            f"is not a readable PDF: {type(exc).__name__}", path=path, fix=_OCR_FIX
         ) from exc
     finally:
         quiet.setLevel(level)
@@ -205,12 +205,12 @@ def _check_text(path: Path, pages: list[_PageData]) -> None:
         what = "has only page images, no text layer" if any(p.images for p in pages) else (
             "has no text"
         )
-        raise InputError(f"{what} (a scanned paper?)", path=path, fix=_OCR_FIX)
+        raise InputError(f"{what}: a scanned paper?", path=path, fix=_OCR_FIX)
     bad = sum(1 for t in visible if _UNDECODED.search(t))
     if bad > max(3, len(visible) // 50):
         raise InputError(
-            f"{bad} of {len(visible)} characters cannot be decoded (fonts without a Unicode "
-            "map)",
+            f"{bad} of {len(visible)} characters cannot be decoded: its fonts have no "
+            "Unicode map",
             path=path,
             fix=_OCR_FIX,
         )
@@ -461,6 +461,10 @@ def _line(row: _Row, page: int, zone: str, left: float) -> Line:
             continue
         if raised and char.text.isdigit():
             digits += char.text
+            prev = char
+            continue
+        if raised and digits and char.text in ",，、-–":  # `¹,²`: two markers
+            close_marker()
             prev = char
             continue
         close_marker()
