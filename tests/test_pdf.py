@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sinosoviet_cli.errors import InputError
 from sinosoviet_cli.model import Paper
@@ -343,4 +346,65 @@ def test_a_heading_in_larger_type_is_its_own_paragraph() -> None:
     assert [p.text for p in paper.paragraphs] == [
         "Conclusion",
         "The first paragraph after a heading is not indented.",
+    ]
+
+
+_CJK = "中蘇關係大躍進毛澤東楊奎松沈志華史研究頁年月日北京香港臺灣出版社論文\uf9e1"
+_WORD = st.one_of(
+    st.text(alphabet=_CJK, min_size=1, max_size=8),
+    st.sampled_from(list("，。、；：「」《》〈〉（）")),
+    st.from_regex(r"[A-Z][a-z]{1,9}[,.;:]?", fullmatch=True),
+    st.from_regex(r"[0-9]{1,4}(-[0-9]{1,4})?", fullmatch=True),
+)
+
+
+def _words(words: list[str]) -> str:
+    out = ""
+    for w in words:
+        latin_meets_latin = out and w[0].isascii() and w[0].isalnum() and out[-1].isascii()
+        out += (" " if latin_meets_latin else "") + w
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    notes=st.lists(st.lists(_WORD, min_size=1, max_size=40).map(_words), min_size=1, max_size=12),
+    style=st.sampled_from(["plain", "super", "circled"]),
+    columns=st.integers(1, 2),
+)
+def test_any_typeset_notes_read_back(notes: list[str], style: str, columns: int) -> None:
+    """Whatever the notes say (numbers, brackets, mixed scripts), they come back."""
+    body = "本段正文討論中蘇關係的研究，並引用文獻。" * 3
+    paragraphs = tuple(f"{body}{{{i + 1}}}其後再說明。" for i in range(len(notes)))
+    layout = Layout(
+        note_number=style, columns=columns, width=420 if columns == 1 else 595, footer="{n}"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "notes.pdf"
+        path.write_bytes(build(Source("t", paragraphs, tuple(notes)), layout))
+        paper = read_pdf(path)
+    assert [_squash(f.text) for f in paper.footnotes] == [_squash(n) for n in notes]
+
+
+def test_flush_left_wrapped_line_opening_with_the_next_number_continues_the_note() -> None:
+    from sinosoviet_cli.paper.pdf import Line
+    from sinosoviet_cli.paper.pdf_notes import assemble
+
+    def note(text: str, indent: float) -> Line:
+        return Line(text, (), 0, "notes", 8.0, indent)
+
+    paper = assemble(
+        [
+            note("1 楊奎松，《走向破裂》，頁", 8.0),
+            note("1。", 0.0),  # flush-left wrap, and 1 is no longer expected anyway
+            note("2 同上，第", 8.0),
+            note("3 冊，頁 5。", 0.0),  # wrapped line that opens with the next number
+            note("3 沈志華，《無奈的選擇》。", 8.0),
+        ],
+        [1],
+    )
+    assert [(f.n, f.text) for f in paper.footnotes] == [
+        (1, "楊奎松，《走向破裂》，頁1。"),
+        (2, "同上，第3 冊，頁 5。"),
+        (3, "沈志華，《無奈的選擇》。"),
     ]

@@ -34,7 +34,10 @@ _MARKER_CHARS = {
     **{ch: i for i, ch in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")},
     **{chr(0x2460 + i): i + 1 for i in range(20)},  # ①..⑳
 }
-_PAGE_NUMBER_ONLY = re.compile(r"^[\W_]*\d{1,4}[\W_]*$")
+# A bare folio: `5`, `- 5 -`, `— 5 —`, `．155．`, `[5]`, `第5頁`.
+_PAGE_NUMBER_ONLY = re.compile(
+    r"^[\s\-–—－．.·•|\[(〔]*第?\d{1,4}[頁页]?[\s\-–—－．.·•|\])〕]*$"
+)
 _STANDALONE_NUMBER = re.compile(r"(?<![\d\-–.,/])\d{1,4}(?![\d\-–/])")
 _UNDECODED = re.compile(r"\(cid:\d+\)|[\ufffd\ue000-\uf8ff]")
 
@@ -288,37 +291,48 @@ def _is_apart(rows: list[_Row], index: int) -> bool:
 def _strip_running(pages: list[_PageData]) -> tuple[list[list[_Row]], list[int]]:
     """Remove running heads and footers; return each page's remaining rows and its
     printed page number. A head or foot is a row set apart at the top or bottom of the
-    page that repeats on other pages, is a bare number, or carries the page's number."""
-    candidates: list[list[tuple[int, str, list[int]]]] = []
+    page that repeats on other pages, is a bare number, or (the outermost row only)
+    carries the page's number."""
+    candidates: list[list[tuple[int, str, list[int], bool]]] = []
     keys: Counter[tuple[str, int]] = Counter()
     for page in pages:
         rows = page.rows
-        found: list[tuple[int, str, list[int]]] = []
+        found: list[tuple[int, str, list[int], bool]] = []
         for index in sorted({0, 1, len(rows) - 2, len(rows) - 1}):
             if 0 <= index < len(rows) and _is_apart(rows, index):
                 text = rows[index].text()
-                key = (_running_key(rows[index]), round(rows[index].base / 4))
-                keys[key] += 1
+                keys[(_running_key(rows[index]), round(rows[index].base / 4))] += 1
                 numbers = [int(n) for n in _STANDALONE_NUMBER.findall(text)]
-                found.append((index, text, numbers))
+                found.append((index, text, numbers, index in (0, len(rows) - 1)))
         candidates.append(found)
-    printed = _printed_pages([[n for _, _, ns in found for n in ns] for found in candidates])
+    printed = _printed_pages(
+        [
+            [(n, 3 if _PAGE_NUMBER_ONLY.match(text) else 1) for _, text, ns, outer in found
+             for n in ns if outer or _PAGE_NUMBER_ONLY.match(text)]
+            for found in candidates
+        ]
+    )
     result: list[list[_Row]] = []
     for number, page, found in zip(printed, pages, candidates, strict=True):
         drop: set[int] = set()
-        for index, text, numbers in found:
+        for index, text, numbers, outer in found:
             key = (_running_key(page.rows[index]), round(page.rows[index].base / 4))
             repeated = len(pages) > 1 and keys[key] >= 2
-            if repeated or _PAGE_NUMBER_ONLY.match(text) or (number in numbers and len(text) < 80):
+            folio = outer and number in numbers and len(text) < 80
+            if repeated or folio or _PAGE_NUMBER_ONLY.match(text):
                 drop.add(index)
         result.append([row for i, row in enumerate(page.rows) if i not in drop])
     return result, printed
 
 
-def _printed_pages(numbers: list[list[int]]) -> list[int]:
-    """The printed page number of every page: the offset (number - index) most pages
-    agree on, else the PDF page index + 1."""
-    offsets = Counter(n - index for index, nums in enumerate(numbers) for n in set(nums))
+def _printed_pages(numbers: list[list[tuple[int, int]]]) -> list[int]:
+    """The printed page number of every page: the offset (number - index) with most
+    votes (a bare page number weighs more than a number in a running title), else the
+    PDF page index + 1."""
+    offsets: Counter[int] = Counter()
+    for index, found in enumerate(numbers):
+        for n, weight in dict(found).items():
+            offsets[n - index] += weight
     if not offsets:
         return [index + 1 for index in range(len(numbers))]
     offset, votes = offsets.most_common(1)[0]

@@ -76,13 +76,23 @@ class _Assembly:
     problems: list[Unparsed] = field(default_factory=list)
     section: str | None = None
     endnotes: bool = False
+    indented_starts: int = 0  # plain-number note starts seen indented
+    flush_starts: int = 0  # ... and flush left
     new_para: bool = True
 
     def note_line(self, no: int, line: Line) -> None:
         expected = self.notes[-1].n + 1 if self.notes else 1
         start = _note_number(line, expected, not self.notes)
+        indented = line.indent >= 0.5 * line.size
+        # Once the notes have shown that they start indented, a flush-left line that
+        # opens with the next number is a wrapped line (`4 頁。`), not a new note.
+        if start is not None and line.lead is None and not indented:
+            start = None if self.indented_starts >= 2 and not self.flush_starts else start
         if start is not None:
             n, text = start
+            if line.lead is None:
+                self.indented_starts += indented
+                self.flush_starts += not indented
             self.notes.append(_Note(n, self.printed[line.page], self.section, no, [text]))
         elif self.notes:
             self.notes[-1].lines.append(line.text)
