@@ -67,8 +67,13 @@ class _Row:
     def x1(self) -> float:
         return max(c.x1 for c in self.chars)
 
-    def text(self) -> str:
-        return "".join(c.text for c in sorted(self.chars, key=lambda c: c.x0)).strip()
+    def text(self, *, raised: bool = True) -> str:
+        """The row's characters left to right; without the raised smaller ones (markers)
+        if ``raised`` is false."""
+        chars = sorted(self.chars, key=lambda c: c.x0)
+        if not raised:
+            chars = [c for c in chars if c.size > 0.85 * self.size]
+        return "".join(c.text for c in chars).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,14 +305,16 @@ def _strip_running(pages: list[_PageData]) -> tuple[list[list[_Row]], list[int]]
         found: list[tuple[int, str, list[int], bool]] = []
         for index in sorted({0, 1, len(rows) - 2, len(rows) - 1}):
             if 0 <= index < len(rows) and _is_apart(rows, index):
-                text = rows[index].text()
+                text = rows[index].text(raised=False)
+                if text != rows[index].text():  # it carries a note marker: no running head
+                    continue
                 keys[(_running_key(rows[index]), round(rows[index].base / 4))] += 1
                 numbers = [int(n) for n in _STANDALONE_NUMBER.findall(text)]
                 found.append((index, text, numbers, index in (0, len(rows) - 1)))
         candidates.append(found)
-    printed = _printed_pages(
+    printed, confirmed = _printed_pages(
         [
-            [(n, 3 if _PAGE_NUMBER_ONLY.match(text) else 1) for _, text, ns, outer in found
+            [(n, _folio_weight(text, n)) for _, text, ns, outer in found
              for n in ns if outer or _PAGE_NUMBER_ONLY.match(text)]
             for found in candidates
         ]
@@ -315,30 +322,47 @@ def _strip_running(pages: list[_PageData]) -> tuple[list[list[_Row]], list[int]]
     result: list[list[_Row]] = []
     for number, page, found in zip(printed, pages, candidates, strict=True):
         drop: set[int] = set()
-        for index, text, numbers, outer in found:
+        for index, text, _numbers, outer in found:
             key = (_running_key(page.rows[index]), round(page.rows[index].base / 4))
             repeated = len(pages) > 1 and keys[key] >= 2
-            folio = outer and number in numbers and len(text) < 80
+            folio = confirmed and outer and len(text) < 80 and _carries_folio(text, number)
             if repeated or folio or _PAGE_NUMBER_ONLY.match(text):
                 drop.add(index)
         result.append([row for i, row in enumerate(page.rows) if i not in drop])
     return result, printed
 
 
-def _printed_pages(numbers: list[list[tuple[int, int]]]) -> list[int]:
+def _folio_weight(text: str, number: int) -> int:
+    """How surely ``number`` in a running head or foot is the page number: a bare folio
+    or one set off by folio marks (`．155．`, `— 5 —`) at once, others by recurrence."""
+    if _PAGE_NUMBER_ONLY.match(text) or re.search(rf"[．—–-]\s?{number}\s?[．—–-]", text):
+        return 3
+    return 1
+
+
+def _carries_folio(text: str, number: int) -> bool:
+    """A running title carries its page number set off (`．155．`) or at its end
+    (`Cold War Review · 12`); a note opens with its number (`1 See …`)."""
+    return _folio_weight(text, number) > 1 or re.search(rf"(?<!\d){number}\W*$", text) is not None
+
+
+def _printed_pages(numbers: list[list[tuple[int, int]]]) -> tuple[list[int], bool]:
     """The printed page number of every page: the offset (number - index) with most
     votes (a bare page number weighs more than a number in a running title), else the
-    PDF page index + 1."""
+    PDF page index + 1 (and False: no running head or foot carries it)."""
     offsets: Counter[int] = Counter()
     for index, found in enumerate(numbers):
-        for n, weight in dict(found).items():
-            offsets[n - index] += weight
+        weights: dict[int, int] = {}
+        for n, weight in found:  # one vote a page for each offset
+            weights[n - index] = max(weight, weights.get(n - index, 0))
+        offsets.update(weights)
     if not offsets:
-        return [index + 1 for index in range(len(numbers))]
+        return [index + 1 for index in range(len(numbers))], False
     offset, votes = offsets.most_common(1)[0]
-    if votes < max(1, len(numbers) // 3):
-        return [index + 1 for index in range(len(numbers))]
-    return [index + offset for index in range(len(numbers))]
+    # A number in a running title must recur on two pages; a bare folio counts at once.
+    if votes < max(2, len(numbers) // 3):
+        return [index + 1 for index in range(len(numbers))], False
+    return [index + offset for index in range(len(numbers))], True
 
 
 # ---------------------------------------------------------------- columns and zones
@@ -429,7 +453,7 @@ def _frames(rows: list[_Row], width: float, body: float) -> list[list[_Row]]:
 
 
 def _note_start(
-    frame: list[_Row], rules: list[tuple[float, float, float]], body: float, follows: bool
+    frame: list[_Row], page: _PageData, body: float, follows: bool
 ) -> int:
     """Index of the first note row of a frame: below a short rule (under its text, or
     just above a frame that ``follows`` another, e.g. notes across two columns), or else
@@ -437,8 +461,8 @@ def _note_start(
     if not frame:
         return 0
     left, right = min(r.x0 for r in frame), max(r.x1 for r in frame)
-    for x0, x1, y in rules:
-        if x0 >= left - 4 and x1 <= right + 4 and x1 - x0 < 0.8 * (right - left):
+    for x0, x1, y in page.rules:  # a short rule starting at the frame's left edge
+        if left - 3 * body <= x0 <= (left + right) / 2 and x1 - x0 < 0.6 * page.width:
             below = [i for i, row in enumerate(frame) if row.base < y]
             if below and (below[0] > 0 or (follows and y - frame[0].base < 3 * frame[0].size)):
                 return below[0]
@@ -529,7 +553,7 @@ def read_lines(path: Path) -> tuple[list[Line], list[int]]:
     lines: list[Line] = []
     for index, (page, rows) in enumerate(zip(pages, page_rows, strict=True)):
         for number, frame in enumerate(_frames(rows, page.width, body) if rows else []):
-            split = _note_start(frame, page.rules, body, number > 0)
+            split = _note_start(frame, page, body, number > 0)
             left = min(r.x0 for r in frame)
             for position, row in enumerate(frame):
                 zone = "notes" if position >= split else "body"
