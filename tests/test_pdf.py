@@ -194,7 +194,7 @@ def test_reading_takes_under_50_ms_a_page() -> None:
     read_pdf(path)  # the library imported and its CMaps loaded
     pages = len(pdf._load(path))
     assert pages >= 20
-    best = min(_timed(path) for _ in range(3))
+    best = min(_timed(path) for _ in range(5))  # the best of five: other jobs share the CPU
     assert best / pages < 0.050, f"{best / pages * 1000:.1f} ms a page"
 
 
