@@ -95,11 +95,14 @@ def test_shipped_bib_loads_cleanly() -> None:
 def test_shipped_bib_is_what_the_documented_command_makes(seed_path: Path) -> None:
     from sinosoviet_cli.files import read_text
     from sinosoviet_cli.paper.footnotes import extract
+    from sinosoviet_cli.schools.model import model_for
 
+    model = rs.REGENERATE.split("--schools ", 1)[1].split()[0]  # the seed's own model
     paper = extract(read_text(seed_path))
-    bib, unused = rs.parse_paper(paper, corrections=True)
+    bib, unused = rs.parse_paper(paper, corrections=True, rules=model_for(Path(model)))
     assert unused == ()
-    text = bibio.dumps(bib.works, header=rs.header(seed_path.name, bib, corrections=True))
+    text = bibio.dumps(bib.works, header=rs.header(seed_path.name, bib, corrections=True,
+                                                   schools=model))
     assert SHIPPED.read_text(encoding="utf-8") == text, (
         f"references.bib is stale: regenerate it with `{rs.REGENERATE}`")
 

@@ -149,6 +149,14 @@ def _emit(*objects: Any, **kwargs: Any) -> None:
 
 # ── parse ────────────────────────────────────────────────────────────────────
 
+SchoolsOpt = Annotated[
+    Path | None,
+    typer.Option("--schools", help="A school model (TOML, see data/schools.toml) that "
+                 "replaces the bundled debate model, or the name of a bundled paper model "
+                 "(wang-2008-zhengda). Default: schools.toml beside the bibliography, "
+                 "else the bundled model.", show_default=False),
+]
+
 
 @app.command()
 def parse(
@@ -174,6 +182,11 @@ def parse(
                      help="Apply the reviewed misprint corrections (data/corrections.toml) "
                           "to the entries; the paper itself is not changed."),
     ] = False,
+    schools_file: SchoolsOpt = None,
+    retag: Annotated[
+        bool, typer.Option("--retag", help="With --force, re-tag works whose school was "
+                           "set by hand (`sinosoviet tag`) too.")
+    ] = False,
 ) -> None:
     """Parse the paper's footnotes into a cross-referenced BibTeX bibliography."""
     from sinosoviet_cli.bibtex import bibio
@@ -181,6 +194,8 @@ def parse(
     from sinosoviet_cli.files import check_target, read_text
     from sinosoviet_cli.link import resolve
     from sinosoviet_cli.paper.footnotes import extract
+    from sinosoviet_cli.schools.model import model_for
+    from sinosoviet_cli.schools.tag import keep_manual
 
     if output is None and not as_json:
         output = Path("references.bib")
@@ -196,8 +211,13 @@ def parse(
         raise InputError("no footnotes found", path=paper,
                          fix="give the text of a paper with numbered footnotes "
                              "(`sinosoviet footnotes PAPER` shows what is found)")
-    bib, unused = resolve.parse_paper(extracted, corrections=corrections)
-    header = resolve.header(paper.name, bib, corrections=corrections)
+    target = output if output is not None and not to_stdout else None
+    rules = model_for(schools_file, target)
+    bib, unused = resolve.parse_paper(extracted, corrections=corrections, rules=rules)
+    if target is not None and target.is_file() and not retag:
+        bib = keep_manual(bib, bibio.load(target, strict=False).works)
+    header = resolve.header(paper.name, bib, corrections=corrections,
+                            schools=str(schools_file) if schools_file else "")
     if to_stdout:
         sys.stdout.write(bibio.dumps(bib.works, header=header))
     elif output is not None:

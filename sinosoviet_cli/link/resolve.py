@@ -22,9 +22,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sinosoviet_cli.bibtex.escape import escape, unescape
+
+if TYPE_CHECKING:
+    from sinosoviet_cli.schools.model import Rules
 from sinosoviet_cli.grammar import langid
 from sinosoviet_cli.link import backrefs, keys
 from sinosoviet_cli.link.corrections import (
@@ -319,10 +322,10 @@ def fold_title(title: str) -> str:
 
 #: The one documented command that makes the shipped references.bib (from the repo root).
 REGENERATE = ("sinosoviet parse ../shared/seed/000_6653d7c0def87b6d.txt --corrections "
-              "-o references.bib --force")
+              "--schools wang-2008-zhengda -o references.bib --force")
 
 
-def parse_paper(paper: Paper, *, corrections: bool = False
+def parse_paper(paper: Paper, *, corrections: bool = False, rules: Rules | None = None
                 ) -> tuple[Bibliography, tuple[Correction, ...]]:
     """The whole ``parse`` stage: build, tag schools, apply reviewed corrections if asked.
     Schools come first: they are found from the names as the paper prints them (its
@@ -330,14 +333,15 @@ def parse_paper(paper: Paper, *, corrections: bool = False
     bibliography and the corrections that matched nothing."""
     from sinosoviet_cli.schools import tagging as schools
 
-    bib = schools.apply(paper, build(paper))
+    bib = schools.apply(paper, build(paper), rules)
     unused: tuple[Correction, ...] = ()
     if corrections:
         bib, unused = apply_corrections(bib, _bundled_corrections())
     return bib, unused
 
 
-def header(paper_name: str, bib: Bibliography, *, corrections: bool) -> tuple[str, ...]:
+def header(paper_name: str, bib: Bibliography, *, corrections: bool,
+           schools: str = "") -> tuple[str, ...]:
     """The comment lines at the top of a written .bib (deterministic: no dates)."""
     cited = len({link.footnote for link in bib.links})
     lines = [
@@ -351,5 +355,6 @@ def header(paper_name: str, bib: Bibliography, *, corrections: bool) -> tuple[st
     else:
         lines.append("Values are as the paper prints them (no corrections applied).")
     lines.append(f"Made with: sinosoviet parse {paper_name}"
-                 + (" --corrections" if corrections else ""))
+                 + (" --corrections" if corrections else "")
+                 + (f" --schools {schools}" if schools else ""))
     return tuple(lines)

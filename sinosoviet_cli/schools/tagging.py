@@ -26,19 +26,28 @@ from sinosoviet_cli.schools.model import (
     Override,
     Rules,
     School,
+    bundled_model,
+    load_model,
     load_overrides,
     load_rules,
+    model_for,
     overrides_from,
     rules_from,
 )
-from sinosoviet_cli.schools.tag import apply, retag, tag_work, tag_works
+from sinosoviet_cli.schools.tag import (
+    MANUAL,
+    apply,
+    is_manual,
+    keep_manual,
+    retag,
+    tag_work,
+    tag_works,
+)
 from sinosoviet_cli.schools.works import (
     EVIDENCE_FIELD,
     KEYWORD_PREFIX,
-    Name,
     Tag,
     footnotes_of,
-    names,
     parse_evidence,
     persons_of,
     plain,
@@ -47,16 +56,52 @@ from sinosoviet_cli.schools.works import (
     with_school,
     year_of,
 )
+from sinosoviet_cli.text.names import family_name, parse_persons
 from sinosoviet_cli.text.normalize import has_cjk
 
 __all__ = [
-    "EVIDENCE_FIELD", "KEYWORD_PREFIX", "UNTAGGED", "Candidate", "Name", "Override",
-    "Rules", "School", "Tag", "apply", "author_label", "by_key", "candidates",
-    "containers", "decades", "footnotes_of", "group", "inherited_year", "language",
-    "load_overrides", "load_rules", "names", "overrides_from", "parse_evidence",
-    "persons_of", "plain", "proponents", "require_school", "retag", "rules_from",
-    "school_of", "short_title", "summary", "tag_work", "tag_works", "unknown_schools",
-    "with_school", "year_of",
+    "EVIDENCE_FIELD",
+    "KEYWORD_PREFIX",
+    "MANUAL",
+    "UNTAGGED",
+    "Candidate",
+    "Override",
+    "Rules",
+    "School",
+    "Tag",
+    "apply",
+    "author_label",
+    "bundled_model",
+    "by_key",
+    "candidates",
+    "containers",
+    "decades",
+    "footnotes_of",
+    "group",
+    "inherited_year",
+    "is_manual",
+    "keep_manual",
+    "language",
+    "load_model",
+    "load_overrides",
+    "load_rules",
+    "model_for",
+    "overrides_from",
+    "parse_evidence",
+    "persons_of",
+    "plain",
+    "proponents",
+    "require_school",
+    "retag",
+    "rules_from",
+    "school_of",
+    "short_title",
+    "summary",
+    "tag_work",
+    "tag_works",
+    "unknown_schools",
+    "with_school",
+    "year_of",
 ]
 
 UNTAGGED = "untagged"
@@ -95,13 +140,13 @@ def language(work: Work) -> str:
 
 def author_label(work: Work) -> str:
     """``楊奎松``, ``Zagoria``, ``Robinson & Shambaugh (eds.)``, ``Teiwes et al.``."""
-    people, suffix = names(work.get("author")), ""
+    people, suffix = parse_persons(work.get("author")), ""
     if not people:
-        people = names(work.get("editor"))
+        people = parse_persons(work.get("editor"))
         suffix = " (ed.)" if people else ""
     if not people:
         return ""
-    short = [p.family for p in people]
+    short = [p.literal or family_name(p) for p in people]
     label = short[0] if len(short) == 1 else (
         f"{short[0]} & {short[1]}" if len(short) == 2 else f"{short[0]} et al.")
     return label + suffix

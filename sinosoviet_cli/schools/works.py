@@ -8,60 +8,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sinosoviet_cli.model import CitationLink, Work, split_persons
-from sinosoviet_cli.text.normalize import has_cjk
+from sinosoviet_cli.model import CitationLink, Person, Work
+from sinosoviet_cli.text.names import parse_persons
 
 EVIDENCE_FIELD = "schoolevidence"
 KEYWORD_PREFIX = "school:"
 
 
-@dataclass(frozen=True, slots=True)
-class Name:
-    """One person of a person field: what to show, and the forms to look for in text."""
-
-    display: str
-    family: str  # Latin family name, or the whole CJK/corporate literal
-    latin: bool
-
-
-
-
-_EXTENDED = re.compile(r"(\w+)\s*=\s*([^,=]*?)\s*(?=,|\s+\w+\s*=|$)")
-
-
-def names(value: str) -> list[Name]:
-    """The persons of an ``author``/``editor`` value: ``{楊奎松}`` and CJK names whole,
-    ``Family, Given`` or ``Given Family`` split to the family name."""
-    result = []
-    for raw in split_persons(value):
-        text = raw.strip()
-        if text.startswith("{") and text.endswith("}"):
-            text = text[1:-1]
-        text = text.replace("{", "").replace("}", "").strip()
-        if not text or text.lower() == "others":
-            continue
-        if "=" in text:  # biblatex extended name format: family=Brauw, given=Alan
-            parts = dict(_EXTENDED.findall(text))
-            family = " ".join(parts[k] for k in ("prefix", "family") if parts.get(k))
-            given = parts.get("given", "")
-            display = f"{given} {family}".strip()
-            if display:
-                result.append(Name(display, family.split()[-1] if family else given,
-                                   latin=not has_cjk(text)))
-        elif has_cjk(text) or raw.startswith("{"):
-            result.append(Name(text, text, latin=False))
-        elif "," in text:
-            family, given = (p.strip() for p in text.split(",", 1))
-            if family or given:
-                result.append(Name(f"{given} {family}".strip(), family or given, latin=True))
-        else:
-            result.append(Name(text, text.split()[-1], latin=True))
-    return result
-
-
-def persons_of(work: Work) -> list[Name]:
-    """Whose view a work stands for: its authors, else its editors."""
-    return names(work.get("author")) or names(work.get("editor"))
+def persons_of(work: Work) -> list[Person]:
+    """Whose view a work stands for: its authors, else its editors (parsed by the one
+    names layer, ``text.names``)."""
+    return list(parse_persons(work.get("author")) or parse_persons(work.get("editor")))
 
 
 def plain(value: str) -> str:
