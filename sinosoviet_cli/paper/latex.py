@@ -63,7 +63,8 @@ def read_latex(source: str, path: str = "<string>") -> Draft:
     footnotes = _footnote_spans(text)
     cites = [_Cite(*c) for c in _latex_cites(text, lines)]
     nocite_all = any(c.cmd == "nocite" and any(k.key == "*" for k in c.keys) for c in cites)
-    notes = [_latex_note(n, kind, start, end, source, text, cites, lines)
+    starts = [c.start for c in cites]
+    notes = [_latex_note(n, kind, start, end, text, cites, starts, lines)
              for n, (_pos, kind, start, end) in _numbered(_events(footnotes, cites))]
     nocited = [k for c in cites if c.cmd == "nocite" for k in c.keys if k.key != "*"]
     if nocited:
@@ -108,9 +109,8 @@ def _numbered(events: list[tuple[int, str, int, int]]
             yield counter, event
 
 
-def _latex_note(n: int | None, kind: str, start: int, end: int, source: str, text: str,
-                cites: list[_Cite], lines: Lines) -> DraftNote:
-    cite_starts = [c.start for c in cites]
+def _latex_note(n: int | None, kind: str, start: int, end: int, text: str,
+                cites: list[_Cite], cite_starts: list[int], lines: Lines) -> DraftNote:
     lo = bisect.bisect_left(cite_starts, start)
     hi = bisect.bisect_left(cite_starts, end)
     within = [c for c in cites[lo:hi] if c.cmd != "nocite"]
