@@ -103,6 +103,11 @@ def _tag_plain(text: str) -> list[tuple[str, str]]:
     return [(w, t) for w, t in _segmenter().tag(text) if w]
 
 
+def segmenter_has(word: str) -> bool:
+    """Whether the segmenter's dictionary knows ``word`` (党史 but not 系史)."""
+    return bool(_segmenter().has_word(word))
+
+
 def sub_words(word: str) -> list[str] | None:
     """A long word split into dictionary words (北京大学出版社 → 北京 大学 出版社), fewest
     pieces first; None when no split into pieces of two or more characters exists."""

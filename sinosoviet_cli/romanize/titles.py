@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sinosoviet_cli.romanize.syllables import (
     simplified,
+    segmenter_has,
     sub_words,
     tables,
     tag_words,
@@ -56,7 +57,9 @@ def _pieces(word: str, tag: str) -> tuple[list[tuple[str, str]], bool]:
     """A word split per GB/T 16159 into (piece, tag); True if left long and unsplit."""
     if len(word) == 4 and word[0] == word[1] and word[2] == word[3]:
         return [(word[:2], tag), (word[2:], tag)], False  # 恩恩怨怨 → enen yuanyuan
-    if word.endswith("史") and len(word) >= 3:  # 关系史 → guanxi shi
+    if len(word) == 2 and word[1] == "年" and word[0] in "一二三四五六七八九十":
+        return [(word[0], "m"), ("年", tag)], False  # 三年 → san nian
+    if word.endswith("史") and len(word) >= 3 and not segmenter_has(word[-2:]):  # 关系史 → guanxi shi
         head, tail = _pieces(word[:-1], tag)
         return [*head, ("史", tag)], tail
     if len(word) < 4 or word in tables().proper_nouns or tag == "m":
