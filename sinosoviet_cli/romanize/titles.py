@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 
 from sinosoviet_cli.romanize.syllables import (
-    simplified,
     segmenter_has,
+    simplified,
     sub_words,
     tables,
     tag_words,
@@ -59,7 +59,8 @@ def _pieces(word: str, tag: str) -> tuple[list[tuple[str, str]], bool]:
         return [(word[:2], tag), (word[2:], tag)], False  # 恩恩怨怨 → enen yuanyuan
     if len(word) == 2 and word[1] == "年" and word[0] in "一二三四五六七八九十":
         return [(word[0], "m"), ("年", tag)], False  # 三年 → san nian
-    if word.endswith("史") and len(word) >= 3 and not segmenter_has(word[-2:]):  # 关系史 → guanxi shi
+    # 关系史 → guanxi shi, but 党史 stays one word
+    if word.endswith("史") and len(word) >= 3 and not segmenter_has(word[-2:]):
         head, tail = _pieces(word[:-1], tag)
         return [*head, ("史", tag)], tail
     if len(word) < 4 or word in tables().proper_nouns or tag == "m":
