@@ -18,6 +18,8 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 # Chinese numerals written as digits (一九五八, 二十一, 七十年): one word each (GB/T 16159).
 _DIGIT = "[〇零一二三四五六七八九十百千]"
+# 第一个, 八届, 四个: the numeral apart from what it counts.
+NUMERAL_WORD = re.compile(f"^(第?{_DIGIT}+)([^〇零一二三四五六七八九十百千]+)$")
 _NUMERAL_RUN = re.compile(f"{_DIGIT}{{3,}}|{_DIGIT}{{2}}(?=年)")
 
 
@@ -26,6 +28,7 @@ class Tables:
     """The romanisation tables of ``data/romanize/romanize.toml``, keys in Simplified."""
 
     compound_surnames: frozenset[str]
+    common_surnames: frozenset[str]
     lexicon: tuple[str, ...]
     proper_nouns: dict[str, str]
     word_readings: dict[str, str]
@@ -49,6 +52,7 @@ def tables() -> Tables:
     surnames = [to_simplified(nfc(s)) for s in raw["compound_surnames"]]
     return Tables(
         compound_surnames=frozenset(surnames),
+        common_surnames=frozenset("".join(raw["common_surnames"].split())),
         lexicon=tuple(to_simplified(nfc(w)) for w in raw["lexicon"]),
         proper_nouns=_simplified_keys(raw["proper_nouns"]),
         word_readings=_simplified_keys(raw["word_readings"]),

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from sinosoviet_cli.romanize.syllables import (
+    NUMERAL_WORD,
     segmenter_has,
     simplified,
     sub_words,
@@ -18,6 +19,8 @@ from sinosoviet_cli.romanize.syllables import (
 from sinosoviet_cli.text.normalize import has_cjk, is_cjk
 
 LONG_WORD = "long unsegmented word"
+# Measure words written apart from a numeral before them (三年 san nian, 八届 ba jie).
+_MEASURES = "年届次个位条项种卷册期"
 
 # Punctuation of Chinese titles and its romanised form; "cap" marks a subtitle start.
 _PUNCT: dict[str, tuple[str, bool]] = {
@@ -50,15 +53,21 @@ def _person(word: str) -> str | None:
     # A three-character name the segmenter tagged as a person (毛泽东 → Mao Zedong).
     from sinosoviet_cli.romanize.names import romanize_name
 
-    return romanize_name(word) if len(word) == 3 else None
+    if len(word) != 3 or word[0] not in tables().common_surnames:
+        return None
+    return romanize_name(word)
 
 
 def _pieces(word: str, tag: str) -> tuple[list[tuple[str, str]], bool]:
     """A word split per GB/T 16159 into (piece, tag); True if left long and unsplit."""
     if len(word) == 4 and word[0] == word[1] and word[2] == word[3]:
         return [(word[:2], tag), (word[2:], tag)], False  # 恩恩怨怨 → enen yuanyuan
-    if len(word) == 2 and word[1] == "年" and word[0] in "一二三四五六七八九十":
-        return [(word[0], "m"), ("年", tag)], False  # 三年 → san nian
+    measured = tag == "m" or (len(word) == 2 and word[1] in _MEASURES)
+    numeral = NUMERAL_WORD.match(word) if measured else None
+    if numeral is not None:  # 三年 → san nian, 第一个 → di-yi ge
+        return [(numeral.group(1), "m"), (numeral.group(2), tag)], False
+    if tag == "i" and len(word) == 4:  # a four-character idiom: baihua-qifang
+        return [(word, "i")], False
     # 关系史 → guanxi shi, but 党史 stays one word
     if word.endswith("史") and len(word) >= 3 and not segmenter_has(word[-2:]):
         head, tail = _pieces(word[:-1], tag)
@@ -79,6 +88,10 @@ def _word(word: str, tag: str) -> str:
         person = _person(word)
         if person is not None:
             return person
+    if tag == "i" and len(word) == 4:
+        return f"{word_pinyin(word[:2])}-{word_pinyin(word[2:])}"
+    if tag == "m" and word.startswith("第") and len(word) > 1:
+        return f"di-{word_pinyin(word[1:])}"
     reading = word_pinyin(word)
     return reading.capitalize() if tag == "ns" else reading
 
