@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sinosoviet_cli.bibtex.bibio import load
 from sinosoviet_cli.model import Work
@@ -240,3 +242,21 @@ def test_other_commands_do_not_import_romanisation_libraries() -> None:
     code = "import sinosoviet_cli.cli, sys; print(any(m in sys.modules for m in ('rjieba', 'pypinyin')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+_CJK_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+        st.sampled_from(list("：—─「」（）, -1949年ａ‧・の")),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_CJK_TEXT)
+def test_never_crashes_and_gives_ascii_letters(text: str) -> None:
+    for out in (romanize_title(text), romanize_body(text), romanize_name(text), english_place(text)):
+        assert isinstance(out, str)
+        assert not any("\u4e00" <= c <= "\u9fff" for c in out)
+    suggest([Work("k", "book", {"title": text, "author": text, "address": text})])

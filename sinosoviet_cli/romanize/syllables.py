@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -138,8 +138,10 @@ def syllables(text: str) -> list[str]:
     return [str(s) for s in lazy_pinyin(text, v_to_u=True, errors="ignore")]
 
 
+@lru_cache(maxsize=65536)
 def word_pinyin(word: str) -> str:
-    """One word's pinyin, syllables joined, apostrophe before a/o/e inside the word."""
+    """One word's pinyin, syllables joined, apostrophe before a/o/e inside the word
+    (memoised: a bibliography repeats 的, 关系, 出版社 endlessly)."""
     reading = tables().word_readings.get(word)
     if reading is not None:
         return reading
