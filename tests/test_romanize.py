@@ -155,6 +155,13 @@ PUBLISHERS = {
     "中國社會科學出版社": "Zhongguo shehui kexue chubanshe", "中華書局": "Zhonghua shuju",
 }
 
+JOURNALS = {
+    "二十一世紀": "Ershiyi shiji", "當代中國研究": "Dangdai Zhongguo yanjiu",
+    "近代史研究": "Jindaishi yanjiu", "歷史研究": "Lishi yanjiu",
+    "中共黨史研究": "Zhonggong dangshi yanjiu", "當代中國史研究": "Dangdai Zhongguo shi yanjiu",
+    "人民日報": "Renmin ribao",
+}
+
 PLACES = {
     "北京": "Beijing", "香港": "Hong Kong", "台北": "Taipei", "上海": "Shanghai",
     "北京 and 長沙": "Beijing and Changsha", "桂林": "Guilin", "台中": "Taichung",
@@ -194,6 +201,11 @@ def test_title_case_and_apostrophes() -> None:
 
 @pytest.mark.parametrize(("name", "expected"), sorted(PUBLISHERS.items()))
 def test_publishers(name: str, expected: str) -> None:
+    assert romanize_body(name).casefold() == expected.casefold()
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(JOURNALS.items()))
+def test_journals(name: str, expected: str) -> None:
     assert romanize_body(name).casefold() == expected.casefold()
 
 

@@ -30,6 +30,7 @@ class Tables:
     compound_surnames: frozenset[str]
     common_surnames: frozenset[str]
     lexicon: tuple[str, ...]
+    history_words: frozenset[str]
     proper_nouns: dict[str, str]
     word_readings: dict[str, str]
     surname_readings: dict[str, str]
@@ -54,6 +55,7 @@ def tables() -> Tables:
         compound_surnames=frozenset(surnames),
         common_surnames=frozenset("".join(raw["common_surnames"].split())),
         lexicon=tuple(to_simplified(nfc(w)) for w in raw["lexicon"]),
+        history_words=frozenset(to_simplified(nfc(w)) for w in raw["history_words"]),
         proper_nouns=_simplified_keys(raw["proper_nouns"]),
         word_readings=_simplified_keys(raw["word_readings"]),
         surname_readings=_simplified_keys(raw["surname_readings"]),
@@ -107,9 +109,16 @@ def _tag_plain(text: str) -> list[tuple[str, str]]:
     return [(w, t) for w, t in _segmenter().tag(text) if w]
 
 
-def segmenter_has(word: str) -> bool:
-    """Whether the segmenter's dictionary knows ``word`` (党史 but not 系史)."""
-    return bool(_segmenter().has_word(word))
+def history_suffix(word: str) -> str:
+    """The 史 ending written apart from the rest of ``word``: 中共党史 → 党史,
+    关系史 → 史; empty if ``word`` does not end in 史 or is itself one word (近代史)."""
+    if not word.endswith("史") or word in tables().history_words:
+        return ""
+    head = word[:-1]
+    if head in tables().proper_nouns or _segmenter().has_word(head):
+        return "史"  # 中国史 → Zhongguo shi, not 中 + 国史
+    joined = [w for w in tables().history_words if word.endswith(w)]
+    return max(joined, key=len) if joined else "史"
 
 
 def sub_words(word: str) -> list[str] | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sinosoviet_cli.romanize.syllables import (
     NUMERAL_WORD,
-    segmenter_has,
+    history_suffix,
     simplified,
     sub_words,
     tables,
@@ -68,10 +68,10 @@ def _pieces(word: str, tag: str) -> tuple[list[tuple[str, str]], bool]:
         return [(numeral.group(1), "m"), (numeral.group(2), tag)], False
     if tag == "i" and len(word) == 4:  # a four-character idiom: baihua-qifang
         return [(word, "i")], False
-    # 关系史 → guanxi shi, but 党史 stays one word
-    if word.endswith("史") and len(word) >= 3 and not segmenter_has(word[-2:]):
-        head, tail = _pieces(word[:-1], tag)
-        return [*head, ("史", tag)], tail
+    suffix = history_suffix(word) if len(word) >= 3 else ""
+    if suffix:  # 关系史 → guanxi shi, 中共党史 → Zhonggong dangshi, 近代史 stays whole
+        head, long = _pieces(word[: -len(suffix)], tag)
+        return [*head, (suffix, tag)], long
     if len(word) < 4 or word in tables().proper_nouns or tag == "m":
         return [(word, tag)], False
     split = sub_words(word)
