@@ -177,6 +177,7 @@ def test_names(name: str, expected: str) -> None:
 def test_preferred_spelling_wins_and_braces_are_stripped() -> None:
     assert romanize_name("{楊奎松}", {"楊奎松": "Yang Kui-song"}) == "Yang Kui-song"
     assert romanize_name("{楊奎松}") == "Yang Kuisong"
+    assert romanize_name("單, 少傑") == "Shan Shaojie"
 
 
 @pytest.mark.parametrize(("title", "expected"), sorted(TITLES_BIB.items()))

@@ -47,11 +47,16 @@ def romanize_name(name: str, preferred: Mapping[str, str] | None = None) -> str:
     if chosen is not None:
         return chosen
     plain = simplified(name)
+    if "," in plain:  # ``楊, 奎松`` as BibTeX splits it: family first, nothing to guess
+        family, given = (p.strip() for p in plain.split(",", 1))
+        return _join(tables().surname_readings.get(family) or word_pinyin(family), given)
     parts = [p for p in _NAME_DOTS.split(plain) if p.strip()]
     if len(parts) > 1:  # a foreign name in characters: each part one capitalised word
         return " ".join(word_pinyin(p.strip()).capitalize() for p in parts)
     surname, given = split_surname(plain)
-    family = tables().surname_readings.get(surname) or word_pinyin(surname).capitalize()
-    if not given:
-        return family
-    return f"{family} {word_pinyin(given).capitalize()}"
+    return _join(tables().surname_readings.get(surname) or word_pinyin(surname), given)
+
+
+def _join(family: str, given: str) -> str:
+    family = family.capitalize()
+    return f"{family} {word_pinyin(given).capitalize()}" if given else family
