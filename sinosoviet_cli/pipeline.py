@@ -83,8 +83,23 @@ def load_schools(path: Path | None) -> SchoolModel:
         return tagging.rules_from(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"malformed schools file: a [[school]] lacks or mistypes {exc}",
-                         path=path, fix="give each [[school]] an id (see "
+                         path=path, line=_bad_school_line(path, data),
+                         fix="give each [[school]] an id (see "
                          "sinosoviet_cli/data/schools.toml for the shape)") from None
+
+
+def _bad_school_line(path: Path, data: dict[str, object]) -> int | None:
+    """The line of the first ``[[school]]`` without a string ``id`` (TOML keeps none)."""
+    from sinosoviet_cli.files import read_text
+
+    schools = data.get("school")
+    if not isinstance(schools, list):
+        return None
+    bad = next((i for i, s in enumerate(schools)
+                if not isinstance(s, dict) or not isinstance(s.get("id"), str)), None)
+    headers = [n for n, line in enumerate(read_text(path).splitlines(), 1)
+               if line.strip().startswith("[[school]]")]
+    return headers[bad] if bad is not None and bad < len(headers) else None
 
 
 def debate_model(path: Path | None) -> SchoolModel:

@@ -344,7 +344,7 @@ name_en = "Context"
 
 @pytest.mark.parametrize("text, where", [
     ("[[school]\nid = 1\n", "line 1"),
-    ("min_score = 2\n[[school]]\nname_en = \"no id\"\n", "id"),
+    ("min_score = 2\n[[school]]\nname_en = \"no id\"\n", "schools.toml:2: "),
 ])
 def test_malformed_schools_file_is_exit_2(text: str, where: str, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch,
