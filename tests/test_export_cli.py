@@ -6,6 +6,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import run_main
@@ -298,3 +299,22 @@ def test_notes_on_the_seed(runner: CliRunner, seed_path: Path) -> None:
     assert positions.count("first") == len(seen)
     assert {"ibid", "ibid-with-locator"} & set(positions)
     assert {"subsequent", "near-note"} & set(positions)
+
+
+def test_notes_segment_each_footnote_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline segments every note once and hands the segments to rendering."""
+    from sinosoviet_cli import grammar, pipeline
+
+    calls: list[str] = []
+    real = grammar.segment
+
+    def counting(text: str) -> Any:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(grammar, "segment", counting)
+    paper = pipeline.read_paper(PAPER)
+    rendered, missing = pipeline.paper_notes(paper, bibio.load(PAPER_BIB).works,
+                                             style="chicago-notes-bibliography-subsequent-ibid")
+    assert [n.n for n in rendered] == [f.n for f in paper.footnotes] and missing == []
+    assert sorted(calls) == sorted(f.text for f in paper.footnotes)

@@ -203,8 +203,11 @@ def test_show_unknown_key_exits_2_with_close_matches(
 def test_show_with_the_paper_recomputes_evidence_with_its_sentence(
         runner: CliRunner, seed_path: Path) -> None:
     pytest.importorskip("sinosoviet_cli.paper.footnotes")
+    # The seed's sections and reviewed overrides are its own: named, never implied.
+    data = Path(__file__).resolve().parent.parent / "sinosoviet_cli" / "data"
     result = runner.invoke(app, ["show", "chen2006geming", "--bib", str(TAGGED), "--paper",
-                                 str(seed_path), "--json"])
+                                 str(seed_path), "--json", "--schools",
+                                 str(data / "models" / "wang-2008-zhengda.toml")])
     assert result.exit_code == 0, result.output
     evidence = json.loads(result.stdout)["school"]["evidence"]
     assert evidence["school"] == "mao-cognition"
@@ -215,9 +218,12 @@ def test_show_with_the_paper_recomputes_evidence_with_its_sentence(
 
 # ── schools ──────────────────────────────────────────────────────────────────
 
+#: The seed paper's own model (its sections): named, never implied.
+SEED_MODEL = "wang-2008-zhengda"
+
 
 def test_schools_describes_each_school_and_charts_decades(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["schools", "--bib", str(TAGGED)])
+    result = runner.invoke(app, ["schools", "--bib", str(TAGGED), "--schools", SEED_MODEL])
     assert result.exit_code == 0, result.output
     out = result.stdout
     for text in ("意識型態衝突論 · Ideological conflict", "section 三 of the paper",
@@ -233,7 +239,8 @@ def test_schools_describes_each_school_and_charts_decades(runner: CliRunner) -> 
 
 
 def test_schools_json(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["schools", "--bib", str(TAGGED), "--json"])
+    result = runner.invoke(app, ["schools", "--bib", str(TAGGED), "--json",
+                                 "--schools", SEED_MODEL])
     assert result.exit_code == 0, result.output
     rows = {r["id"]: r for r in json.loads(result.stdout)["schools"]}
     assert list(rows) == [*IDS, "revisionism", "untagged"]

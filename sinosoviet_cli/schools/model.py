@@ -201,6 +201,25 @@ def _merge(parent: dict[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
+_REQUIRED = {"school": ("id",), "proponent": ("school", "names"), "work": ("school", "title")}
+
+
+def _bad_table_line(text: str, data: Mapping[str, Any]) -> int | None:
+    """The header line of the first [[school]]/[[proponent]]/[[work]] lacking a key."""
+    for table, keys in _REQUIRED.items():
+        items = data.get(table)
+        if not isinstance(items, list):
+            continue
+        bad = next((i for i, t in enumerate(items)
+                    if not isinstance(t, dict) or any(k not in t for k in keys)), None)
+        if bad is None:
+            continue
+        headers = [n for n, line in enumerate(text.splitlines(), 1)
+                   if line.strip() == f"[[{table}]]"]
+        return headers[bad] if bad < len(headers) else None
+    return None
+
+
 def _line_of(text: str, needle: str) -> int | None:
     for i, line in enumerate(text.splitlines(), 1):
         if needle and needle in line:
@@ -237,6 +256,7 @@ def _read(path: Path | None, name: str, depth: int = 0) -> tuple[dict[str, Any],
 def load_model(path: Path | None = None, name: str = BUNDLED) -> Rules:
     """A school model from a file (or the bundled one): errors name the file and line."""
     data, text = _read(path, name)
+    own = tomllib.loads(text)  # the file's own tables, for line numbers
     where = str(path) if path is not None else name
     try:
         rules = rules_from(data, source=where)
@@ -244,7 +264,7 @@ def load_model(path: Path | None = None, name: str = BUNDLED) -> Rules:
         raise
     except (KeyError, ValueError, TypeError, IndexError) as exc:
         raise BibError(f"malformed school model: missing or bad value {exc}", path=where,
-                       line=_line_of(text, str(exc).strip("'")),
+                       line=_bad_table_line(text, own) or _line_of(text, str(exc).strip("'")),
                        fix="each [[school]] needs an id; each [[proponent]] a school "
                            "and names; each [[work]] a school and title") from exc
     problem = _check(rules)

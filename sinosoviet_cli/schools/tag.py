@@ -11,6 +11,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from sinosoviet_cli.model import Bibliography, CitationLink, Paper, Work
+from sinosoviet_cli.schools.edit import MANUAL
 from sinosoviet_cli.schools.evidence import (
     Candidate,
     PaperView,
@@ -85,9 +86,11 @@ def _inherited(own: Tag, kids: list[str], tags: dict[str, Tag], rules: Rules) ->
 def tag_works(paper: Paper, works: Sequence[Work], links: Iterable[CitationLink] = (),
               rules: Rules | None = None,
               overrides: Sequence[Override] = ()) -> dict[str, Tag]:
-    """Tags for all works: own evidence, then overrides, then volumes from their chapters.
+    """Tags for all works: own evidence, then overrides (those given, then the model's
+    own), then volumes from their chapters.
     The paper is read once and each work's candidates are computed once."""
     rules = rules or load_rules()
+    overrides = (*overrides, *rules.overrides)  # given first, then the model's own
     links = tuple(links)
     seen: PaperView = view(paper, rules=rules)
     found = {w.key: candidates_in(w, seen, rules, links) for w in works}
@@ -126,8 +129,6 @@ def retag(work: Work, tag: Tag) -> Work:
     fields[EVIDENCE_FIELD] = tag.field()
     return replace(work, fields=MappingProxyType(fields))
 
-
-MANUAL = "manual"
 
 
 def is_manual(work: Work) -> bool:

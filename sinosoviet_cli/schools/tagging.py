@@ -21,6 +21,7 @@ from typing import Any
 
 from sinosoviet_cli.errors import UsageError
 from sinosoviet_cli.model import Work
+from sinosoviet_cli.schools.edit import MANUAL
 from sinosoviet_cli.schools.evidence import Candidate, candidates
 from sinosoviet_cli.schools.model import (
     Override,
@@ -35,7 +36,6 @@ from sinosoviet_cli.schools.model import (
     rules_from,
 )
 from sinosoviet_cli.schools.tag import (
-    MANUAL,
     apply,
     is_manual,
     keep_manual,
