@@ -31,8 +31,8 @@ else:
 
 SchoolOpt = Annotated[
     str | None,
-    typer.Option("--school", help="Only this school or role id (or 'untagged').",
-                 show_default=False),
+    typer.Option("--school", help="Only this school or role: its id, Chinese or English "
+                 "name, any case (or 'untagged').", show_default=False),
 ]
 
 
@@ -49,15 +49,21 @@ def list_(
     ] = None,
     as_json: JsonOpt = False,
     schools_file: SchoolsOpt = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help="Order within a school: year (then author), "
+                          "author or title.")
+    ] = "year",
 ) -> None:
     """List the sources grouped by school: key, author, short title, year."""
+    from sinosoviet_cli.bibtex.bibio import default_path
     from sinosoviet_cli.errors import UsageError
     from sinosoviet_cli.pipeline import load_schools
     from sinosoviet_cli.schools import tagging as schools
+    from sinosoviet_cli.schools.model import beside
 
-    rules = load_schools(schools_file)
+    rules = load_schools(schools_file or beside(default_path(bib)))
     if school is not None:
-        schools.require_school(school, rules)
+        school = schools.require_school(school, rules)
     if lang is not None and lang not in ("zh", "en"):
         raise UsageError(f"unknown language {lang!r}", fix="use --lang zh or --lang en")
     loaded = library(bib, rules)
@@ -66,7 +72,8 @@ def list_(
     works = [w for w in loaded.works
              if (entry_type is None or w.entry_type == entry_type.casefold())
              and (lang is None or schools.language(w) == lang)]
-    groups = [(g, ws) for g, ws in schools.group(works, rules) if school in (None, g)]
+    groups = [(g, schools.sort_works(ws, sort, index))
+              for g, ws in schools.group(works, rules) if school in (None, g)]
     if as_json:
         print_json({"bib": str(loaded.path), "groups": [
             {"school": g, "works": [work_row(w, index) for w in ws]} for g, ws in groups]})

@@ -16,10 +16,11 @@ from sinosoviet_cli.schools.model import Proponent, Rules
 from sinosoviet_cli.text.names import NameKey, any_same, key_of, keys_of, parse_persons
 from sinosoviet_cli.text.normalize import fold, fold_strict, has_cjk
 
-SCORE_KEY_WORK, SCORE_PROPONENT, SCORE_CLAIM, SCORE_CUE = 6, 6, 5, 4
-#: A cue in a sentence that does not name the work's author: kept in the evidence but
-#: too weak to decide (context works are cited inside every school's argument).
-SCORE_UNNAMED_CUE = 1
+SCORE_KEY_WORK, SCORE_PROPONENT, SCORE_CLAIM = 6, 6, 5
+#: A cue without a claim (no 認為/argues naming the author): kept in the evidence but
+#: too weak to decide. Context works are cited inside every school's argument, and a
+#: sentence may name an author for the facts of a book on the school's very topic.
+SCORE_CUE = SCORE_UNNAMED_CUE = 1
 _PERSON_FIELDS = ("author", "editor", "translator")
 
 
@@ -84,6 +85,15 @@ def _cue_pattern(cue: str) -> re.Pattern[str]:
     return re.compile(folded if has_cjk(cue) else rf"(?<![a-z]){folded}")
 
 
+_LATIN_END = re.compile(r"(?<=[a-z0-9)\"'”’][.!?])\s+(?=[A-Z\"“‘(])")
+
+
+def _last_sentence(text: str) -> str:
+    """The sentence a marker closes: a Latin paragraph's earlier sentences (and their
+    markers, already removed) are not about this note's work."""
+    return _LATIN_END.split(text.strip())[-1]
+
+
 def index_cues(markers: Mapping[int, Marker], rules: Rules) -> CueIndex:
     """Read every marker sentence once (issue 15: no scan per work)."""
     patterns = [(s.id, [_cue_pattern(c) for c in s.cues]) for s in rules.schools if s.cues]
@@ -92,7 +102,7 @@ def index_cues(markers: Mapping[int, Marker], rules: Rules) -> CueIndex:
     claims: dict[int, bool] = {}
     folded: dict[int, str] = {}
     for n, marker in markers.items():
-        text = fold(marker.sentence)
+        text = fold(_last_sentence(marker.sentence))
         folded[n] = text
         counts = {sid: sum(1 for p in ps if p.search(text)) for sid, ps in patterns}
         best = max(counts.values(), default=0)
@@ -115,8 +125,8 @@ def _named(sentence: str, persons: Sequence[Person], rules: Rules) -> str:
 def sentence_hits(work: Work, notes: Iterable[int], index: CueIndex,
                   rules: Rules) -> list[Hit]:
     """Schools the citing sentences argue for: a claim naming the work's author with a
-    school's cues (``claim``), a sentence naming the author with cues (``cue``), cues
-    alone (``cue``, too weak to decide); one school per sentence."""
+    school's cues (``claim``), else cues alone (``cue``, too weak to decide); one
+    school per sentence."""
     persons = people(work)
     found: dict[str, Hit] = {}
     for n in notes:

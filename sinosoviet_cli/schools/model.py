@@ -269,7 +269,7 @@ def load_model(path: Path | None = None, name: str = BUNDLED) -> Rules:
                            "and names; each [[work]] a school and title") from exc
     problem = _check(rules)
     if problem:
-        needle = next(iter(re.findall(r"'([^']+)'", problem)), "")
+        needle = (re.findall(r"'([^']+)'", problem) or [""])[-1]  # the bad value
         raise BibError(f"malformed school model: {problem}", path=where,
                        line=_line_of(text, needle),
                        fix="use the ids of the file's [[school]] tables")
@@ -299,6 +299,14 @@ def model_for(option: Path | None, bib: Path | None = None) -> Rules:
         if beside.is_file():
             return load_model(beside)
     return load_rules()
+
+
+def beside(bib: Path | None) -> Path | None:
+    """A ``schools.toml`` beside the bibliography (the user's own debate), if present."""
+    if bib is None:
+        return None
+    candidate = bib.parent / "schools.toml"
+    return candidate if candidate.is_file() else None
 
 
 @cache
