@@ -233,3 +233,20 @@ def test_schools_shows_every_work_and_dates_translations_by_the_original(
     rows = {r["id"]: r for r in json.loads(runner.invoke(
         app, ["schools", "--bib", str(bib), "--json"]).stdout)["schools"]}
     assert rows["ideology"]["decades"] == {"1970": 1}  # the 1977 original, not 2005
+
+
+def test_citing_sentences_are_read_once_per_paper(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: the sentences are indexed once, not scanned again for every work."""
+    from sinosoviet_cli.schools import evidence
+
+    calls: list[int] = []
+    real = evidence.index_cues
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(evidence, "index_cues", counting)
+    paper = pipeline.read_paper(FRESH)
+    bib = pipeline.parse_paper(paper, schools=RULES).bibliography
+    assert len(bib.works) >= 20 and len(calls) == 1

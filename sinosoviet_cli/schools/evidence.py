@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from sinosoviet_cli.model import CitationLink, Marker, Paper, Person, Work
@@ -132,6 +132,8 @@ class PaperView:
     markers: Mapping[int, Marker]
     note_sections: Mapping[int, str | None]
     cues: CueIndex | None = None  # the citing sentences read once for a model's cues
+    by_section: Mapping[str | None, tuple[Sentence, ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
 
 
 def view(paper: Paper, body: Sequence[Sentence] | None = None,
@@ -139,9 +141,14 @@ def view(paper: Paper, body: Sequence[Sentence] | None = None,
     """The paper as the tagger reads it (``body`` if already split into sentences);
     with ``rules``, its citing sentences are indexed for that model's cues."""
     markers = MappingProxyType({m.n: m for m in paper.markers})
-    return PaperView(tuple(body_of(paper) if body is None else body), markers,
+    sentences = tuple(body_of(paper) if body is None else body)
+    grouped: dict[str | None, list[Sentence]] = {}
+    for s in sentences:
+        grouped.setdefault(s.section, []).append(s)
+    return PaperView(sentences, markers,
                      MappingProxyType({f.n: f.section for f in paper.footnotes}),
-                     index_cues(markers, rules) if rules is not None else None)
+                     index_cues(markers, rules) if rules is not None else None,
+                     MappingProxyType({k: tuple(v) for k, v in grouped.items()}))
 
 
 def candidates(work: Work, paper: Paper, rules: Rules,
@@ -207,8 +214,9 @@ def _school_candidate(school: School, probe: _Probe, paper: PaperView,
     section = school.section
     if school.kind != "school" or section is None:
         return None
-    named = [(nd, s) for s in paper.body if s.section == section
-             for nd in probe.needles if nd.pattern.search(s.folded)]
+    here = paper.by_section.get(section) if paper.by_section else tuple(
+        s for s in paper.body if s.section == section)
+    named = [(nd, s) for s in here or () for nd in probe.needles if nd.pattern.search(s.folded)]
     who = tuple(dict.fromkeys(nd.display for nd, _ in named))
     notes_here = probe.cited_in.get(section, ())
     if any(_negated(nd.pattern, s.folded, negations, gap) for nd, s in named):
