@@ -145,3 +145,60 @@ def test_fully_cached_export_imports_neither_citeproc_nor_pypinyin(tmp_path: Pat
     assert "citeproc" in cold.stderr.split()
     assert warm.stderr.split() == []
     assert warm.stdout == cold.stdout
+
+
+# ── sort readings without pypinyin (csl/readings.py) ─────────────────────────
+
+
+@pytest.mark.parametrize(("han", "reading"), [
+    ("銀行", "yinhang"), ("重建", "chongjian"), ("重慶", "chongqing"), ("長沙", "changsha"),
+    ("楊奎松", "yangkuisong"), ("沈志華", "shenzhihua"), ("綠", "lu")])
+def test_readings_in_context(han: str, reading: str) -> None:
+    from sinosoviet_cli.csl.readings import romanise_han
+
+    assert romanise_han(han) == reading
+
+
+def _bibliographies() -> list[Path]:
+    golden = ROOT / "tests" / "golden" / "input"
+    external = ROOT.parent / "shared" / "external"
+    return [BUNDLED, *sorted(golden.glob("*.bib")), *sorted(external.glob("*/*.bib"))]
+
+
+def test_sort_readings_agree_with_pypinyin() -> None:
+    """The compact table reads the Han runs of every name and title as pypinyin does
+    (``link.keys.romanise``): on the bundled, golden and external bibliographies only
+    年长江… differs (pypinyin segments 年长 nianzhang; the table reads 长江 changjiang)."""
+    import re
+
+    from sinosoviet_cli.csl.readings import romanise_han
+    from sinosoviet_cli.link import keys
+    from sinosoviet_cli.text.normalize import CJK_CHAR
+
+    runs = {m for path in _bibliographies() for w in bibio.load(path).works
+            for field in ("author", "editor", "title", "booktitle")
+            for m in re.findall(f"{CJK_CHAR}+", w.fields.get(field, ""))}
+    assert len(runs) > 100
+    differ = {r for r in runs if romanise_han(r) != keys.romanise(r)}
+    assert differ <= {"年长江洪水的成因与减灾对策"}
+
+
+_SORT_PROBE = """
+import sys
+from sinosoviet_cli.bibtex import bibio
+from sinosoviet_cli.csl import render
+works = bibio.load(bibio.bundled_path()).works
+print(" ".join(w.key for w in render.sort_works(works)))
+print("pypinyin" in sys.modules)
+"""
+
+
+def test_sorting_chinese_names_does_not_import_pypinyin() -> None:
+    from sinosoviet_cli.csl import readings
+
+    readings.table()  # built (and stored) here if this machine has no table yet
+    proc = subprocess.run([sys.executable, "-c", _SORT_PROBE], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    order, imported = proc.stdout.splitlines()
+    assert imported == "False"
+    assert order.split() == [w.key for w in render.sort_works(bibio.load(BUNDLED).works)]
