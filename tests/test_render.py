@@ -132,9 +132,18 @@ def test_to_csl_field_table_order_and_precedence() -> None:
     ("Smith \\& Sons", "Smith & Sons"), ("1955--1959", "1955–1959"), ("{\\emph{c}}", "{{c}}"),
     ("``Resource Wars''", "“Resource Wars”"), ("純中文標題", "純中文標題"),
     ("the a 3$\\Pi$u state", "the a 3Πu state"), ("costs \\$5", "costs $5"),
+    ("信息与文献\\quad 资源描述", "信息与文献\u2003资源描述"), ("A\\qquad{}B", "A\u2003\u2003B"),
+    ("p.\\,5", "p.\u20095"), ("and\\ldots", "and…"),
 ])
 def test_delatex(raw: str, expected: str) -> None:
-    assert render.delatex(raw) == expected
+    from sinosoviet_cli.text.latex import delatex
+
+    assert render.delatex(raw) == delatex(raw) == expected
+
+
+def test_export_decodes_quad() -> None:
+    gbt = work("g", "standard", title="信息与文献\\quad 资源描述", year="2015", langid="chinese")
+    assert "信息与文献\u2003资源描述" in texts([gbt])["g"]
 
 
 # ── workarounds ──────────────────────────────────────────────────────────────

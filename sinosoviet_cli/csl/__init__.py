@@ -8,8 +8,11 @@ use ``render.export``, ``render.bibliography``, ``render.notes``, ``render.paper
 ``render.delatex``, ``render.to_csl``... (``render.__all__``). The modules behind it
 each have one role:
 
-- ``items``     Work -> CSL-JSON item; LaTeX decoding (``delatex``); person names.
-- ``sort``      bibliography sort keys (romanised).
+- ``items``     Work -> CSL-JSON item; person names. LaTeX decoding is ``text.latex``
+                (``render.delatex`` re-exports it until callers import it from there).
+- ``sort``      bibliography sort keys (romanised through ``readings``, a compact
+                table built from pypinyin's data, without importing pypinyin).
+- ``cache``     rendered entries cached on disk (``export``), byte-identical output.
 - ``styles``    style names, lookup, loading, ``styles.toml``.
 - ``formats``   citeproc formatters and data escaping per output format.
 - ``patches``   every citeproc-py fix: one ``PATCHES`` table, applied and undone by
