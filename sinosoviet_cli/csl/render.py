@@ -14,7 +14,7 @@ from sinosoviet_cli.csl.export import (
     document,
     export,
 )
-from sinosoviet_cli.csl.items import csl_name, delatex, to_csl
+from sinosoviet_cli.csl.items import csl_name, to_csl
 from sinosoviet_cli.csl.notes import Part, RenderedNote, note_parts, notes, paper_notes, positions
 from sinosoviet_cli.csl.patches import check_citeproc, patch_citeproc, unpatched
 from sinosoviet_cli.csl.sort import romanise, romanise_name, sort_key, sort_works
@@ -30,6 +30,7 @@ from sinosoviet_cli.csl.styles import (
     western_style,
 )
 from sinosoviet_cli.model import split_persons
+from sinosoviet_cli.text.latex import delatex
 
 __all__ = [
     "DEFAULT_STYLE", "FORMATS", "PARALLEL_MIN", "STYLES", "Cite", "Entry", "Part",
