@@ -911,3 +911,38 @@ def test_render_romanise_keeps_what_is_not_han() -> None:
     assert render.romanise("重慶1949-1965") == "chongqing 1949 1965"
     assert render.romanise("毛澤東 and Mao") == "maozedong and mao"
     assert render.romanise("長沙") < render.romanise("重慶")  # changsha < chongqing
+
+
+# ── GB/T 7714 (issue 16 #6) ──────────────────────────────────────────────────
+
+GBT = "china-national-standard-gb-t-7714-2015-"
+
+
+def test_gbt_type_marks_and_chinese_et_al() -> None:
+    """W20: a macro that prints text counts as a rendered variable in a cs:group (the
+    type mark [M]/[J]/[C] beside an empty medium), as citeproc-js and pandoc print it."""
+    book = work("m", author="Meisner, Maurice", title="毛澤東的中國及其後", address="香港",
+                translator="{杜蒲} and {李玉玲} and {王二} and {張三}", publisher="中文大學",
+                year="2005", langid="chinese")
+    article = work("a", "article", author="{楊奎松}", title="毛澤東與兩次台海危機",
+                   journal="史學月刊", year="2003", number="11", pages="52--59",
+                   langid="chinese")
+    talk = work("t", "inproceedings", author="{沈志華}", title="中蘇同盟", year="2008",
+                booktitle="冷戰國際史研討會論文集", address="北京", publisher="東方",
+                langid="chinese")
+    out = texts([book, article, talk], style=GBT + "numeric")
+    assert "毛澤東的中國及其後[M]. 杜蒲, 李玉玲, 王二, 等, 译." in out["m"]
+    assert "毛澤東與兩次台海危機[J]" in out["a"]
+    assert "中蘇同盟[C]" in out["t"]
+    assert "ET AL" not in "".join(out.values())
+
+
+def test_gbt_numeric_keeps_citation_order(sample: tuple[Work, ...]) -> None:
+    """A style whose bibliography has no <sort> lists works in the order given
+    (citation order), numbered in that order; Chicago sorts."""
+    for style in (GBT + "numeric", GBT + "note"):
+        entries = render.bibliography(sample, style=style)
+        assert [e.key for e in entries] == [w.key for w in sample]
+        assert [re.match(r"\[(\d+)\]", e.text).group(1)  # type: ignore[union-attr]
+                for e in entries] == [str(i) for i in range(1, len(sample) + 1)]
+    assert [e.key for e in render.bibliography(sample)] != [w.key for w in sample]

@@ -58,6 +58,11 @@ handles, and ``tests/test_render.py`` has a test per workaround:
 - W19 ``delimiter-precedes-last``: "after-inverted-name" ignored, and "always" puts a
       comma after a literal (never inverted) name: patched ``Name.process`` decides from
       the name before last (pandoc prints "李英明, and 關向光"; Chicago does not).
+- W20 a cs:group with an empty variable and a macro of text values is suppressed
+      (GB/T 7714's [M]/[J]/[C]): a macro that prints counts as a rendered variable, as
+      in citeproc-js and pandoc. Numeric styles (``citation-number``) render in one
+      process in citation order (input order unless the bibliography has a <sort>),
+      never from the cache.
 
 Speed (rendering ~13x faster than stock citeproc-py on 300 synthetic entries, same
 output where stock is right): see ``patches`` and ``engine``.

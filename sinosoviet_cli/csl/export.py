@@ -21,6 +21,7 @@ from sinosoviet_cli.csl.sort import sort_key
 from sinosoviet_cli.csl.styles import (
     DEFAULT_STYLE,
     FORMATS,
+    StyleFacts,
     bibliography_fallback,
     bundled_styles_dir,
     require_style,
@@ -46,6 +47,9 @@ def bibliography(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str 
     facts = style_facts(path)
     all_works = list({w.key: w for w in [*context, *works]}.values())
     by_key = _by_key(all_works)
+    if facts.numbered:
+        # [n] is the entry's position: rendered in order, in one process, never cached.
+        return _numbered(path, fmt, all_works, works, by_key, facts)
     digests: dict[str, str] = {}
     found: dict[str, Cached] = {}
     if cache is not None:
@@ -62,11 +66,22 @@ def bibliography(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str 
         if cache is not None:
             cache.put_many({digests[k]: entry for k, entry in fresh.items()})
         found.update(fresh)
-    ordered = sorted(works, key=lambda w: found[w.key].sort)
+    ordered = sorted(works, key=lambda w: found[w.key].sort) if facts.sorted else list(works)
     texts = [found[w.key].text for w in ordered]
     if facts.year_suffix:
         texts = add_year_suffixes(ordered, texts, all_works)
     texts = substitute_repeated_authors(ordered, texts, facts.substitute, all_works)
+    return [Entry(w.key, t) for w, t in zip(ordered, texts, strict=True)]
+
+
+def _numbered(path: Path, fmt: str, all_works: Sequence[Work], works: Sequence[Work],
+              by_key: Mapping[str, Work], facts: StyleFacts) -> list[Entry]:
+    """A numeric style (GB/T 7714 numeric): entries in citation (input) order unless the
+    style sorts its bibliography, numbered in that order."""
+    ordered = sorted(works, key=lambda w: sort_key(w, by_key, by_date=facts.by_date)) \
+        if facts.sorted else list(works)
+    with _quiet_gc():
+        texts = _Engine(path, fmt, all_works).load().entries([w.key for w in ordered])
     return [Entry(w.key, t) for w, t in zip(ordered, texts, strict=True)]
 
 

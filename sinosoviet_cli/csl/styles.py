@@ -117,6 +117,8 @@ class StyleFacts:
     year_suffix: bool  # citation disambiguate-add-year-suffix="true"
     substitute: str | None  # bibliography subsequent-author-substitute
     locale: str  # default-locale
+    sorted: bool  # the bibliography has a <sort> (else: entries in citation order)
+    numbered: bool  # prints citation-number: an entry's text depends on its position
 
 
 _facts_cache: dict[Path, StyleFacts] = {}
@@ -146,7 +148,9 @@ def style_facts(path: Path) -> StyleFacts:
         year_suffix=citation is not None and (
             citation.get("disambiguate-add-year-suffix", "false").lower() == "true"),
         substitute=None if bib is None else bib.get("subsequent-author-substitute"),
-        locale=root.get("default-locale", "en-US"))
+        locale=root.get("default-locale", "en-US"),
+        sorted=bib is not None and bib.find(f"{_CSL}sort") is not None,
+        numbered=any(e.get("variable") == "citation-number" for e in root.iter()))
     _facts_cache[path] = found
     return found
 
