@@ -395,7 +395,10 @@ def test_conference_paper_is_paper_conference_in_every_style() -> None:
     item = render.to_csl(paper, {}, lambda s: s)
     assert item["type"] == "paper-conference"
     assert item["event-title"] == "聯合論文發表會" and item["event-place"] == "台中"
-    assert "publisher-place" not in item and item["issued"] == {"date-parts": [[2008, 12, 6]]}
+    # Dated by its event (issue 16 #8): the Chicago styles print event-date inside the
+    # event group, with commas; an issued date came after a period ("台中. December 6").
+    assert "publisher-place" not in item and "issued" not in item
+    assert item["event-date"] == {"date-parts": [[2008, 12, 6]]}
     for style in STYLES:
         out = texts([paper], style=style)["w8"]
         assert "unpublished manuscript" not in out.lower(), (style, out)
@@ -404,10 +407,10 @@ def test_conference_paper_is_paper_conference_in_every_style() -> None:
         else:  # a bibliography entry (periods between elements), not a note
             year = "2008. " if style == "chicago-author-date" else ""
             assert out.startswith(f"王瑞婷. {year}“中蘇分歧研究.” "), (style, out)
-            assert "Paper presented at 聯合論文發表會, 台中" in out, (style, out)
-            assert "December 6" in out and "2008" in out
+            assert out.endswith("Paper presented at 聯合論文發表會, December 6, 2008, 台中."), (
+                style, out)
     note = render.notes([[Cite("w8")]], [paper])[0]
-    assert note == "王瑞婷, “中蘇分歧研究,” paper presented at 聯合論文發表會, 台中, December 6, 2008."
+    assert note == "王瑞婷, “中蘇分歧研究,” paper presented at 聯合論文發表會, December 6, 2008, 台中."
     # A manuscript without an event stays a manuscript.
     draft = work("w9", "unpublished", author="{王瑞婷}", title="草稿", year="2008")
     assert render.to_csl(draft, {}, lambda s: s)["type"] == "manuscript"

@@ -282,6 +282,10 @@ def _is_compiler(s: _Source) -> bool:
     return s.get("editortype").strip().casefold() == "compiler"
 
 
+def _at_meeting(s: _Source) -> bool:
+    return s.ctype == "paper-conference" and not s.journal and not s.get("booktitle")
+
+
 def _book(s: _Source) -> tuple[str, str]:
     if s.journal or not s.get("booktitle"):
         return ("", "")
@@ -322,7 +326,12 @@ _FIELDS: tuple[_Row, ...] = (
     ("note", _field("note"), _text),
     ("event-title", _field("eventtitle"), _text),  # CSL 1.0.2 (Chicago's styles)
     ("event", _field("eventtitle"), _text),  # CSL 1.0.1's name for it
-    ("issued", _when, _issued),
+    # A paper presented at a meeting (not in proceedings) is dated by its event: the
+    # Chicago styles print "Paper presented at <event>, <date>, <place>." from
+    # event-date, but append an issued date after a period ("…, 台中. December 6, 2008.").
+    ("issued", lambda s: "" if _at_meeting(s) else _when(s), _issued),
+    ("event-date", lambda s: s.get("eventdate") or (_when(s) if _at_meeting(s) else ""),
+     _issued),
     ("accessed", _field("urldate"), _accessed),
 )
 
