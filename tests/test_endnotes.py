@@ -119,3 +119,21 @@ def test_property_round_trip(texts: list[str]) -> None:
     assert paper is not None
     # The alphabet has no bracket, so only the [n] markers can start a note.
     assert [f.text for f in paper.footnotes] == [tidy(t) for t in texts]
+
+
+def test_the_paper_reader_chooses_endnotes_and_parse_links_them() -> None:
+    """paper.footnotes.extract (the text reader of every command) reads an endnote
+    paper; the back-reference 出处同注1 links to note 1's work."""
+    from sinosoviet_cli.grammar import segment
+    from sinosoviet_cli.link import resolve
+    from sinosoviet_cli.paper.footnotes import extract
+
+    text = ("一、问题\n大跃进〔1〕。中苏〔2〕。\n注释：\n"
+            "〔 1 〕 杨奎松：《走向破裂》，三联书店（香港）1999年版，第  85  －  87  页。"
+            "〔 2 〕 出处同注1，第90页。\n")
+    paper = extract(text)
+    assert [f.text for f in paper.footnotes] == [
+        "杨奎松：《走向破裂》，三联书店（香港）1999年版，第85－87页。", "出处同注1，第90页。"]
+    bib = resolve.resolve([(f.n, segment(f.text)) for f in paper.footnotes])
+    assert [(link.form, link.pages) for link in bib.links] == [("full", "85--87"), ("short", "90")]
+    assert bib.links[0].key == bib.links[1].key != ""

@@ -448,3 +448,33 @@ def test_text_that_is_not_a_paper_is_exit_2_with_one_line(
         assert stderr.startswith(f"error: {text}: no footnotes found (give the text of a paper")
         assert len(stderr.strip().splitlines()) == 1
     assert results["footnotes"][2] == results["notes"][2] == results["parse"][2]
+
+
+# ── the layout is data ───────────────────────────────────────────────────────
+
+
+def test_layout_is_a_parameter_with_the_bundled_one_by_default(mini: Paper) -> None:
+    """A journal whose page heads print `- 101 -` instead of `．101．`: the bundled
+    layout sees no pages, a layout with that header pattern sees the same as before."""
+    import dataclasses
+    import re
+
+    from sinosoviet_cli.paper.footnotes import bundled_layout
+
+    text = read_text(MINI).replace("．101．", "- 101 -").replace("．102．", "- 102 -")
+    assert extract(text).footnotes[0].page != 101
+    header = re.compile(r"^\s*(?P<pre>.{0,60}?)\s*- (?P<num>\d{1,4}) -\s*(?P<post>.{0,60}?)\s*$")
+    other = dataclasses.replace(bundled_layout(), header=header)
+    assert extract(text, other).footnotes == mini.footnotes
+
+
+def test_section_numbers_come_from_the_layout(mini: Paper) -> None:
+    """With a layout that knows only section 一, heading 二 is body text."""
+    import dataclasses
+
+    from sinosoviet_cli.paper.footnotes import bundled_layout
+
+    only_first = dataclasses.replace(bundled_layout(), sections=("一",))
+    got = extract(read_text(MINI), only_first)
+    assert {f.section for f in got.footnotes} == {"一"}
+    assert {f.section for f in mini.footnotes} > {"一"}

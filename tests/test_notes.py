@@ -502,3 +502,25 @@ def test_entry_type_table(facts: grammar.EntryFacts, expected: str) -> None:
 def test_entry_type_rules_are_named_once() -> None:
     names = [rule.name for rule in grammar.ENTRY_TYPE_RULES]
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(("note", "number", "pages"), [
+    ("出处同注3。", "3", ""),
+    ("出處同註〔 2 〕，頁9。", "2", "9"),
+    ("同注[5]，第12页。", "5", "12"),
+    ("見註 12，頁3。", "12", "3"),
+    ("参见注7。", "7", ""),
+    ("See note 4 above.", "4", ""),
+    ("n. 7 above, 45.", "7", "45"),
+    ("Note 1012, p. 3.", "1012", "3"),
+])
+def test_back_reference_to_a_note_number(note: str, number: str, pages: str) -> None:
+    (seg,) = [s for s in segment(note) if s.kind == "citation"]  # a cue ("See") is apart
+    assert seg.reference is not None
+    assert (seg.reference.form, seg.reference.extra["footnote"], seg.reference.pages) == (
+        Form.SHORT, number, pages)
+
+
+def test_a_note_that_is_only_a_remark_is_no_back_reference() -> None:
+    assert all(s.reference is None or "footnote" not in s.reference.extra
+               for s in segment("Note that the figures differ."))

@@ -866,3 +866,47 @@ def test_scorer_counts_spurious_extra_persons_and_places_as_misses() -> None:
     assert not _same(["沈志華"], ["沈志華", "兼談"])  # over-split: one name too many
     assert not _same(["北京", "上海"], ["北京"])
     assert _same(["北京|北平"], ["北平"])
+
+
+# ── back-references: the one ibid rule ───────────────────────────────────────
+
+
+def test_ibid_rule_in_one_place() -> None:
+    """同上 takes the previous citation of its note, else the single work of the
+    previous citing note; a note citing several works leaves it unresolved."""
+    from sinosoviet_cli.link import backrefs
+    from sinosoviet_cli.link.matching import Link
+
+    def link(n: int, draft: int | None) -> Link:
+        return Link(n, "", Form.FULL, draft, "")
+
+    assert backrefs.ibid([link(2, 7)], [link(1, 3)]) == (7, "")
+    assert backrefs.ibid([], [link(1, 3)]) == (3, "")
+    assert backrefs.ibid([], [link(1, 3), link(1, 3)]) == (3, "")
+    assert backrefs.ibid([], [link(1, 3), link(1, 4)])[0] is None
+    assert backrefs.ibid([], [])[1] == "ibid with no earlier citation"
+    assert backrefs.ibid([link(2, None)], [])[1] == "ibid after a citation that is unresolved"
+    assert backrefs.same_note({5: [link(5, 2)]}, 9, "5") == (2, "")
+    assert backrefs.same_note({5: [link(5, 2)]}, 5, "5")[0] is None
+
+
+def test_escape_lives_with_bibtex_writing() -> None:
+    from sinosoviet_cli.bibtex import escape as bibtex_escape
+
+    assert rs.escape is bibtex_escape.escape and rs.unescape is bibtex_escape.unescape
+    assert bibtex_escape.unescape(bibtex_escape.escape("50% {a} _b_ }")) == "50% {a} _b_ }"
+
+
+def test_mainland_back_reference_links_through_the_pipeline() -> None:
+    """出处同注N and see note N above, read by the grammar and linked by resolve."""
+    texts = [
+        "杨奎松：《走向破裂：毛泽东与莫斯科的恩恩怨怨》，三联书店（香港）1999年版，第20页。",
+        "罗平汉：《文革前夜的中国》，人民出版社2007年版，第3页。",
+        "出处同注1，第25页。",
+        "See note 2 above, 9.",
+    ]
+    bib = rs.resolve([(n, notes.segment(t)) for n, t in enumerate(texts, 1)])
+    assert [(link.footnote, str(link.form), link.pages) for link in bib.links] == [
+        (1, "full", "20"), (2, "full", "3"), (3, "short", "25"), (4, "short", "9")]
+    assert bib.links[2].key == bib.links[0].key and bib.links[2].problem == ""
+    assert bib.links[3].key == bib.links[1].key and bib.links[3].problem == ""

@@ -461,3 +461,39 @@ def test_summary_accounts_for_every_work_of_every_school() -> None:
         assert charted + len(row["counted_via_chapters"]) + len(row["undated"]) == len(
             row["works"]
         ), row["id"]
+
+
+# ── the model is data and a parameter ────────────────────────────────────────
+
+
+def test_fallback_role_comes_from_the_model() -> None:
+    """A work without evidence gets the model's ``fallback`` role, not a built-in one."""
+    with (Path(schools.__file__).parent.parent / "data" / "schools.toml").open("rb") as f:
+        data = tomllib.load(f)
+    data["school"] = [*data["school"], {"id": "background", "kind": "role"}]
+    rules = schools.rules_from({**data, "fallback": "background"})
+    p = paper([("二", "兩黨在 1964 年公開論戰。")], [(12, "二", "兩黨在 1964 年公開論戰。")])
+    w = work("luo2007", author="{羅平漢}", title="文革前夜的中國", footnotes="3, 12")
+    assert schools.tag_works(p, [w], rules=rules)["luo2007"].school == "background"
+    assert RULES.fallback == "context"
+    bib = Bibliography((w,), (), ())
+    assert schools.school_of(schools.apply(p, bib, rules, ()).works[0]) == "background"
+
+
+def test_tag_works_reads_each_work_evidence_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The volume rule reuses the candidates of the tag: one computation per work."""
+    from sinosoviet_cli.schools import tag as tag_module
+
+    calls: list[str] = []
+    real = tag_module.candidates_in
+
+    def counting(w: Work, *args: object, **kwargs: object) -> list[schools.Candidate]:
+        calls.append(w.key)
+        return real(w, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tag_module, "candidates_in", counting)
+    p = paper([("二", "Zagoria 認為如此。")], [(5, "二", "Zagoria 認為如此。")])
+    ws = [work("a", author="Zagoria, Donald", title="The Sino-Soviet Conflict", footnotes="5"),
+          work("b", editor="{某}", title="冷戰")]
+    schools.tag_works(p, ws)
+    assert sorted(calls) == ["a", "b"]

@@ -96,7 +96,10 @@ def _vocab() -> _Vocab:
         cue_latin=re.compile(f"^(?:{_alt(raw['cues']['latin'])})(?=[\\s\u4e00-\u9fff])\\s*"),
         cue_latin_any=re.compile(f"(?<![\\w.])(?:{_alt(raw['cues']['latin'])})\\s+"),
         ibid=re.compile(f"^(?:{_alt(raw['backrefs']['ibid'])})"),
-        note_ref=re.compile(f"^(?P<word>{_alt(raw['backrefs']['note_ref'])})\\s*(?P<n>\\d{{1,3}})(?!\\d)"),
+        note_ref=re.compile(
+            f"^(?P<word>{_alt(raw['backrefs']['note_ref'])})\\s*[\\[［〔(（]?\\s*"
+            f"(?P<n>\\d{{1,4}})(?!\\d)\\s*[\\]］〕)）]?"
+            f"(?:\\s*(?:{_alt(raw['backrefs']['note_ref_after'])})\\b)?"),
         archives=tuple(raw["archives"]["suffixes"]),
         archive_abbr=re.compile(raw["archives"]["abbreviation"]),
         call_part=re.compile(f"(?:{_alt(raw['archives']['call_parts'])})\\.\\s*[\\w/\\-]+"),

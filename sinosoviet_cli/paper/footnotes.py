@@ -23,18 +23,17 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
+from typing import Any
 
-from sinosoviet_cli.model import SECTIONS, Footnote, Marker, Paper, Paragraph, Unparsed
+from sinosoviet_cli.model import Footnote, Marker, Paper, Paragraph, Unparsed
+from sinosoviet_cli.paper.endnotes import extract_endnotes
 from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, join_lines, nfc
 
-# A running header: `<title> ．155．` or `．158．<author> <journal>`.
-_HEADER = re.compile(
-    r"^\s*(?P<pre>[^．]{0,60}?)\s*．\s*(?P<num>\d{1,4})\s*．\s*(?P<post>.{0,60}?)\s*$"
-)
 # A footnote separator: a long run of spaces, or of rule characters.
 _RULE = re.compile(r"^\s*[─━—―_\-－=]{5,}\s*$")
 _SEPARATOR_MIN_SPACES = 20
@@ -42,8 +41,6 @@ _SEPARATOR_MIN_SPACES = 20
 _NOTE_START = re.compile(
     r"^(?P<indent>[ \t\u3000]*)(?P<n>\d{1,3})(?![\d\-–.,，、）)年月日%％])\s*(?P<text>.*)$"
 )
-# A body heading: `二、 意識型態衝突論`.
-_HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})、\s*(?P<title>[^。，；]{1,30}?)\s*$")
 # Where a sentence ends, and what may close it after the terminator.
 _TERMINATORS = "。！？!?"
 _CLOSERS = "」』”’）)》〉"
@@ -82,21 +79,38 @@ class _Para:
 
 
 @dataclass(frozen=True, slots=True)
-class _Vocabulary:
-    """What makes a number in the body a quantity rather than a marker (data/layout.toml)."""
+class Layout:
+    """A journal's page layout (``data/layout.toml``): what makes a number in the body a
+    quantity rather than a marker, the running page header, the section headings, and
+    whether trailing Latin-only lines are back matter. Loaded once; ``extract`` takes
+    it explicitly, the bundled layout by default."""
 
     units_after: tuple[str, ...]
     ordinal_before: str
     range_before: str
+    header: re.Pattern[str]
+    header_max_length: int
+    heading: re.Pattern[str]
+    sections: tuple[str, ...]
+    trailing_latin_is_back_matter: bool
+
+
+def layout_from(data: Mapping[str, Any]) -> Layout:
+    """A ``Layout`` from parsed TOML (the shape of ``data/layout.toml``)."""
+    markers, page, sections = data["markers"], data["page"], data["sections"]
+    return Layout(
+        tuple(markers["units_after"]), markers["ordinal_before"], markers["range_before"],
+        re.compile(page["header"]), int(page["header_max_length"]),
+        re.compile(sections["heading"]), tuple(sections["numbers"]),
+        bool(data.get("back_matter", {}).get("trailing_latin", False)),
+    )
 
 
 @cache
-def _vocabulary() -> _Vocabulary:
+def bundled_layout() -> Layout:
+    """The packaged layout (the journal of the seed paper)."""
     source = resources.files("sinosoviet_cli") / "data" / "layout.toml"
-    markers = tomllib.loads(source.read_text(encoding="utf-8"))["markers"]
-    return _Vocabulary(
-        tuple(markers["units_after"]), markers["ordinal_before"], markers["range_before"]
-    )
+    return layout_from(tomllib.loads(source.read_text(encoding="utf-8")))
 
 
 def _width(text: str) -> int:
@@ -115,9 +129,9 @@ def _is_separator(line: str) -> bool:
     return not line.strip() and len(line) >= _SEPARATOR_MIN_SPACES
 
 
-def _header_number(line: str) -> int | None:
-    match = _HEADER.match(line)
-    if match is None or len(line.strip()) > 80:
+def _header_number(line: str, layout: Layout) -> int | None:
+    match = layout.header.match(line)
+    if match is None or len(line.strip()) > layout.header_max_length:
         return None
     return int(match["num"])
 
@@ -125,6 +139,8 @@ def _header_number(line: str) -> int | None:
 @dataclass(slots=True)
 class _Scan:
     """State of the line-by-line scan: which page, body or notes, which note."""
+
+    layout: Layout
 
     page: int = 0
     page_has_content: bool = False
@@ -149,8 +165,8 @@ class _Scan:
         self.block_lines = 0
 
 
-def _scan(lines: list[str]) -> _Scan:
-    scan = _Scan()
+def _scan(lines: list[str], layout: Layout) -> _Scan:
+    scan = _Scan(layout)
     for no, raw in enumerate(lines, 1):
         # A form feed is an explicit page break; text after it is on the next page.
         for index, part in enumerate(raw.split("\f")):
@@ -168,7 +184,7 @@ def _line(scan: _Scan, no: int, line: str) -> None:
     line = line.rstrip()
     if not line.strip():
         return
-    number = _header_number(line)
+    number = _header_number(line, scan.layout)
     if number is not None:
         if scan.page_has_content:
             scan.new_page()
@@ -184,7 +200,7 @@ def _line(scan: _Scan, no: int, line: str) -> None:
 def _note_line(scan: _Scan, no: int, line: str) -> None:
     start = _NOTE_START.match(line)
     expected = scan.last_n + 1
-    if start is not None and not start["text"].startswith(_vocabulary().units_after):
+    if start is not None and not start["text"].startswith(scan.layout.units_after):
         n = int(start["n"])
         led = bool(start["indent"])
         layout_says_wrap = not led and scan.indented_starts >= 3 and scan.flush_starts == 0
@@ -223,18 +239,19 @@ def _note_line(scan: _Scan, no: int, line: str) -> None:
 
 
 def _body_line(scan: _Scan, no: int, line: str) -> None:
-    heading = _HEADING.match(line.strip())
-    if heading is not None and _next_section(scan.section) == heading["num"]:
+    heading = scan.layout.heading.match(line.strip())
+    if heading is not None and _next_section(scan.section, scan.layout) == heading["num"]:
         scan.section = heading["num"]
     scan.body.append(_BodyLine(no, scan.page, line))
     scan.page_has_content = True
 
 
-def _next_section(section: str | None) -> str:
+def _next_section(section: str | None, layout: Layout) -> str:
+    numbers = layout.sections
     if section is None:
-        return SECTIONS[0]
-    index = SECTIONS.index(section) + 1 if section in SECTIONS else len(SECTIONS)
-    return SECTIONS[index] if index < len(SECTIONS) else ""
+        return numbers[0]
+    index = numbers.index(section) + 1 if section in numbers else len(numbers)
+    return numbers[index] if index < len(numbers) else ""
 
 
 def _page_numbers(scan: _Scan) -> tuple[dict[int, int], list[Unparsed]]:
@@ -265,11 +282,11 @@ def _page_numbers(scan: _Scan) -> tuple[dict[int, int], list[Unparsed]]:
     return pages, problems
 
 
-def _paragraphs(body: list[_BodyLine]) -> tuple[list[_Para], dict[str, str], int]:
+def _paragraphs(body: list[_BodyLine], layout: Layout) -> tuple[list[_Para], dict[str, str], int]:
     """Group body lines into paragraphs; headings set the section and are kept apart.
     Also returns the index of the first back-matter paragraph (an English abstract)."""
     typical = _typical_width(body)
-    back_line = _back_matter_start(body)
+    back_line = _back_matter_start(body) if layout.trailing_latin_is_back_matter else -1
     headings: dict[str, str] = {}
     paras: list[_Para] = []
     back = -1
@@ -277,8 +294,8 @@ def _paragraphs(body: list[_BodyLine]) -> tuple[list[_Para], dict[str, str], int
     prev_raw = ""
     for index, b in enumerate(body):
         stripped = b.text.strip()
-        heading = _HEADING.match(stripped)
-        if heading is not None and _next_section(section) == heading["num"]:
+        heading = layout.heading.match(stripped)
+        if heading is not None and _next_section(section, layout) == heading["num"]:
             section = heading["num"]
             headings[section] = heading["title"]
             prev_raw = ""
@@ -347,41 +364,59 @@ def _page_at(para: _Para, offset: int) -> int:
     return page
 
 
-def _marker_length(text: str, match: re.Match[str], n: int) -> int:
+def _in_quantity(text: str, start: int, end: int, layout: Layout) -> bool:
+    """The digit run is part of a range, an ordinal or a quantity (never a marker)."""
+    before = text[start - 1] if start else ""
+    if before and before in layout.range_before and start >= 2 and text[start - 2].isdigit():
+        return True  # 1958-1960, 2003.3, 10/22
+    previous = text[:start].rstrip()[-1:]
+    return bool(previous) and previous in layout.ordinal_before  # 第3, 約20
+
+
+def _bare_is_quantity(text: str, end: int, layout: Layout) -> bool:
+    """A run that is exactly the marker number but reads as a quantity or range start."""
+    if text[end:].lstrip(" ").startswith(layout.units_after):
+        return True
+    tail = text[end : end + 2]
+    return len(tail) == 2 and tail[0] in "-–.,:" and tail[1].isdigit()
+
+
+def _year(rest: str, digits: str, after: str) -> bool:
+    return len(rest) == 4 and 1000 <= int(rest) <= 2099 and after.startswith("年")
+
+
+def _decade(rest: str, digits: str, after: str) -> bool:
+    whole_is_year = len(digits) == 4 and 1500 <= int(digits) <= 2099
+    return len(rest) == 2 and after.startswith("年代") and not whole_is_year
+
+
+def _month(rest: str, digits: str, after: str) -> bool:
+    return after.startswith("月") and int(digits) > 12 and 1 <= int(rest) <= 12
+
+
+def _day(rest: str, digits: str, after: str) -> bool:
+    return after.startswith("日") and int(digits) > 31 and 1 <= int(rest) <= 31
+
+
+#: A marker glued to the number after it, when the whole run cannot be one number:
+#: `221981 年` (22, then 1981), `3180 年代` (31, then the 80s), `299 月 11 日` (29, then
+#: September), `3015 日` (30, then the 15th).
+_GLUED: tuple[Callable[[str, str, str], bool], ...] = (_year, _decade, _month, _day)
+
+
+def _marker_length(text: str, match: re.Match[str], n: int, layout: Layout) -> int:
     """How many leading digits of this digit run are footnote marker ``n`` (0: none)."""
     digits, start, end = match.group(), match.start(), match.end()
     wanted = str(n)
-    if not digits.startswith(wanted):
+    if not digits.startswith(wanted) or _in_quantity(text, start, end, layout):
         return 0
-    vocabulary = _vocabulary()
-    before = text[start - 1] if start else ""
-    if before and before in vocabulary.range_before and start >= 2 and text[start - 2].isdigit():
-        return 0
-    previous = text[:start].rstrip()[-1:]
-    if previous and previous in vocabulary.ordinal_before:
-        return 0
-    after = text[end:].lstrip(" ")
     if digits == wanted:
-        if after.startswith(vocabulary.units_after):
-            return 0
-        tail = text[end : end + 2]
-        if len(tail) == 2 and tail[0] in "-–.,:" and tail[1].isdigit():
-            return 0
-        return len(wanted)
+        return 0 if _bare_is_quantity(text, end, layout) else len(wanted)
     rest = digits[len(wanted) :]
     if rest.startswith("0"):
         return 0
-    if len(rest) == 4 and 1000 <= int(rest) <= 2099 and after.startswith("年"):
-        return len(wanted)  # `221981 年`: marker 22, then the year 1981
-    whole_is_year = len(digits) == 4 and 1500 <= int(digits) <= 2099
-    if len(rest) == 2 and after.startswith("年代") and not whole_is_year:
-        return len(wanted)  # `3180 年代`: marker 31, then the 80s
-    # `299 月 11 日`: marker 29, then September (the whole cannot be a month or a day).
-    if after.startswith("月") and int(digits) > 12 and 1 <= int(rest) <= 12:
-        return len(wanted)
-    if after.startswith("日") and int(digits) > 31 and 1 <= int(rest) <= 31:
-        return len(wanted)
-    return 0
+    after = text[end:].lstrip(" ")
+    return len(wanted) if any(rule(rest, digits, after) for rule in _GLUED) else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,14 +427,14 @@ class _Found:
 
 
 def _find_markers(
-    paras: list[_Para], notes: list[_Note]
+    paras: list[_Para], notes: list[_Note], layout: Layout
 ) -> tuple[dict[int, _Found], list[Unparsed]]:
     """Find each footnote's marker on the page where the footnote starts, in order."""
     found: dict[int, _Found] = {}
     problems: list[Unparsed] = []
     cursor = (0, 0)
     for note in notes:
-        hit = _search(paras, note, cursor) or _search(paras, note, (0, 0))
+        hit = _search(paras, note, cursor, layout) or _search(paras, note, (0, 0), layout)
         if hit is None:
             problems.append(
                 Unparsed(
@@ -416,7 +451,8 @@ def _find_markers(
     return found, problems
 
 
-def _search(paras: list[_Para], note: _Note, cursor: tuple[int, int]) -> _Found | None:
+def _search(paras: list[_Para], note: _Note, cursor: tuple[int, int],
+            layout: Layout) -> _Found | None:
     for index in range(cursor[0], len(paras)):
         para = paras[index]
         origin = cursor[1] if index == cursor[0] else 0
@@ -425,7 +461,7 @@ def _search(paras: list[_Para], note: _Note, cursor: tuple[int, int]) -> _Found 
         for match in _DIGITS.finditer(para.text, origin):
             if _page_at(para, match.start()) != note.page:
                 continue
-            length = _marker_length(para.text, match, note.n)
+            length = _marker_length(para.text, match, note.n, layout)
             if length:
                 return _Found(index, match.start(), length)
     return None
@@ -462,13 +498,19 @@ def _remove_markers(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[
     return cleaned, positions
 
 
-def extract(text: str) -> Paper:
-    """Split a paper's extracted text into footnotes, body paragraphs and markers."""
-    scan = _scan(nfc(text).split("\n"))
+def extract(text: str, layout: Layout | None = None) -> Paper:
+    """Split a paper's text into footnotes, body paragraphs and markers: an endnote
+    block after a heading (``paper.endnotes``) where there is one, else page footnotes
+    by ``layout`` (the bundled journal layout unless given)."""
+    endnotes = extract_endnotes(text)
+    if endnotes is not None:
+        return endnotes
+    layout = layout or bundled_layout()
+    scan = _scan(nfc(text).split("\n"), layout)
     pages, problems = _page_numbers(scan)
-    paras, headings, back = _paragraphs(scan.body)
+    paras, headings, back = _paragraphs(scan.body, layout)
     kept = [note for note in scan.notes if not note.restarted]
-    markers_found, marker_problems = _find_markers(paras, kept)
+    markers_found, marker_problems = _find_markers(paras, kept, layout)
     problems.extend(marker_problems)
 
     spans: dict[int, list[tuple[int, int, int]]] = {}

@@ -1,0 +1,84 @@
+"""The one reader of papers: any file a historian has → ``Paper`` (notes, body, markers).
+
+Every command that reads a paper (``footnotes``, ``parse``, ``notes``, ``show --paper``)
+goes through :func:`read_paper`, and ``check`` reads drafts through the same format
+detection, so all commands agree on what the notes of a file are.
+
+The format comes from the content first, then the file name:
+
+- PDF (``%PDF-``)                      → ``paper.pdf`` (characters with size and position)
+- Word .docx / LibreOffice .odt (zip)  → footnotes and endnotes (``paper.drafts``)
+- Markdown (``[^n]``, ``^[…]``) and LaTeX (``\\footnote``, ``\\endnote``) → their notes
+- plain text                           → an endnote block after a heading, else page
+  footnotes in the journal layout (``paper.footnotes``), else lines numbered 1, 2, 3 …
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from sinosoviet_cli.errors import InputError
+from sinosoviet_cli.files import decode, read_bytes
+from sinosoviet_cli.model import Footnote, Paper
+from sinosoviet_cli.paper import drafts
+from sinosoviet_cli.paper.footnotes import Layout, extract
+from sinosoviet_cli.text.normalize import nfc
+
+_OLD_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(path: str | Path, data: bytes) -> str:
+    """``pdf``, ``docx``, ``odt`` or ``text`` from the bytes (the name only breaks ties)."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(Path(path)) as archive:
+                names = set(archive.namelist())
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise InputError("is a damaged ZIP archive", path=path,
+                             fix="save the document again from Word or LibreOffice") from exc
+        if "word/document.xml" in names:
+            return "docx"
+        if "content.xml" in names:
+            return "odt"
+        raise InputError("is a ZIP archive but not a Word or LibreOffice document", path=path,
+                         fix="give the paper as .pdf, .docx, .md, .tex or text")
+    if data.startswith(_OLD_WORD):
+        raise InputError("is an old Word .doc file", path=path,
+                         fix="save it as .docx (File → Save As) or as plain UTF-8 text")
+    return "text"
+
+
+def read_paper(path: str | Path, *, layout: Layout | None = None) -> Paper:
+    """The notes of a paper in any supported form (see the module docstring)."""
+    data = read_bytes(path)
+    kind = sniff(path, data)
+    if kind == "pdf":
+        from sinosoviet_cli.paper.pdf import read_pdf
+
+        return read_pdf(Path(path))
+    if kind == "odt":
+        raise InputError("is a LibreOffice document", path=path,
+                         fix="save it as .docx, or export its text as .txt")
+    if kind == "docx":
+        return _from_draft(drafts.read_docx(data, str(path)))
+    text = nfc(decode(data, path).replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.strip():
+        raise InputError("is empty", path=path, fix="give a file with text in it")
+    fmt = drafts.detect(path, text)
+    if fmt is not drafts.DraftFormat.PLAIN:
+        return _from_draft(drafts.parse(text, fmt, str(path)))
+    paper = extract(text, layout)
+    if paper.footnotes:
+        return paper
+    return _from_draft(drafts.parse(text, fmt, str(path)))
+
+
+def _from_draft(draft: drafts.Draft) -> Paper:
+    """A draft's numbered notes as a paper's footnotes (body citations by key are not
+    notes; they are for ``check``)."""
+    notes = tuple(Footnote(note.n, note.text, None, None, note.line)
+                  for note in draft.notes if note.n is not None)
+    return Paper(notes, problems=draft.problems)

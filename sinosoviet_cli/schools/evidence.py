@@ -1,0 +1,199 @@
+"""Evidence: each school's support for one work, from the paper's own body text.
+
+``marker`` (4) — the body sentence a citing footnote closes, in a school's section,
+names the work's author or title; ``proponent`` (3 / 2) — the section's body names the
+author (3 if the work is also cited there); ``section`` (1) — cited there unnamed. A
+scholar the body names as *not* holding the view (``negation``) loses the school.
+The paper is read once into a ``PaperView`` shared by all works.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from sinosoviet_cli.model import CitationLink, Marker, Paper, Work
+from sinosoviet_cli.schools.model import Rules, School
+from sinosoviet_cli.schools.works import Name, footnotes_of, persons_of, plain, short_title
+from sinosoviet_cli.text.normalize import fold, has_cjk
+
+_SCORE_MARKER, _SCORE_IN_SECTION, _SCORE_ELSEWHERE, _SCORE_SECTION = 4, 3, 2, 1
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One school's support for one work."""
+
+    school: str
+    rule: str  # marker | proponent | section | kind
+    score: int
+    sections: tuple[str, ...] = ()
+    footnotes: tuple[int, ...] = ()
+    names: tuple[str, ...] = ()
+    sentence: str = ""
+    negated: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.school} ({'negated' if self.negated else self.rule})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Needle:
+    display: str
+    pattern: re.Pattern[str]
+
+
+def _needles(person: Name, rules: Rules) -> list[_Needle]:
+    """Regexes (over folded text) that find a person named in the body."""
+    forms: list[tuple[str, bool]] = []
+    if person.latin:
+        if len(person.family) >= 2:
+            forms.append((person.family, True))
+        forms += [(alias, False) for alias in rules.aliases.get(person.family, ())]
+    else:
+        forms.append((person.family, False))
+        # 莫里斯‧邁斯納: the body may use the family part alone.
+        forms += [(p, False) for p in re.split(r"[‧·・•.]", person.family)[1:] if len(p) >= 2]
+    result = []
+    for form, word in forms:
+        folded = re.escape(fold(form))
+        pattern = rf"(?<![a-z]){folded}(?![a-z])" if word else folded
+        result.append(_Needle(person.display, re.compile(pattern)))
+    return result
+
+
+def _title_needle(work: Work) -> re.Pattern[str] | None:
+    title = fold(short_title(work))
+    long_enough = len(title) >= (4 if has_cjk(title) else 12)
+    return re.compile(re.escape(title)) if title and long_enough else None
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    folded: str
+    section: str | None
+
+
+def body_of(paper: Paper) -> list[Sentence]:
+    return [Sentence(s.strip(), fold(s), p.section)
+            for p in paper.paragraphs for s in _SENTENCE_END.split(p.text) if s.strip()]
+
+
+def kind_of(work: Work, rules: Rules) -> str | None:
+    """A role from the kind of work: memoir/documents (``primary``) or theory."""
+    title = fold(plain(" ".join([work.get("title"), work.get("subtitle")])))
+    bodies = fold(" ".join([work.get("author"), work.get("editor")]))
+    for school in rules.schools:
+        if school.kind != "role":
+            continue
+        if any(fold(w) in title for w in school.title_words):
+            return school.id
+        if any(fold(w) in bodies for w in school.corporate_words):
+            return school.id
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PaperView:
+    """What the tagger reads of a paper, computed once for all its works."""
+
+    body: tuple[Sentence, ...]
+    markers: Mapping[int, Marker]
+    note_sections: Mapping[int, str | None]
+
+
+def view(paper: Paper, body: Sequence[Sentence] | None = None) -> PaperView:
+    """The paper as the tagger reads it (``body`` if already split into sentences)."""
+    return PaperView(tuple(body_of(paper) if body is None else body),
+                     MappingProxyType({m.n: m for m in paper.markers}),
+                     MappingProxyType({f.n: f.section for f in paper.footnotes}))
+
+
+def candidates(work: Work, paper: Paper, rules: Rules,
+               links: Iterable[CitationLink] = (),
+               body: Sequence[Sentence] | None = None) -> list[Candidate]:
+    """Every school's support for one work, strongest first (unsupported schools left out)."""
+    return candidates_in(work, view(paper, body), rules, links)
+
+
+@dataclass(frozen=True, slots=True)
+class _Probe:
+    """One work's needles and where the paper cites it."""
+
+    needles: tuple[_Needle, ...]
+    title: re.Pattern[str] | None
+    cited_in: Mapping[str, tuple[int, ...]]
+
+
+def candidates_in(work: Work, paper: PaperView, rules: Rules,
+                  links: Iterable[CitationLink] = ()) -> list[Candidate]:
+    """``candidates`` over a ``PaperView`` already made."""
+    cited_in: dict[str, list[int]] = {}
+    for n in footnotes_of(work, links):
+        section = paper.markers[n].section if n in paper.markers else paper.note_sections.get(n)
+        if section:
+            cited_in.setdefault(section, []).append(n)
+    probe = _Probe(tuple(nd for person in persons_of(work) for nd in _needles(person, rules)),
+                   _title_needle(work), {k: tuple(v) for k, v in cited_in.items()})
+    negations = [fold(w) for w in rules.negation_words]
+    found = (_school_candidate(school, probe, paper, negations, rules.negation_gap)
+             for school in rules.schools)
+    result = [c for c in found if c is not None]
+    return sorted(result, key=lambda c: (-c.score, -len(c.footnotes)))
+
+
+def _school_candidate(school: School, probe: _Probe, paper: PaperView,
+                      negations: list[str], gap: int) -> Candidate | None:
+    """One school's support for the work, if any."""
+    section = school.section
+    if school.kind != "school" or section is None:
+        return None
+    named = [(nd, s) for s in paper.body if s.section == section
+             for nd in probe.needles if nd.pattern.search(s.folded)]
+    who = tuple(dict.fromkeys(nd.display for nd, _ in named))
+    notes_here = probe.cited_in.get(section, ())
+    if any(_negated(nd.pattern, s.folded, negations, gap) for nd, s in named):
+        return Candidate(school.id, "proponent", 0, (section,), notes_here, who, negated=True)
+    marker = _marker_naming(probe, paper, notes_here)
+    if marker is not None:
+        return Candidate(school.id, "marker", _SCORE_MARKER, (section,), notes_here, who,
+                         marker.sentence)
+    if named:
+        score = _SCORE_IN_SECTION if notes_here else _SCORE_ELSEWHERE
+        return Candidate(school.id, "proponent", score, (section,), notes_here, who,
+                         named[0][1].text)
+    if notes_here:
+        return Candidate(school.id, "section", _SCORE_SECTION, (section,), notes_here)
+    return None
+
+
+def _marker_naming(probe: _Probe, paper: PaperView, notes: Sequence[int]) -> Marker | None:
+    """The first marker of these notes whose sentence names the work's author or title."""
+    for n in notes:
+        marker = paper.markers.get(n)
+        if marker is None:
+            continue
+        sentence = fold(marker.sentence)
+        if any(nd.pattern.search(sentence) for nd in probe.needles) or (
+                probe.title is not None and probe.title.search(sentence)):
+            return marker
+    return None
+
+
+def _negated(needle: re.Pattern[str], sentence: str, words: list[str], gap: int) -> bool:
+    for match in needle.finditer(sentence):
+        tail = sentence[match.end():match.end() + gap + max(map(len, words), default=0)]
+        stop = re.search(r"[,.;]", tail)
+        tail = tail[:stop.start()] if stop else tail
+        if any(0 <= tail.find(w) <= gap for w in words):
+            return True
+    return False
+
+

@@ -1,0 +1,105 @@
+"""The one reader of papers (paper/read.py): every form gives the same notes."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sinosoviet_cli.errors import InputError
+from sinosoviet_cli.paper.read import read_paper, sniff
+
+ROOT = Path(__file__).resolve().parents[1]
+PDFS = ROOT / "tests" / "fixtures" / "pdf"
+NOTES = [
+    "Lorenz M. Lüthi, The Sino-Soviet Split (Princeton: Princeton University Press, 2008), 80.",
+    "楊奎松，《走向破裂》（香港：三聯書店，1999），頁420。",
+    "Ibid., 81.",
+]
+
+
+def _texts(path: Path) -> list[tuple[int, str]]:
+    return [(f.n, f.text) for f in read_paper(path).footnotes]
+
+
+def test_markdown_latex_text_and_word_papers_give_the_same_notes(tmp_path: Path) -> None:
+    from docx_builder import build_docx
+
+    md = tmp_path / "paper.md"
+    md.write_text("Body one.[^1] Body two.[^2] Inline.^[" + NOTES[2] + "]\n\n"
+                  f"[^1]: {NOTES[0]}\n[^2]: {NOTES[1]}\n", encoding="utf-8")
+    tex = tmp_path / "paper.tex"
+    tex.write_text("\\documentclass{article}\\begin{document}\n"
+                   + "".join(f"Body.\\footnote{{{n}}}\n" for n in NOTES)
+                   + "\\end{document}\n", encoding="utf-8")
+    txt = tmp_path / "paper.txt"
+    txt.write_text("Body.[1] More.[2] End.[3]\n\nNotes\n"
+                   + "".join(f"[{i}] {n}\n" for i, n in enumerate(NOTES, 1)), encoding="utf-8")
+    docx = build_docx(tmp_path / "paper.docx", [("Body.", [1, 2, 3])],
+                      {i: [n] for i, n in enumerate(NOTES, 1)})
+    expected = list(enumerate(NOTES, 1))
+    for path in (md, tex, txt, docx):
+        assert _texts(path) == expected, path.name
+
+
+def test_format_comes_from_the_content_not_the_name(tmp_path: Path) -> None:
+    from docx_builder import build_docx
+
+    docx = build_docx(tmp_path / "x.docx", [("Body.", [1])], {1: [NOTES[0]]})
+    renamed = tmp_path / "paper.txt"
+    renamed.write_bytes(docx.read_bytes())
+    assert _texts(renamed) == [(1, NOTES[0])]
+    pdf = tmp_path / "paper.txt.bin"
+    pdf.write_bytes((PDFS / "latin_one_column.pdf").read_bytes())
+    assert sniff(pdf, pdf.read_bytes()) == "pdf"
+    md = tmp_path / "notes"
+    md.write_text(f"Body.[^1]\n\n[^1]: {NOTES[0]}\n", encoding="utf-8")
+    assert _texts(md) == [(1, NOTES[0])]
+
+
+@pytest.mark.parametrize("name", ["latin_one_column", "latin_two_columns", "cjk_footnotes",
+                                  "cjk_endnotes", "cjk_circled"])
+def test_pdf_papers_give_their_source_notes(name: str) -> None:
+    source = json.loads((PDFS / f"{name}.json").read_text(encoding="utf-8"))
+    def bare(text: str) -> str:  # whitespace and compatibility ideographs aside
+        return "".join(unicodedata.normalize("NFC", text).split())
+    got = [bare(text) for _, text in _texts(PDFS / f"{name}.pdf")]
+    assert got == [bare(text) for text in source["notes"]]
+
+
+def test_the_examples_word_and_markdown_drafts_agree() -> None:
+    md = _texts(ROOT / "examples" / "draft.md")
+    assert len(md) == 6
+    assert _texts(ROOT / "examples" / "draft.docx") == md
+
+
+def test_external_markdown_paper(external_dir: Path) -> None:
+    notes = read_paper(external_dir / "startwords" / "toward-deep-map.md").footnotes
+    assert [f.n for f in notes] == list(range(1, 34))
+    assert all(f.text for f in notes)
+
+
+def test_seed_from_text(seed_path: Path) -> None:
+    assert [f.n for f in read_paper(seed_path).footnotes] == list(range(1, 44))
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "old Word .doc"),
+    (b"", "empty"),
+])
+def test_unreadable_papers_are_clear_errors(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "paper.doc"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message):
+        read_paper(path)
+
+
+def test_a_zip_that_is_no_document(tmp_path: Path) -> None:
+    path = tmp_path / "paper.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(InputError, match="not a Word or LibreOffice document"):
+        read_paper(path)
