@@ -298,3 +298,48 @@ def test_notes_on_the_seed(runner: CliRunner, seed_path: Path) -> None:
     assert positions.count("first") == len(seen)
     assert {"ibid", "ibid-with-locator"} & set(positions)
     assert {"subsequent", "near-note"} & set(positions)
+
+
+# ── the entry cache through the CLI (issue 15) ───────────────────────────────
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+@pytest.mark.parametrize("fmt", ["text", "html", "markdown"])
+@pytest.mark.parametrize("grouping", [[], ["--by-school"], ["--school", "mao-cognition"]])
+def test_export_cache_gives_the_same_bytes(runner: CliRunner, cache_home: Path, fmt: str,
+                                           grouping: list[str]) -> None:
+    args = ["export", "--format", fmt, *grouping]
+    fresh = invoke(runner, *args, "--no-cache")
+    assert fresh[0] == 0 and not cache_home.exists()  # --no-cache writes nothing
+    cold = invoke(runner, *args)
+    assert list((cache_home / "sinosoviet" / "entries").glob("*/*.json"))
+    warm = invoke(runner, *args)
+    assert fresh == cold == warm
+    assert fresh[1].encode() == warm[1].encode()
+
+
+def test_warm_export_imports_neither_citeproc_nor_pypinyin(cache_home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    cmd = [sys.executable, "-X", "importtime", "-m", "sinosoviet_cli", "export",
+           "--format", "html"]
+    cold = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    warm = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+
+    def imported(stderr: str) -> set[str]:
+        names = {line.split("|")[-1].strip() for line in stderr.splitlines()
+                 if line.startswith("import time:")}
+        return {n.split(".")[0] for n in names} & {"citeproc", "pypinyin"}
+
+    assert "citeproc" in imported(cold.stderr)
+    assert imported(warm.stderr) == set()
+    assert warm.stdout == cold.stdout

@@ -499,7 +499,7 @@ def test_unsupported_citeproc_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(patches, "_patched", False)
     monkeypatch.setattr(patches, "PATCHES", (
         *patches.PATCHES, patches.Patch("gone", "model.Name", "no_such_method", None)))
-    code, out, err = run_main(["export", "--bib", str(SAMPLE)], monkeypatch, capsys)
+    code, out, err = run_main(["export", "--bib", str(SAMPLE), "--no-cache"], monkeypatch, capsys)
     assert (code, out) == (2, "")
     assert len(err.strip().splitlines()) == 1
     assert "has no model.Name.no_such_method" in err and "<0.12" in err

@@ -291,6 +291,10 @@ def export(
         bool, typer.Option("--force", help="Overwrite the -o file if it exists (never the "
                            "input bibliography).")
     ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Render every entry afresh (entries are "
+                           "otherwise cached in $XDG_CACHE_HOME/sinosoviet).")
+    ] = False,
 ) -> None:
     """Print the bibliography in a Chicago (or other CSL) style, sorted as Chicago sorts
     (Chinese names filed by their pinyin among the Western ones)."""
@@ -312,7 +316,8 @@ def export(
                   if school in (None, g)]
         sections = [(_export_heading(g, rules), ws)
                     for g, ws in groups or [(school or "", [])]]
-    text = render.export(library.works, style=style, fmt=fmt, sections=sections)
+    cache = None if no_cache else render.EntryCache()
+    text = render.export(library.works, style=style, fmt=fmt, sections=sections, cache=cache)
     if output is not None:
         write_atomic(output, text, force=force, inputs=[library.path])
     else:
