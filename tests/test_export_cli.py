@@ -343,3 +343,14 @@ def test_warm_export_imports_neither_citeproc_nor_pypinyin(cache_home: Path) -> 
     assert "citeproc" in imported(cold.stderr)
     assert imported(warm.stderr) == set()
     assert warm.stdout == cold.stdout
+
+
+def test_html_lang_per_entry(runner: CliRunner) -> None:
+    code, page, _ = invoke(runner, "export", "--bib", str(SAMPLE), "--format", "html",
+                           "--no-cache")
+    assert code == 0
+    root = ET.fromstring(page.split("\n", 1)[1])
+    langs = {div.get("id"): div.get("lang") for div in root.iter("div")
+             if div.get("class") == "csl-entry"}
+    assert langs["ref-yang1999zouxiang"] == "zh-Hant"
+    assert langs["ref-schurmann1966ideology"] == "en"

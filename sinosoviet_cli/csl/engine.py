@@ -43,6 +43,7 @@ class Entry:
 
     key: str
     text: str
+    lang: str = ""  # BCP 47 tag of the work's language (HTML ``lang``), "" if unknown
 
 
 @dataclass

@@ -16,7 +16,7 @@ from sinosoviet_cli.bibtex.bibio import inherit
 from sinosoviet_cli.csl.cache import Cached, EntryCache, context_digest, entry_digest
 from sinosoviet_cli.csl.engine import Entry, _Engine, _entries_parallel, _jobs
 from sinosoviet_cli.csl.formats import _markdown_escape
-from sinosoviet_cli.csl.items import _by_key, csl_name
+from sinosoviet_cli.csl.items import _by_key, _language, csl_name
 from sinosoviet_cli.csl.sort import sort_key
 from sinosoviet_cli.csl.styles import (
     DEFAULT_STYLE,
@@ -71,7 +71,8 @@ def bibliography(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str 
     if facts.year_suffix:
         texts = add_year_suffixes(ordered, texts, all_works)
     texts = substitute_repeated_authors(ordered, texts, facts.substitute, all_works)
-    return [Entry(w.key, t) for w, t in zip(ordered, texts, strict=True)]
+    return [Entry(w.key, t, html_lang(inherit(w, by_key)))
+            for w, t in zip(ordered, texts, strict=True)]
 
 
 def _numbered(path: Path, fmt: str, all_works: Sequence[Work], works: Sequence[Work],
@@ -82,7 +83,19 @@ def _numbered(path: Path, fmt: str, all_works: Sequence[Work], works: Sequence[W
         if facts.sorted else list(works)
     with _quiet_gc():
         texts = _Engine(path, fmt, all_works).load().entries([w.key for w in ordered])
-    return [Entry(w.key, t) for w, t in zip(ordered, texts, strict=True)]
+    return [Entry(w.key, t, html_lang(inherit(w, by_key)))
+            for w, t in zip(ordered, texts, strict=True)]
+
+
+_HTML_LANG = {"zh-TW": "zh-Hant", "zh-CN": "zh-Hans", "en-US": "en", "ja-JP": "ja",
+              "ru-RU": "ru", "de-DE": "de", "fr-FR": "fr"}
+
+
+def html_lang(fields: Mapping[str, str]) -> str:
+    """The HTML ``lang`` of an entry, from its ``langid`` (else its title's script), so
+    that an English entry in a page of Chinese ones is not marked zh-Hant."""
+    csl = _language(fields)
+    return _HTML_LANG.get(csl, csl)
 
 
 def _styles_used(path: Path) -> list[Path]:
@@ -208,8 +221,9 @@ def document(parts: Sequence[tuple[str, Sequence[Entry]]], fmt: str,
             if heading:
                 body.append(f"<h2>{html.escape(heading)}</h2>")
             body.append('<div class="csl-bib-body">')
-            body.extend(f'  <div class="csl-entry" id="ref-{html.escape(e.key, quote=True)}">'
-                        f"{e.text}</div>" for e in entries)
+            body.extend(f'  <div class="csl-entry" id="ref-{html.escape(e.key, quote=True)}"'
+                        + (f' lang="{html.escape(e.lang, quote=True)}"' if e.lang else "")
+                        + f">{e.text}</div>" for e in entries)
             body.append("</div>")
         return ('<!DOCTYPE html>\n<html lang="zh-Hant">\n<head>\n<meta charset="utf-8"/>\n'
                 f"<title>{html.escape(title)}</title>\n</head>\n<body>\n"
