@@ -316,9 +316,10 @@ def test_export_cache_gives_the_same_bytes(runner: CliRunner, cache_home: Path, 
                                            grouping: list[str]) -> None:
     args = ["export", "--format", fmt, *grouping]
     fresh = invoke(runner, *args, "--no-cache")
-    assert fresh[0] == 0 and not cache_home.exists()  # --no-cache writes nothing
+    entries = cache_home / "sinosoviet" / "entries"
+    assert fresh[0] == 0 and not entries.exists()  # --no-cache caches no entry
     cold = invoke(runner, *args)
-    assert list((cache_home / "sinosoviet" / "entries").glob("*/*.json"))
+    assert list(entries.glob("*/*.json"))
     warm = invoke(runner, *args)
     assert fresh == cold == warm
     assert fresh[1].encode() == warm[1].encode()
