@@ -33,7 +33,6 @@ from sinosoviet_cli.link.corrections import (
     bundled_corrections,
     load_corrections,
 )
-from sinosoviet_cli.link.corrections import bundled as _bundled_corrections
 from sinosoviet_cli.link.corrections import correct as _correct
 from sinosoviet_cli.link.fields import normalised_type, own_fields, volume_fields
 from sinosoviet_cli.link.matching import (
@@ -59,9 +58,9 @@ from sinosoviet_cli.model import (
 )
 
 __all__ = [
-    "REGENERATE", "Correction", "SegmentLike", "apply_corrections", "build",
-    "bundled_corrections", "escape", "fold_strict", "fold_title", "header", "langid",
-    "load_corrections", "parse_paper", "resolve", "unescape",
+    "Correction", "SegmentLike", "apply_corrections", "build", "bundled_corrections",
+    "escape", "fold_strict", "fold_title", "langid", "load_corrections", "resolve",
+    "unescape",
 ]
 
 
