@@ -348,7 +348,9 @@ def run_pipeline(paper: Path) -> Bibliography:
     from sinosoviet_cli.link import resolve
     from sinosoviet_cli.paper import footnotes
 
-    return resolve.build(footnotes.extract(read_text(paper)))
+    # The key names the seed's corrected keys (gittings, ellison): build with them.
+    return resolve.build(footnotes.extract(read_text(paper)),
+                         corrections=resolve.load_corrections(resolve.bundled_corrections()))
 
 
 def format_report(report: Report, *, verbose: bool = True) -> str:

@@ -209,9 +209,9 @@ def parse_rows(runs: int) -> list[Row]:
     if not SEED.is_file():
         return [Row("parse", note=f"skipped: seed paper not found at {SEED}")]
     try:
+        from sinosoviet_cli import pipeline as flow
         from sinosoviet_cli.bibtex import bibio
         from sinosoviet_cli.files import read_text
-        from sinosoviet_cli.link import resolve
         from sinosoviet_cli.paper.footnotes import extract
     except ImportError as exc:
         return [Row("parse", note=f"skipped: {exc}")]
@@ -220,7 +220,7 @@ def parse_rows(runs: int) -> list[Row]:
 
     def pipeline(text: str) -> tuple[int, int, int]:
         paper = extract(text)
-        bib, _ = resolve.parse_paper(paper)
+        bib, _ = flow.parse_paper(paper, schools=flow.debate_model(None))
         bibio.dumps(bib.works)
         return len(paper.footnotes), len(bib.links), len(bib.works)
 

@@ -241,10 +241,10 @@ def test_progress_bar_on_a_terminal_for_long_drafts(
 
     from rich.console import Console
 
-    from sinosoviet_cli import cli
+    from sinosoviet_cli.cli import _common
 
     screen = io.StringIO()
-    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=80))
+    monkeypatch.setattr(_common, "err", Console(file=screen, force_terminal=True, width=80))
     draft = tmp_path / "long.md"
     draft.write_text("".join(f"句[^{i}]" for i in range(1, 251)) + "\n\n" + "".join(
         f"[^{i}]: 同上。\n" if i > 1 else "[^1]: [@li2001zhongsu]\n" for i in range(1, 251)),

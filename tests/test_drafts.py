@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from sinosoviet_cli.errors import InputError
 from sinosoviet_cli.files import read_text
-from sinosoviet_cli.paper import drafts
+from sinosoviet_cli.paper import drafts, latex
 from sinosoviet_cli.paper.drafts import DraftFormat
 from tests.conftest import FIXTURES
 from tests.docx_builder import build_docx
@@ -170,7 +170,7 @@ _DELIMS = st.sampled_from("|+!/=")
 def test_latex_inline_verbatim_hides_any_content(delim: str, junk: str, key: str) -> None:
     inside = junk.replace(delim, "") + f"\\cite{{{key}x}}"
     source = f"\\verb{delim}{inside}{delim} \\cite{{{key}}}\n"
-    masked = drafts._mask_latex(source)
+    masked = latex.mask_latex(source)
     assert len(masked) == len(source) and masked.count("\n") == source.count("\n")
     draft = drafts.read_latex(source)
     assert [k.key for n in draft.notes for k in n.keys] == [key]

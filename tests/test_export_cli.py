@@ -6,6 +6,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import run_main
@@ -355,3 +356,22 @@ def test_html_lang_per_entry(runner: CliRunner) -> None:
              if div.get("class") == "csl-entry"}
     assert langs["ref-yang1999zouxiang"] == "zh-Hant"
     assert langs["ref-schurmann1966ideology"] == "en"
+
+
+def test_notes_segment_each_footnote_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline segments every note once and hands the segments to rendering."""
+    from sinosoviet_cli import grammar, pipeline
+
+    calls: list[str] = []
+    real = grammar.segment
+
+    def counting(text: str) -> Any:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(grammar, "segment", counting)
+    paper = pipeline.read_paper(PAPER)
+    rendered, missing = pipeline.paper_notes(paper, bibio.load(PAPER_BIB).works,
+                                             style="chicago-notes-bibliography-subsequent-ibid")
+    assert [n.n for n in rendered] == [f.n for f in paper.footnotes] and missing == []
+    assert sorted(calls) == sorted(f.text for f in paper.footnotes)

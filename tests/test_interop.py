@@ -1,7 +1,7 @@
 """The written BibTeX against other readers: bibtexparser (bibio), pandoc 3 and biber.
 
 The shipped references.bib must be exactly what the documented command makes from the
-seed (``resolve.REGENERATE``), load cleanly everywhere, and round trips must keep every
+seed (``pipeline.REGENERATE``), load cleanly everywhere, and round trips must keep every
 value, including ``{ } \\ % # &`` and CJK text.
 """
 
@@ -18,6 +18,7 @@ from conftest import FIXTURES, ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sinosoviet_cli import pipeline
 from sinosoviet_cli.bibtex import bibio
 from sinosoviet_cli.link import resolve as rs
 from sinosoviet_cli.model import Work
@@ -97,11 +98,13 @@ def test_shipped_bib_is_what_the_documented_command_makes(seed_path: Path) -> No
     from sinosoviet_cli.paper.footnotes import extract
 
     paper = extract(read_text(seed_path))
-    bib, unused = rs.parse_paper(paper, corrections=True)
+    seed = pipeline.seed_inputs()
+    bib, unused = pipeline.parse_paper(paper, schools=seed.schools, overrides=seed.overrides,
+                                       corrections=seed.corrections)
     assert unused == ()
-    text = bibio.dumps(bib.works, header=rs.header(seed_path.name, bib, corrections=True))
+    text = bibio.dumps(bib.works, header=pipeline.header(seed_path.name, bib, named=seed.named))
     assert SHIPPED.read_text(encoding="utf-8") == text, (
-        f"references.bib is stale: regenerate it with `{rs.REGENERATE}`")
+        f"references.bib is stale: regenerate it with `{pipeline.REGENERATE}`")
 
 
 def test_pandoc_citeproc_on_shipped_bib_without_warnings(tmp_path: Path) -> None:

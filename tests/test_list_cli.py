@@ -203,8 +203,11 @@ def test_show_unknown_key_exits_2_with_close_matches(
 def test_show_with_the_paper_recomputes_evidence_with_its_sentence(
         runner: CliRunner, seed_path: Path) -> None:
     pytest.importorskip("sinosoviet_cli.paper.footnotes")
+    # The seed's sections and reviewed overrides are its own: named, never implied.
+    data = Path(__file__).resolve().parent.parent / "sinosoviet_cli" / "data"
     result = runner.invoke(app, ["show", "chen2006geming", "--bib", str(TAGGED), "--paper",
-                                 str(seed_path), "--json"])
+                                 str(seed_path), "--json", "--schools", str(data / "schools.toml"),
+                                 "--school-overrides", str(data / "school_overrides.toml")])
     assert result.exit_code == 0, result.output
     evidence = json.loads(result.stdout)["school"]["evidence"]
     assert evidence["school"] == "mao-cognition"

@@ -14,6 +14,73 @@ from sinosoviet_cli.bibtex import bibio
 from sinosoviet_cli.cli import app
 
 MINI = FIXTURES / "resolve" / "mini.txt"
+DATA = Path(__file__).resolve().parent.parent / "sinosoviet_cli" / "data"
+BUNDLED_CORRECTIONS = DATA / "corrections.toml"
+
+# A paper written for these tests (not the seed): its sections 二/三/四 are about rice
+# farming, markets and population, not the seed's three schools. Footnote 8 prints the
+# publisher misprint the seed's corrections fix in the seed's footnote 8.
+_SMALL_PAPER = """\
+ 江南稻作史的三種寫法
+
+測試者＊
+
+摘要：一篇為測試而寫的虛構短文，談明清江南的稻作與市場。
+
+關鍵字：稻作、江南、市場
+
+
+
+江南稻作史的三種寫法 ．1．
+
+一、 前言
+
+  江南的稻米產量在明清之際持續增加。1關於市場的研究已經很多。2
+
+<rule>
+
+  1 周甲，《江南米糧的流通》（香港：虛構書店，1998），10-12。
+
+  2 Mark Elvin, The Pattern of the Chinese Past (Stanford: Stanford University Press, 1973), 113.
+
+．2．測試者 虛構學報第三期
+
+二、 技術的改良
+
+  王丙主張雙季稻的推廣是產量增加的主因。3王丙又以太湖周邊的村落為例。4
+
+此後的研究大多沿用這個看法。5
+
+<rule>
+
+  3 王丙，《明清江南的雙季稻》（台北：虛構出版社，2001），45。
+
+  4 王丙，前引書，60-62。
+
+  5 李丁，〈太湖的圩田〉，《虛構農史》第2期（1995），33。
+
+．3．測試者 虛構學報第三期
+
+三、 市場的擴張
+
+  米價的變動反映了長程貿易的規模。6
+
+<rule>
+
+  6 陳戊，《清代米價研究》（北京：虛構大學出版社，2005），88。
+
+．4．測試者 虛構學報第三期
+
+四、 人口的壓力
+
+  人口增長使每戶耕地縮小。7也有學者從革命的起源回看這個問題。8
+
+<rule>
+
+  7 趙己，《江南人口史》（上海：虛構人民出版社，2000），120。
+
+  8 Lucien Bianco, Origins of the Chinese Revolution, 1915-1949 (Stanford: Standford University Press, 1971), 87.
+""".replace("<rule>", " " * 54)  # a footnote rule: a line of spaces
 
 
 def _flat(text: str) -> str:
@@ -95,15 +162,35 @@ def test_output_folder_missing_is_exit_2(tmp_path: Path, monkeypatch: pytest.Mon
 def test_corrections_only_when_asked(runner: CliRunner, tmp_path: Path, seed_path: Path) -> None:
     plain, fixed = tmp_path / "plain.bib", tmp_path / "fixed.bib"
     assert runner.invoke(app, ["parse", str(seed_path), "-o", str(plain)]).exit_code == 0
-    result = runner.invoke(app, ["parse", str(seed_path), "-o", str(fixed), "--corrections"])
+    result = runner.invoke(app, ["parse", str(seed_path), "-o", str(fixed),
+                                 "--corrections", str(BUNDLED_CORRECTIONS)])
     assert result.exit_code == 0, result.output
     assert result.stderr == ""  # every correction found its field
     a, b = bibio.load(plain), bibio.load(fixed)
-    assert [w.key for w in a.works] == [w.key for w in b.works]
+    assert len(a.works) == len(b.works)
+    # Without the file the paper's misprints stay, in values and in keys.
     assert a.get("brzezinski1961soviet").get("publisher") == "Frederick A.Peaeger"  # type: ignore[union-attr]
     assert b.get("brzezinski1961soviet").get("publisher") == "Frederick A. Praeger"  # type: ignore[union-attr]
     assert "Disaster" in b.get("teiwes1999china").get("title")  # type: ignore[union-attr]
-    assert "corrected" in fixed.read_text(encoding="utf-8").splitlines()[3]
+    assert a.get("gitting1968survey") is not None and a.get("gittings1968survey") is None
+    assert b.get("gittings1968survey") is not None
+    lines = fixed.read_text(encoding="utf-8").splitlines()
+    assert "corrected" in lines[3]
+    assert f"--corrections {BUNDLED_CORRECTIONS.as_posix()}" in lines[4]
+
+
+def test_corrections_file_that_is_not_toml_is_exit_2(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paper = tmp_path / "paper.txt"
+    paper.write_text(_SMALL_PAPER, encoding="utf-8")
+    bad = tmp_path / "fixes.toml"
+    bad.write_text("[[correction]]\nfootnote = \n", encoding="utf-8")
+    code, out, err = run_main(["parse", str(paper), "-o", str(tmp_path / "r.bib"),
+                               "--corrections", str(bad)], monkeypatch, capsys)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and str(bad) in err and "line 2" in err
+    assert not (tmp_path / "r.bib").exists()
 
 
 def test_seed_summary_lists_the_doubtful_link(runner: CliRunner, tmp_path: Path,
@@ -197,3 +284,77 @@ def test_help_documents_the_output_contract(runner: CliRunner) -> None:
     text = _flat(result.stdout)
     assert "--json" in text and "only with -o" in text
     assert "'-' for stdout" in text
+
+
+def test_a_new_paper_gets_no_seed_corrections_or_sections_unless_named(
+        runner: CliRunner, tmp_path: Path) -> None:
+    paper = tmp_path / "rice.txt"
+    paper.write_text(_SMALL_PAPER, encoding="utf-8")
+    plain, named = tmp_path / "plain.bib", tmp_path / "named.bib"
+    result = runner.invoke(app, ["parse", str(paper), "-o", str(plain)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    works = {w.key: w for w in bibio.load(plain).works}
+    # 王丙 is named in the body of section 二 and cited there: the seed's section 二 is
+    # the ideology school, this paper's is about farming techniques.
+    assert works["wang2001mingqing"].get("keywords") == "school:context"
+    assert not any("ideology" in w.get("keywords") for w in works.values())
+    assert works["bianco1971origins"].get("publisher") == "Standford University Press"
+    assert "no corrections applied" in plain.read_text(encoding="utf-8")
+
+    result = runner.invoke(app, ["parse", str(paper), "-o", str(named),
+                                 "--schools", str(DATA / "schools.toml"),
+                                 "--corrections", str(BUNDLED_CORRECTIONS)])
+    assert result.exit_code == 0, result.output
+    works = {w.key: w for w in bibio.load(named).works}
+    assert works["wang2001mingqing"].get("keywords") == "school:ideology"
+    assert works["bianco1971origins"].get("publisher") == "Stanford University Press"
+    assert "footnote 17" in result.stderr  # the seed's other corrections match nothing here
+
+
+def test_schools_file_replaces_the_model(runner: CliRunner, tmp_path: Path) -> None:
+    paper = tmp_path / "rice.txt"
+    paper.write_text(_SMALL_PAPER, encoding="utf-8")
+    model = tmp_path / "rice-schools.toml"
+    model.write_text('''
+[[school]]
+id = "technique"
+kind = "school"
+section = "二"
+name_zh = "技術論"
+name_en = "Technique"
+
+[[school]]
+id = "context"
+kind = "role"
+name_zh = "背景"
+name_en = "Context"
+''', encoding="utf-8")
+    out = tmp_path / "r.bib"
+    result = runner.invoke(app, ["parse", str(paper), "-o", str(out), "--schools", str(model)])
+    assert result.exit_code == 0, result.output
+    works = {w.key: w for w in bibio.load(out).works}
+    assert works["wang2001mingqing"].get("keywords") == "school:technique"
+    listed = runner.invoke(app, ["list", "--bib", str(out), "--schools", str(model), "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.stderr == ""  # "technique" is known to this model
+    groups = {g["school"]: [w["key"] for w in g["works"]] for g in json.loads(listed.stdout)["groups"]}
+    assert groups["technique"] == ["wang2001mingqing"]
+
+
+@pytest.mark.parametrize("text, where", [
+    ("[[school]\nid = 1\n", "line 1"),
+    ("min_score = 2\n[[school]]\nname_en = \"no id\"\n", "schools.toml:2: "),
+])
+def test_malformed_schools_file_is_exit_2(text: str, where: str, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "schools.toml"
+    bad.write_text(text, encoding="utf-8")
+    for args in (["parse", str(MINI), "-o", str(tmp_path / "r.bib")], ["list"], ["schools"],
+                 ["show", "x"], ["export"]):
+        code, out, err = run_main([*args, "--schools", str(bad)], monkeypatch, capsys)
+        assert code == 2 and out == "", args
+        assert len(err.strip().splitlines()) == 1, err
+        assert str(bad) in err and where in err, err
+    assert not (tmp_path / "r.bib").exists()

@@ -164,8 +164,8 @@ def test_bibtex_loading_never_raises(text: str) -> None:
 @given(_paper())
 def test_any_paper_parses_into_bibtex_that_reads_back(text: str) -> None:
     footnotes = pytest.importorskip("sinosoviet_cli.paper.footnotes")
-    resolve = pytest.importorskip("sinosoviet_cli.link.resolve")
-    bib, _ = resolve.parse_paper(footnotes.extract(text))
+    pipeline = pytest.importorskip("sinosoviet_cli.pipeline")
+    bib, _ = pipeline.parse_paper(footnotes.extract(text), schools=pipeline.debate_model(None))
     works = bib.works
     # Keys: lower-case ASCII, unique without regard to case (citeproc-py lower-cases).
     keys = [w.key for w in works]

@@ -703,13 +703,14 @@ def test_golden_seed_bibliography(bundled: tuple[Work, ...], style: str, fmt: st
 def test_golden_seed_notes(bundled: tuple[Work, ...], seed_path: Path, style: str) -> None:
     # The seed's 43 notes re-rendered, citations only: the paper's commentary is its
     # authors' text and never goes into the repository.
+    from sinosoviet_cli import pipeline
     from sinosoviet_cli.files import read_text
     from sinosoviet_cli.grammar import segment
     from sinosoviet_cli.link import resolve
     from sinosoviet_cli.paper import footnotes
 
     paper = footnotes.extract(read_text(seed_path))
-    links = resolve.build(paper).links
+    links = resolve.build(paper, corrections=pipeline.seed_inputs().corrections).links
     keys = [w.key for w in bundled]
     inputs = []
     for f in paper.footnotes:

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sinosoviet_cli import grammar as notes
+from sinosoviet_cli import pipeline
 from sinosoviet_cli.link import resolve as rs
 from sinosoviet_cli.link.keys import split_persons
 from sinosoviet_cli.model import Bibliography, Form, Person, Reference, Work
@@ -576,9 +577,11 @@ def _seed_bib(seed_path: Path, corrections: bool = False) -> Bibliography:
     from sinosoviet_cli.paper.footnotes import extract
 
     paper = extract(read_text(seed_path))
+    seed = pipeline.seed_inputs()
     if corrections:
-        return rs.parse_paper(paper, corrections=True)[0]
-    return rs.build(paper)
+        return pipeline.parse_paper(paper, schools=seed.schools, overrides=seed.overrides,
+                                    corrections=seed.corrections)[0]
+    return rs.build(paper, corrections=seed.corrections)  # keys as corrected, values not
 
 
 def test_seed_against_hand_transcription(seed_path: Path) -> None:
@@ -804,10 +807,11 @@ def test_seed_corrections_do_not_change_schools(seed_path: Path) -> None:
     from sinosoviet_cli.paper.footnotes import extract
 
     paper = extract(read_text(seed_path))
-    plain = rs.parse_paper(paper)[0].works
-    fixed = rs.parse_paper(paper, corrections=True)[0].works
-    assert [(w.key, w.get("keywords")) for w in plain] == [
-        (w.key, w.get("keywords")) for w in fixed]
+    seed = pipeline.seed_inputs()
+    plain = pipeline.parse_paper(paper, schools=seed.schools, overrides=seed.overrides)[0].works
+    fixed = pipeline.parse_paper(paper, schools=seed.schools, overrides=seed.overrides,
+                                 corrections=seed.corrections)[0].works
+    assert [w.get("keywords") for w in plain] == [w.get("keywords") for w in fixed]
     assert {w.key: w.get("keywords") for w in fixed}["gittings1968survey"] == "school:kinmen"
 
 

@@ -385,7 +385,8 @@ def seed_bibliography(seed: Path) -> Bibliography:
     from sinosoviet_cli.files import read_text
 
     p = footnotes.extract(read_text(seed))
-    return schools.apply(p, resolve.build(p))
+    return schools.apply(p, resolve.build(
+        p, corrections=resolve.load_corrections(resolve.bundled_corrections())))
 
 
 def test_seed_agrees_with_a_careful_reading(seed_path: Path) -> None:

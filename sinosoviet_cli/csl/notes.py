@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sinosoviet_cli.csl.engine import Cite, _Engine
 from sinosoviet_cli.csl.formats import _escaper
@@ -16,6 +17,9 @@ from sinosoviet_cli.csl.styles import DEFAULT_STYLE, FORMATS, require_style
 from sinosoviet_cli.errors import UsageError
 from sinosoviet_cli.model import CitationLink, Paper, Work
 from sinosoviet_cli.text.normalize import has_cjk
+
+if TYPE_CHECKING:
+    from sinosoviet_cli.grammar.segment import Segment
 
 Part = str | Cite
 
@@ -90,20 +94,24 @@ class RenderedNote:
 
 
 def paper_notes(paper: Paper, links: Sequence[CitationLink], works: Sequence[Work], *,
-                style: str = DEFAULT_STYLE, fmt: str = "text"
+                style: str = DEFAULT_STYLE, fmt: str = "text",
+                segments: Mapping[int, Sequence[Segment]] | None = None
                 ) -> tuple[list[RenderedNote], list[str]]:
     """The paper's footnotes re-rendered in ``style``: each note segmented
     (``notes.segment``), its citation segments zipped with its ``links`` (one per
     citation segment, in order); citations of works not in ``works`` are kept as
-    printed. Also returns the keys of those missing works."""
+    printed. Also returns the keys of those missing works. ``segments`` (footnote
+    number -> its segments): notes the caller already segmented are not segmented again."""
     from sinosoviet_cli.grammar import segment
+
+    done = segments or {}
 
     known = [w.key for w in works]
     by_note: dict[int, list[CitationLink]] = {}
     for link in links:
         by_note.setdefault(link.footnote, []).append(link)
-    inputs = [note_parts([(x.kind, x.text) for x in segment(f.text)], by_note.get(f.n, []),
-                         known)
+    inputs = [note_parts([(x.kind, x.text) for x in done.get(f.n) or segment(f.text)],
+                         by_note.get(f.n, []), known)
               for f in paper.footnotes]
     rendered = notes(inputs, works, style=style, fmt=fmt)
     out = [RenderedNote(f.n, text, tuple(zip([p for p in parts if isinstance(p, Cite)],

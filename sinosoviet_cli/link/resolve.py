@@ -33,7 +33,6 @@ from sinosoviet_cli.link.corrections import (
     bundled_corrections,
     load_corrections,
 )
-from sinosoviet_cli.link.corrections import bundled as _bundled_corrections
 from sinosoviet_cli.link.corrections import correct as _correct
 from sinosoviet_cli.link.fields import normalised_type, own_fields, volume_fields
 from sinosoviet_cli.link.matching import (
@@ -59,9 +58,9 @@ from sinosoviet_cli.model import (
 )
 
 __all__ = [
-    "REGENERATE", "Correction", "SegmentLike", "apply_corrections", "build",
-    "bundled_corrections", "escape", "fold_strict", "fold_title", "header", "langid",
-    "load_corrections", "parse_paper", "resolve", "unescape",
+    "Correction", "SegmentLike", "apply_corrections", "build", "bundled_corrections",
+    "escape", "fold_strict", "fold_title", "langid", "load_corrections", "resolve",
+    "unescape",
 ]
 
 
@@ -298,58 +297,20 @@ def resolve(notes: Sequence[tuple[int, Sequence[SegmentLike]]], *,
     return resolver.result()
 
 
-def build(paper: Paper, *, corrections: Sequence[Correction] | None = None) -> Bibliography:
-    """Segment every footnote of the paper, then resolve; keys follow the reviewed
-    corrections (the bundled ones unless given), values stay as printed."""
-    from sinosoviet_cli.grammar import segment
+def build(paper: Paper, *, corrections: Sequence[Correction] = (),
+          segmented: Sequence[tuple[int, Sequence[SegmentLike]]] | None = None
+          ) -> Bibliography:
+    """Segment every footnote of the paper (unless ``segmented`` already holds its
+    notes' segments), then resolve; keys follow ``corrections`` (none unless given:
+    the bundled ones are the seed paper's), values stay as printed."""
+    if segmented is None:
+        from sinosoviet_cli.grammar import segment
 
-    if corrections is None:
-        corrections = _bundled_corrections()
-    result = resolve([(f.n, segment(f.text)) for f in paper.footnotes],
-                     corrections=corrections)
+        segmented = [(f.n, segment(f.text)) for f in paper.footnotes]
+    result = resolve(segmented, corrections=corrections)
     return replace(result, unparsed=tuple(paper.problems) + result.unparsed)
 
 
 def fold_title(title: str) -> str:
     """The matching key ``resolve`` uses for titles (exposed for evaluation code)."""
     return fold_strict(title)
-
-
-# ── the parse pipeline ───────────────────────────────────────────────────────
-
-#: The one documented command that makes the shipped references.bib (from the repo root).
-REGENERATE = ("sinosoviet parse ../shared/seed/000_6653d7c0def87b6d.txt --corrections "
-              "-o references.bib --force")
-
-
-def parse_paper(paper: Paper, *, corrections: bool = False
-                ) -> tuple[Bibliography, tuple[Correction, ...]]:
-    """The whole ``parse`` stage: build, tag schools, apply reviewed corrections if asked.
-    Schools come first: they are found from the names as the paper prints them (its
-    text says John Gitting, whom the corrections call Gittings). Returns the
-    bibliography and the corrections that matched nothing."""
-    from sinosoviet_cli.schools import tagging as schools
-
-    bib = schools.apply(paper, build(paper))
-    unused: tuple[Correction, ...] = ()
-    if corrections:
-        bib, unused = apply_corrections(bib, _bundled_corrections())
-    return bib, unused
-
-
-def header(paper_name: str, bib: Bibliography, *, corrections: bool) -> tuple[str, ...]:
-    """The comment lines at the top of a written .bib (deterministic: no dates)."""
-    cited = len({link.footnote for link in bib.links})
-    lines = [
-        f"The works cited in {paper_name}, as parsed by `sinosoviet parse`.",
-        f"{len(bib.works)} entries; {len(bib.links)} citations in {cited} footnotes.",
-        "`footnotes` lists where the paper cites a work; `keywords = {school:...}` its school.",
-    ]
-    if corrections:
-        lines.append("Evident misprints of the paper are corrected in the entries (not in the "
-                     "paper) from sinosoviet_cli/data/corrections.toml, reasons there.")
-    else:
-        lines.append("Values are as the paper prints them (no corrections applied).")
-    lines.append(f"Made with: sinosoviet parse {paper_name}"
-                 + (" --corrections" if corrections else ""))
-    return tuple(lines)

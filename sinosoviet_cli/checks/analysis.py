@@ -1,0 +1,186 @@
+"""Analysing a draft: every citation resolved to an entry, or not.
+
+Full citations match the bibliography, or become draft-only works so that their short
+forms resolve; short forms match the bibliography and the draft's earlier works; an
+ibid takes the previous citation. The rules only read the resulting :class:`Analysis`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import Any
+
+from sinosoviet_cli.checks.fold import fold_strict
+from sinosoviet_cli.checks.index import Entry, Index, entry_of_reference
+from sinosoviet_cli.checks.match import Match, match, ref_names
+from sinosoviet_cli.checks.names import Name, person_names, same_person
+from sinosoviet_cli.model import Form, Reference, Unparsed, Work
+from sinosoviet_cli.paper.drafts import Draft, DraftNote
+
+
+@dataclass(frozen=True, slots=True)
+class Cite:
+    """One citation of the draft, resolved: ``work`` is the cited entry's key (a key
+    citation's own key; ``""`` when unknown)."""
+
+    note: int  # index of the note in reading order
+    footnote: int | None
+    line: int
+    column: int
+    text: str
+    form: Form
+    keyed: bool
+    work: str = ""
+    reference: Reference | None = None
+    match: Match | None = None
+    start: int = 0  # offset in the note's text
+    ibid_of: tuple[str, ...] = ()  # what an ibid may refer to
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    draft: Draft
+    index: Index
+    cites: tuple[Cite, ...]
+    bib_path: str = ""
+    bib_problems: tuple[Unparsed, ...] = ()
+    by_note: Mapping[int, tuple[Cite, ...]] = field(default_factory=dict)
+
+
+Segmenter = Callable[[str], Sequence[tuple[int, Reference]]]
+
+
+def default_segmenter() -> Segmenter:
+    """Hand-typed notes split into citations by ``notes.segment`` (commentary dropped);
+    each distinct note text is parsed once."""
+    from sinosoviet_cli import grammar as notes
+
+    @cache
+    def segment(text: str) -> tuple[tuple[int, Reference], ...]:
+        found: list[tuple[int, Reference]] = []
+        for seg in notes.segment(text):
+            if seg.kind == "citation" and isinstance(seg.reference, Reference):
+                found.append((seg.start, seg.reference))
+        return tuple(found)
+
+    return segment
+
+
+def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None = None,
+            index: Index | None = None, bib_path: str = "",
+            bib_problems: Sequence[Unparsed] = (),
+            progress: Callable[[int], None] | None = None) -> Analysis:
+    """Resolve every citation of the draft, note by note (see the module docstring)."""
+    resolver = _Resolver(index if index is not None else Index(works),
+                         segmenter if segmenter is not None else default_segmenter())
+    cites: list[Cite] = []
+    by_note: dict[int, tuple[Cite, ...]] = {}
+    previous: tuple[str, ...] = ()
+    for i, note in enumerate(draft.notes):
+        here = resolver.note(i, note, previous)
+        cites.extend(here)
+        by_note[i] = tuple(here)
+        previous = tuple(dict.fromkeys(x for c in here for x in _identities(c)))
+        if progress is not None:
+            progress(i + 1)
+    return Analysis(draft, resolver.index, tuple(cites), bib_path, tuple(bib_problems),
+                    by_note)
+
+
+class _Resolver:
+    """The state resolution carries from note to note: matches already made (a draft
+    cites a work many times), the names of the works cited so far, and the count of
+    draft-only works."""
+
+    def __init__(self, index: Index, segment: Segmenter) -> None:
+        self.index = index
+        self.segment = segment
+        self.matched: dict[tuple[Form, str, str, str], Match | None] = {}
+        self.recent: list[tuple[Name, Entry]] = []  # printed names of the works cited so far
+        self.draft_only = 0
+
+    def note(self, i: int, note: DraftNote, previous: tuple[str, ...]) -> list[Cite]:
+        """The citations of one note: its key citations, then its hand-typed ones."""
+        here = [Cite(i, note.n, k.line, k.column, k.key, Form.FULL, True,
+                     k.key if k.key in self.index.keys else "") for k in note.keys]
+        typed = self.segment(note.text) if note.text else ()
+        for j, (start, ref) in enumerate(typed):
+            end = typed[j + 1][0] if j + 1 < len(typed) else len(note.text)
+            here.append(self._cite(i, note, start, end, ref, here, previous))
+        return here
+
+    def _cite(self, i: int, note: DraftNote, start: int, end: int, ref: Reference,
+              here: list[Cite], previous: tuple[str, ...]) -> Cite:
+        if ref.form is Form.SHORT and _has_imprint(ref):
+            ref = replace(ref, form=Form.FULL)  # a journal or a year makes it full
+        line, column = note.where(start)
+        base = Cite(i, note.n, line, column, ref.text, ref.form, False, reference=ref,
+                    start=start)
+        if ref.form is Form.IBID:
+            # Within a note, an ibid repeats the citation just before it.
+            target = _identities(here[-1]) if here else previous
+            return _with(base, work=target[0] if len(target) == 1 else "", ibid_of=target)
+        m = self._resolve(ref, f"?{note.n or i + 1}")
+        if m is None:
+            return _with(base, match=None)
+        if ref.form is Form.SHORT and _names_venue(note.text[start:end], m.entry):
+            base = _with(base, form=Form.FULL)  # a short form never names the journal
+        self.recent += [(n, m.entry) for p in (*ref.authors, *ref.editors)
+                        for n in person_names(p)]
+        return _with(base, work=m.entry.key, match=m)
+
+    def _resolve(self, ref: Reference, draft_key: str) -> Match | None:
+        """The entry a full or short citation cites; a full citation the bibliography
+        lacks becomes a draft-only entry keyed ``?note.k``."""
+        memo = (ref.form, ref.title, _names_key(ref), ref.year)
+        if ref.form is Form.SHORT and not ref.title:
+            # 前引書 / op. cit.: the work last cited under this name in the draft.
+            m = _cited_before(ref, self.recent)
+            if m is not None:
+                return m
+        if memo not in self.matched:
+            self.matched[memo] = match(ref, self.index)
+        m = self.matched[memo]
+        if m is None and ref.form is Form.FULL and (ref.title or ref.authors):
+            self.draft_only += 1
+            entry = entry_of_reference(ref, f"{draft_key}.{self.draft_only}")
+            self.index.add(entry)
+            m = Match(entry, 1.0, 1.0)
+            self.matched[memo] = m
+        return m
+
+
+def _cited_before(ref: Reference, recent: list[tuple[Name, Entry]]) -> Match | None:
+    names = ref_names(ref)
+    for printed, entry in reversed(recent):
+        if any(same_person(n, printed) for n in names):
+            return Match(entry, 1.0, 1.0)
+    return None
+
+
+def _names_venue(text: str, entry: Entry) -> bool:
+    folded = fold_strict(text)
+    return any(v in folded for v in entry.venues)
+
+
+def _has_imprint(ref: Reference) -> bool:
+    return bool(ref.container or ref.publishers or ref.places or ref.year or ref.institution
+                or ref.url)
+
+
+def _names_key(ref: Reference) -> str:
+    return "|".join(p.display + "/" + p.alt for p in (ref.authors or ref.editors))
+
+
+def _identities(c: Cite) -> tuple[str, ...]:
+    """What a later ibid may refer to: the cited work (``""`` if unresolved); an ibid
+    that could not be resolved passes its own candidates on."""
+    if c.form is Form.IBID and not c.work:
+        return c.ibid_of
+    return (c.work,)
+
+
+def _with(c: Cite, **changes: Any) -> Cite:
+    return replace(c, **changes)

@@ -1,0 +1,158 @@
+"""The bibliography folded once for matching: an :class:`Entry` per work, and an
+:class:`Index` of title bigrams and name words."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sinosoviet_cli.checks.fold import YEAR as _YEAR
+from sinosoviet_cli.checks.fold import fold, fold_strict
+from sinosoviet_cli.checks.names import Name, name_of, person_names
+from sinosoviet_cli.model import Reference, Work, split_persons
+
+TITLE_SPLIT = re.compile(r"[:：—–―]|--|\s-\s|[.?!]\s")
+_BIGRAM_MIN = 0.3  # share of a title's bigrams a candidate must have
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A bibliography entry (or a work the draft cites in full but the bibliography
+    lacks) as matching sees it: folded values, printed values kept for messages."""
+
+    key: str
+    titles: tuple[str, ...]  # folded variants: whole, main title, subtitle, short title
+    title: str  # as printed
+    people: tuple[Name, ...]
+    years: frozenset[str]
+    year: str
+    publisher: str
+    place: str
+    in_bib: bool = True
+    line: int | None = None
+    venues: tuple[str, ...] = ()  # folded journal, volume title, publisher: full-form signs
+
+    @property
+    def main_title(self) -> str:
+        return self.titles[0] if self.titles else ""
+
+
+def _people(value: str) -> list[str]:
+    """The persons of a BibTeX name list, without BibTeX's ``and others``."""
+    return [p for p in split_persons(value) if p.lower() != "others"]
+
+
+@lru_cache(maxsize=1 << 14)
+def title_variants(*titles: str) -> tuple[str, ...]:
+    variants: list[str] = []
+    for title in titles:
+        if not title:
+            continue
+        whole = fold_strict(title)
+        pieces = [fold_strict(p) for p in TITLE_SPLIT.split(fold(title)) if fold_strict(p)]
+        for v in (whole, *pieces):
+            if v and v not in variants:
+                variants.append(v)
+    return tuple(variants)
+
+
+def _bare(value: str) -> str:
+    return re.sub(r"[{}]", "", value).strip()
+
+
+def entry_of(work: Work, parent: Work | None = None) -> Entry:
+    """Fold a work once; a ``crossref`` child inherits its volume's fields."""
+
+    def get(name: str, *alternatives: str) -> str:
+        for n in (name, *alternatives):
+            value = work.get(n) or (parent.get(n) if parent else "")
+            if value:
+                return _bare(value)
+        return ""
+
+    title = _bare(work.get("title"))
+    subtitle = _bare(work.get("subtitle"))
+    full = f"{title}：{subtitle}" if subtitle else title
+    titles = title_variants(full, title, _bare(work.get("shorttitle")))
+    people_raw = [*_people(work.get("author")), *_people(work.get("editor"))]
+    if not people_raw and parent is not None:
+        people_raw = _people(parent.get("editor"))
+    people = tuple(name_of(p) for p in people_raw)
+    year = get("year", "date")
+    publisher = get("publisher", "institution", "school")
+    venues = (get("journal", "journaltitle", "booktitle"), _bare(parent.get("title")) if parent
+              else "", publisher)
+    return Entry(work.key, titles, full, people, frozenset(_YEAR.findall(year)), year,
+                 publisher, get("address", "location"), line=work.line,
+                 venues=tuple(v for v in map(fold_strict, venues) if len(v) >= 2))
+
+
+def entry_of_reference(ref: Reference, key: str) -> Entry:
+    """A work the draft cites in full that the bibliography lacks, so that its short
+    forms and ibids still resolve."""
+    people = tuple(n for p in (*ref.authors, *ref.editors) for n in person_names(p)[:1])
+    return Entry(key, title_variants(ref.title), ref.title, people,
+                 frozenset(_YEAR.findall(ref.year)), ref.year,
+                 "、".join(ref.publishers), "、".join(ref.places), in_bib=False)
+
+
+@lru_cache(maxsize=1 << 14)
+def bigrams(text: str) -> frozenset[str]:
+    grams = {text[i : i + 2] for i in range(len(text) - 1)}
+    return frozenset(grams or ({text} if text else set()))
+
+
+class Index:
+    """The bibliography folded once: entries by key, title bigrams and name words."""
+
+    def __init__(self, works: Sequence[Work]) -> None:
+        by_key = {w.key.casefold(): w for w in works}
+        self.works = tuple(works)
+        self.entries: list[Entry] = []
+        self.keys: dict[str, str] = {}  # exact key → key; pandoc and biber are case-sensitive
+        for w in works:
+            if w.key in self.keys:
+                continue
+            self.keys[w.key] = w.key
+            parent = by_key.get(w.get("crossref").casefold()) if w.get("crossref") else None
+            self.entries.append(entry_of(w, parent))
+        self.exact: dict[str, list[Entry]] = defaultdict(list)  # folded title variant
+        self._grams: dict[str, set[int]] = defaultdict(set)
+        self._words: dict[str, set[int]] = defaultdict(set)
+        for i, e in enumerate(self.entries):
+            self._add(i, e)
+
+    def _add(self, i: int, e: Entry) -> None:
+        for t in e.titles:
+            self.exact[t].append(e)
+            for g in bigrams(t):
+                self._grams[g].add(i)
+        for p in e.people:
+            for w in (*p.words, p.whole):
+                self._words[w].add(i)
+
+    def add(self, entry: Entry) -> None:
+        self.entries.append(entry)
+        self._add(len(self.entries) - 1, entry)
+
+    def by_title(self, title: str, limit: int = 8) -> list[Entry]:
+        grams = bigrams(title)
+        if not grams:
+            return []
+        counts: Counter[int] = Counter()
+        for g in grams:
+            for i in self._grams.get(g, ()):
+                counts[i] += 1
+        need = max(1, int(len(grams) * _BIGRAM_MIN))
+        return [self.entries[i] for i, c in counts.most_common(limit) if c >= need]
+
+    def by_names(self, names: Iterable[Name]) -> list[Entry]:
+        found: set[int] = set()
+        for n in names:
+            for w in (*n.words, n.whole):
+                if len(w) > 1:
+                    found |= self._words.get(w, set())
+        return [self.entries[i] for i in sorted(found)]

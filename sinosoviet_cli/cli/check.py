@@ -1,0 +1,137 @@
+"""``sinosoviet check DRAFT``: a draft's citations against the bibliography."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from sinosoviet_cli.cli import _common
+from sinosoviet_cli.cli._common import BibOpt, JsonOpt, out, print_json, warn
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from sinosoviet_cli.checks.rules import Finding
+else:
+    from sinosoviet_cli._lazy import LazyClass
+
+    Text = LazyClass("rich.text", "Text")
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def check(
+    draft: Annotated[
+        Path,
+        typer.Argument(help="The draft: .md (pandoc), .tex, .docx, or .txt in the paper's layout.",
+                       show_default=False, metavar="DRAFT"),
+    ],
+    bib: BibOpt = None,
+    as_json: JsonOpt = False,
+    rules: Annotated[
+        str | None,
+        typer.Option("--rules", help="Run only these rules (comma-separated ids).",
+                     show_default=False),
+    ] = None,
+    unused: Annotated[
+        bool, typer.Option("--unused", help="Also report entries the draft never cites.")
+    ] = False,
+) -> None:
+    """Check a draft's citations against the bibliography.
+
+    Reports unknown keys, hand-typed citations that differ from their entry, and short
+    forms and ibids out of place. Drafts: .md/.qmd (pandoc [@key] and [^n] footnotes),
+    .tex (the \\cite family and \\footnote), .docx (Word footnotes), .txt (the paper's
+    layout, or notes numbered 1, 2, ... at the end); UTF-8, UTF-16, Big5 or GB18030.
+    Exit 1 if anything of severity warning or error is found."""
+    from sinosoviet_cli import pipeline
+    from sinosoviet_cli.bibtex import bibio
+    from sinosoviet_cli.checks import rules as checks
+    from sinosoviet_cli.paper import read
+
+    # An unknown id or an empty --rules is a UsageError listing the valid ids (exit 2).
+    rule_ids = checks.select(rules.split(",") if rules is not None else None, unused=unused)
+    doc = read.read_draft(draft)
+    if not doc.notes:
+        warn(f"{draft}: no footnotes or citations found (a {doc.format} draft; see "
+             "`sinosoviet check --help` for the layouts read)")
+    for problem in doc.problems:
+        # e.g. a thesis whose note numbers restart by chapter: say what was not read.
+        warn(f"{draft}:{problem.line}: {problem.reason}")
+    library = bibio.load(_bib_path(bib, draft, doc.bibliographies))
+    for problem in library.problems:
+        if problem.what != "duplicate-key":  # the duplicate-entry rule reports those
+            warn(f"{library.path}:{problem.line}: {problem.reason}")
+    with _progress(len(doc.notes)) as progress:
+        analysis, findings = pipeline.check_draft(
+            doc, library.works, rule_ids, bib_path=library.path,
+            bib_problems=library.problems, progress=progress)
+    if as_json:
+        print_json({"findings": [f.as_json() for f in findings]})
+    else:
+        _print(findings, len(doc.notes), len(analysis.cites))
+    raise typer.Exit(checks.exit_status(findings))
+
+
+def _bib_path(option: Path | None, draft: Path, named: tuple[str, ...]) -> Path:
+    """``--bib``; else a bibliography the draft names (YAML ``bibliography:``,
+    ``\\addbibresource``) if it exists beside the draft; else the default."""
+    from sinosoviet_cli.bibtex import bibio
+
+    if option is None:
+        for name in named:
+            for candidate in (draft.parent / name, draft.parent / f"{name}.bib"):
+                if candidate.is_file():
+                    return candidate
+        if named:
+            warn(f"{draft}: names {', '.join(named)}, not found beside it; using "
+                 f"{bibio.default_path(None)} (give --bib)")
+    return bibio.default_path(option)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for long drafts (only on a terminal): the callback
+    ``check_draft`` reports to, or ``None``."""
+    if not _common.err.is_terminal or total < 200:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=_common.err, transient=True) as bar:
+        task = bar.add_task("checking notes", total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def _print(findings: Sequence[Finding], notes: int, cites: int) -> None:
+    """Compiler-style lines (``path:line:col: severity: message [rule]``) under one
+    heading per footnote, the fix indented below, a count at the end."""
+    group: object = None
+    for f in findings:
+        if f.footnote is not None:
+            here: object = f.footnote
+            heading = f"footnote {f.footnote}"
+        elif f.rule in ("unused-entry", "duplicate-entry"):
+            here, heading = "bib", f"bibliography {f.path}"
+        else:
+            here, heading = (f.path, f.line), f"body text, line {f.line}"
+        if here != group:
+            group = here
+            out.print(Text(f"── {heading}", style="bold"))
+        out.print(Text(f"{f.path}:{f.line}:{f.column}: "),
+                  Text(str(f.severity), style=_SEVERITY_STYLE[str(f.severity)]),
+                  Text(f": {f.message} [{f.rule}]"), sep="", soft_wrap=True)
+        if f.fix:
+            out.print(Text(f"    fix: {f.fix}", style="dim"), soft_wrap=True)
+    counts = {s: sum(1 for f in findings if str(f.severity) == s)
+              for s in ("error", "warning", "info")}
+    if not findings:
+        out.print(Text(f"no problems in {notes} notes ({cites} citations)", style="green"))
+        return
+    summary = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}"
+                        for s, n in counts.items() if n)
+    out.print(Text(f"{summary} in {notes} notes ({cites} citations)"))

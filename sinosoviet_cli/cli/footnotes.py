@@ -1,0 +1,40 @@
+"""``sinosoviet footnotes PAPER``: the footnotes as extracted, for checking the reader."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sinosoviet_cli.cli._common import JsonOpt, PaperArg, emit, out, print_json, warn
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
+else:
+    from sinosoviet_cli._lazy import LazyClass
+
+    Table = LazyClass("rich.table", "Table")
+    Text = LazyClass("rich.text", "Text")
+
+
+def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
+    """List the paper's footnotes: number, page, section and text."""
+    from sinosoviet_cli.pipeline import read_paper
+
+    result = read_paper(paper)
+    # Problems go to stderr in both modes: with --json they were dropped silently.
+    for problem in result.problems:
+        warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
+    if as_json:
+        print_json([{"n": f.n, "page": f.page, "section": f.section, "text": f.text}
+                    for f in result.footnotes])
+        return
+    table = Table(title=Text(f"{len(result.footnotes)} footnotes in {paper.name}"), expand=False)
+    table.add_column("n", justify="right", no_wrap=True)
+    table.add_column("page", justify="right", no_wrap=True)
+    table.add_column("§", no_wrap=True)
+    # A bounded text column: unbounded, rich squeezes the short columns to ellipses to
+    # make room for the long (CJK, double-width) note text. 21 = other columns + rules.
+    table.add_column("text", overflow="ellipsis", no_wrap=True, max_width=max(10, out.width - 21))
+    for f in result.footnotes:
+        table.add_row(str(f.n), str(f.page or "?"), f.section or "", Text(f.text))
+    emit(table)

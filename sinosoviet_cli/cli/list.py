@@ -1,0 +1,136 @@
+"""``sinosoviet list``: the sources grouped by school, as a table that fits the terminal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sinosoviet_cli.cli._common import (
+    BibOpt,
+    JsonOpt,
+    SchoolsOpt,
+    emit,
+    library,
+    out,
+    print_json,
+    school_heading,
+    work_row,
+)
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
+
+    from sinosoviet_cli.model import Work
+else:
+    from sinosoviet_cli._lazy import LazyClass
+
+    Table = LazyClass("rich.table", "Table")
+    Text = LazyClass("rich.text", "Text")
+
+SchoolOpt = Annotated[
+    str | None,
+    typer.Option("--school", help="Only this school or role id (or 'untagged').",
+                 show_default=False),
+]
+
+
+def list_(
+    bib: BibOpt = None,
+    school: SchoolOpt = None,
+    entry_type: Annotated[
+        str | None, typer.Option("--type", help="Only this BibTeX entry type (book, article…; "
+                                 "one the bibliography has).", show_default=False)
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Only Chinese (zh) or Western (en) works.",
+                                 show_default=False)
+    ] = None,
+    as_json: JsonOpt = False,
+    schools_file: SchoolsOpt = None,
+) -> None:
+    """List the sources grouped by school: key, author, short title, year."""
+    from sinosoviet_cli.errors import UsageError
+    from sinosoviet_cli.pipeline import load_schools
+    from sinosoviet_cli.schools import tagging as schools
+
+    rules = load_schools(schools_file)
+    if school is not None:
+        schools.require_school(school, rules)
+    if lang is not None and lang not in ("zh", "en"):
+        raise UsageError(f"unknown language {lang!r}", fix="use --lang zh or --lang en")
+    loaded = library(bib, rules)
+    _require_type(entry_type, loaded.works, str(loaded.path))
+    index = schools.by_key(loaded.works)
+    works = [w for w in loaded.works
+             if (entry_type is None or w.entry_type == entry_type.casefold())
+             and (lang is None or schools.language(w) == lang)]
+    groups = [(g, ws) for g, ws in schools.group(works, rules) if school in (None, g)]
+    if as_json:
+        print_json({"bib": str(loaded.path), "groups": [
+            {"school": g, "works": [work_row(w, index) for w in ws]} for g, ws in groups]})
+        return
+    if not groups:
+        emit(Text(f"No works in {loaded.path} match."))
+        return
+    for g, ws in groups:
+        emit(school_heading(g, rules, len(ws)))
+        _print_rows([work_row(w, index) for w in ws])
+        emit()
+
+
+def _require_type(entry_type: str | None, works: tuple[Work, ...], path: str) -> None:
+    """A type the bibliography does not have is a typo far more often than a query."""
+    from sinosoviet_cli.errors import UsageError
+
+    present = sorted({w.entry_type for w in works})
+    if entry_type is not None and entry_type.casefold() not in present:
+        raise UsageError(f"no entries of type {entry_type!r} in {path}",
+                         fix="types in it: " + (", ".join(present) or "none"))
+
+
+def _print_rows(rows: list[dict[str, Any]]) -> None:
+    table = _list_table(rows, out.width)
+    if table is not None:
+        emit(table)
+        return
+    for row in rows:  # too narrow for a table: whole keys and years, the terminal wraps
+        emit(Text(f"{row['key']}  {row['year'] or '----'}  {row['title']}"), soft_wrap=True)
+
+
+_MIN_TITLE, _MIN_AUTHOR, _MAX_AUTHOR = 8, 6, 14
+
+
+def _list_table(rows: list[dict[str, Any]], width: int) -> Table | None:
+    """``list``'s table at ``width`` cells. Keys and years are never cut (keys are what
+    users copy): the title gives way first, then the author, then the author column
+    goes. ``None`` if not even key, year and a short title fit."""
+    from rich.cells import cell_len
+
+    def need(name: str) -> int:
+        return max([cell_len(name), *(cell_len(str(r[name] or "")) for r in rows)])
+
+    fixed = need("key") + 4  # the year
+    free = width - fixed - 6  # three gaps of two spaces between four columns
+    author = min(need("author"), max(_MAX_AUTHOR, free - need("title")))
+    title = min(need("title"), free - author)
+    if title < _MIN_TITLE:
+        title = min(need("title"), _MIN_TITLE)
+        author = free - title
+    with_author = author >= _MIN_AUTHOR
+    if not with_author:
+        title = min(need("title"), width - fixed - 4)
+        if title < min(need("title"), _MIN_TITLE):
+            return None
+    table = Table(box=None, pad_edge=False, expand=False, header_style="dim")
+    table.add_column("key", no_wrap=True, width=need("key"))
+    if with_author:
+        table.add_column("author", no_wrap=True, width=author, overflow="ellipsis")
+    table.add_column("title", no_wrap=True, width=title, overflow="ellipsis")
+    table.add_column("year", no_wrap=True, justify="right", width=4)
+    for row in rows:
+        cells = [Text(row["key"]), Text(row["author"]), Text(row["title"]),
+                 Text(str(row["year"] or ""))]
+        table.add_row(*(cells if with_author else [cells[0], *cells[2:]]))
+    return table
