@@ -375,3 +375,30 @@ def test_notes_segment_each_footnote_once(monkeypatch: pytest.MonkeyPatch) -> No
                                              style="chicago-notes-bibliography-subsequent-ibid")
     assert [n.n for n in rendered] == [f.n for f in paper.footnotes] and missing == []
     assert sorted(calls) == sorted(f.text for f in paper.footnotes)
+
+
+def test_csl_json_export_renders_in_pandoc(runner: CliRunner, tmp_path: Path) -> None:
+    """Issue 14 §5: the CSL-JSON export of the bundled bib (Chinese names as literals,
+    language, citation-key) renders in pandoc's citeproc without a warning."""
+    import subprocess
+
+    pypandoc = pytest.importorskip("pypandoc", reason="pypandoc-binary (test extra) absent")
+    code, out, err = invoke(runner, "export", "--format", "csl-json")
+    assert code == 0, err
+    items = json.loads(out)
+    assert len(items) == len(bibio.load(bibio.bundled_path()).works)
+    yang = next(i for i in items if i["id"] == "yang1999zouxiang")
+    assert yang["author"] == [{"literal": "楊奎松"}] and yang["citation-key"] == "yang1999zouxiang"
+    assert yang["language"].startswith("zh")
+    data = tmp_path / "refs.json"
+    data.write_text(out, encoding="utf-8")
+    doc = tmp_path / "doc.md"
+    doc.write_text('---\nnocite: "@*"\n---\n', encoding="utf-8")
+    from sinosoviet_cli.csl import render
+
+    proc = subprocess.run(
+        [pypandoc.get_pandoc_path(), str(doc), "--citeproc", "--bibliography", str(data),
+         "--csl", str(render.style_path("chicago-author-date")), "-t", "plain"],
+        capture_output=True, text=True, check=True)
+    assert proc.stderr == ""
+    assert "楊奎松. 1999." in proc.stdout
