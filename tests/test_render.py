@@ -950,3 +950,15 @@ def test_gbt_numeric_keeps_citation_order(sample: tuple[Work, ...]) -> None:
         assert [re.match(r"\[(\d+)\]", e.text).group(1)  # type: ignore[union-attr]
                 for e in entries] == [str(i) for i in range(1, len(sample) + 1)]
     assert [e.key for e in render.bibliography(sample)] != [w.key for w in sample]
+
+
+def test_zotero_two_part_chinese_name_prints_whole() -> None:
+    """Issue 14 §5: Zotero's BibTeX export writes ``author = {杨, 奎松}``; every style
+    prints 杨奎松 (as pandoc does)."""
+    split = work("y", author="杨, 奎松", title="走向破裂", address="香港", publisher="三联书店",
+                 year="1999", langid="chinese")
+    assert render.csl_name("杨, 奎松") == {"literal": "杨奎松"}
+    for style in STYLES:
+        out = texts([split], style=style)["y"]
+        assert out.startswith("杨奎松"), (style, out)
+        assert "杨, 奎松" not in out and "奎松, 杨" not in out

@@ -42,6 +42,10 @@ def csl_name(person: str) -> dict[str, str]:
     if re.search(r"\b(?:family|given)=", plain):
         return _extended_name(plain)
     if has_cjk(plain) or not plain.strip():
+        family, comma, given = plain.partition(",")
+        if comma and has_cjk(family) and has_cjk(given) and "," not in given:
+            # Zotero's BibTeX export splits a Chinese name (杨, 奎松): printed whole.
+            return {"literal": re.sub(r"\s+", "", family + given)}
         return {"literal": plain.strip()}
     if plain.count(",") >= 2:  # "Peebles, Jr, Peyton Z." (BibTeX's von Last, Jr, First)
         family, suffix, given = (s.strip() for s in plain.split(",", 2))
