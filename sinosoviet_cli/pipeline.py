@@ -48,11 +48,11 @@ def bundled_data(name: str) -> Path:
 
 
 def read_paper(path: Path) -> Paper:
-    """The paper's footnotes; text without any is not a paper (exit 2)."""
-    from sinosoviet_cli.files import read_text
-    from sinosoviet_cli.paper.footnotes import extract
+    """The paper's footnotes, in any form ``paper.read`` reads (PDF, Word, Markdown,
+    LaTeX, text); a file without any is not a paper (exit 2)."""
+    from sinosoviet_cli.paper import read
 
-    paper = extract(read_text(path))
+    paper = read.read_paper(path)
     if not paper.footnotes:  # an empty .bib would help no one and load nowhere
         raise InputError("no footnotes found", path=path,
                          fix="give the text of a paper with numbered footnotes "

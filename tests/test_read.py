@@ -103,3 +103,22 @@ def test_a_zip_that_is_no_document(tmp_path: Path) -> None:
         archive.writestr("readme.txt", "hello")
     with pytest.raises(InputError, match="not a Word or LibreOffice document"):
         read_paper(path)
+
+
+@pytest.mark.parametrize("path", [
+    ROOT / "examples" / "draft.md", ROOT / "examples" / "draft.docx",
+    PDFS / "latin_one_column.pdf", PDFS / "cjk_endnotes.pdf"])
+def test_footnotes_and_check_agree_on_the_notes(path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """One reader layer: `footnotes --json` gives the same shape for every input, and
+    `check` reads the same notes."""
+    from conftest import run_main
+
+    from sinosoviet_cli.paper.read import read_draft
+
+    code, out, err = run_main(["footnotes", str(path), "--json"], monkeypatch, capsys)
+    assert code == 0, err
+    notes = json.loads(out)
+    assert notes and all(set(n) == {"n", "page", "section", "text"} for n in notes)
+    draft_notes = [(n.n, n.text) for n in read_draft(path).notes if n.n is not None]
+    assert draft_notes == [(n["n"], n["text"]) for n in notes]

@@ -51,11 +51,11 @@ def check(
     from sinosoviet_cli import pipeline
     from sinosoviet_cli.bibtex import bibio
     from sinosoviet_cli.checks import rules as checks
-    from sinosoviet_cli.paper import drafts
+    from sinosoviet_cli.paper import read
 
     # An unknown id or an empty --rules is a UsageError listing the valid ids (exit 2).
     rule_ids = checks.select(rules.split(",") if rules is not None else None, unused=unused)
-    doc = drafts.load(draft)
+    doc = read.read_draft(draft)
     if not doc.notes:
         warn(f"{draft}: no footnotes or citations found (a {doc.format} draft; see "
              "`sinosoviet check --help` for the layouts read)")

@@ -76,6 +76,24 @@ def read_paper(path: str | Path, *, layout: Layout | None = None) -> Paper:
     return _from_draft(drafts.parse(text, fmt, str(path)))
 
 
+def read_draft(path: str | Path) -> drafts.Draft:
+    """A draft for ``check``, its format found as :func:`read_paper` finds it: a PDF's
+    notes are checked as plain notes (no positions beyond the note), a Word file is
+    read whatever its name."""
+    data = read_bytes(path)
+    kind = sniff(path, data)
+    if kind == "pdf":
+        paper = read_paper(path)
+        notes = tuple(drafts.DraftNote(f.n, f.text, f.line, 1) for f in paper.footnotes)
+        return drafts.Draft(str(path), drafts.DraftFormat.PLAIN, notes, problems=paper.problems)
+    if kind == "docx":
+        return drafts.read_docx(data, str(path))
+    if kind == "odt":
+        raise InputError("is a LibreOffice document", path=path,
+                         fix="save it as .docx, or export its text as .txt")
+    return drafts.load(path)
+
+
 def _from_draft(draft: drafts.Draft) -> Paper:
     """A draft's numbered notes as a paper's footnotes (body citations by key are not
     notes; they are for ``check``)."""
