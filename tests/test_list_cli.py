@@ -77,7 +77,8 @@ def test_list_row_fields(runner: CliRunner) -> None:
     result = runner.invoke(app, ["list", "--bib", str(TAGGED), "--json", "--school", "ideology"])
     row = json.loads(result.stdout)["groups"][0]["works"][0]
     assert row == {"key": "zagoria1962sino", "type": "book", "author": "Zagoria",
-                   "title": "The Sino-Soviet Conflict 1956-1961", "year": 1962, "lang": "en",
+                   "title": "The Sino-Soviet Conflict 1956-1961",
+                   "short_title": "The Sino-Soviet Conflict 1956-1961", "year": 1962, "lang": "en",
                    "school": "ideology"}
 
 
@@ -373,3 +374,30 @@ def test_bundled_bibliography_is_listed_by_school(runner: CliRunner, tmp_path: P
     groups = [g["school"] for g in json.loads(result.stdout)["groups"]]
     assert groups == IDS  # every entry tagged, every school and role present
     assert result.stderr == ""
+
+
+
+def test_list_titles_latex_ranges_and_shorttitle(tmp_path: Path, runner: CliRunner) -> None:
+    """Issue 16 #2, #3, #8: LaTeX decoded as export decodes it; a range (1800--1949) is
+    no subtitle; `shorttitle` wins; JSON gives the full and the short title; (eds.)."""
+    bib = tmp_path / "t.bib"
+    bib.write_text(
+        "@book{hsu1970rise,\n  author = {Hs\\\"u, Immanuel C. Y.},\n"
+        "  title = {Sino-Russian Relations, 1800--1949},\n  year = {1970},\n}\n"
+        "@book{a1980x,\n  author = {L\\\"uthi, Lorenz},\n"
+        "  title = {1949--1979 \\emph{Sino}: A Study},\n  shorttitle = {Short One},\n"
+        "  year = {1980},\n}\n"
+        "@collection{b1994c,\n  editor = {Robinson, Thomas and Shambaugh, David},\n"
+        "  title = {Chinese Foreign Policy:\\quad Theory and Practice},\n  year = {1994},\n}\n",
+        encoding="utf-8")
+    result = runner.invoke(app, ["list", "--bib", str(bib), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {w["key"]: w for g in json.loads(result.stdout)["groups"] for w in g["works"]}
+    assert rows["hsu1970rise"]["author"] == "Hsü"
+    assert rows["hsu1970rise"]["short_title"] == "Sino-Russian Relations, 1800–1949"
+    assert rows["a1980x"]["author"] == "Lüthi"
+    assert (rows["a1980x"]["title"], rows["a1980x"]["short_title"]) == (
+        "1949–1979 Sino: A Study", "Short One")
+    assert rows["b1994c"]["author"] == "Robinson & Shambaugh (eds.)"
+    assert "\\quad" not in rows["b1994c"]["title"]
+    assert rows["b1994c"]["short_title"] == "Chinese Foreign Policy"

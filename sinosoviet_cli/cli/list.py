@@ -103,7 +103,7 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
         emit(table)
         return
     for row in rows:  # too narrow for a table: whole keys and years, the terminal wraps
-        emit(Text(f"{row['key']}  {row['year'] or '----'}  {row['title']}"), soft_wrap=True)
+        emit(Text(f"{row['key']}  {row['year'] or '----'}  {row['short_title']}"), soft_wrap=True)
 
 
 _MIN_TITLE, _MIN_AUTHOR, _MAX_AUTHOR = 8, 6, 14
@@ -116,7 +116,8 @@ def _list_table(rows: list[dict[str, Any]], width: int) -> Table | None:
     from rich.cells import cell_len
 
     def need(name: str) -> int:
-        return max([cell_len(name), *(cell_len(str(r[name] or "")) for r in rows)])
+        column = "short_title" if name == "title" else name  # the table shows short titles
+        return max([cell_len(name), *(cell_len(str(r[column] or "")) for r in rows)])
 
     fixed = need("key") + 4  # the year
     free = width - fixed - 6  # three gaps of two spaces between four columns
@@ -137,7 +138,7 @@ def _list_table(rows: list[dict[str, Any]], width: int) -> Table | None:
     table.add_column("title", no_wrap=True, width=title, overflow="ellipsis")
     table.add_column("year", no_wrap=True, justify="right", width=4)
     for row in rows:
-        cells = [Text(row["key"]), Text(row["author"]), Text(row["title"]),
+        cells = [Text(row["key"]), Text(row["author"]), Text(row["short_title"]),
                  Text(str(row["year"] or ""))]
         table.add_row(*(cells if with_author else [cells[0], *cells[2:]]))
     return table

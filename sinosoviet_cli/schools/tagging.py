@@ -49,6 +49,7 @@ from sinosoviet_cli.schools.works import (
     KEYWORD_PREFIX,
     Tag,
     footnotes_of,
+    full_title,
     parse_evidence,
     persons_of,
     plain,
@@ -57,6 +58,7 @@ from sinosoviet_cli.schools.works import (
     with_school,
     year_of,
 )
+from sinosoviet_cli.text.latex import plain_text
 from sinosoviet_cli.text.names import family_name, parse_persons
 from sinosoviet_cli.text.normalize import fold, has_cjk
 
@@ -78,6 +80,7 @@ __all__ = [
     "containers",
     "decades",
     "footnotes_of",
+    "full_title",
     "group",
     "inherited_year",
     "is_manual",
@@ -146,10 +149,10 @@ def author_label(work: Work) -> str:
     people, suffix = parse_persons(work.get("author")), ""
     if not people:
         people = parse_persons(work.get("editor"))
-        suffix = " (ed.)" if people else ""
+        suffix = (" (eds.)" if len(people) > 1 else " (ed.)") if people else ""
     if not people:
         return ""
-    short = [p.literal or family_name(p) for p in people]
+    short = [plain_text(p.literal or family_name(p)) for p in people]
     label = short[0] if len(short) == 1 else (
         f"{short[0]} & {short[1]}" if len(short) == 2 else f"{short[0]} et al.")
     return label + suffix

@@ -9,7 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sinosoviet_cli.model import CitationLink, Person, Work
+from sinosoviet_cli.text import titles
+from sinosoviet_cli.text.latex import plain_text
 from sinosoviet_cli.text.names import parse_persons
+from sinosoviet_cli.text.years import first_year
 
 EVIDENCE_FIELD = "schoolevidence"
 KEYWORD_PREFIX = "school:"
@@ -26,20 +29,25 @@ def plain(value: str) -> str:
     return value.replace("{", "").replace("}", "").strip()
 
 
-_SUBTITLE = re.compile(r"\s*(?:[：:—─]|--|\s-\s)\s*")
+def full_title(work: Work) -> str:
+    """The title as a reader sees it (LaTeX decoded, ``subtitle`` joined), or the
+    booktitle of an untitled entry."""
+    main = "title" if work.get("title") else "booktitle"
+    fields = {k: plain_text(work.get(k)) for k in (main, "subtitle")}
+    return titles.full_title(fields, main)
 
 
 def short_title(work: Work) -> str:
-    """The main title (before a subtitle), or the booktitle of an untitled entry."""
-    title = plain(work.get("title") or work.get("booktitle"))
-    main = _SUBTITLE.split(title, maxsplit=1)[0].strip()
-    return main or title
+    """The short title (``shorttitle``, else the main title before a subtitle; ranges
+    such as ``1949--1979`` are no subtitle), LaTeX decoded: ``text.titles``' rule."""
+    main = "title" if work.get("title") else "booktitle"
+    fields = {k: plain_text(work.get(k)) for k in (main, "subtitle", "short" + main)}
+    return titles.short_title(fields, main) or fields[main]
 
 
 def year_of(work: Work) -> int | None:
-    """The first four-digit year of ``year`` or ``date``."""
-    match = re.search(r"(1[5-9]\d\d|20\d\d)", work.get("year") or work.get("date"))
-    return int(match.group(1)) if match else None
+    """The first year of ``year`` or ``date``."""
+    return first_year(work.get("year") or work.get("date"))
 
 
 def footnotes_of(work: Work, links: Iterable[CitationLink] = ()) -> tuple[int, ...]:
