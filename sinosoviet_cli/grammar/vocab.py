@@ -45,6 +45,7 @@ class _Vocab:
     edition: re.Pattern[str]
     access: re.Pattern[str]
     report: re.Pattern[str]
+    remark: re.Pattern[str]  # 内部发行 / 光盘版: how a work circulated (-> note)
     conference: re.Pattern[str]
     proceedings: re.Pattern[str]
     corporate: tuple[str, ...]
@@ -116,6 +117,7 @@ def _vocab() -> _Vocab:
         edition=re.compile(_alt(raw["online"]["edition_words"])),
         access=re.compile(f"^(?:{_alt(raw['online']['access_words'])})\\s*[：:]?\\s*"),
         report=re.compile(_alt(raw["reports"]["words"])),
+        remark=re.compile(f"(?:{_alt(raw['remarks']['words'])})"),
         conference=re.compile(_alt(raw["conference"]["words"])),
         proceedings=re.compile(_alt(raw["conference"]["proceedings"])),
         corporate=tuple(raw["corporate"]["suffixes"]),
