@@ -360,7 +360,7 @@ def _item_call_number(d: _Draft, item: str) -> bool | None:
     return True
 
 
-_BARE_CALL_NUMBER = re.compile(r"[A-Za-z]?\d[\w·.\-/－]*")
+_BARE_CALL_NUMBER = re.compile(r"[A-Za-z]{0,3}\d[\w·.\-/－]*")
 
 
 def _item_bare_call_number(d: _Draft, item: str) -> bool | None:
