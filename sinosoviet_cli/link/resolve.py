@@ -90,9 +90,10 @@ class _Resolver:
 
     def _new(self, kind: str, fields: dict[str, str], persons: tuple[Person, ...],
              title: str) -> int:
+        # A sinological entry is also cited by its romanised title (Shi, Xi'an lishi dituji).
+        variants = title_variants(title) | title_variants(fields.get("userb", ""))
         self.drafts.append(
-            Draft(kind, fields, persons, fold_strict(title), title_variants(title),
-                   main_key(title))
+            Draft(kind, fields, persons, fold_strict(title), variants, main_key(title))
         )
         return len(self.drafts) - 1
 
