@@ -321,7 +321,8 @@ def _looks_latin(d: _Draft, text: str) -> bool:
     """Enough structure to call a Latin span a citation rather than prose."""
     if "backref" in d.extra or "author_only" in d.extra:
         return bool(d.authors)
-    if not d.title or has_cjk(d.title):
+    # A quoted English title may end with characters (… Nittō Guhō Junrei Kōki 入唐求法巡禮行記).
+    if not d.title or (has_cjk(d.title) and not (d.title_kind == "quote" and d.container)):
         return False
     first = d.title.lstrip("‘'“\"")[:1]
     if not (first.isupper() or first.isdigit()):
