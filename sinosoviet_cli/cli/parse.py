@@ -122,9 +122,11 @@ def _target(output: Path | None, as_json: bool) -> tuple[Path | None, bool]:
 def _parse_json(paper: Paper, bib: Bibliography) -> dict[str, Any]:
     by_note: dict[int, list[dict[str, str]]] = {f.n: [] for f in paper.footnotes}
     for link in bib.links:
-        by_note.setdefault(link.footnote, []).append(
-            {"key": link.key, "form": str(link.form), "pages": link.pages, "text": link.text,
-             "problem": link.problem})
+        cite = {"key": link.key, "form": str(link.form), "pages": link.pages,
+                "text": link.text, "problem": link.problem}
+        if link.volume:  # the volume cited of a multi-volume set (one work)
+            cite["volume"] = link.volume
+        by_note.setdefault(link.footnote, []).append(cite)
     return {
         "footnotes": [{"n": n, "citations": cites} for n, cites in sorted(by_note.items())],
         "entries": len(bib.works),
