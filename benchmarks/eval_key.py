@@ -142,11 +142,11 @@ def score(key: Mapping[str, Any], notes: Mapping[int, str], bib: Bibliography) -
 def run(paper: Path, key_path: Path) -> Score:
     """Read the paper as ``parse`` does and score it against the key."""
     from sinosoviet_cli.link.resolve import build
-    from sinosoviet_cli.paper.footnotes import extract
+    from sinosoviet_cli.paper.read import read_paper
 
     with key_path.open("rb") as fh:
         key = tomllib.load(fh)
-    parsed = extract(paper.read_text(encoding="utf-8"))
+    parsed = read_paper(paper)  # any form: text, Markdown, LaTeX, Word, PDF
     bib = build(parsed)
     return score(key, {f.n: f.text for f in parsed.footnotes}, bib)
 
