@@ -56,13 +56,17 @@ def check(
     # An unknown id or an empty --rules is a UsageError listing the valid ids (exit 2).
     rule_ids = checks.select(rules.split(",") if rules is not None else None, unused=unused)
     doc = read.read_draft(draft)
+    library = bibio.load(_bib_path(bib, draft, doc.bibliographies))
+    if draft.suffix.lower() == ".docx":
+        from sinosoviet_cli.drafts import fielddraft, fields
+
+        doc = fielddraft.with_fields(doc, fields.load_notes_with_fields(draft), library.works)
     if not doc.notes:
         warn(f"{draft}: no footnotes or citations found (a {doc.format} draft; see "
              "`sinosoviet check --help` for the layouts read)")
     for problem in doc.problems:
         # e.g. a thesis whose note numbers restart by chapter: say what was not read.
         warn(f"{draft}:{problem.line}: {problem.reason}")
-    library = bibio.load(_bib_path(bib, draft, doc.bibliographies))
     for problem in library.problems:
         if problem.what != "duplicate-key":  # the duplicate-entry rule reports those
             warn(f"{library.path}:{problem.line}: {problem.reason}")
