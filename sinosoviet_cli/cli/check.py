@@ -56,7 +56,7 @@ def check(
     # An unknown id or an empty --rules is a UsageError listing the valid ids (exit 2).
     rule_ids = checks.select(rules.split(",") if rules is not None else None, unused=unused)
     doc = read.read_draft(draft)
-    library = bibio.load(_bib_path(bib, draft, doc.bibliographies))
+    library = bibio.load_all(_bib_paths(bib, draft, doc.bibliographies))
     if draft.suffix.lower() == ".docx":
         from sinosoviet_cli.drafts import fielddraft, fields
 
@@ -69,7 +69,7 @@ def check(
         warn(f"{draft}:{problem.line}: {problem.reason}")
     for problem in library.problems:
         if problem.what != "duplicate-key":  # the duplicate-entry rule reports those
-            warn(f"{library.path}:{problem.line}: {problem.reason}")
+            warn(f"{library.where(problem)}: {problem.reason}")
     with _progress(len(doc.notes)) as progress:
         analysis, findings = pipeline.check_draft(
             doc, library.works, rule_ids, bib_path=library.path,
@@ -81,20 +81,29 @@ def check(
     raise typer.Exit(checks.exit_status(findings))
 
 
-def _bib_path(option: Path | None, draft: Path, named: tuple[str, ...]) -> Path:
-    """``--bib``; else a bibliography the draft names (YAML ``bibliography:``,
-    ``\\addbibresource``) if it exists beside the draft; else the default."""
-    from sinosoviet_cli.bibtex import bibio
+def _bib_paths(option: list[Path] | None, draft: Path,
+               named: tuple[str, ...]) -> list[Path] | None:
+    """``--bib`` (any number); else every bibliography the draft names (YAML
+    ``bibliography:``, ``\\addbibresource``, ``\\bibliography{a,b}``) that exists beside
+    it; else the default (``None``)."""
+    if option:
+        return option
+    found: list[Path] = []
+    missing: list[str] = []
+    for name in named:
+        candidate = next((c for c in (draft.parent / name, draft.parent / f"{name}.bib")
+                          if c.is_file()), None)
+        if candidate is None:
+            missing.append(name)
+        else:
+            found.append(candidate)
+    if missing:
+        from sinosoviet_cli.bibtex import bibio
 
-    if option is None:
-        for name in named:
-            for candidate in (draft.parent / name, draft.parent / f"{name}.bib"):
-                if candidate.is_file():
-                    return candidate
-        if named:
-            warn(f"{draft}: names {', '.join(named)}, not found beside it; using "
-                 f"{bibio.default_path(None)} (give --bib)")
-    return bibio.default_path(option)
+        using = ", ".join(map(str, found)) if found else str(bibio.default_path(None))
+        warn(f"{draft}: names {', '.join(missing)}, not found beside it; using "
+             f"{using} (give --bib)")
+    return found or None
 
 
 @contextmanager
