@@ -263,3 +263,15 @@ def test_unknown_record_matches_nothing() -> None:
     work = Work("yang1999zouxiang", "book", {"author": "{楊奎松}", "title": "走向破裂", "year": "1999"})
     m = ItemMatcher([work]).match(ManagerItem(WESTAD))
     assert (m.key, m.matched_by) == ("", "")
+
+
+def test_export_cited_in_word_fields(runner: CliRunner, tmp_path: Path,
+                                     zotero_draft: Path) -> None:
+    extra = "@book{other2000x, author = {Other, Ann}, title = {Never Cited}, year = {2000}}\n"
+    (tmp_path / "refs.bib").write_text(BIB + extra, encoding="utf-8")
+    result = runner.invoke(app, ["export", "--bib", str(tmp_path / "refs.bib"),
+                                 "--cited-in", str(zotero_draft)])
+    assert result.exit_code == 0, result.output
+    for cited in ("走向破裂", "Sino-Soviet Conflict", "朝鮮戰爭"):
+        assert cited in result.stdout
+    assert "Never Cited" not in result.stdout

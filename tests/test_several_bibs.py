@@ -146,3 +146,30 @@ def test_bad_json_bibliography_is_one_line(monkeypatch: pytest.MonkeyPatch,
     code, out, err = run_main(["list", "--bib", str(bad)], monkeypatch, capsys)
     assert code == 2 and out == ""
     assert str(bad) in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_export_cited_in_markdown(runner: CliRunner, bibs: tuple[Path, Path, Path],
+                                  tmp_path: Path) -> None:
+    a, b, _ = bibs
+    draft = tmp_path / "c.md"
+    draft.write_text("Only one.[@zagoria1962sino]\n", encoding="utf-8")
+    result = runner.invoke(app, ["export", "--bib", str(a), "--bib", str(b),
+                                 "--cited-in", str(draft)])
+    assert result.exit_code == 0, result.output
+    assert "Sino-Soviet Conflict" in result.stdout
+    assert "走向破裂" not in result.stdout
+    every = runner.invoke(app, ["export", "--bib", str(a), "--bib", str(b)])
+    assert "走向破裂" in every.stdout and "Sino-Soviet Conflict" in every.stdout
+
+
+def test_export_cited_in_never_overwrites_the_draft(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    bibs: tuple[Path, Path, Path],
+                                                    tmp_path: Path) -> None:
+    a, _, _ = bibs
+    draft = tmp_path / "c.md"
+    draft.write_text("x[@yang1999zouxiang]\n", encoding="utf-8")
+    code, _, err = run_main(["export", "--bib", str(a), "--cited-in", str(draft), "-o",
+                             str(draft), "--force"], monkeypatch, capsys)
+    assert code == 2 and "Traceback" not in err
+    assert draft.read_text(encoding="utf-8") == "x[@yang1999zouxiang]\n"

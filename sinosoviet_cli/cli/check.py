@@ -51,16 +51,14 @@ def check(
     from sinosoviet_cli import pipeline
     from sinosoviet_cli.bibtex import bibio
     from sinosoviet_cli.checks import rules as checks
+    from sinosoviet_cli.drafts.fielddraft import read_with_fields
     from sinosoviet_cli.paper import read
 
     # An unknown id or an empty --rules is a UsageError listing the valid ids (exit 2).
     rule_ids = checks.select(rules.split(",") if rules is not None else None, unused=unused)
     doc = read.read_draft(draft)
     library = bibio.load_all(_bib_paths(bib, draft, doc.bibliographies))
-    if draft.suffix.lower() == ".docx":
-        from sinosoviet_cli.drafts import fielddraft, fields
-
-        doc = fielddraft.with_fields(doc, fields.load_notes_with_fields(draft), library.works)
+    doc = read_with_fields(draft, doc, library.works)  # Zotero/Mendeley/EndNote fields
     if not doc.notes:
         warn(f"{draft}: no footnotes or citations found (a {doc.format} draft; see "
              "`sinosoviet check --help` for the layouts read)")

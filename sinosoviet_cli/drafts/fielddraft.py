@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sinosoviet_cli.checks.index import Index
 from sinosoviet_cli.checks.match import match
@@ -167,3 +168,26 @@ def record_value(record: Work, name: str) -> str:
     if name == "year":
         return fields.get("year") or fields.get("date", "")[:4]
     return fields.get(name, "")
+
+
+def read_with_fields(path: str | Path, draft: Draft, works: Sequence[Work]) -> Draft:
+    """``draft`` (read from ``path``) with its reference-manager fields if it is a
+    Word file that has any; any other draft as it is."""
+    if Path(path).suffix.lower() != ".docx":
+        return draft
+    from sinosoviet_cli.drafts.fields import load_notes_with_fields
+
+    return with_fields(draft, load_notes_with_fields(path), works)
+
+
+def cited_works(path: str | Path, works: Sequence[Work]) -> tuple[Work, ...]:
+    """The works of ``works`` a draft cites (any draft format, fields included; every
+    work for ``\\nocite{*}``), in bibliography order: ``export --cited-in``."""
+    from sinosoviet_cli.checks.analysis import analyse
+    from sinosoviet_cli.paper.read import read_draft
+
+    draft = read_with_fields(path, read_draft(path), works)
+    if draft.nocite_all:
+        return tuple(works)
+    keys = {c.work for c in analyse(draft, works).cites if c.work}
+    return tuple(w for w in works if w.key in keys)
