@@ -275,3 +275,22 @@ def test_export_cited_in_word_fields(runner: CliRunner, tmp_path: Path,
     for cited in ("走向破裂", "Sino-Soviet Conflict", "朝鮮戰爭"):
         assert cited in result.stdout
     assert "Never Cited" not in result.stdout
+
+
+def test_style_ibid_after_a_hand_typed_note(runner: CliRunner, tmp_path: Path) -> None:
+    footnotes = {1: run("楊奎松，《走向破裂：毛澤東與莫斯科的恩恩怨怨》（香港：三聯書店，1999），頁3。"),
+                 2: _zfield(YANG, "AAAA", "同上，頁4。", cid="i1", locator="4"),
+                 3: _zfield(SHEN, "CCCC", "同上，頁5。", cid="i2", locator="5")}
+    body = [run("x") + "".join(footnote_ref(n) for n in footnotes)]
+    draft = build_fields_docx(tmp_path / "i.docx", body, footnotes)
+    _, findings = _check(runner, tmp_path, draft)
+    assert [(f["footnote"], f["rule"]) for f in findings] == [(3, "stale-ibid")]
+
+
+def test_one_finding_per_missing_record(runner: CliRunner, tmp_path: Path) -> None:
+    footnotes = {n: _zfield(WESTAD, "EEEE", "Westad, Brothers in Arms.", cid=f"w{n}")
+                 for n in (1, 2)}
+    body = [run("x") + footnote_ref(1) + footnote_ref(2)]
+    _, findings = _check(runner, tmp_path, build_fields_docx(tmp_path / "w.docx", body,
+                                                             footnotes))
+    assert [(f["footnote"], f["rule"]) for f in findings] == [(1, "not-in-bibliography")]

@@ -62,9 +62,12 @@ def _title(m: ItemMatch) -> str:
 
 
 def not_in_bibliography(a: Analysis) -> Iterator[Finding]:
+    """Once per record (at its first citation), however often the draft cites it."""
+    seen: set[str] = set()
     for fc in field_fields(a.draft):
         for m in fc.items:
-            if not m.key:
+            if not m.key and m.identity not in seen:
+                seen.add(m.identity)
                 yield _finding(a, fc, "not-in-bibliography",
                                f"{_manager(fc)} item '{_title(m)}' matches no entry in the "
                                "bibliography", m=m, field="title",
@@ -190,17 +193,21 @@ def duplicate_item(a: Analysis) -> Iterator[Finding]:
 
 
 def stale_ibid(a: Analysis) -> Iterator[Finding]:
-    previous: dict[int, tuple[str, ...]] = {}
+    """A style-rendered ibid is right when the field's items are the previous note's
+    works, whether that note is a field or typed by hand."""
+    fields_of: dict[int, tuple[str, ...]] = {}
     for fc in field_fields(a.draft):
-        previous.setdefault(fc.note, ())
-        previous[fc.note] += tuple(m.identity for m in fc.items)
+        fields_of[fc.note] = fields_of.get(fc.note, ()) + tuple(m.identity for m in fc.items)
     for fc in field_fields(a.draft):
         shown = fc.citation.shown or fc.citation.rendered
         if not _IBID.match(shown) or not fc.items:
             continue
-        before = previous.get(fc.note - 1, ())
-        here = tuple(m.identity for m in fc.items)
-        if set(before) != set(here):
+        if all(m.key for m in fc.items):
+            before = {c.work for c in a.by_note.get(fc.note - 1, ()) if c.work}
+            stale = {m.key for m in fc.items} != before
+        else:
+            stale = set(fields_of.get(fc.note - 1, ())) != {m.identity for m in fc.items}
+        if stale:
             yield _finding(a, fc, "stale-ibid",
                            f"'{_short(shown, 12)}' but the field cites "
                            f"{', '.join(m.key or _title(m) for m in fc.items)}, not the work "
