@@ -21,6 +21,7 @@ from sinosoviet_cli.model import Work
 from sinosoviet_cli.paper.drafts import load
 from tests.docx_builder import (
     build_fields_docx,
+    build_odt,
     content_control,
     endnote_cite,
     endnote_record,
@@ -29,6 +30,8 @@ from tests.docx_builder import (
     footnote_ref,
     mendeley_instr,
     mendeley_v3_tag,
+    odt_citation,
+    odt_note,
     run,
     simple_field,
     zotero_instr,
@@ -294,3 +297,16 @@ def test_one_finding_per_missing_record(runner: CliRunner, tmp_path: Path) -> No
     _, findings = _check(runner, tmp_path, build_fields_docx(tmp_path / "w.docx", body,
                                                              footnotes))
     assert [(f["footnote"], f["rule"]) for f in findings] == [(1, "not-in-bibliography")]
+
+
+def test_odt_zotero_marks_checked(runner: CliRunner, tmp_path: Path) -> None:
+    zagoria = zotero_instr([_cite(ZAGORIA, "BBBB")], "Zagoira, The Sino-Soviet Conflict.")
+    westad = zotero_instr([_cite(WESTAD, "EEEE")], "Westad, Brothers in Arms.")
+    draft = build_odt(tmp_path / "d.odt", [
+        "正文" + odt_note(1, odt_citation(zagoria, "Zagoira, The Sino-Soviet Conflict."))
+        + odt_note(2, "同上，頁3。")
+        + odt_note(3, odt_citation(westad, "Westad, Brothers in Arms.", rnd="RNDb"))])
+    code, findings = _check(runner, tmp_path, draft)
+    assert code == 1
+    assert [(f["footnote"], f["rule"]) for f in findings] == [
+        (1, "author-mismatch"), (3, "not-in-bibliography")]

@@ -51,12 +51,11 @@ def check(
     from sinosoviet_cli import pipeline
     from sinosoviet_cli.bibtex import bibio
     from sinosoviet_cli.checks import rules as checks
-    from sinosoviet_cli.drafts.fielddraft import read_with_fields
-    from sinosoviet_cli.paper import read
+    from sinosoviet_cli.drafts.fielddraft import read_draft, read_with_fields
 
     # An unknown id or an empty --rules is a UsageError listing the valid ids (exit 2).
     rule_ids = checks.select(rules.split(",") if rules is not None else None, unused=unused)
-    doc = read.read_draft(draft)
+    doc = read_draft(draft)  # .odt too (its Zotero marks are read below)
     library = bibio.load_all(_bib_paths(bib, draft, doc.bibliographies))
     doc = read_with_fields(draft, doc, library.works)  # Zotero/Mendeley/EndNote fields
     if not doc.notes:

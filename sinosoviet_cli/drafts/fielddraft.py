@@ -22,7 +22,7 @@ from sinosoviet_cli.drafts.csljson import csl_citation_key, csl_to_fields
 from sinosoviet_cli.drafts.fields import FieldCitation, NoteWithFields
 from sinosoviet_cli.drafts.managers import ManagerItem, item_identity
 from sinosoviet_cli.model import Reference, Work
-from sinosoviet_cli.paper.draft_types import Draft, DraftNote, KeyCite
+from sinosoviet_cli.paper.draft_types import Draft, DraftFormat, DraftNote, KeyCite
 from sinosoviet_cli.text.names import parse_persons
 
 
@@ -115,11 +115,12 @@ def _isbn(value: str) -> str:
 
 
 def with_fields(draft: Draft, notes: Sequence[NoteWithFields],
-                works: Sequence[Work]) -> Draft:
-    """``draft`` with its fields read: unchanged when the document has none; otherwise
-    the notes rebuilt from ``notes`` (footnotes, endnotes after them, and body paragraphs
-    holding fields, as in an author-date draft) with the fields' items as key citations."""
-    if not any(n.fields for n in notes):
+                works: Sequence[Work], *, rebuild: bool = False) -> Draft:
+    """``draft`` with its fields read: unchanged when the document has none (unless
+    ``rebuild``); otherwise the notes rebuilt from ``notes`` (footnotes, endnotes after
+    them, and body paragraphs holding fields, as in an author-date draft) with the
+    fields' items as key citations."""
+    if not rebuild and not any(n.fields for n in notes):
         return draft
     matcher = ItemMatcher(works)
     memo: dict[str, ItemMatch] = {}
@@ -170,11 +171,26 @@ def record_value(record: Work, name: str) -> str:
     return fields.get(name, "")
 
 
+def read_draft(path: str | Path) -> Draft:
+    """``paper.read.read_draft``, and a LibreOffice ``.odt`` as an empty draft whose
+    notes :func:`read_with_fields` fills (its Zotero reference marks need the works)."""
+    from sinosoviet_cli.files import read_bytes
+    from sinosoviet_cli.paper import read
+
+    if read.sniff(path, read_bytes(path)) == "odt":
+        return Draft(str(path), DraftFormat.DOCX, ())
+    return read.read_draft(path)
+
+
 def read_with_fields(path: str | Path, draft: Draft, works: Sequence[Work]) -> Draft:
-    """``draft`` (read from ``path``) with its reference-manager fields if it is a
-    Word file that has any; any other draft as it is."""
-    if Path(path).suffix.lower() != ".docx":
+    """``draft`` (read from ``path`` by :func:`read_draft`) with its reference-manager
+    fields if it is a Word file that has any, or an ``.odt``; other drafts as they are."""
+    if draft.format is not DraftFormat.DOCX:
         return draft
+    if not draft.notes and Path(path).suffix.lower() == ".odt":
+        from sinosoviet_cli.drafts.odt import load_odt_notes_with_fields
+
+        return with_fields(draft, load_odt_notes_with_fields(path), works, rebuild=True)
     from sinosoviet_cli.drafts.fields import load_notes_with_fields
 
     return with_fields(draft, load_notes_with_fields(path), works)
@@ -184,7 +200,6 @@ def cited_works(path: str | Path, works: Sequence[Work]) -> tuple[Work, ...]:
     """The works of ``works`` a draft cites (any draft format, fields included; every
     work for ``\\nocite{*}``), in bibliography order: ``export --cited-in``."""
     from sinosoviet_cli.checks.analysis import analyse
-    from sinosoviet_cli.paper.read import read_draft
 
     draft = read_with_fields(path, read_draft(path), works)
     if draft.nocite_all:
