@@ -310,3 +310,17 @@ def test_odt_zotero_marks_checked(runner: CliRunner, tmp_path: Path) -> None:
     assert code == 1
     assert [(f["footnote"], f["rule"]) for f in findings] == [
         (1, "author-mismatch"), (3, "not-in-bibliography")]
+
+
+def test_endnote_two_cites_one_display_text(runner: CliRunner, tmp_path: Path) -> None:
+    yang = endnote_record("Book", ["楊奎松"], "走向破裂：毛澤東與莫斯科的恩恩怨怨", "1999", rec_num=1)
+    shen = endnote_record("Book", ["沈志華"], "毛澤東、斯大林與朝鮮戰爭", "2003", rec_num=2)
+    shown = "(楊奎松 1999; 沈志華 2003)"
+    for repeated in (False, True):
+        xml = endnote_xml([endnote_cite("楊奎松", "1999", shown, yang, rec_num=1),
+                           endnote_cite("沈志華", "2003", shown if repeated else "", shen,
+                                        rec_num=2)])
+        body = [run("x ") + field(" ADDIN EN.CITE " + xml + " ", shown)]
+        draft = build_fields_docx(tmp_path / f"e{repeated}.docx", body, {})
+        code, findings = _check(runner, tmp_path, draft)
+        assert (code, findings) == (0, []), findings

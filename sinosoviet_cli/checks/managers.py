@@ -157,7 +157,9 @@ def edited_citation(a: Analysis) -> Iterator[Finding]:
         c = fc.citation
         if not c.rendered or not c.shown or c.problem:
             continue
-        if _plain(c.shown) == _plain(c.rendered):
+        shown = _plain(c.shown)
+        # EndNote may repeat the whole display text in every <Cite> of the field.
+        if _plain(c.rendered) in (shown, "; ".join([shown] * max(len(fc.items), 1))):
             continue
         frozen = " (kept: the citation is frozen)" if c.frozen else ""
         yield _finding(a, fc, "edited-citation",

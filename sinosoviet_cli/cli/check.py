@@ -45,8 +45,11 @@ def check(
 
     Reports unknown keys, hand-typed citations that differ from their entry, and short
     forms and ibids out of place. Drafts: .md/.qmd (pandoc [@key] and [^n] footnotes),
-    .tex (the \\cite family and \\footnote), .docx (Word footnotes), .txt (the paper's
+    .tex (the \\cite family and \\footnote), .docx (Word footnotes; Zotero, Mendeley and
+    EndNote citation fields: the manager's records against the bibliography, hand edits
+    of rendered citations, duplicate records), .odt (Zotero marks), .txt (the paper's
     layout, or notes numbered 1, 2, ... at the end); UTF-8, UTF-16, Big5 or GB18030.
+    --bib may be given several times; else the bibliographies the draft names are read.
     Exit 1 if anything of severity warning or error is found."""
     from sinosoviet_cli import pipeline
     from sinosoviet_cli.bibtex import bibio
