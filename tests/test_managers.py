@@ -324,3 +324,13 @@ def test_endnote_two_cites_one_display_text(runner: CliRunner, tmp_path: Path) -
         draft = build_fields_docx(tmp_path / f"e{repeated}.docx", body, {})
         code, findings = _check(runner, tmp_path, draft)
         assert (code, findings) == (0, []), findings
+
+
+def test_hand_typed_ibid_after_a_record_not_in_the_bibliography(runner: CliRunner,
+                                                                 tmp_path: Path) -> None:
+    footnotes = {1: _zfield(WESTAD, "EEEE", "Westad, Brothers in Arms, 3.", locator="3"),
+                 2: run("Ibid., 4.")}
+    body = [run("x") + footnote_ref(1) + footnote_ref(2)]
+    _, findings = _check(runner, tmp_path, build_fields_docx(tmp_path / "o.docx", body,
+                                                             footnotes))
+    assert [(f["footnote"], f["rule"]) for f in findings] == [(1, "not-in-bibliography")]

@@ -24,7 +24,13 @@ from sinosoviet_cli.checks.match import title_score
 from sinosoviet_cli.checks.names import person_names, same_person, same_script
 from sinosoviet_cli.checks.registry import RULES, Rule, register
 from sinosoviet_cli.checks.rules_imprint import same_place, same_publisher
-from sinosoviet_cli.drafts.fielddraft import FieldCite, ItemMatch, field_fields, record_value
+from sinosoviet_cli.drafts.fielddraft import (
+    FieldCite,
+    ItemMatch,
+    field_fields,
+    record_value,
+    unmatched_key,
+)
 from sinosoviet_cli.model import Work
 from sinosoviet_cli.text.names import parse_persons
 from sinosoviet_cli.text.normalize import nfc
@@ -233,7 +239,21 @@ def _extend(rule_id: str, extra: Callable[[Analysis], Iterable[Finding]]) -> Non
     register(replace(base, run=lambda a: chain(base.run(a), extra(a))))
 
 
+def _not_field_keys(rule_id: str) -> None:
+    """The key citations standing for unmatched records are ``not-in-bibliography``
+    findings with their ``source``, not unknown keys."""
+    base = RULES[rule_id]
+
+    def run(a: Analysis) -> Iterator[Finding]:
+        stand_ins = {unmatched_key(m) for fc in field_fields(a.draft) for m in fc.items
+                     if not m.key}
+        return (f for f in base.run(a) if f.key not in stand_ins)
+
+    register(replace(base, run=run))
+
+
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+_not_field_keys("unknown-key")
 _extend("not-in-bibliography", not_in_bibliography)
 for _rule_id, _what, _fn in (("author-mismatch", "author", _author),
                              ("title-mismatch", "title", _title_differs),

@@ -139,8 +139,8 @@ def with_fields(draft: Draft, notes: Sequence[NoteWithFields],
             items = tuple(_matched(matcher, memo, item) for item in field.items)
             cites.append(FieldCite(field, i, note.paragraph_index, field.start + 1, items))
             text = text[:field.start] + " " * (field.end - field.start) + text[field.end:]
-            keys += [KeyCite(m.key, note.paragraph_index, field.start + 1, m.item.prefix,
-                             m.item.locator) for m in items if m.key]
+            keys += [KeyCite(m.key or unmatched_key(m), note.paragraph_index, field.start + 1,
+                             m.item.prefix, m.item.locator) for m in items]
         if note.part == "body":
             text = ""  # body text is not read as notes (as without fields)
         rebuilt.append(DraftNote(number, text, note.paragraph_index, 1, tuple(keys),
@@ -156,6 +156,13 @@ def _matched(matcher: ItemMatcher, memo: dict[str, ItemMatch], item: ManagerItem
         memo[signature] = matcher.match(item)
     found = memo[signature]
     return ItemMatch(item, item_identity(item), found.record, found.key, found.matched_by)
+
+
+def unmatched_key(m: ItemMatch) -> str:
+    """The key citation standing for a record the bibliography lacks: it resolves to no
+    entry, but a hand-typed 同上 after it follows it rather than being an orphan. The
+    manager rules report it (not ``unknown-key``)."""
+    return "?field:" + m.identity
 
 
 def field_fields(draft: Draft) -> tuple[FieldCite, ...]:
