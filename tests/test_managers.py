@@ -96,9 +96,9 @@ def _check(runner: CliRunner, tmp_path: Path, draft: Path,
 @pytest.fixture()
 def zotero_draft(tmp_path: Path) -> Path:
     footnotes = {
-        # 1: clean, the instruction split over 9 runs
-        1: _zfield(YANG, "AAAA", "楊奎松，《走向破裂》，頁12。", cid="c1", pieces=9,
-                   locator="12"),
+        # 1: clean, the instruction split over 9 runs, words typed around the field
+        1: run("參見") + _zfield(YANG, "AAAA", "楊奎松，《走向破裂》，頁12", cid="c1", pieces=9,
+                               locator="12") + run("；另參本文第二節。"),
         # 2: a record with a misspelled author
         2: _zfield(ZAGORIA, "BBBB", "Zagoira, The Sino-Soviet Conflict.", cid="c2"),
         # 3: the rendered citation edited by hand
@@ -242,7 +242,8 @@ def test_field_items_become_key_citations(zotero_draft: Path) -> None:
     first = doc.notes[0]
     assert [k.key for k in first.keys] == ["yang1999zouxiang"]
     assert first.keys[0].locator == "12"
-    assert first.text.strip() == ""  # the field's text is the manager's, not re-parsed
+    # the field's text is the manager's, not re-parsed; what was typed around it stays
+    assert first.text == "參見" + " " * len("楊奎松，《走向破裂》，頁12") + "；另參本文第二節。"
     assert doc.notes[4].text == "同上，頁9。"
 
 
