@@ -67,10 +67,13 @@ def _beside(path: Path) -> Path | None:
     return beside if beside.is_file() else None
 
 
-def _writable(option: Path | None, path: Path, bundled: Path) -> Path:
+def _writable(option: list[Path] | None, path: Path, bundled: Path) -> Path:
     from sinosoviet_cli.errors import UsageError
 
-    if option is None and path.resolve() == bundled.resolve():
+    if option and len(option) > 1:
+        raise UsageError("tag writes one bibliography, and several --bib were given",
+                         fix="give the one file to change with --bib PATH")
+    if not option and path.resolve() == bundled.resolve():
         raise UsageError("no ./references.bib to tag (the bundled copy is read-only)",
                          fix="give --bib PATH, or run where your references.bib is")
     return path
