@@ -859,7 +859,8 @@ def test_dated_web_page_without_url_is_misc_newspapers_stay_articles() -> None:
 def test_seed_compilers_and_web_page(seed_path: Path) -> None:
     by_key = {w.key: w for w in _seed_bib(seed_path).works}
     compilers = sorted(k for k, w in by_key.items() if w.get("editortype") == "compiler")
-    assert compilers == ["li2002beijing", "li2007zhongguo", "renmin1965guanyu"]
+    # 編 of the two volumes of essays is "ed." (issue 16 #11); the 論戰 documents are compiled.
+    assert compilers == ["renmin1965guanyu"]
     assert by_key["yang2006lengzhan"].get("editortype") == ""  # 楊奎松主編
     page = by_key["shen2007shilun"]
     assert (page.entry_type, page.get("howpublished"), page.get("date"), page.get("journal")
@@ -915,3 +916,16 @@ def test_mainland_back_reference_links_through_the_pipeline() -> None:
         (1, "full", "20"), (2, "full", "3"), (3, "short", "25"), (4, "short", "9")]
     assert bib.links[2].key == bib.links[0].key and bib.links[2].problem == ""
     assert bib.links[3].key == bib.links[1].key and bib.links[3].problem == ""
+
+
+@pytest.mark.parametrize(("note", "editortype"), [
+    ("人民出版社編，《關於國際共產主義運動總路線的論戰》（北京：人民出版社，1965），頁3。", "compiler"),
+    ("中共中央文獻研究室編，《建國以來毛澤東文稿》（北京：中央文獻出版社，1992），頁5。", "compiler"),
+    ("李丹慧編，《北京與莫斯科：從聯盟走向對抗》（桂林：廣西師範大學出版社，2002），頁7。", ""),
+    ("楊奎松主編，《冷戰時期的中國對外關係》（北京：北京大學出版社，2006），頁9。", ""),
+])
+def test_compiled_only_for_compilations_of_documents(note: str, editortype: str) -> None:
+    """Issue 16 #11: 編 is "comp." for documents compiled (a body, a title of documents)
+    and "ed." for a volume of essays, as English-language sinology writes them."""
+    bib = rs.resolve([(1, notes.segment(note))])
+    assert bib.works[0].get("editortype") == editortype

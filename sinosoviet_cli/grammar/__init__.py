@@ -87,6 +87,7 @@ from sinosoviet_cli.grammar.lexical import langid
 from sinosoviet_cli.grammar.parse import parse_citation
 from sinosoviet_cli.grammar.segment import Segment, segment
 from sinosoviet_cli.grammar.types import ENTRY_TYPE_RULES, EntryFacts, TypeRule, entry_type
+from sinosoviet_cli.grammar.vocab import is_compilation
 
-__all__ = ["ENTRY_TYPE_RULES", "EntryFacts", "Segment", "TypeRule", "entry_type", "langid",
-           "parse_citation", "segment"]
+__all__ = ["ENTRY_TYPE_RULES", "EntryFacts", "Segment", "TypeRule", "entry_type",
+           "is_compilation", "langid", "parse_citation", "segment"]

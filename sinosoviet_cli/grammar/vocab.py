@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,6 +24,8 @@ def _alt(words: Iterable[str]) -> str:
 class _Vocab:
     roles: Mapping[str, str]  # role word -> "author" | "editor" | "translator"
     compilers: frozenset[str]  # editor words meaning "compiled by" (編, not 主編)
+    compiled_titles: tuple[str, ...]  # title words of a compilation of documents
+    bodies: tuple[str, ...]  # name endings of a corporate editor
     role_re: re.Pattern[str]  # name list + optional 等 + role word at the end
     container_cjk: re.Pattern[str]
     quote_title: re.Pattern[str]  # 「篇名」 before 《 or a chapter word: an article title
@@ -88,6 +90,8 @@ def _vocab() -> _Vocab:
     return _Vocab(
         roles=MappingProxyType(roles),
         compilers=frozenset(raw["roles"]["compiler"]),
+        compiled_titles=tuple(raw["roles"]["compiled_titles"]),
+        bodies=tuple(raw["roles"]["bodies"]),
         role_re=re.compile(f"(?P<etal>{_alt(raw['roles']['etal'])})?(?P<role>{_alt(roles)})$"),
         container_cjk=re.compile(f"^(?:{_alt(raw['containers']['cjk'])})"),
         quote_title=re.compile(
@@ -148,3 +152,13 @@ def _vocab() -> _Vocab:
         page_newspaper=_alt(pages["cjk_newspaper"]),
         newspaper_words=tuple(pages["cjk_newspaper"]),
     )
+
+
+def is_compilation(title: str, editors: Sequence[str]) -> bool:
+    """True for a compilation of documents — a body as editor (人民出版社) or a title of
+    documents (…文稿, …論戰) — whose 編 is "compiled by" (Chicago "comp."); a volume of
+    essays edited with 編 is not ("ed.")."""
+    v = _vocab()
+    folded = title.casefold()
+    return (any(w in folded for w in v.compiled_titles)
+            or any(name.endswith(v.bodies) for name in editors))

@@ -15,7 +15,7 @@ from importlib import resources
 from types import MappingProxyType
 
 from sinosoviet_cli.bibtex.escape import escape
-from sinosoviet_cli.grammar import langid
+from sinosoviet_cli.grammar import is_compilation, langid
 from sinosoviet_cli.model import Person, Reference
 from sinosoviet_cli.text.normalize import has_cjk, nfc
 
@@ -140,11 +140,19 @@ _CONTAINER: dict[str, tuple[tuple[str, Callable[[Reference], str]], ...]] = {
 }
 
 
+def _editortype(printed: str, title: str, editors: Sequence[Person]) -> str:
+    """``compiler`` (comp.) only for a compilation of documents; 編 of a volume of
+    essays is an editor (ed.), as English-language sinology writes it (issue 16 #11)."""
+    if printed != "compiler":
+        return printed
+    return printed if is_compilation(title, [p.literal or p.family for p in editors]) else ""
+
+
 def _contributors(ref: Reference) -> dict[str, str]:
     """Editors and translators of the entry itself (a chapter's belong to its volume)."""
     f = {"editor": person_field(ref.editors, _etal(ref, "editors"))}
     if ref.editors:  # 編 (compiled by) vs 主編: biblatex prints "comp." for compiler
-        f["editortype"] = ref.extra.get("editortype", "")
+        f["editortype"] = _editortype(ref.extra.get("editortype", ""), ref.title, ref.editors)
     f["translator"] = person_field(ref.translators, _etal(ref, "translators"))
     return f
 
@@ -227,7 +235,8 @@ def volume_fields(ref: Reference) -> dict[str, str]:
         date=ref.date,
         volume=ref.volume,
         langid=ref.langid,
-        extra=MappingProxyType({**ref.extra, "editortype": ref.extra.get(
-            "containereditortype" if ref.container_editors else "editortype", "")}),
+        extra=MappingProxyType({**ref.extra, "editortype": _editortype(ref.extra.get(
+            "containereditortype" if ref.container_editors else "editortype", ""),
+            ref.container, ref.container_editors or ref.editors)}),
     )
     return own_fields(volume, "collection")
