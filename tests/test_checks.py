@@ -78,6 +78,9 @@ def test_clean_notes_stay_clean() -> None:
         [short("The Sino-Soviet Conflict", west("", "Zagoria"))], "[@shen2007zhongsu, 12]",
         [LI, YANG], [short("中蘇外交親歷記", cjk("李越然"))],
     ]
+    # Matching takes a short form by the subtitle; only the style rule minds it.
+    assert run(notes) == [(5, "subtitle-short-form", "yang1999zouxiang")]
+    notes[4] = [short("走向破裂", cjk("楊奎松"))]
     assert run(notes) == []
 
 
@@ -257,7 +260,9 @@ def test_every_rule_of_the_issue_is_registered() -> None:
         "unknown-key", "unused-entry", "not-in-bibliography", "author-mismatch",
         "title-mismatch", "year-mismatch", "publisher-mismatch", "place-mismatch",
         "short-before-full", "ambiguous-ibid", "orphan-ibid", "should-be-ibid",
-        "duplicate-entry"}
+        "duplicate-entry", "family-first", "editor-number", "subtitle-short-form",
+        "stray-number", "mixed-punctuation", "comma-before-imprint", "mixed-page-mark",
+        "page-abbreviation", "future-year"}
 
 
 _CJK_NAME = st.text(alphabet="王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅鄭梁謝宋唐許韓", min_size=2,

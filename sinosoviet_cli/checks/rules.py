@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sinosoviet_cli.checks import rules_bib, rules_citations, rules_imprint
+from sinosoviet_cli.checks import rules_bib, rules_citations, rules_imprint, rules_style
 from sinosoviet_cli.checks.analysis import Analysis, Cite, Segmenter, analyse, default_segmenter
 from sinosoviet_cli.checks.findings import Finding, Severity
 from sinosoviet_cli.checks.fold import fold, fold_strict
@@ -95,6 +95,29 @@ register(
          "write 'Ibid.' (同上)", rules_citations.should_be_ibid),
     Rule("duplicate-entry", _W, "the bibliography holds a work twice",
          "remove or rename one of the entries", rules_bib.duplicate_entry),
+)
+
+# Style rules (rules_style): the citation is readable, only untidy.
+register(
+    Rule("family-first", _W, "a Western name printed family name first in a note",
+         "print the given name first", rules_style.family_first),
+    Rule("editor-number", _W, "'eds.' for one editor, or 'ed.' for several",
+         "write 'ed.' for one editor, 'eds.' for several", rules_style.editor_number),
+    Rule("subtitle-short-form", _W, "a short form that uses the subtitle, not the main title",
+         "shorten the title to its main title", rules_style.subtitle_short_form),
+    Rule("stray-number", _W, "a stray number inside a note's text",
+         "delete the number (a note marker typed into the text?)", rules_style.stray_number),
+    Rule("mixed-punctuation", _W, "full-width punctuation in an English citation, or a "
+         "bracket closed with the other width", "use one width of punctuation",
+         rules_style.mixed_punctuation),
+    Rule("comma-before-imprint", _W, "a comma before a parenthesised imprint",
+         "delete the comma before the parenthesis", rules_style.comma_before_imprint),
+    Rule("mixed-page-mark", _W, "页 in a citation printed in Traditional characters",
+         "write the page mark in the citation's script", rules_style.mixed_page_mark),
+    Rule("page-abbreviation", _W, "'p.' before a range or 'pp.' before one page",
+         "'p.' for one page, 'pp.' for several", rules_style.page_abbreviation),
+    Rule("future-year", _W, "a year of publication still to come",
+         "correct the year", rules_style.future_year),
 )
 
 
