@@ -44,7 +44,11 @@ def findings(runner: CliRunner, *args: str, code: int = 1) -> list[dict[str, obj
     result = runner.invoke(app, ["check", *args, "--json"])
     assert result.exit_code == code, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"findings"}
+    assert set(data) == {"findings", "matched", "summary"}
+    assert set(data["summary"]) == {"notes", "citations", "unread_notes"}
+    assert len(data["matched"]) == data["summary"]["citations"]
+    for m in data["matched"]:
+        assert set(m) == {"footnote", "line", "column", "form", "key", "by", "text"}
     for f in data["findings"]:
         assert {"path", "line", "column", "footnote", "rule", "severity", "message",
                 "key"} <= set(f)
@@ -357,3 +361,86 @@ def test_planted_errors_in_an_unseen_paper(runner: CliRunner, tmp_path: Path) ->
     # Besides the plants, only the paper's own ambiguous 同上 (fn 27) and its note in
     # the bibliography's name order (fn 51).
     assert found - planted == {(27, "ambiguous-ibid"), (51, "family-first")}
+
+
+# ── issue 16, bug 4: nothing left unread without notice ─────────────────────
+
+
+def _txt_draft(tmp_path: Path, notes: list[str]) -> Path:
+    body = " ".join(f"Sentence {i}.{i}" for i in range(1, len(notes) + 1))
+    draft = tmp_path / "draft.txt"
+    draft.write_text(body + "\n\nNotes\n\n" + "".join(
+        f"{i}. {t}\n" for i, t in enumerate(notes, start=1)), encoding="utf-8")
+    return draft
+
+
+ZAGORIA_ITALIC = ("Donald Zagoria, *The Sino-Soviet Conflict 1956-1961* (New Jersey: "
+                  "Princeton University Press, 1962), {}.")
+
+
+def test_markdown_italics_in_a_text_draft_are_read(runner: CliRunner, tmp_path: Path) -> None:
+    notes = [ZAGORIA_ITALIC.format(i + 10) if i % 2 else
+             f"李越然，《中蘇外交親歷記》（北京：世界知識出版社，2001），{i + 100}。"
+             for i in range(20)]
+    draft = _txt_draft(tmp_path, notes)
+    result = runner.invoke(app, ["check", str(draft), "--bib", str(ROOT / "references.bib"),
+                                 "--json"])
+    data = json.loads(result.stdout)
+    assert data["summary"] == {"notes": 20, "citations": 20, "unread_notes": 0}
+    assert {m["key"] for m in data["matched"]} == {"zagoria1962sino", "li2001zhongsu"}
+
+
+def test_an_edition_mark_does_not_make_a_full_citation_short(
+        runner: CliRunner, tmp_path: Path) -> None:
+    # The year is planted wrong (2011 for 1999): either it is read and reported, or the
+    # part not read is reported; never a short-before-full.
+    note = "杨奎松，《走向破裂：毛泽东与莫斯科的恩恩怨怨》（修订本）（香港：三联书店，2011），第12页。"
+    draft = _txt_draft(tmp_path, [note])
+    result = runner.invoke(app, ["check", str(draft), "--bib", str(ROOT / "references.bib"),
+                                 "--json"])
+    found = json.loads(result.stdout)["findings"]
+    rules_found = {f["rule"] for f in found}
+    assert "short-before-full" not in rules_found
+    assert rules_found & {"year-mismatch", "unread-note"}, found
+
+
+def test_a_note_not_read_is_reported_and_counted(runner: CliRunner, tmp_path: Path) -> None:
+    draft = tmp_path / "d.md"
+    draft.write_text("A.[^1] B.[^2]\n\n[^1]: [@li2001zhongsu, 12]\n\n"
+                     "[^2]: 看法見其書（北京：人民出版社，1965）頁55。\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--bib", str(ROOT / "references.bib")])
+    assert result.exit_code == 0, result.output
+    assert "[unread-note]" in result.stdout
+    assert result.stdout.splitlines()[-1] == \
+        "1 info in 2 notes (1 citation; 1 note not fully read)"
+
+
+def test_summary_is_singular_for_one(runner: CliRunner, tmp_path: Path) -> None:
+    draft = tmp_path / "d.md"
+    draft.write_text("A.[^1]\n\n[^1]: [@li2001zhongsu, 12]\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--bib", str(ROOT / "references.bib")])
+    assert result.stdout.splitlines()[-1] == "no problems in 1 note (1 citation)"
+
+
+def test_ignore_silences_a_rule_and_verbose_lists_matches(
+        runner: CliRunner, tmp_path: Path) -> None:
+    draft = _txt_draft(tmp_path, [
+        "Chan, Alfred L. Mao's Crusades: Politics and Policy Implementation in China's "
+        "Great Leap Forward (Oxford: Oxford University Press, 2001), 7."])
+    bib = str(ROOT / "references.bib")
+    assert pairs(findings(runner, str(draft), "--bib", bib)) == {(1, "family-first")}
+    assert findings(runner, str(draft), "--bib", bib, "--ignore", "family-first",
+                    code=0) == []
+    result = runner.invoke(app, ["check", str(draft), "--bib", bib, "--verbose",
+                                 "--ignore", "family-first,stray-number"])
+    assert result.exit_code == 0, result.output
+    assert "footnote 1: chan2001mao (full; by title and author)" in result.stdout
+    bad = runner.invoke(app, ["check", str(draft), "--bib", bib, "--ignore", "no-such-rule"])
+    # The entry point turns a UsageError into exit 2 and one line on stderr.
+    assert "unknown rule id: no-such-rule" in str(bad.exception)
+
+
+def test_unknown_ignored_rule_exits_2() -> None:
+    proc = _run_main(str(DRAFTS / "draft.md"), "--ignore", "no-such-rule")
+    assert proc.returncode == 2
+    assert "unknown rule id: no-such-rule" in proc.stderr and "Traceback" not in proc.stderr

@@ -260,7 +260,7 @@ def test_every_rule_of_the_issue_is_registered() -> None:
         "unknown-key", "unused-entry", "not-in-bibliography", "author-mismatch",
         "title-mismatch", "year-mismatch", "publisher-mismatch", "place-mismatch",
         "short-before-full", "ambiguous-ibid", "orphan-ibid", "should-be-ibid",
-        "duplicate-entry", "family-first", "editor-number", "subtitle-short-form",
+        "duplicate-entry", "unread-note", "family-first", "editor-number", "subtitle-short-form",
         "stray-number", "mixed-punctuation", "comma-before-imprint", "mixed-page-mark",
         "page-abbreviation", "future-year"}
 

@@ -18,14 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sinosoviet_cli.checks import rules_bib, rules_citations, rules_imprint, rules_style
+from sinosoviet_cli.checks import (
+    rules_bib,
+    rules_citations,
+    rules_imprint,
+    rules_read,
+    rules_style,
+)
 from sinosoviet_cli.checks.analysis import Analysis, Cite, Segmenter, analyse, default_segmenter
 from sinosoviet_cli.checks.findings import Finding, Severity
 from sinosoviet_cli.checks.fold import fold, fold_strict
 from sinosoviet_cli.checks.index import Entry, Index, entry_of, entry_of_reference
 from sinosoviet_cli.checks.match import Match, match, names_score, title_score
 from sinosoviet_cli.checks.names import Name, name_of, name_similarity, person_names, same_person
-from sinosoviet_cli.checks.registry import RULES, Rule, register, run, select
+from sinosoviet_cli.checks.registry import RULES, Rule, register, run, select, without
 from sinosoviet_cli.checks.rules_imprint import same_place, same_publisher
 from sinosoviet_cli.model import Unparsed, Work
 from sinosoviet_cli.paper.drafts import Draft
@@ -61,6 +67,7 @@ __all__ = [
     "same_publisher",
     "select",
     "title_score",
+    "without",
 ]
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -97,8 +104,11 @@ register(
          "remove or rename one of the entries", rules_bib.duplicate_entry),
 )
 
-# Style rules (rules_style): the citation is readable, only untidy.
+# What could not be read, then the style rules (rules_style): readable, only untidy.
 register(
+    Rule("unread-note", _I, "text of a note that looks like a citation but was not read",
+         "write it as author, title (place: publisher, year), pages; or check it by hand",
+         rules_read.unread_note),
     Rule("family-first", _W, "a Western name printed family name first in a note",
          "print the given name first", rules_style.family_first),
     Rule("editor-number", _W, "'eds.' for one editor, or 'ed.' for several",
