@@ -406,3 +406,21 @@ def test_op_cit_takes_the_work_last_cited_under_that_name() -> None:
 def test_a_transliterated_family_name_alone_is_the_person() -> None:
     assert checks.same_person(checks.name_of("{亨利·基辛格}"), checks.name_of("基辛格"))
     assert not checks.same_person(checks.name_of("{亨利·基辛格}"), checks.name_of("亨利"))
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Chen, Yung-fa", "Chen Yungfa"), ("Jacobsen, Carl G.", "C. G. Jacobsen"),
+    ("{楊奎松}", "杨奎松"), ("Hinton, Harold C.", "Harold Hinton"), ("Gittings, John", "John Gitting"),
+    ("{羅平漢}", "羅漢平"),
+])
+def test_checks_names_use_the_shared_names_layer(a: str, b: str) -> None:
+    from sinosoviet_cli.text import names as text_names
+
+    x, y = checks.name_of(a), checks.name_of(b)
+    assert x.key == text_names.keys_of(text_names.parse_person(a))[0]
+    shared = text_names.same_person(x.key, y.key)
+    assert checks.same_person(x, y) is shared
+    # name_similarity is the checks-specific part: 1.0 exactly for the same person, and
+    # high for a misprint (Gitting, 羅漢平), so that the entry is found and reported.
+    assert (checks.name_similarity(x, y) == 1.0) is shared
+    assert checks.name_similarity(x, y) >= 0.85
