@@ -8,6 +8,8 @@ import datetime
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sinosoviet_cli.bibtex import bibio
 from sinosoviet_cli.checks import rules as checks
@@ -151,3 +153,18 @@ def test_a_year_still_to_come() -> None:
 def test_style_rules_are_registered_and_never_errors(rule: str) -> None:
     assert rule in checks.select(None)
     assert checks.RULES[rule].severity is not checks.Severity.ERROR
+
+
+_PIECES = st.sampled_from([
+    "楊奎松", "，", "《走向破裂》", "（北京：人民出版社，2001）", "頁", "页", "。", "21", "eds.",
+    "ed.", "Sun Warren", "Chan, Alfred L.", " ", "(", ")", "（", "）", "：", "p. 3-4", "pp. 5",
+    "*", "_", "2098", "Donald Zagoria, The Sino-Soviet Conflict 1956-1961", ", 78.",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=12).map("".join))
+def test_no_note_text_crashes_the_rules(note: str) -> None:
+    draft = drafts.read_markdown(f"A.[^1]\n\n[^1]: {note}\n", "d.md")
+    for f in checks.check(draft, BIB.works, [*STYLE, "unread-note"]):
+        assert f.severity is not checks.Severity.ERROR

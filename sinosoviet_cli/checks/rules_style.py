@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
+import weakref
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -20,6 +21,7 @@ from typing import Any
 from sinosoviet_cli.checks.analysis import Analysis, Cite
 from sinosoviet_cli.checks.findings import Finding
 from sinosoviet_cli.checks.fold import fold_strict
+from sinosoviet_cli.checks.index import Index
 from sinosoviet_cli.checks.registry import RULES, finding, offset_of
 from sinosoviet_cli.model import Form, Person, Reference, Work
 from sinosoviet_cli.text.names import parse_persons
@@ -72,8 +74,21 @@ def typed(a: Analysis) -> Iterator[tuple[Cite, Reference]]:
             yield c, c.reference
 
 
+_BY_KEY: weakref.WeakKeyDictionary[Index, dict[str, Work]] = weakref.WeakKeyDictionary()
+
+
 def work_of(a: Analysis, key: str) -> Work | None:
-    return next((w for w in a.index.works if w.key == key), None) if key else None
+    """The bibliography's work under ``key`` (a dictionary built once per index: a long
+    draft against a large bibliography asks this for every citation)."""
+    if not key:
+        return None
+    by_key = _BY_KEY.get(a.index)
+    if by_key is None:
+        by_key = {}
+        for w in a.index.works:
+            by_key.setdefault(w.key, w)
+        _BY_KEY[a.index] = by_key
+    return by_key.get(key)
 
 
 def entry_persons(a: Analysis, key: str) -> tuple[Person, ...]:
