@@ -11,7 +11,7 @@ from conftest import run_main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 # (footnote or None for body text, rule): the mistakes examples/README.md lists.
-PLANTED = {(2, "year-mismatch"), (5, "author-mismatch")}
+PLANTED = {(2, "year-mismatch"), (5, "author-mismatch"), (6, "family-first")}
 MARKDOWN_ONLY = {(None, "unknown-key")}
 
 

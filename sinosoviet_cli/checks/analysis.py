@@ -7,6 +7,7 @@ ibid takes the previous citation. The rules only read the resulting :class:`Anal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -60,12 +61,24 @@ def default_segmenter() -> Segmenter:
     @cache
     def segment(text: str) -> tuple[tuple[int, Reference], ...]:
         found: list[tuple[int, Reference]] = []
-        for seg in notes.segment(text):
+        for seg in notes.segment(unemphasise(text)):
             if seg.kind == "citation" and isinstance(seg.reference, Reference):
                 found.append((seg.start, seg.reference))
         return tuple(found)
 
     return segment
+
+
+_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=\S)([^*\n]+?)(?<=\S)\1(?![\w*])"
+                       r"|(?<![\w_])(_{1,2})(?=\S)([^_\n]+?)(?<=\S)\3(?![\w_])")
+
+
+def unemphasise(text: str) -> str:
+    """Markdown ``*italics*``, ``**bold**`` and ``_italics_`` typed into a plain-text
+    draft, the marks turned into spaces: the citation grammar reads the title, and
+    offsets into the note stay where they were."""
+    return _EMPHASIS.sub(lambda m: " " * len(m.group(1) or m.group(3)) + (m.group(2) or
+                         m.group(4)) + " " * len(m.group(1) or m.group(3)), text)
 
 
 def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None = None,
@@ -125,7 +138,8 @@ class _Resolver:
         m = self._resolve(ref, f"?{note.n or i + 1}")
         if m is None:
             return _with(base, match=None)
-        if ref.form is Form.SHORT and _names_venue(note.text[start:end], m.entry):
+        if ref.form is Form.SHORT and (_names_venue(note.text[start:end], m.entry)
+                                       or imprint_follows(note.text, start + len(ref.text), end)):
             base = _with(base, form=Form.FULL)  # a short form never names the journal
         self.recent += [(n, m.entry) for p in (*ref.authors, *ref.editors)
                         for n in person_names(p)]
@@ -163,6 +177,20 @@ def _cited_before(ref: Reference, recent: list[tuple[Name, Entry]]) -> Match | N
 def _names_venue(text: str, entry: Entry) -> bool:
     folded = fold_strict(text)
     return any(v in folded for v in entry.venues)
+
+
+IMPRINT = re.compile(r"[（(][^（()）]{0,60}[:：][^（()）]{0,80}?(?:1[5-9]|20)\d\d"
+                     r"[^（()）]{0,20}[）)]")
+_EDITION_MARK = re.compile(r"\s*[（(][^（()）]{1,8}[）)]")
+
+
+def imprint_follows(text: str, at: int, end: int) -> bool:
+    """The citation ends before a place, publisher and year it did not read (a
+    bracketed edition mark the grammar does not know, ``（修订本）（北京：…，2007）``):
+    it is a full citation all the same; the ``unread-note`` rule reports the rest."""
+    rest = text[at:end]
+    mark = _EDITION_MARK.match(rest)
+    return bool((mark and IMPRINT.match(rest, mark.end())) or IMPRINT.match(rest.lstrip()))
 
 
 def _has_imprint(ref: Reference) -> bool:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from sinosoviet_cli.text import normalize as _text
 
 fold = lru_cache(maxsize=1 << 16)(_text.fold)
 fold_strict = lru_cache(maxsize=1 << 16)(_text.fold_strict)
-
-YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 
 def short(text: str, width: int = 40) -> str:

@@ -9,12 +9,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sinosoviet_cli.checks.fold import YEAR as _YEAR
-from sinosoviet_cli.checks.fold import fold, fold_strict
+from sinosoviet_cli.checks.fold import fold_strict
 from sinosoviet_cli.checks.names import Name, name_of, person_names
 from sinosoviet_cli.model import Reference, Work, split_persons
+from sinosoviet_cli.text.titles import title_parts
+from sinosoviet_cli.text.years import years_in
 
-TITLE_SPLIT = re.compile(r"[:：—–―]|--|\s-\s|[.?!]\s")
 _BIGRAM_MIN = 0.3  # share of a title's bigrams a candidate must have
 
 
@@ -51,9 +51,8 @@ def title_variants(*titles: str) -> tuple[str, ...]:
     for title in titles:
         if not title:
             continue
-        whole = fold_strict(title)
-        pieces = [fold_strict(p) for p in TITLE_SPLIT.split(fold(title)) if fold_strict(p)]
-        for v in (whole, *pieces):
+        # The whole title, then its parts between subtitle separators (text.titles).
+        for v in (fold_strict(p) for p in title_parts(title)):
             if v and v not in variants:
                 variants.append(v)
     return tuple(variants)
@@ -85,7 +84,7 @@ def entry_of(work: Work, parent: Work | None = None) -> Entry:
     publisher = get("publisher", "institution", "school")
     venues = (get("journal", "journaltitle", "booktitle"), _bare(parent.get("title")) if parent
               else "", publisher)
-    return Entry(work.key, titles, full, people, frozenset(_YEAR.findall(year)), year,
+    return Entry(work.key, titles, full, people, frozenset(years_in(year)), year,
                  publisher, get("address", "location"), line=work.line,
                  venues=tuple(v for v in map(fold_strict, venues) if len(v) >= 2))
 
@@ -95,7 +94,7 @@ def entry_of_reference(ref: Reference, key: str) -> Entry:
     forms and ibids still resolve."""
     people = tuple(n for p in (*ref.authors, *ref.editors) for n in person_names(p)[:1])
     return Entry(key, title_variants(ref.title), ref.title, people,
-                 frozenset(_YEAR.findall(ref.year)), ref.year,
+                 frozenset(years_in(ref.year)), ref.year,
                  "、".join(ref.publishers), "、".join(ref.places), in_bib=False)
 
 

@@ -17,7 +17,6 @@ from itertools import chain
 
 from sinosoviet_cli.checks.analysis import Analysis
 from sinosoviet_cli.checks.findings import Finding, Severity
-from sinosoviet_cli.checks.fold import YEAR
 from sinosoviet_cli.checks.fold import short as _short
 from sinosoviet_cli.checks.index import Entry
 from sinosoviet_cli.checks.match import title_score
@@ -34,6 +33,7 @@ from sinosoviet_cli.drafts.fielddraft import (
 from sinosoviet_cli.model import Work
 from sinosoviet_cli.text.names import parse_persons
 from sinosoviet_cli.text.normalize import nfc
+from sinosoviet_cli.text.years import years_in
 
 _MANAGERS = {"zotero": "Zotero", "mendeley": "Mendeley", "endnote": "EndNote",
              "citavi": "Citavi", "word": "Word"}
@@ -138,7 +138,7 @@ def _title_differs(m: ItemMatch, entry: Entry, _work: Work | None) -> tuple[str,
 
 
 def _year(m: ItemMatch, entry: Entry, _work: Work | None) -> tuple[str, str] | None:
-    years = set(YEAR.findall(record_value(m.record, "year")))
+    years = set(years_in(record_value(m.record, "year")))
     if years and entry.years and not years & entry.years:
         return record_value(m.record, "year"), entry.year
     return None

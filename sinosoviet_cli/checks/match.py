@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sinosoviet_cli.checks.fold import YEAR as _YEAR
 from sinosoviet_cli.checks.fold import fold, fold_strict
-from sinosoviet_cli.checks.index import TITLE_SPLIT, Entry, Index, bigrams, title_variants
+from sinosoviet_cli.checks.index import Entry, Index, bigrams, title_variants
 from sinosoviet_cli.checks.names import Name, name_similarity, person_names
 from sinosoviet_cli.model import Form, Reference
 from sinosoviet_cli.text.normalize import has_cjk
+from sinosoviet_cli.text.titles import title_parts
+from sinosoviet_cli.text.years import years_in
 
 _NAME_CANDIDATES = 12  # works by a matching author scored for a title not found
 
@@ -58,8 +59,7 @@ def _part_of(printed: str, folded: str, entry: Entry) -> bool:
 
 @lru_cache(maxsize=1 << 14)
 def _word_titles(title: str) -> tuple[str, ...]:
-    pieces = [fold(title), *TITLE_SPLIT.split(fold(title))]
-    return tuple(_spaced_words(p) for p in pieces)
+    return tuple(_spaced_words(p) for p in title_parts(title))
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -104,7 +104,7 @@ def match(ref: Reference, index: Index) -> Match | None:
             candidates.setdefault(e.key, e)
     best: Match | None = None
     best_score = -1.0
-    years = set(_YEAR.findall(ref.year))
+    years = set(years_in(ref.year))
     for e in candidates.values():
         t = title_score(ref.title, e, short=short) if ref.title else 0.0
         a = names_score(names, e)

@@ -115,6 +115,17 @@ def select(ids: Iterable[str] | None, *, unused: bool = False) -> list[str]:
     return wanted
 
 
+def without(rule_ids: Sequence[str], ignore: Iterable[str]) -> list[str]:
+    """``rule_ids`` less the ids of ``--ignore``; an unknown id there is a
+    ``UsageError`` too (a typo would otherwise silence nothing, unnoticed)."""
+    dropped = {i.strip() for i in ignore if i.strip()}
+    unknown = sorted(dropped - set(RULES))
+    if unknown:
+        raise UsageError(f"unknown rule id: {', '.join(unknown)}",
+                         fix="valid ids: " + ", ".join(RULES))
+    return [r for r in rule_ids if r not in dropped]
+
+
 def run(analysis: Analysis, rule_ids: Sequence[str]) -> tuple[Finding, ...]:
     """Findings of the given rules, in the order of the draft (bibliography ones last)."""
     found = [f for rid in rule_ids for f in RULES[rid].run(analysis)]

@@ -18,14 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sinosoviet_cli.checks import rules_bib, rules_citations, rules_imprint
+from sinosoviet_cli.checks import (
+    rules_bib,
+    rules_citations,
+    rules_imprint,
+    rules_read,
+    rules_style,
+)
 from sinosoviet_cli.checks.analysis import Analysis, Cite, Segmenter, analyse, default_segmenter
 from sinosoviet_cli.checks.findings import Finding, Severity
 from sinosoviet_cli.checks.fold import fold, fold_strict
 from sinosoviet_cli.checks.index import Entry, Index, entry_of, entry_of_reference
 from sinosoviet_cli.checks.match import Match, match, names_score, title_score
 from sinosoviet_cli.checks.names import Name, name_of, name_similarity, person_names, same_person
-from sinosoviet_cli.checks.registry import RULES, Rule, register, run, select
+from sinosoviet_cli.checks.registry import RULES, Rule, register, run, select, without
 from sinosoviet_cli.checks.rules_imprint import same_place, same_publisher
 from sinosoviet_cli.model import Unparsed, Work
 from sinosoviet_cli.paper.drafts import Draft
@@ -61,6 +67,7 @@ __all__ = [
     "same_publisher",
     "select",
     "title_score",
+    "without",
 ]
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -98,6 +105,32 @@ register(
 )
 # Reference-manager fields: extends the ids above and adds its own (after them).
 from sinosoviet_cli.checks import managers as _managers  # noqa: E402,F401
+
+# What could not be read, then the style rules (rules_style): readable, only untidy.
+register(
+    Rule("unread-note", _I, "text of a note that looks like a citation but was not read",
+         "write it as author, title (place: publisher, year), pages; or check it by hand",
+         rules_read.unread_note),
+    Rule("family-first", _W, "a Western name printed family name first in a note",
+         "print the given name first", rules_style.family_first),
+    Rule("editor-number", _W, "'eds.' for one editor, or 'ed.' for several",
+         "write 'ed.' for one editor, 'eds.' for several", rules_style.editor_number),
+    Rule("subtitle-short-form", _W, "a short form that uses the subtitle, not the main title",
+         "shorten the title to its main title", rules_style.subtitle_short_form),
+    Rule("stray-number", _W, "a stray number inside a note's text",
+         "delete the number (a note marker typed into the text?)", rules_style.stray_number),
+    Rule("mixed-punctuation", _W, "full-width punctuation in an English citation, or a "
+         "bracket closed with the other width", "use one width of punctuation",
+         rules_style.mixed_punctuation),
+    Rule("comma-before-imprint", _W, "a comma before a parenthesised imprint",
+         "delete the comma before the parenthesis", rules_style.comma_before_imprint),
+    Rule("mixed-page-mark", _W, "页 in a citation printed in Traditional characters",
+         "write the page mark in the citation's script", rules_style.mixed_page_mark),
+    Rule("page-abbreviation", _W, "'p.' before a range or 'pp.' before one page",
+         "'p.' for one page, 'pp.' for several", rules_style.page_abbreviation),
+    Rule("future-year", _W, "a year of publication still to come",
+         "correct the year", rules_style.future_year),
+)
 
 
 def check(draft: Draft, works: Sequence[Work], rule_ids: Sequence[str] | None = None, *,

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 from sinosoviet_cli.checks.analysis import Analysis
 from sinosoviet_cli.checks.findings import Finding
-from sinosoviet_cli.checks.fold import YEAR as _YEAR
 from sinosoviet_cli.checks.fold import short as _short
 from sinosoviet_cli.checks.match import title_score
 from sinosoviet_cli.checks.names import (
@@ -29,6 +28,7 @@ from sinosoviet_cli.checks.registry import (
 )
 from sinosoviet_cli.model import Form, Person, Reference
 from sinosoviet_cli.text.normalize import has_cjk
+from sinosoviet_cli.text.years import years_in
 
 
 def unknown_key(a: Analysis) -> Iterator[Finding]:
@@ -87,7 +87,7 @@ def title_mismatch(a: Analysis) -> Iterator[Finding]:
 
 def year_mismatch(a: Analysis) -> Iterator[Finding]:
     for c, e, ref in matched(a):
-        printed = set(_YEAR.findall(ref.year))
+        printed = set(years_in(ref.year))
         if printed and e.years and not printed & e.years:
             yield finding(a, c, "year-mismatch",
                            f"year {ref.year} differs from {e.year} in entry {e.key}",

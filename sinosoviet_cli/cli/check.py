@@ -15,6 +15,7 @@ from sinosoviet_cli.cli._common import BibOpt, JsonOpt, out, print_json, warn
 if TYPE_CHECKING:
     from rich.text import Text
 
+    from sinosoviet_cli.checks.report import Counts
     from sinosoviet_cli.checks.rules import Finding
 else:
     from sinosoviet_cli._lazy import LazyClass
@@ -40,6 +41,15 @@ def check(
     unused: Annotated[
         bool, typer.Option("--unused", help="Also report entries the draft never cites.")
     ] = False,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Do not run this rule (an id; comma-separated or "
+                     "repeated).", show_default=False, metavar="RULE"),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v",
+                           help="Also list which entry each citation matched, and by what.")
+    ] = False,
 ) -> None:
     """Check a draft's citations against the bibliography.
 
@@ -50,7 +60,8 @@ def check(
     of rendered citations, duplicate records), .odt (Zotero marks), .txt (the paper's
     layout, or notes numbered 1, 2, ... at the end); UTF-8, UTF-16, Big5 or GB18030.
     --bib may be given several times; else the bibliographies the draft names are read.
-    Exit 1 if anything of severity warning or error is found."""
+    Exit 1 if anything of severity warning or error is found. The JSON also lists
+    which entry each citation matched (``matched``) and the counts (``summary``)."""
     from sinosoviet_cli import pipeline
     from sinosoviet_cli.bibtex import bibio
     from sinosoviet_cli.checks import rules as checks
@@ -58,6 +69,7 @@ def check(
 
     # An unknown id or an empty --rules is a UsageError listing the valid ids (exit 2).
     rule_ids = checks.select(rules.split(",") if rules is not None else None, unused=unused)
+    rule_ids = checks.without(rule_ids, [i for v in ignore or () for i in v.split(",")])
     doc = read_draft(draft)  # .odt too (its Zotero marks are read below)
     library = bibio.load_all(_bib_paths(bib, draft, doc.bibliographies))
     doc = read_with_fields(draft, doc, library.works)  # Zotero/Mendeley/EndNote fields
@@ -74,10 +86,16 @@ def check(
         analysis, findings = pipeline.check_draft(
             doc, library.works, rule_ids, bib_path=library.path,
             bib_problems=library.problems, progress=progress)
+    from sinosoviet_cli.checks import report
+
+    counts = report.counts(analysis)
     if as_json:
-        print_json({"findings": [f.as_json() for f in findings]})
+        print_json({"findings": [f.as_json() for f in findings],
+                    "matched": report.matches(analysis), "summary": counts.as_json()})
     else:
-        _print(findings, len(doc.notes), len(analysis.cites))
+        _print(findings, counts)
+        if verbose:
+            _print_matches(report.matches(analysis))
     raise typer.Exit(checks.exit_status(findings))
 
 
@@ -120,7 +138,16 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
         yield lambda done: bar.update(task, completed=done)
 
 
-def _print(findings: Sequence[Finding], notes: int, cites: int) -> None:
+def _print_matches(items: Sequence[dict[str, object]]) -> None:
+    """``--verbose``: one line per citation, the entry it matched and by what."""
+    out.print(Text("── matches", style="bold"))
+    for m in items:
+        where = f"footnote {m['footnote']}" if m["footnote"] is not None else f"line {m['line']}"
+        key = m["key"] or "(no entry)"
+        out.print(Text(f"{where}: {key} ({m['form']}; by {m['by']})"), soft_wrap=True)
+
+
+def _print(findings: Sequence[Finding], counts: Counts) -> None:
     """Compiler-style lines (``path:line:col: severity: message [rule]``) under one
     heading per footnote, the fix indented below, a count at the end."""
     group: object = None
@@ -140,11 +167,11 @@ def _print(findings: Sequence[Finding], notes: int, cites: int) -> None:
                   Text(f": {f.message} [{f.rule}]"), sep="", soft_wrap=True)
         if f.fix:
             out.print(Text(f"    fix: {f.fix}", style="dim"), soft_wrap=True)
-    counts = {s: sum(1 for f in findings if str(f.severity) == s)
-              for s in ("error", "warning", "info")}
+    severities = {s: sum(1 for f in findings if str(f.severity) == s)
+                  for s in ("error", "warning", "info")}
     if not findings:
-        out.print(Text(f"no problems in {notes} notes ({cites} citations)", style="green"))
+        out.print(Text(f"no problems in {counts.words()}", style="green"))
         return
     summary = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}"
-                        for s, n in counts.items() if n)
-    out.print(Text(f"{summary} in {notes} notes ({cites} citations)"))
+                        for s, n in severities.items() if n)
+    out.print(Text(f"{summary} in {counts.words()}"))

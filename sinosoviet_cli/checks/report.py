@@ -1,0 +1,70 @@
+"""What ``check`` tells besides its findings: which entry each citation matched and by
+what, and the counts of its summary line (notes, citations, notes not read)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sinosoviet_cli.checks.analysis import Analysis, Cite
+from sinosoviet_cli.checks.rules_read import unread
+from sinosoviet_cli.model import Form
+
+
+def matched_by(c: Cite) -> str:
+    """How a citation found its entry: ``key``, ``ibid``, ``title and author``,
+    ``title``, ``author`` (op. cit.), ``similar title`` (a misprint), ``draft`` (a
+    work cited in full that the bibliography lacks) or ``none``."""
+    if c.keyed:
+        return "key" if c.work else "none"
+    if c.form is Form.IBID:
+        return "ibid" if c.work else "none"
+    m = c.match
+    if m is None:
+        return "none"
+    if not m.entry.in_bib:
+        return "draft"
+    if c.reference is not None and not c.reference.title:
+        return "author"
+    if m.title_score >= 0.999:
+        return "title and author" if m.name_score >= 0.99 else "title"
+    return "similar title"
+
+
+def matches(a: Analysis) -> list[dict[str, Any]]:
+    """One item per citation, in the draft's order: ``{"footnote", "line", "column",
+    "form", "key", "by", "text"}``; ``key`` is ``None`` where no bibliography entry
+    was matched."""
+    items: list[dict[str, Any]] = []
+    for c in a.cites:
+        by = matched_by(c)
+        text = c.text if c.keyed else a.draft.notes[c.note].text[c.start:c.start + len(c.text)]
+        key = c.work if by not in ("none", "draft") and not c.work.startswith("?") else None
+        items.append({"footnote": c.footnote, "line": c.line, "column": c.column,
+                      "form": str(c.form), "key": key or None, "by": by, "text": text})
+    return items
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    notes: int
+    citations: int
+    unread: int  # notes with text that looks cited but was not read
+
+    def words(self) -> str:
+        """``1 note (1 citation)``, ``20 notes (16 citations; 4 notes not read)``."""
+        text = f"{_n(self.notes, 'note')} ({_n(self.citations, 'citation')}"
+        if self.unread:
+            text += f"; {_n(self.unread, 'note')} not fully read"
+        return text + ")"
+
+    def as_json(self) -> dict[str, int]:
+        return {"notes": self.notes, "citations": self.citations, "unread_notes": self.unread}
+
+
+def counts(a: Analysis) -> Counts:
+    return Counts(len(a.draft.notes), len(a.cites), len({u.note for u in unread(a)}))
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
