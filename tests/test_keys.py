@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sinosoviet_cli.link import keys
+from tests.conftest import ROOT, SEED
 
 
 @pytest.mark.parametrize(
@@ -122,3 +126,33 @@ def test_transliterated_name_with_separator_keys_and_files_by_family() -> None:
 def test_first_title_word_skips_latex_markup(title: str, word: str) -> None:
     # Escaped values (as resolve writes them) must key like the text they print.
     assert keys.first_title_word(title) == word
+
+
+def test_keys_use_the_romanize_tables() -> None:
+    # One romanisation: the surname readings and compounds of data/romanize/romanize.toml.
+    from sinosoviet_cli.romanize.syllables import romanize_text
+
+    assert keys.romanise("重慶") == romanize_text("重慶").replace(" ", "") == "chongqing"
+    assert keys.romanise_family("{種一}") == "chong"  # romanize's reading, not zhong
+    assert keys.romanise_family("{歐陽修}") == "ouyang"
+    assert keys.romanise_family("{單少傑}") == "shan"
+    assert keys.romanise_family("{都一}") == "du"
+
+
+def test_regenerating_the_bundled_bib_keeps_every_key(tmp_path: Path) -> None:
+    """The README's command regenerates references.bib with the same keys (and bytes,
+    but for the command line in its header)."""
+    if not SEED.is_file():
+        pytest.skip(f"seed paper not found at {SEED}")
+    out = tmp_path / "references.bib"
+    data = "sinosoviet_cli/data/"
+    run = subprocess.run(
+        [sys.executable, "-m", "sinosoviet_cli", "parse", str(SEED), "--corrections",
+         data + "corrections.toml", "--schools", data + "schools.toml",
+         "--school-overrides", data + "school_overrides.toml", "-o", str(out), "--force"],
+        cwd=ROOT, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    regenerated = out.read_text("utf-8").splitlines()
+    bundled = (ROOT / "references.bib").read_text("utf-8").splitlines()
+    assert [ln for ln in regenerated if not ln.startswith("% ")] == [
+        ln for ln in bundled if not ln.startswith("% ")]
