@@ -29,7 +29,8 @@ def export(
     bib: BibOpt = None,
     style: StyleOpt = "chicago-notes-bibliography",
     fmt: Annotated[
-        str, typer.Option("--format", help="Output format: text, html or markdown.")
+        str, typer.Option("--format", help="Output format: text, html, markdown or csl-json "
+                          "(CSL-JSON items for Zotero or pandoc).")
     ] = "text",
     school: Annotated[
         str | None,
@@ -49,6 +50,10 @@ def export(
                            "input bibliography).")
     ] = False,
     schools_file: SchoolsOpt = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Render every entry afresh (entries are "
+                           "otherwise cached in $XDG_CACHE_HOME/sinosoviet).")
+    ] = False,
 ) -> None:
     """Print the bibliography in a Chicago (or other CSL) style, sorted as Chicago sorts
     (Chinese names filed by their pinyin among the Western ones)."""
@@ -71,7 +76,17 @@ def export(
                   if school in (None, g)]
         sections = [(export_heading(g, rules), ws)
                     for g, ws in groups or [(school or "", [])]]
-    text = render.export(loaded.works, style=style, fmt=fmt, sections=sections)
+    if fmt == "csl-json":
+        import json
+
+        from sinosoviet_cli.drafts.csljson import works_to_csl_json
+
+        chosen = [w for _, ws in sections for w in ws] if sections else loaded.works
+        text = json.dumps(works_to_csl_json(chosen), ensure_ascii=False, indent=2) + "\n"
+    else:
+        cache = None if no_cache else render.EntryCache()
+        text = render.export(loaded.works, style=style, fmt=fmt, sections=sections,
+                             cache=cache)
     if output is not None:
         write_atomic(output, text, force=force, inputs=[loaded.path])
     else:

@@ -13,7 +13,7 @@ from importlib import resources
 from sinosoviet_cli.bibtex.bibio import inherit
 from sinosoviet_cli.csl.items import _by_key, _unbrace, csl_name
 from sinosoviet_cli.model import Work, split_persons
-from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk
+from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, nfc
 
 _CJK_RUN = re.compile(f"{CJK_CHAR}+")
 
@@ -24,13 +24,14 @@ def romanise(text: str) -> str:
     without accents, case folded. Chinese works thus file among Western ones by the
     romanised name, as Chicago files romanised names."""
     if has_cjk(text):
-        from sinosoviet_cli.link import keys
+        from sinosoviet_cli.csl.readings import romanise_han
 
-        # Each run of Han characters as citation keys read it (keys.romanise: Simplified
-        # first, so 重慶 is chongqing and 長沙 changsha, as pypinyin misreads the
-        # Traditional forms); keys.romanise drops what is not Han, so the rest of the
-        # text (digits, Latin words) is kept here as words of the sort string.
-        text = _CJK_RUN.sub(lambda m: f" {keys.romanise(m.group())} ", text)
+        # Each run of Han characters read as citation keys read it (Simplified first,
+        # so 重慶 is chongqing and 長沙 changsha, and phrases in context: 銀行
+        # yinhang), from a compact table instead of pypinyin's phrase dictionary
+        # (``readings``); the rest of the text (digits, Latin words) is kept here as
+        # words of the sort string.
+        text = _CJK_RUN.sub(lambda m: f" {romanise_han(nfc(m.group()))} ", text)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", stripped.casefold())).strip()
