@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sinosoviet_cli.cli._common import BibOpt, SchoolsOpt, library
+from sinosoviet_cli.cli.romanize import RomanizeOpt, romanised_output
 
 if TYPE_CHECKING:
     from sinosoviet_cli.schools.tagging import Rules
@@ -54,6 +55,7 @@ def export(
         bool, typer.Option("--no-cache", help="Render every entry afresh (entries are "
                            "otherwise cached in $XDG_CACHE_HOME/sinosoviet).")
     ] = False,
+    romanize: RomanizeOpt = False,
 ) -> None:
     """Print the bibliography in a Chicago (or other CSL) style, sorted as Chicago sorts
     (Chinese names filed by their pinyin among the Western ones)."""
@@ -69,10 +71,11 @@ def export(
     if school is not None:
         schools.require_school(school, rules)
     loaded = library(bib, rules)  # warns about unknown school ids, as list does
+    works = romanised_output(loaded.works, loaded.path) if romanize else loaded.works
     sections = None
     if school is not None or by_school:
         # The grouping is the schools package's (the one list and schools use).
-        groups = [(g, ws) for g, ws in schools.group(loaded.works, rules)
+        groups = [(g, ws) for g, ws in schools.group(works, rules)
                   if school in (None, g)]
         sections = [(export_heading(g, rules), ws)
                     for g, ws in groups or [(school or "", [])]]
@@ -81,11 +84,11 @@ def export(
 
         from sinosoviet_cli.drafts.csljson import works_to_csl_json
 
-        chosen = [w for _, ws in sections for w in ws] if sections else loaded.works
+        chosen = [w for _, ws in sections for w in ws] if sections else works
         text = json.dumps(works_to_csl_json(chosen), ensure_ascii=False, indent=2) + "\n"
     else:
         cache = None if no_cache else render.EntryCache()
-        text = render.export(loaded.works, style=style, fmt=fmt, sections=sections,
+        text = render.export(works, style=style, fmt=fmt, sections=sections,
                              cache=cache)
     if output is not None:
         write_atomic(output, text, force=force, inputs=[loaded.path])

@@ -3,6 +3,7 @@ publisher and place, and the review that approves, sets and translates them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from sinosoviet_cli.model import Work
     from sinosoviet_cli.romanize.review import Item
 else:
     from sinosoviet_cli._lazy import LazyClass
@@ -35,6 +37,12 @@ SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Set and approve a value: KEY:FIELD[.N]=VALUE; repeatable.",
                  show_default=False),
+]
+RomanizeOpt = Annotated[
+    bool,
+    typer.Option("--romanize", help="Chinese works romanised (name + characters, title + "
+                 "characters + [translation], publisher, English place), reviewed values "
+                 "from NAME.romanized.toml (see `romanize`)."),
 ]
 TranslateOpt = Annotated[
     list[str] | None,
@@ -88,3 +96,17 @@ def _table(items: list[Item]) -> None:
         field = i.field + (f".{i.n + 1}" if i.n else "")
         table.add_row(Text(i.key), field, Text(i.original), Text(roman), Text(note))
     emit(table)
+
+
+def romanised_output(works: Sequence[Work], bib: str | Path) -> list[Work]:
+    """``export``/``notes --romanize``: the works romanised with the review beside
+    ``bib``; works that use an unapproved suggestion are named on stderr."""
+    from sinosoviet_cli.cli._common import warn
+    from sinosoviet_cli.romanize.display import romanised_works
+
+    done, unapproved = romanised_works(works, bib)
+    if unapproved:
+        warn(f"{len(unapproved)} works use unreviewed romanisation suggestions "
+             f"({', '.join(unapproved[:4])}{', …' if len(unapproved) > 4 else ''}); review "
+             f"them with `sinosoviet romanize --bib {bib} --approve KEY`")
+    return done
