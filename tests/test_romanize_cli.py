@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -111,3 +113,17 @@ def test_unreadable_review_file(bib: Path, monkeypatch: pytest.MonkeyPatch,
     (bib.parent / "references.romanized.toml").write_text("[[item]\n", "utf-8")
     code, _, stderr = run_main(["romanize", "--bib", str(bib)], monkeypatch, capsys)
     assert code == 2 and "references.romanized.toml" in stderr
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "yang1999zouxiang"], ["schools"],
+                                  ["export", "--no-cache"]])
+def test_other_commands_do_not_load_the_segmenter(args: list[str]) -> None:
+    # Romanisation's heavy part (rjieba's dictionary, ~0.3 s) is for romanize and
+    # --romanize only; export's sort reads pypinyin syllables, nothing more.
+    code = ("import sys\nfrom sinosoviet_cli.cli import main\n"
+            f"sys.argv = ['sinosoviet', *{args!r}, '--bib', {str(bundled_path())!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', 'rjieba' in sys.modules, file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False)
+    assert "LOADED False" in run.stderr, run.stderr[-500:]
