@@ -126,7 +126,7 @@ def test_export_groups_by_schools_model(runner: CliRunner, tmp_path: Path) -> No
     assert blocks[4].startswith("Schurmann") and "Untagged" not in out
     listed = json.loads(invoke(runner, "list", "--bib", str(bib), "--json")[1])
     assert [(g["school"], [w["key"] for w in g["works"]]) for g in listed["groups"]] == [
-        ("kinmen", ["a1958", "b1960"]), ("maoism", ["c1966"])]
+        ("kinmen", ["b1960", "a1958"]), ("maoism", ["c1966"])]  # by year within a school
 
 
 _NO_PARTS = ('<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" '

@@ -24,6 +24,7 @@ from sinosoviet_cli.cli.parse import parse
 from sinosoviet_cli.cli.romanize import romanize
 from sinosoviet_cli.cli.schools import schools_
 from sinosoviet_cli.cli.show import show
+from sinosoviet_cli.cli.tag import tag
 from sinosoviet_cli.errors import ExitCode, SinosovietError
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ app.command("list")(list_)
 app.command()(show)
 app.command("schools")(schools_)
 app.command()(notes)
+app.command()(tag)
 app.command()(romanize)
 
 #: Exit status of an interrupted command (128 + SIGINT), as shells report it.

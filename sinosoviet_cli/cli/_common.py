@@ -116,5 +116,6 @@ def work_row(work: Work, index: dict[str, Work] | None = None) -> dict[str, Any]
 
     year = schools.inherited_year(work, index or {})
     return {"key": work.key, "type": work.entry_type, "author": schools.author_label(work),
-            "title": schools.short_title(work), "year": year,
+            "title": schools.full_title(work), "short_title": schools.short_title(work),
+            "year": year,
             "lang": schools.language(work), "school": schools.school_of(work)}

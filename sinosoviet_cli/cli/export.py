@@ -67,9 +67,12 @@ def export(
 
     if school is not None and by_school:
         raise UsageError("--school and --by-school exclude each other", fix="give one of them")
-    rules = load_schools(schools_file)
+    from sinosoviet_cli.bibtex.bibio import default_path
+    from sinosoviet_cli.schools.model import beside
+
+    rules = load_schools(schools_file or beside(default_path(bib)))
     if school is not None:
-        schools.require_school(school, rules)
+        school = schools.require_school(school, rules)
     loaded = library(bib, rules)  # warns about unknown school ids, as list does
     works = romanised_output(loaded.works, loaded.path) if romanize else loaded.works
     sections = None

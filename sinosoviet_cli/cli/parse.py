@@ -69,6 +69,10 @@ def parse(
                      show_default=False),
     ] = None,
     overrides: OverridesOpt = None,
+    retag: Annotated[
+        bool, typer.Option("--retag", help="With --force, re-tag works whose school was "
+                           "set by hand (`sinosoviet tag`); kept otherwise.")
+    ] = False,
 ) -> None:
     """Parse the paper's footnotes into a cross-referenced BibTeX bibliography."""
     from sinosoviet_cli.bibtex import bibio
@@ -85,6 +89,10 @@ def parse(
     bib, unmatched = pipeline.parse_paper(extracted, schools=inputs.schools,
                                           overrides=inputs.overrides,
                                           corrections=inputs.corrections)
+    if output is not None and not to_stdout and output.is_file() and not retag:
+        from sinosoviet_cli.schools.tag import keep_manual
+
+        bib = keep_manual(bib, bibio.load(output, strict=False).works)  # hand-set stay
     header = pipeline.header(paper.name, bib, named=inputs.named)
     if to_stdout:
         sys.stdout.write(bibio.dumps(bib.works, header=header))

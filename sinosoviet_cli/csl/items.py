@@ -12,7 +12,7 @@ from typing import Any
 
 from sinosoviet_cli.bibtex.bibio import inherit
 from sinosoviet_cli.model import Work, split_persons
-from sinosoviet_cli.text.latex import delatex
+from sinosoviet_cli.text.latex import delatex, unbrace
 from sinosoviet_cli.text.normalize import has_cjk
 
 _TYPES = {
@@ -38,7 +38,7 @@ def csl_name(person: str) -> dict[str, str]:
     ``Family, Given`` and ``Given Family`` split."""
     if person.startswith("{") and person.endswith("}") and _balanced(person[1:-1]):
         return {"literal": person[1:-1].strip()}
-    plain = _unbrace(person)
+    plain = unbrace(person)
     if re.search(r"\b(?:family|given)=", plain):
         return _extended_name(plain)
     if has_cjk(plain) or not plain.strip():
@@ -89,10 +89,6 @@ def _balanced(text: str) -> bool:
         if depth < 0:
             return False
     return depth == 0
-
-
-def _unbrace(text: str) -> str:
-    return text.replace("{", "").replace("}", "")
 
 
 def _date(value: str) -> dict[str, Any] | None:
@@ -242,7 +238,7 @@ def _text(value: str, s: _Source) -> str | None:
     # BibTeX braces protect case; Chicago title-cases English titles anyway, and
     # citeproc-py's nocase spans put spaces into words ("China 's"), so they go.
     value = value.strip()
-    return s.escape(_unbrace(delatex(value))) if value else None
+    return s.escape(unbrace(delatex(value))) if value else None
 
 
 def _address(value: str, s: _Source) -> str | None:

@@ -11,8 +11,9 @@ from functools import cache
 from importlib import resources
 
 from sinosoviet_cli.bibtex.bibio import inherit
-from sinosoviet_cli.csl.items import _by_key, _unbrace, csl_name
+from sinosoviet_cli.csl.items import _by_key, csl_name
 from sinosoviet_cli.model import Work, split_persons
+from sinosoviet_cli.text.latex import unbrace
 from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, nfc, to_simplified
 
 _CJK_RUN = re.compile(f"{CJK_CHAR}+")
@@ -84,7 +85,7 @@ def sort_key(work: Work, by_key: Mapping[str, Work], *,
         n = csl_name(p)
         names.append(n.get("literal") or f"{n.get('family', '')} {n.get('given', '')}")
         sortable.append(romanise_name(n["literal"]) if "literal" in n else romanise(names[-1]))
-    title = _unbrace(f.get("title", ""))
+    title = unbrace(f.get("title", ""))
     first = " ; ".join(sortable) if names else romanise(_ARTICLE.sub("", title))
     year = f.get("year", "") or f.get("date", "")
     if by_date:

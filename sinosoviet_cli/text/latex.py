@@ -56,3 +56,13 @@ def delatex(text: str) -> str:
     if "‘" in text:  # `resource wars' closes with a straight quote: ‘resource wars’
         text = re.sub(r"‘((?:[^‘’']|'(?=[A-Za-z]))*)'(?![A-Za-z])", r"‘\1’", text)
     return text.replace("---", "—").replace("--", "–").replace("~", "\u00a0")
+
+
+def unbrace(text: str) -> str:
+    """A value without BibTeX's grouping braces (``{楊奎松}``, ``{Sino}``)."""
+    return text.replace("{", "").replace("}", "")
+
+
+def plain_text(value: str) -> str:
+    """A field value as a reader sees it: LaTeX decoded, braces dropped."""
+    return unbrace(delatex(value))
