@@ -57,6 +57,7 @@ def default_segmenter() -> Segmenter:
     """Hand-typed notes split into citations by ``notes.segment`` (commentary dropped);
     each distinct note text is parsed once."""
     from sinosoviet_cli import grammar as notes
+    from sinosoviet_cli.checks import romanised
 
     @cache
     def segment(text: str) -> tuple[tuple[int, Reference], ...]:
@@ -64,6 +65,11 @@ def default_segmenter() -> Segmenter:
         for seg in notes.segment(unemphasise(text)):
             if seg.kind == "citation" and isinstance(seg.reference, Reference):
                 found.append((seg.start, seg.reference))
+        stripped = None if found else romanised.without_characters(text)
+        if stripped is not None:  # ``Yang Kuisong 楊奎松, *Zouxiang polie* 走向破裂 …``
+            found = [(stripped[1][s.start] if s.start < len(stripped[1]) else s.start,
+                      s.reference) for s in notes.segment(stripped[0])
+                     if s.kind == "citation" and isinstance(s.reference, Reference)]
         return tuple(found)
 
     return segment

@@ -81,7 +81,17 @@ def names_score(names: Sequence[Name], entry: Entry) -> float:
 
 
 def match(ref: Reference, index: Index) -> Match | None:
-    """The entry a full or short citation cites, or ``None``."""
+    """The entry a full or short citation cites, or ``None``; a Latin-script citation
+    that finds none is tried again against romanised Chinese entries."""
+    from sinosoviet_cli.checks import romanised
+
+    found = _match(ref, index)
+    if found is None and romanised.extend(index, ref):
+        found = _match(ref, index)
+    return found
+
+
+def _match(ref: Reference, index: Index) -> Match | None:
     short = ref.form is Form.SHORT
     names = ref_names(ref)
     candidates: dict[str, Entry] = {}

@@ -79,6 +79,10 @@ def same_publisher(printed: str, expected: str) -> bool:
     unless what is left is a place (上海人民出版社 is not 人民出版社). A name one or two
     letters off (Standford for Stanford, Peaeger for Praeger) is not the same: it is a
     misprint to report."""
+    if has_cjk(printed) != has_cjk(expected):  # Sanlian shudian for 三聯書店
+        from sinosoviet_cli.checks.romanised import same_romanised
+
+        return same_romanised(printed, expected)
     p, q = _publisher_core(printed), _publisher_core(expected)
     pw, qw = _publisher_words(printed), _publisher_words(expected)
     if p == q or _same_words(pw, qw):

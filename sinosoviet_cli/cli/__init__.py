@@ -21,6 +21,7 @@ from sinosoviet_cli.cli.footnotes import footnotes
 from sinosoviet_cli.cli.list import list_
 from sinosoviet_cli.cli.notes import notes
 from sinosoviet_cli.cli.parse import parse
+from sinosoviet_cli.cli.romanize import romanize
 from sinosoviet_cli.cli.schools import schools_
 from sinosoviet_cli.cli.show import show
 from sinosoviet_cli.cli.tag import tag
@@ -78,6 +79,7 @@ app.command()(show)
 app.command("schools")(schools_)
 app.command()(notes)
 app.command()(tag)
+app.command()(romanize)
 
 #: Exit status of an interrupted command (128 + SIGINT), as shells report it.
 _INTERRUPTED = 130

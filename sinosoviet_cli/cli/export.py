@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sinosoviet_cli.cli._common import BibOpt, SchoolsOpt, library
+from sinosoviet_cli.cli.romanize import RomanizeOpt, romanised_output
 
 if TYPE_CHECKING:
     from sinosoviet_cli.schools.tagging import Rules
@@ -60,6 +61,7 @@ def export(
                      "with or without Zotero/Mendeley/EndNote fields, .txt).",
                      show_default=False, metavar="DRAFT"),
     ] = None,
+    romanize: RomanizeOpt = False,
 ) -> None:
     """Print the bibliography in a Chicago (or other CSL) style, sorted as Chicago sorts
     (Chinese names filed by their pinyin among the Western ones)."""
@@ -79,7 +81,8 @@ def export(
     if school is not None:
         school = schools.require_school(school, rules)
     loaded = library(bib, rules)  # warns about unknown school ids, as list does
-    shown = loaded.works if cited_in is None else cited_works(cited_in, loaded.works)
+    works = romanised_output(loaded.works, loaded.path) if romanize else loaded.works
+    shown = works if cited_in is None else cited_works(cited_in, works)
     sections = None if cited_in is None else [("", list(shown))]
     if school is not None or by_school:
         # The grouping is the schools package's (the one list and schools use).
@@ -92,11 +95,11 @@ def export(
 
         from sinosoviet_cli.drafts.csljson import works_to_csl_json
 
-        chosen = [w for _, ws in sections for w in ws] if sections else loaded.works
+        chosen = [w for _, ws in sections for w in ws] if sections else works
         text = json.dumps(works_to_csl_json(chosen), ensure_ascii=False, indent=2) + "\n"
     else:
         cache = None if no_cache else render.EntryCache()
-        text = render.export(loaded.works, style=style, fmt=fmt, sections=sections,
+        text = render.export(works, style=style, fmt=fmt, sections=sections,
                              cache=cache)
     if output is not None:
         write_atomic(output, text, force=force,

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from sinosoviet_cli.cli._common import BibOpt, JsonOpt, PaperArg, print_json, warn
+from sinosoviet_cli.cli.romanize import RomanizeOpt, romanised_output
 
 
 def notes(
@@ -26,6 +27,7 @@ def notes(
                      help="The corrections the bibliography was parsed with (they shape "
                           "its keys), as for parse.", show_default=False),
     ] = None,
+    romanize: RomanizeOpt = False,
 ) -> None:
     """Re-render the paper's footnotes as notes in a CSL style: the first citation of a
     work in full, later ones short, Ibid. (where the style has it) when the previous
@@ -37,7 +39,8 @@ def notes(
     parsed = pipeline.read_paper(paper)
     for problem in parsed.problems:
         warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
-    rendered, missing = pipeline.paper_notes(parsed, library.works, style=style,
+    works = romanised_output(library.works, library.path) if romanize else library.works
+    rendered, missing = pipeline.paper_notes(parsed, works, style=style,
                                              corrections=pipeline.load_corrections(corrections))
     if missing:
         warn(f"{len(missing)} cited works are not in {library.path}; their citations are "

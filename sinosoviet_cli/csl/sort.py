@@ -14,7 +14,7 @@ from sinosoviet_cli.bibtex.bibio import inherit
 from sinosoviet_cli.csl.items import _by_key, csl_name
 from sinosoviet_cli.model import Work, split_persons
 from sinosoviet_cli.text.latex import unbrace
-from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, nfc
+from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, nfc, to_simplified
 
 _CJK_RUN = re.compile(f"{CJK_CHAR}+")
 
@@ -40,15 +40,16 @@ def romanise(text: str) -> str:
 
 @cache
 def _surnames() -> tuple[frozenset[str], dict[str, str], str]:
-    """Compound surnames, surname readings and corporate-name endings: keys.toml's
-    tables, shared with citation keys (pypinyin 0.55 has no surname mode)."""
+    """Compound surnames (Simplified), surname readings and corporate-name endings: the
+    romanize tables, shared with citation keys (pypinyin 0.55 has no surname mode)."""
     import tomllib
+
+    from sinosoviet_cli.romanize.syllables import tables
 
     data = resources.files("sinosoviet_cli") / "data"
     keys = tomllib.loads((data / "keys.toml").read_text(encoding="utf-8"))
-    readings = dict(keys.get("surname_readings", {}))
-    return (frozenset(keys.get("compound_surnames", ())), readings,
-            str(keys.get("corporate_endings", "")))
+    readings = {k: v.lower() for k, v in tables().surname_readings.items()}
+    return (tables().compound_surnames, readings, str(keys.get("corporate_endings", "")))
 
 
 def romanise_name(name: str) -> str:
@@ -64,7 +65,7 @@ def romanise_name(name: str) -> str:
     compound, readings, corporate = _surnames()
     if len(name) > 4 or (len(name) > 3 and name[-1] in corporate):
         return romanise(name)
-    size = 2 if name[:2] in compound else 1
+    size = 2 if to_simplified(name[:2]) in compound else 1
     surname = readings.get(name[:size]) or romanise(name[:size]).replace(" ", "")
     return f"{surname} {romanise(name[size:])}".strip()
 

@@ -5,10 +5,11 @@ The Sino-Soviet Conflict → ``zagoria1962sino``. Keys are lower-case ASCII, a p
 of the fields (the same entry always gets the same key), and made unique without regard
 to case by ``a``/``b``… suffixes on every member of a colliding group.
 
-Chinese is romanised with pypinyin. Its phrase dictionary only holds words whose reading
-is not the characters' default one, so for the first *word* of a title we take its phrase
-when it finds one at the start, and otherwise the first two characters (most Chinese
-words have two): 走向破裂 → zouxiang, 毛澤東的中國 → maozedong.
+Chinese is romanised by ``romanize`` (its surname tables; pypinyin underneath).
+pypinyin's phrase dictionary only holds words whose reading is not the characters'
+default one, so for the first *word* of a title we take its phrase when it finds one at
+the start, and otherwise the first two characters (most Chinese words have two):
+走向破裂 → zouxiang, 毛澤東的中國 → maozedong.
 """
 
 from __future__ import annotations
@@ -31,8 +32,6 @@ _NAME_DOTS = re.compile(r"[‧·・•．.]")
 
 @dataclass(frozen=True, slots=True)
 class _Vocabulary:
-    compound_surnames: frozenset[str]
-    surname_readings: Mapping[str, str]
     latin_stopwords: frozenset[str]
     corporate_endings: str
 
@@ -42,12 +41,7 @@ def _vocabulary() -> _Vocabulary:
     raw = tomllib.loads(
         resources.files("sinosoviet_cli").joinpath("data/keys.toml").read_text("utf-8")
     )
-    return _Vocabulary(
-        frozenset(raw["compound_surnames"]),
-        dict(raw["surname_readings"]),
-        frozenset(raw["latin_stopwords"]),
-        str(raw["corporate_endings"]),
-    )
+    return _Vocabulary(frozenset(raw["latin_stopwords"]), str(raw["corporate_endings"]))
 
 
 def ascii_fold(text: str) -> str:
@@ -57,13 +51,13 @@ def ascii_fold(text: str) -> str:
 
 
 def romanise(text: str) -> str:
-    """Toneless pinyin of the CJK characters, other letters ASCII-folded, no spaces."""
-    from pypinyin import lazy_pinyin
+    """Toneless pinyin of the CJK characters, other letters ASCII-folded, no spaces (the
+    one romanisation, ``romanize.romanize_text``)."""
+    from sinosoviet_cli.romanize.syllables import romanize_text
 
     if not has_cjk(text):
         return ascii_fold(text)
-    syllables = lazy_pinyin(to_simplified(nfc(text)), v_to_u=True, errors="ignore")
-    return ascii_fold("".join(syllables))
+    return ascii_fold(romanize_text(text).replace(" ", ""))
 
 
 
@@ -101,8 +95,13 @@ def romanise_family(person: str) -> str:
         return romanise(family)  # transliterated foreign family name, already isolated
     if len(cjk) > 4:  # a name this long is a transliteration or a body: take its start
         return first_title_word(cjk)
-    surname = cjk[:2] if cjk[:2] in vocab.compound_surnames else cjk[:1]
-    return vocab.surname_readings.get(surname) or romanise(surname)
+    # The surname tables of the romanize module: one list of compounds and readings.
+    from sinosoviet_cli.romanize.names import split_surname
+    from sinosoviet_cli.romanize.syllables import simplified, tables
+
+    surname, _ = split_surname(simplified(cjk))
+    reading = tables().surname_readings.get(surname)
+    return ascii_fold(reading) if reading else romanise(surname)
 
 
 _LATEX_COMMAND = re.compile(r"\\(?:[A-Za-z]+(?:\{\})?|.)")

@@ -42,6 +42,8 @@ _VALUE_FIELDS: dict[str, Callable[[str], Romanized]] = {
     "journal": romanize_body_flags,
     "publisher": romanize_body_flags,
     "address": place_flags,
+    "school": romanize_body_flags,  # a thesis's institution
+    "institution": romanize_body_flags,
 }
 
 
