@@ -358,3 +358,13 @@ def test_malformed_schools_file_is_exit_2(text: str, where: str, tmp_path: Path,
         assert len(err.strip().splitlines()) == 1, err
         assert str(bad) in err and where in err, err
     assert not (tmp_path / "r.bib").exists()
+
+
+def test_parse_to_stdout_says_where_the_bibtex_went(tmp_path: Path) -> None:
+    """Issue 16 #8: `parse -o -` said `wrote -:`; the paper may come from stdin too."""
+    text = MINI.read_text(encoding="utf-8")
+    result = CliRunner().invoke(app, ["parse", "-", "-o", "-"], input=text)
+    assert result.exit_code == 0, result.output
+    assert "@" in result.stdout and "wrote -" not in result.stderr
+    assert "BibTeX on stdout:" in result.stderr
+    assert result.stderr.startswith("stdin: ")

@@ -35,8 +35,8 @@ err: Console = lazy(lambda: Console(stderr=True, highlight=False, soft_wrap=True
 
 PaperArg = Annotated[
     Path,
-    typer.Argument(help="Text of the paper (as extracted from its PDF).", show_default=False,
-                   metavar="PAPER"),
+    typer.Argument(help="The paper: PDF, Word, Markdown, LaTeX or its text; '-' reads "
+                   "standard input.", show_default=False, metavar="PAPER"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 BibOpt = Annotated[
@@ -53,6 +53,11 @@ SchoolsOpt = Annotated[
                  "sinosoviet_cli/data/schools.toml) replacing the bundled one.",
                  show_default=False),
 ]
+
+
+def input_name(path: Path) -> str:
+    """The input's name for messages and headers: ``stdin`` for ``-``."""
+    return "stdin" if str(path) == "-" else path.name
 
 
 def print_json(data: Any) -> None:

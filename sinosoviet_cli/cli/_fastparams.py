@@ -6,7 +6,8 @@ adapter imports pydantic and pydantic-core (~0.1 s, more than Typer itself). Our
 parameters are only ``str``, ``Path``, ``bool`` (optionally ``| None`` or a list of them),
 so :class:`FastGroup` gives each parameter of the command it is about to run a coercion
 that does what Typer's adapter does for these types, without pydantic. Any other
-annotation keeps Typer's own coercion.
+annotation keeps Typer's own coercion. The usage line also names a required argument
+``PAPER``, not ``{PAPER}``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, Union, get_args, get_origin
 from typer._click import Context
 from typer._coercion import RuntimeParam
 from typer._param_types import coerce_cli_path
-from typer.core import TyperGroup, _TyperParameter
+from typer.core import TyperArgument, TyperGroup, _TyperParameter
 
 __all__ = ["FastGroup"]
 
@@ -74,6 +75,8 @@ def speed_up(command: Any, ctx: Context) -> None:
     pydantic-free coercion."""
     params = command.get_params(ctx) if command is not None else ()
     for param in params:
+        if isinstance(param, TyperArgument):
+            param._usage_display_name = types.MethodType(_usage_name, param)  # type: ignore[method-assign]
         if not isinstance(param, _TyperParameter) or param._runtime_param is not None:
             continue
         descriptor = param.type_descriptor
@@ -82,6 +85,13 @@ def speed_up(command: Any, ctx: Context) -> None:
             continue
         param._runtime_param = _Plain(parameter_info=descriptor.parameter_info,
                                       annotation=descriptor.annotation, leaf=leaf)
+
+
+def _usage_name(self: TyperArgument) -> str:
+    """``PAPER`` for a required argument, ``[PAPER]`` for an optional one, as Click and
+    every man page write them (Typer 0.29 writes ``{PAPER}``)."""
+    name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+    return name + ("..." if self.nargs != 1 else "")
 
 
 class FastGroup(TyperGroup):
