@@ -69,6 +69,19 @@ def warn(message: str) -> None:
     err.print(Text("warning: ", style="yellow"), Text(message), sep="")
 
 
+def warn_all(messages: list[str]) -> None:
+    """Many warnings in one print: one rich render (and one write) instead of one per
+    warning, which dominated a long paper's output time."""
+    if not messages:
+        return
+    text = Text()
+    for message in messages:
+        text.append("warning: ", style="yellow")
+        text.append(message + "\n")
+    text.rstrip()
+    err.print(text)
+
+
 def emit(*objects: Any, **kwargs: Any) -> None:
     """``out.print``; into a file or pipe without the trailing spaces rich pads table
     cells and wrapped lines with (a terminal gets rich's output as it is)."""

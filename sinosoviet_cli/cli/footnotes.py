@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sinosoviet_cli.cli._common import JsonOpt, PaperArg, emit, input_name, out, print_json, warn
+from sinosoviet_cli.cli._common import (
+    JsonOpt,
+    PaperArg,
+    emit,
+    input_name,
+    out,
+    print_json,
+    warn_all,
+)
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -28,8 +36,7 @@ def footnotes(paper: PaperArg, as_json: JsonOpt = False, full: FullOpt = False) 
 
     result = read_paper(paper)
     # Problems go to stderr in both modes: with --json they were dropped silently.
-    for problem in result.problems:
-        warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
+    warn_all([f"{paper}:{p.line}: {p.reason}: {p.text[:60]}" for p in result.problems])
     if as_json:
         print_json([{"n": f.n, "page": f.page, "section": f.section, "text": f.text}
                     for f in result.footnotes])

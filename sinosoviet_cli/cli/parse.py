@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sinosoviet_cli.cli._common import PaperArg, err, input_name, out, print_json, warn
+from sinosoviet_cli.cli._common import PaperArg, err, input_name, out, print_json, warn, warn_all
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -149,6 +149,6 @@ def _summary(paper: Path, output: Path, extracted: Paper, bib: Bibliography,
             table.add_row(str(link.footnote), Text(link.key or "(unresolved)"),
                           Text(link.problem))
         console.print(table)
-    for u in bib.unparsed:
-        where = f"footnote {u.footnote}" if u.footnote else f"line {u.line}"
-        warn(f"{paper}: {where}: {u.reason}: {u.text[:60]}")
+    warn_all([f"{paper}: "
+              f"{f'footnote {u.footnote}' if u.footnote else f'line {u.line}'}: "
+              f"{u.reason}: {u.text[:60]}" for u in bib.unparsed])
