@@ -10,6 +10,7 @@ share of entries whose letters and digits agree with pandoc's.
 from __future__ import annotations
 
 import html
+import json
 import random
 import re
 import statistics
@@ -235,5 +236,89 @@ def run(sizes: Sequence[int] = (1000, 5000), style: str = "chicago-notes-bibliog
     return results
 
 
+def _peak_kb(cmd: Sequence[str], env: dict[str, str]) -> int:
+    """Peak resident memory of one whole process, in KB (its own rusage: ``wait4``)."""
+    import os
+
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0
+    return int(usage.ru_maxrss)
+
+
+def run_cache(sizes: Sequence[int] = (100, 1000), style: str = "chicago-notes-bibliography",
+              repeat: int = 5, quiet: bool = False) -> list[dict[str, Any]]:
+    """Export with the entry cache, whole processes, medians of ``repeat``: cold (empty
+    entry cache), warm (every entry cached), 1% of entries edited, against pandoc on
+    the same .bib and CSL file. The reading table is built once before timing."""
+    import os
+    import shutil
+
+    csl = render_style(style)
+    exe = str(Path(sys.executable).with_name("sinosoviet"))
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "xdg")}
+        entries = Path(tmp) / "xdg" / "sinosoviet" / "entries"
+        doc = Path(tmp) / "nocite.md"
+        doc.write_text('---\nnocite: "@*"\n---\n', encoding="utf-8")
+        for n in sizes:
+            bib = Path(tmp) / f"synthetic-{n}.bib"
+            text = synthetic_bib(n)
+            bib.write_text(text, encoding="utf-8")
+            cmd = [exe, "export", "--bib", str(bib), "--style", style]
+            subprocess.run(cmd, check=True, capture_output=True, env=env)  # reading table
+            times: dict[str, list[float]] = {"cold": [], "warm": [], "edited": []}
+            for i in range(repeat):
+                shutil.rmtree(entries, ignore_errors=True)
+                times["cold"].append(_timed(cmd, env))
+                times["warm"].append(_timed(cmd, env))
+                edited = _edit(text, max(1, n // 100), seed=i)
+                bib.write_text(edited, encoding="utf-8")
+                times["edited"].append(_timed(cmd, env))
+                bib.write_text(text, encoding="utf-8")
+                subprocess.run(cmd, check=True, capture_output=True, env=env)
+            pandoc = _time([pandoc_path(), str(doc), "--citeproc", "--bibliography", str(bib),
+                            "--csl", str(csl), "-t", "plain"], repeat)
+            shutil.rmtree(entries, ignore_errors=True)
+            record: dict[str, Any] = {"entries": n, "pandoc_s": round(pandoc, 3)}
+            for mode, values in times.items():
+                record[f"{mode}_s"] = round(statistics.median(values), 3)
+                record[f"{mode}_ratio"] = round(statistics.median(values) / pandoc, 2)
+            record["peak_kb"] = _peak_kb(cmd, env)
+            record["pandoc_peak_kb"] = _peak_kb(
+                [pandoc_path(), str(doc), "--citeproc", "--bibliography", str(bib), "--csl",
+                 str(csl), "-t", "plain"], env)
+            results.append(record)
+            if not quiet:
+                print(json.dumps(record), flush=True)
+    return results
+
+
+def render_style(style: str) -> Path:
+    from sinosoviet_cli.csl import render
+
+    return render.style_path(style)
+
+
+def _timed(cmd: Sequence[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=env)
+    return time.perf_counter() - start
+
+
+def _edit(bib: str, count: int, seed: int) -> str:
+    """``bib`` with the year of ``count`` entries changed (1% edited)."""
+    rng = random.Random(seed)
+    chunks = bib.split("\n@")
+    for i in rng.sample(range(1, len(chunks)), min(count, len(chunks) - 1)):
+        chunks[i] = re.sub(r"(title\s*=\s*\{)", r"\1Revised ", chunks[i], count=1)
+    return "\n@".join(chunks)
+
+
 if __name__ == "__main__":
-    run([int(a) for a in sys.argv[1:]] or (1000, 5000))
+    if sys.argv[1:2] == ["cache"]:
+        run_cache([int(a) for a in sys.argv[2:]] or (100, 1000))
+    else:
+        run([int(a) for a in sys.argv[1:]] or (1000, 5000))

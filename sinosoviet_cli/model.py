@@ -182,6 +182,7 @@ class CitationLink:
     key: str = ""
     pages: str = ""
     problem: str = ""  # why it is unresolved or doubtful
+    volume: str = ""  # the volume cited of a multi-volume work (第7册, （上）, 2:45)
 
 
 @dataclass(frozen=True, slots=True)

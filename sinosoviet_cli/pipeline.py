@@ -35,8 +35,7 @@ if TYPE_CHECKING:
 #: every seed-specific input is named.
 REGENERATE = ("sinosoviet parse ../shared/seed/000_6653d7c0def87b6d.txt "
               "--corrections sinosoviet_cli/data/corrections.toml "
-              "--schools sinosoviet_cli/data/schools.toml "
-              "--school-overrides sinosoviet_cli/data/school_overrides.toml "
+              "--schools sinosoviet_cli/data/models/wang-2008-zhengda.toml "
               "-o references.bib --force")
 
 
@@ -72,34 +71,15 @@ def _toml(path: Path, what: str) -> dict[str, object]:
 
 
 def load_schools(path: Path | None) -> SchoolModel:
-    """The school model of ``path``, sections included; ``None``: the bundled model for
-    display (``list``, ``show``, ``schools``, ``export``)."""
-    from sinosoviet_cli.schools import tagging
+    """The school model of ``path`` (its ``extends`` chain merged), sections included;
+    ``None``: the bundled debate model. Errors name the file and line (exit 2)."""
+    from sinosoviet_cli.errors import SinosovietError
+    from sinosoviet_cli.schools import model
 
-    if path is None:
-        return tagging.load_rules()
-    data = _toml(path, "schools")
     try:
-        return tagging.rules_from(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InputError(f"malformed schools file: a [[school]] lacks or mistypes {exc}",
-                         path=path, line=_bad_school_line(path, data),
-                         fix="give each [[school]] an id (see "
-                         "sinosoviet_cli/data/schools.toml for the shape)") from None
-
-
-def _bad_school_line(path: Path, data: dict[str, object]) -> int | None:
-    """The line of the first ``[[school]]`` without a string ``id`` (TOML keeps none)."""
-    from sinosoviet_cli.files import read_text
-
-    schools = data.get("school")
-    if not isinstance(schools, list):
-        return None
-    bad = next((i for i, s in enumerate(schools)
-                if not isinstance(s, dict) or not isinstance(s.get("id"), str)), None)
-    headers = [n for n, line in enumerate(read_text(path).splitlines(), 1)
-               if line.strip().startswith("[[school]]")]
-    return headers[bad] if bad is not None and bad < len(headers) else None
+        return model.model_for(path)
+    except SinosovietError as exc:
+        raise InputError(exc.message, path=path, line=exc.line, fix=exc.fix) from None
 
 
 def debate_model(path: Path | None) -> SchoolModel:
@@ -156,15 +136,17 @@ def paper_inputs(*, schools: Path | None = None, overrides: Path | None = None,
 
 
 #: The seed paper's own files, as ``REGENERATE`` names them (relative to the repo root).
-SEED_FILES = {"corrections": "corrections.toml", "schools": "schools.toml",
-              "overrides": "school_overrides.toml"}
+SEED_FILES = {"corrections": "corrections.toml",
+              "schools": "models/wang-2008-zhengda.toml"}
 
 
 def seed_inputs() -> PaperInputs:
     """The seed paper's inputs (bundled), named as ``REGENERATE`` names them: for
     regenerating references.bib and for tests about the seed, never a default."""
     loaded = paper_inputs(**{k: bundled_data(v) for k, v in SEED_FILES.items()})
-    return replace(loaded, named=tuple((option, Path("sinosoviet_cli/data") / path.name)
+    data = bundled_data("")
+    return replace(loaded, named=tuple((option, Path("sinosoviet_cli/data") /
+                                        path.relative_to(data))
                                        for option, path in loaded.named))
 
 

@@ -257,7 +257,7 @@ def test_every_rule_of_the_issue_is_registered() -> None:
         "unknown-key", "unused-entry", "not-in-bibliography", "author-mismatch",
         "title-mismatch", "year-mismatch", "publisher-mismatch", "place-mismatch",
         "short-before-full", "ambiguous-ibid", "orphan-ibid", "should-be-ibid",
-        "duplicate-entry"}
+        "duplicate-entry", "edited-citation", "duplicate-item", "stale-ibid", "not-checkable"}
 
 
 _CJK_NAME = st.text(alphabet="王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅鄭梁謝宋唐許韓", min_size=2,

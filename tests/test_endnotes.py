@@ -137,3 +137,23 @@ def test_the_paper_reader_chooses_endnotes_and_parse_links_them() -> None:
     bib = resolve.resolve([(f.n, segment(f.text)) for f in paper.footnotes])
     assert [(link.form, link.pages) for link in bib.links] == [("full", "85--87"), ("short", "90")]
     assert bib.links[0].key == bib.links[1].key != ""
+
+
+def test_parse_json_gives_the_volume_of_a_multi_volume_set(tmp_path, monkeypatch, capsys) -> None:
+    """One work for the set, the volume beside the page in each citation (issue 11 §5)."""
+    import json
+
+    from conftest import run_main
+
+    paper = tmp_path / "paper.txt"
+    paper.write_text(
+        "正文〔1〕。又〔2〕。\n注释：\n"
+        "〔1〕中共中央文献研究室编：《建国以来毛泽东文稿》第7册，中央文献出版社1992年版，第85页。\n"
+        "〔2〕中共中央文献研究室编：《建国以来毛泽东文稿》第8册，中央文献出版社1993年版，第12页。\n",
+        encoding="utf-8")
+    code, out, err = run_main(["parse", str(paper), "--json"], monkeypatch, capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    cites = [c for f in data["footnotes"] for c in f["citations"]]
+    assert [(c["volume"], c["pages"]) for c in cites] == [("7", "85"), ("8", "12")]
+    assert cites[0]["key"] == cites[1]["key"] and data["entries"] == 1

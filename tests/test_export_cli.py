@@ -126,7 +126,7 @@ def test_export_groups_by_schools_model(runner: CliRunner, tmp_path: Path) -> No
     assert blocks[4].startswith("Schurmann") and "Untagged" not in out
     listed = json.loads(invoke(runner, "list", "--bib", str(bib), "--json")[1])
     assert [(g["school"], [w["key"] for w in g["works"]]) for g in listed["groups"]] == [
-        ("kinmen", ["a1958", "b1960"]), ("maoism", ["c1966"])]
+        ("kinmen", ["b1960", "a1958"]), ("maoism", ["c1966"])]  # by year within a school
 
 
 _NO_PARTS = ('<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" '
@@ -301,6 +301,63 @@ def test_notes_on_the_seed(runner: CliRunner, seed_path: Path) -> None:
     assert {"subsequent", "near-note"} & set(positions)
 
 
+# ── the entry cache through the CLI (issue 15) ───────────────────────────────
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+@pytest.mark.parametrize("fmt", ["text", "html", "markdown"])
+@pytest.mark.parametrize("grouping", [[], ["--by-school"], ["--school", "mao-cognition"]])
+def test_export_cache_gives_the_same_bytes(runner: CliRunner, cache_home: Path, fmt: str,
+                                           grouping: list[str]) -> None:
+    args = ["export", "--format", fmt, *grouping]
+    fresh = invoke(runner, *args, "--no-cache")
+    entries = cache_home / "sinosoviet" / "entries"
+    assert fresh[0] == 0 and not entries.exists()  # --no-cache caches no entry
+    cold = invoke(runner, *args)
+    assert list(entries.glob("*/*.json"))
+    warm = invoke(runner, *args)
+    assert fresh == cold == warm
+    assert fresh[1].encode() == warm[1].encode()
+
+
+def test_warm_export_imports_neither_citeproc_nor_pypinyin(cache_home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    cmd = [sys.executable, "-X", "importtime", "-m", "sinosoviet_cli", "export",
+           "--format", "html"]
+    cold = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    warm = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+
+    def imported(stderr: str) -> set[str]:
+        names = {line.split("|")[-1].strip() for line in stderr.splitlines()
+                 if line.startswith("import time:")}
+        return {n.split(".")[0] for n in names} & {"citeproc", "pypinyin"}
+
+    assert "citeproc" in imported(cold.stderr)
+    assert imported(warm.stderr) == set()
+    assert warm.stdout == cold.stdout
+
+
+def test_html_lang_per_entry(runner: CliRunner) -> None:
+    code, page, _ = invoke(runner, "export", "--bib", str(SAMPLE), "--format", "html",
+                           "--no-cache")
+    assert code == 0
+    root = ET.fromstring(page.split("\n", 1)[1])
+    langs = {div.get("id"): div.get("lang") for div in root.iter("div")
+             if div.get("class") == "csl-entry"}
+    assert langs["ref-yang1999zouxiang"] == "zh-Hant"
+    assert langs["ref-schurmann1966ideology"] == "en"
+
+
 def test_notes_segment_each_footnote_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The pipeline segments every note once and hands the segments to rendering."""
     from sinosoviet_cli import grammar, pipeline
@@ -318,3 +375,30 @@ def test_notes_segment_each_footnote_once(monkeypatch: pytest.MonkeyPatch) -> No
                                              style="chicago-notes-bibliography-subsequent-ibid")
     assert [n.n for n in rendered] == [f.n for f in paper.footnotes] and missing == []
     assert sorted(calls) == sorted(f.text for f in paper.footnotes)
+
+
+def test_csl_json_export_renders_in_pandoc(runner: CliRunner, tmp_path: Path) -> None:
+    """Issue 14 §5: the CSL-JSON export of the bundled bib (Chinese names as literals,
+    language, citation-key) renders in pandoc's citeproc without a warning."""
+    import subprocess
+
+    pypandoc = pytest.importorskip("pypandoc", reason="pypandoc-binary (test extra) absent")
+    code, out, err = invoke(runner, "export", "--format", "csl-json")
+    assert code == 0, err
+    items = json.loads(out)
+    assert len(items) == len(bibio.load(bibio.bundled_path()).works)
+    yang = next(i for i in items if i["id"] == "yang1999zouxiang")
+    assert yang["author"] == [{"literal": "楊奎松"}] and yang["citation-key"] == "yang1999zouxiang"
+    assert yang["language"].startswith("zh")
+    data = tmp_path / "refs.json"
+    data.write_text(out, encoding="utf-8")
+    doc = tmp_path / "doc.md"
+    doc.write_text('---\nnocite: "@*"\n---\n', encoding="utf-8")
+    from sinosoviet_cli.csl import render
+
+    proc = subprocess.run(
+        [pypandoc.get_pandoc_path(), str(doc), "--citeproc", "--bibliography", str(data),
+         "--csl", str(render.style_path("chicago-author-date")), "-t", "plain"],
+        capture_output=True, text=True, check=True)
+    assert proc.stderr == ""
+    assert "楊奎松. 1999." in proc.stdout

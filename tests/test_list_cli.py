@@ -59,8 +59,9 @@ def test_list_json_and_filters(runner: CliRunner) -> None:
 
     everything = keys()
     assert list(everything) == [*IDS, "revisionism", "untagged"]
-    assert everything["mao-cognition"] == ["yang1999zouxiang", "yang2006lengzhan",
-                                           "chen2006geming", "niu2006zhongguo"]
+    # within a school: by year, then author (chapters dated by their volume)
+    assert everything["mao-cognition"] == ["yang1999zouxiang", "chen2006geming",
+                                           "niu2006zhongguo", "yang2006lengzhan"]
     assert keys("--school", "kinmen") == {"kinmen": ["hinton1971chinese"]}
     assert keys("--school", "untagged") == {"untagged": ["whiting2006"]}
     assert keys("--type", "incollection") == {"mao-cognition": ["chen2006geming",
@@ -76,7 +77,8 @@ def test_list_row_fields(runner: CliRunner) -> None:
     result = runner.invoke(app, ["list", "--bib", str(TAGGED), "--json", "--school", "ideology"])
     row = json.loads(result.stdout)["groups"][0]["works"][0]
     assert row == {"key": "zagoria1962sino", "type": "book", "author": "Zagoria",
-                   "title": "The Sino-Soviet Conflict 1956-1961", "year": 1962, "lang": "en",
+                   "title": "The Sino-Soviet Conflict 1956-1961",
+                   "short_title": "The Sino-Soviet Conflict 1956-1961", "year": 1962, "lang": "en",
                    "school": "ideology"}
 
 
@@ -206,8 +208,8 @@ def test_show_with_the_paper_recomputes_evidence_with_its_sentence(
     # The seed's sections and reviewed overrides are its own: named, never implied.
     data = Path(__file__).resolve().parent.parent / "sinosoviet_cli" / "data"
     result = runner.invoke(app, ["show", "chen2006geming", "--bib", str(TAGGED), "--paper",
-                                 str(seed_path), "--json", "--schools", str(data / "schools.toml"),
-                                 "--school-overrides", str(data / "school_overrides.toml")])
+                                 str(seed_path), "--json", "--schools",
+                                 str(data / "models" / "wang-2008-zhengda.toml")])
     assert result.exit_code == 0, result.output
     evidence = json.loads(result.stdout)["school"]["evidence"]
     assert evidence["school"] == "mao-cognition"
@@ -218,9 +220,12 @@ def test_show_with_the_paper_recomputes_evidence_with_its_sentence(
 
 # ── schools ──────────────────────────────────────────────────────────────────
 
+#: The seed paper's own model (its sections): named, never implied.
+SEED_MODEL = "wang-2008-zhengda"
+
 
 def test_schools_describes_each_school_and_charts_decades(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["schools", "--bib", str(TAGGED)])
+    result = runner.invoke(app, ["schools", "--bib", str(TAGGED), "--schools", SEED_MODEL])
     assert result.exit_code == 0, result.output
     out = result.stdout
     for text in ("意識型態衝突論 · Ideological conflict", "section 三 of the paper",
@@ -236,7 +241,8 @@ def test_schools_describes_each_school_and_charts_decades(runner: CliRunner) -> 
 
 
 def test_schools_json(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["schools", "--bib", str(TAGGED), "--json"])
+    result = runner.invoke(app, ["schools", "--bib", str(TAGGED), "--json",
+                                 "--schools", SEED_MODEL])
     assert result.exit_code == 0, result.output
     rows = {r["id"]: r for r in json.loads(result.stdout)["schools"]}
     assert list(rows) == [*IDS, "revisionism", "untagged"]
@@ -368,3 +374,30 @@ def test_bundled_bibliography_is_listed_by_school(runner: CliRunner, tmp_path: P
     groups = [g["school"] for g in json.loads(result.stdout)["groups"]]
     assert groups == IDS  # every entry tagged, every school and role present
     assert result.stderr == ""
+
+
+
+def test_list_titles_latex_ranges_and_shorttitle(tmp_path: Path, runner: CliRunner) -> None:
+    """Issue 16 #2, #3, #8: LaTeX decoded as export decodes it; a range (1800--1949) is
+    no subtitle; `shorttitle` wins; JSON gives the full and the short title; (eds.)."""
+    bib = tmp_path / "t.bib"
+    bib.write_text(
+        "@book{hsu1970rise,\n  author = {Hs\\\"u, Immanuel C. Y.},\n"
+        "  title = {Sino-Russian Relations, 1800--1949},\n  year = {1970},\n}\n"
+        "@book{a1980x,\n  author = {L\\\"uthi, Lorenz},\n"
+        "  title = {1949--1979 \\emph{Sino}: A Study},\n  shorttitle = {Short One},\n"
+        "  year = {1980},\n}\n"
+        "@collection{b1994c,\n  editor = {Robinson, Thomas and Shambaugh, David},\n"
+        "  title = {Chinese Foreign Policy:\\quad Theory and Practice},\n  year = {1994},\n}\n",
+        encoding="utf-8")
+    result = runner.invoke(app, ["list", "--bib", str(bib), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {w["key"]: w for g in json.loads(result.stdout)["groups"] for w in g["works"]}
+    assert rows["hsu1970rise"]["author"] == "Hsü"
+    assert rows["hsu1970rise"]["short_title"] == "Sino-Russian Relations, 1800–1949"
+    assert rows["a1980x"]["author"] == "Lüthi"
+    assert (rows["a1980x"]["title"], rows["a1980x"]["short_title"]) == (
+        "1949–1979 Sino: A Study", "Short One")
+    assert rows["b1994c"]["author"] == "Robinson & Shambaugh (eds.)"
+    assert "\\quad" not in rows["b1994c"]["title"]
+    assert rows["b1994c"]["short_title"] == "Chinese Foreign Policy"

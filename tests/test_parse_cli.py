@@ -303,7 +303,7 @@ def test_a_new_paper_gets_no_seed_corrections_or_sections_unless_named(
     assert "no corrections applied" in plain.read_text(encoding="utf-8")
 
     result = runner.invoke(app, ["parse", str(paper), "-o", str(named),
-                                 "--schools", str(DATA / "schools.toml"),
+                                 "--schools", str(DATA / "models" / "wang-2008-zhengda.toml"),
                                  "--corrections", str(BUNDLED_CORRECTIONS)])
     assert result.exit_code == 0, result.output
     works = {w.key: w for w in bibio.load(named).works}

@@ -132,9 +132,18 @@ def test_to_csl_field_table_order_and_precedence() -> None:
     ("Smith \\& Sons", "Smith & Sons"), ("1955--1959", "1955–1959"), ("{\\emph{c}}", "{{c}}"),
     ("``Resource Wars''", "“Resource Wars”"), ("純中文標題", "純中文標題"),
     ("the a 3$\\Pi$u state", "the a 3Πu state"), ("costs \\$5", "costs $5"),
+    ("信息与文献\\quad 资源描述", "信息与文献\u2003资源描述"), ("A\\qquad{}B", "A\u2003\u2003B"),
+    ("p.\\,5", "p.\u20095"), ("and\\ldots", "and…"),
 ])
 def test_delatex(raw: str, expected: str) -> None:
-    assert render.delatex(raw) == expected
+    from sinosoviet_cli.text.latex import delatex
+
+    assert render.delatex(raw) == delatex(raw) == expected
+
+
+def test_export_decodes_quad() -> None:
+    gbt = work("g", "standard", title="信息与文献\\quad 资源描述", year="2015", langid="chinese")
+    assert "信息与文献\u2003资源描述" in texts([gbt])["g"]
 
 
 # ── workarounds ──────────────────────────────────────────────────────────────
@@ -386,7 +395,10 @@ def test_conference_paper_is_paper_conference_in_every_style() -> None:
     item = render.to_csl(paper, {}, lambda s: s)
     assert item["type"] == "paper-conference"
     assert item["event-title"] == "聯合論文發表會" and item["event-place"] == "台中"
-    assert "publisher-place" not in item and item["issued"] == {"date-parts": [[2008, 12, 6]]}
+    # Dated by its event (issue 16 #8): the Chicago styles print event-date inside the
+    # event group, with commas; an issued date came after a period ("台中. December 6").
+    assert "publisher-place" not in item and "issued" not in item
+    assert item["event-date"] == {"date-parts": [[2008, 12, 6]]}
     for style in STYLES:
         out = texts([paper], style=style)["w8"]
         assert "unpublished manuscript" not in out.lower(), (style, out)
@@ -395,10 +407,10 @@ def test_conference_paper_is_paper_conference_in_every_style() -> None:
         else:  # a bibliography entry (periods between elements), not a note
             year = "2008. " if style == "chicago-author-date" else ""
             assert out.startswith(f"王瑞婷. {year}“中蘇分歧研究.” "), (style, out)
-            assert "Paper presented at 聯合論文發表會, 台中" in out, (style, out)
-            assert "December 6" in out and "2008" in out
+            assert out.endswith("Paper presented at 聯合論文發表會, December 6, 2008, 台中."), (
+                style, out)
     note = render.notes([[Cite("w8")]], [paper])[0]
-    assert note == "王瑞婷, “中蘇分歧研究,” paper presented at 聯合論文發表會, 台中, December 6, 2008."
+    assert note == "王瑞婷, “中蘇分歧研究,” paper presented at 聯合論文發表會, December 6, 2008, 台中."
     # A manuscript without an event stays a manuscript.
     draft = work("w9", "unpublished", author="{王瑞婷}", title="草稿", year="2008")
     assert render.to_csl(draft, {}, lambda s: s)["type"] == "manuscript"
@@ -487,7 +499,7 @@ def test_unsupported_citeproc_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(patches, "_patched", False)
     monkeypatch.setattr(patches, "PATCHES", (
         *patches.PATCHES, patches.Patch("gone", "model.Name", "no_such_method", None)))
-    code, out, err = run_main(["export", "--bib", str(SAMPLE)], monkeypatch, capsys)
+    code, out, err = run_main(["export", "--bib", str(SAMPLE), "--no-cache"], monkeypatch, capsys)
     assert (code, out) == (2, "")
     assert len(err.strip().splitlines()) == 1
     assert "has no model.Name.no_such_method" in err and "<0.12" in err
@@ -903,3 +915,50 @@ def test_render_romanise_keeps_what_is_not_han() -> None:
     assert render.romanise("重慶1949-1965") == "chongqing 1949 1965"
     assert render.romanise("毛澤東 and Mao") == "maozedong and mao"
     assert render.romanise("長沙") < render.romanise("重慶")  # changsha < chongqing
+
+
+# ── GB/T 7714 (issue 16 #6) ──────────────────────────────────────────────────
+
+GBT = "china-national-standard-gb-t-7714-2015-"
+
+
+def test_gbt_type_marks_and_chinese_et_al() -> None:
+    """W20: a macro that prints text counts as a rendered variable in a cs:group (the
+    type mark [M]/[J]/[C] beside an empty medium), as citeproc-js and pandoc print it."""
+    book = work("m", author="Meisner, Maurice", title="毛澤東的中國及其後", address="香港",
+                translator="{杜蒲} and {李玉玲} and {王二} and {張三}", publisher="中文大學",
+                year="2005", langid="chinese")
+    article = work("a", "article", author="{楊奎松}", title="毛澤東與兩次台海危機",
+                   journal="史學月刊", year="2003", number="11", pages="52--59",
+                   langid="chinese")
+    talk = work("t", "inproceedings", author="{沈志華}", title="中蘇同盟", year="2008",
+                booktitle="冷戰國際史研討會論文集", address="北京", publisher="東方",
+                langid="chinese")
+    out = texts([book, article, talk], style=GBT + "numeric")
+    assert "毛澤東的中國及其後[M]. 杜蒲, 李玉玲, 王二, 等, 译." in out["m"]
+    assert "毛澤東與兩次台海危機[J]" in out["a"]
+    assert "中蘇同盟[C]" in out["t"]
+    assert "ET AL" not in "".join(out.values())
+
+
+def test_gbt_numeric_keeps_citation_order(sample: tuple[Work, ...]) -> None:
+    """A style whose bibliography has no <sort> lists works in the order given
+    (citation order), numbered in that order; Chicago sorts."""
+    for style in (GBT + "numeric", GBT + "note"):
+        entries = render.bibliography(sample, style=style)
+        assert [e.key for e in entries] == [w.key for w in sample]
+        assert [re.match(r"\[(\d+)\]", e.text).group(1)  # type: ignore[union-attr]
+                for e in entries] == [str(i) for i in range(1, len(sample) + 1)]
+    assert [e.key for e in render.bibliography(sample)] != [w.key for w in sample]
+
+
+def test_zotero_two_part_chinese_name_prints_whole() -> None:
+    """Issue 14 §5: Zotero's BibTeX export writes ``author = {杨, 奎松}``; every style
+    prints 杨奎松 (as pandoc does)."""
+    split = work("y", author="杨, 奎松", title="走向破裂", address="香港", publisher="三联书店",
+                 year="1999", langid="chinese")
+    assert render.csl_name("杨, 奎松") == {"literal": "杨奎松"}
+    for style in STYLES:
+        out = texts([split], style=style)["y"]
+        assert out.startswith("杨奎松"), (style, out)
+        assert "杨, 奎松" not in out and "奎松, 杨" not in out

@@ -676,10 +676,11 @@ def test_same_note_links_to_the_single_work_of_that_note() -> None:
     # Note 3 cites another work, so an ibid-like reading would pick the wrong one.
     bib = run([YANG], [luo], [book(zh("李越然"), "中蘇外交親歷記", "北京", "世界知識出版社",
                                    "2001")], [same_note(1, pages="20")], [same_note(2)])
+    # 同註2 printing no page cites the same place as note 2 (as 同上 does).
     assert [(link.footnote, link.key, link.form, link.pages, link.problem)
             for link in bib.links[3:]] == [
         (4, "yang1999zouxiang", Form.SHORT, "20", ""),
-        (5, "luo2007wenge", Form.SHORT, "", "")]
+        (5, "luo2007wenge", Form.SHORT, "3", "")]
     assert work(bib, "yang1999zouxiang").get("footnotes") == "1, 4"
 
 

@@ -34,9 +34,17 @@ _RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
 class Library:
     """A loaded bibliography: its works in file order and what could not be used."""
 
-    path: str
+    path: str  # the file, or the files joined with ", " when several were read
     works: tuple[Work, ...]
     problems: tuple[Unparsed, ...] = ()
+    paths: tuple[str, ...] = ()  # every file read (empty: just ``path``)
+    problem_paths: tuple[str, ...] = ()  # the file of each problem (empty: ``path``)
+
+    def where(self, problem: Unparsed) -> str:
+        """``file:line`` of one of this library's problems."""
+        i = next((i for i, p in enumerate(self.problems) if p is problem), -1)
+        path = self.problem_paths[i] if 0 <= i < len(self.problem_paths) else self.path
+        return f"{path}:{problem.line}" if problem.line is not None else path
 
     def get(self, key: str) -> Work | None:
         """Find a work by key; keys compare without regard to case as in BibTeX."""
@@ -74,10 +82,13 @@ def bundled_path() -> Path:
     return Path(__file__).resolve().parents[2] / "references.bib"
 
 
-def default_path(option: str | Path | None) -> Path:
-    """``--bib`` if given, else ``./references.bib`` if present, else the bundled copy."""
-    if option is not None:
+def default_path(option: str | Path | Sequence[str | Path] | None) -> Path:
+    """``--bib`` if given (the first, where several are), else ``./references.bib`` if
+    present, else the bundled copy."""
+    if isinstance(option, (str, Path)):
         return Path(option)
+    if option:
+        return Path(option[0])
     local = Path("references.bib")
     return local if local.is_file() else bundled_path()
 
@@ -178,6 +189,46 @@ def load(path: str | Path, *, strict: bool = True) -> Library:
             raise BibError("has no BibTeX entries", path=path,
                            fix="give a .bib file with entries such as @book{key, ...}")
     return library
+
+
+def load_one(path: str | Path) -> Library:
+    """A ``.json`` CSL-JSON bibliography (Zotero's "Export Library… CSL JSON") or a .bib."""
+    if Path(path).suffix.lower() == ".json":
+        from sinosoviet_cli.drafts.csljson import load_csl_json  # imports this module
+
+        return Library(str(path), load_csl_json(path))
+    return load(path)
+
+
+def load_all(option: str | Path | Sequence[str | Path] | None) -> Library:
+    """``--bib`` given any number of times (or not at all: :func:`default_path`) as one
+    library. A key already read from an earlier file is a ``duplicate-key`` problem of
+    the later file; the first entry is used, as within one file."""
+    if option is None or isinstance(option, (str, Path)):
+        paths = [default_path(option)]
+    else:
+        paths = [Path(p) for p in option] or [default_path(None)]
+    libraries = [load_one(p) for p in dict.fromkeys(paths)]
+    if len(libraries) == 1:
+        return libraries[0]
+    works: list[Work] = []
+    problems: list[Unparsed] = []
+    problem_paths: list[str] = []
+    seen: dict[str, str] = {}  # folded key → the file it came from
+    for lib in libraries:
+        problems += lib.problems
+        problem_paths += [lib.path] * len(lib.problems)
+        for w in lib.works:
+            first = seen.get(w.key.casefold())
+            if first is None:
+                seen[w.key.casefold()] = lib.path
+                works.append(w)
+                continue
+            problems.append(Unparsed("duplicate-key", w.key, f"duplicate key {w.key!r}: "
+                                     f"also in {first}; the first entry is used", line=w.line))
+            problem_paths.append(lib.path)
+    return Library(", ".join(lib.path for lib in libraries), tuple(works), tuple(problems),
+                   tuple(lib.path for lib in libraries), tuple(problem_paths))
 
 
 def _value(value: object) -> str:

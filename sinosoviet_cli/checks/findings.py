@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -26,8 +27,12 @@ class Finding:
     footnote: int | None = None
     key: str = ""
     fix: str = ""
+    source: Mapping[str, str] | None = None  # the reference-manager field and record
 
     def as_json(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "column": self.column,
+        data: dict[str, Any] = {"path": self.path, "line": self.line, "column": self.column,
                 "footnote": self.footnote, "rule": self.rule, "severity": str(self.severity),
                 "message": self.message, "key": self.key, "fix": self.fix}
+        if self.source is not None:
+            data["source"] = dict(self.source)
+        return data

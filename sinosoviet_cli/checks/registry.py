@@ -119,4 +119,6 @@ def run(analysis: Analysis, rule_ids: Sequence[str]) -> tuple[Finding, ...]:
     """Findings of the given rules, in the order of the draft (bibliography ones last)."""
     found = [f for rid in rule_ids for f in RULES[rid].run(analysis)]
     draft_path = analysis.draft.path
-    return tuple(sorted(found, key=lambda f: (f.path != draft_path, f.line, f.column, f.rule)))
+    # A Word paragraph (``line``) holds several footnotes: their order breaks the tie.
+    return tuple(sorted(found, key=lambda f: (f.path != draft_path, f.line, f.footnote or 0,
+                                              f.column, f.rule)))

@@ -96,6 +96,8 @@ register(
     Rule("duplicate-entry", _W, "the bibliography holds a work twice",
          "remove or rename one of the entries", rules_bib.duplicate_entry),
 )
+# Reference-manager fields: extends the ids above and adds its own (after them).
+from sinosoviet_cli.checks import managers as _managers  # noqa: E402,F401
 
 
 def check(draft: Draft, works: Sequence[Work], rule_ids: Sequence[str] | None = None, *,

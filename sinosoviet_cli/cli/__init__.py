@@ -24,6 +24,7 @@ from sinosoviet_cli.cli.notes import notes
 from sinosoviet_cli.cli.parse import parse
 from sinosoviet_cli.cli.schools import schools_
 from sinosoviet_cli.cli.show import show
+from sinosoviet_cli.cli.tag import tag
 from sinosoviet_cli.errors import ExitCode, SinosovietError
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ app.command("list")(list_)
 app.command()(show)
 app.command("schools")(schools_)
 app.command()(notes)
+app.command()(tag)
 
 #: Exit status of an interrupted command (128 + SIGINT), as shells report it.
 _INTERRUPTED = 130

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -40,10 +41,11 @@ PaperArg = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 BibOpt = Annotated[
-    Path | None,
+    list[Path] | None,
     typer.Option(
         "--bib",
-        help="Bibliography to read (default: ./references.bib if present, else the bundled one).",
+        help="Bibliography to read, .bib or CSL-JSON .json; repeat for several (default: "
+        "./references.bib if present, else the bundled one).",
         show_default=False,
     ),
 ]
@@ -97,14 +99,15 @@ def emit(*objects: Any, **kwargs: Any) -> None:
     sys.stdout.write("".join(line.rstrip() + "\n" for line in lines))
 
 
-def library(bib: Path | None, rules: Rules) -> Library:
-    """Load the bibliography, warning about unusable entries and unknown school ids."""
+def library(bib: Sequence[Path] | Path | None, rules: Rules) -> Library:
+    """Load the bibliographies (``--bib``, repeatable), warning about unusable entries,
+    keys found in two files and unknown school ids."""
     from sinosoviet_cli.bibtex import bibio
     from sinosoviet_cli.schools import tagging as schools
 
-    loaded = bibio.load(bibio.default_path(bib))
+    loaded = bibio.load_all(bib)
     for problem in loaded.problems:
-        warn(f"{loaded.path}:{problem.line}: {problem.reason}")
+        warn(f"{loaded.where(problem)}: {problem.reason}")
     for school, keys in schools.unknown_schools(loaded.works, rules).items():
         warn(f"{loaded.path}: unknown school id {school!r} on {len(keys)} "
              f"entr{'y' if len(keys) == 1 else 'ies'} ({', '.join(keys[:3])}"
@@ -134,5 +137,6 @@ def work_row(work: Work, index: dict[str, Work] | None = None) -> dict[str, Any]
 
     year = schools.inherited_year(work, index or {})
     return {"key": work.key, "type": work.entry_type, "author": schools.author_label(work),
-            "title": schools.short_title(work), "year": year,
+            "title": schools.full_title(work), "short_title": schools.short_title(work),
+            "year": year,
             "lang": schools.language(work), "school": schools.school_of(work)}

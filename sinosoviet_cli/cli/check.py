@@ -45,27 +45,31 @@ def check(
 
     Reports unknown keys, hand-typed citations that differ from their entry, and short
     forms and ibids out of place. Drafts: .md/.qmd (pandoc [@key] and [^n] footnotes),
-    .tex (the \\cite family and \\footnote), .docx (Word footnotes), .txt (the paper's
+    .tex (the \\cite family and \\footnote), .docx (Word footnotes; Zotero, Mendeley and
+    EndNote citation fields: the manager's records against the bibliography, hand edits
+    of rendered citations, duplicate records), .odt (Zotero marks), .txt (the paper's
     layout, or notes numbered 1, 2, ... at the end); UTF-8, UTF-16, Big5 or GB18030.
+    --bib may be given several times; else the bibliographies the draft names are read.
     Exit 1 if anything of severity warning or error is found."""
     from sinosoviet_cli import pipeline
     from sinosoviet_cli.bibtex import bibio
     from sinosoviet_cli.checks import rules as checks
-    from sinosoviet_cli.paper import read
+    from sinosoviet_cli.drafts.fielddraft import read_draft, read_with_fields
 
     # An unknown id or an empty --rules is a UsageError listing the valid ids (exit 2).
     rule_ids = checks.select(rules.split(",") if rules is not None else None, unused=unused)
-    doc = read.read_draft(draft)
+    doc = read_draft(draft)  # .odt too (its Zotero marks are read below)
+    library = bibio.load_all(_bib_paths(bib, draft, doc.bibliographies))
+    doc = read_with_fields(draft, doc, library.works)  # Zotero/Mendeley/EndNote fields
     if not doc.notes:
         warn(f"{draft}: no footnotes or citations found (a {doc.format} draft; see "
              "`sinosoviet check --help` for the layouts read)")
     for problem in doc.problems:
         # e.g. a thesis whose note numbers restart by chapter: say what was not read.
         warn(f"{draft}:{problem.line}: {problem.reason}")
-    library = bibio.load(_bib_path(bib, draft, doc.bibliographies))
     for problem in library.problems:
         if problem.what != "duplicate-key":  # the duplicate-entry rule reports those
-            warn(f"{library.path}:{problem.line}: {problem.reason}")
+            warn(f"{library.where(problem)}: {problem.reason}")
     with _progress(len(doc.notes)) as progress:
         analysis, findings = pipeline.check_draft(
             doc, library.works, rule_ids, bib_path=library.path,
@@ -77,20 +81,29 @@ def check(
     raise typer.Exit(checks.exit_status(findings))
 
 
-def _bib_path(option: Path | None, draft: Path, named: tuple[str, ...]) -> Path:
-    """``--bib``; else a bibliography the draft names (YAML ``bibliography:``,
-    ``\\addbibresource``) if it exists beside the draft; else the default."""
-    from sinosoviet_cli.bibtex import bibio
+def _bib_paths(option: list[Path] | None, draft: Path,
+               named: tuple[str, ...]) -> list[Path] | None:
+    """``--bib`` (any number); else every bibliography the draft names (YAML
+    ``bibliography:``, ``\\addbibresource``, ``\\bibliography{a,b}``) that exists beside
+    it; else the default (``None``)."""
+    if option:
+        return option
+    found: list[Path] = []
+    missing: list[str] = []
+    for name in named:
+        candidate = next((c for c in (draft.parent / name, draft.parent / f"{name}.bib")
+                          if c.is_file()), None)
+        if candidate is None:
+            missing.append(name)
+        else:
+            found.append(candidate)
+    if missing:
+        from sinosoviet_cli.bibtex import bibio
 
-    if option is None:
-        for name in named:
-            for candidate in (draft.parent / name, draft.parent / f"{name}.bib"):
-                if candidate.is_file():
-                    return candidate
-        if named:
-            warn(f"{draft}: names {', '.join(named)}, not found beside it; using "
-                 f"{bibio.default_path(None)} (give --bib)")
-    return bibio.default_path(option)
+        using = ", ".join(map(str, found)) if found else str(bibio.default_path(None))
+        warn(f"{draft}: names {', '.join(missing)}, not found beside it; using "
+             f"{using} (give --bib)")
+    return found or None
 
 
 @contextmanager

@@ -29,7 +29,8 @@ def export(
     bib: BibOpt = None,
     style: StyleOpt = "chicago-notes-bibliography",
     fmt: Annotated[
-        str, typer.Option("--format", help="Output format: text, html or markdown.")
+        str, typer.Option("--format", help="Output format: text, html, markdown or csl-json "
+                          "(CSL-JSON items for Zotero or pandoc).")
     ] = "text",
     school: Annotated[
         str | None,
@@ -49,10 +50,21 @@ def export(
                            "input bibliography).")
     ] = False,
     schools_file: SchoolsOpt = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Render every entry afresh (entries are "
+                           "otherwise cached in $XDG_CACHE_HOME/sinosoviet).")
+    ] = False,
+    cited_in: Annotated[
+        Path | None,
+        typer.Option("--cited-in", help="Only the works this draft cites (.md, .tex, .docx "
+                     "with or without Zotero/Mendeley/EndNote fields, .txt).",
+                     show_default=False, metavar="DRAFT"),
+    ] = None,
 ) -> None:
     """Print the bibliography in a Chicago (or other CSL) style, sorted as Chicago sorts
     (Chinese names filed by their pinyin among the Western ones)."""
     from sinosoviet_cli.csl import render
+    from sinosoviet_cli.drafts.fielddraft import cited_works
     from sinosoviet_cli.errors import UsageError
     from sinosoviet_cli.files import write_atomic
     from sinosoviet_cli.pipeline import load_schools
@@ -60,20 +72,35 @@ def export(
 
     if school is not None and by_school:
         raise UsageError("--school and --by-school exclude each other", fix="give one of them")
-    rules = load_schools(schools_file)
+    from sinosoviet_cli.bibtex.bibio import default_path
+    from sinosoviet_cli.schools.model import beside
+
+    rules = load_schools(schools_file or beside(default_path(bib)))
     if school is not None:
-        schools.require_school(school, rules)
+        school = schools.require_school(school, rules)
     loaded = library(bib, rules)  # warns about unknown school ids, as list does
-    sections = None
+    shown = loaded.works if cited_in is None else cited_works(cited_in, loaded.works)
+    sections = None if cited_in is None else [("", list(shown))]
     if school is not None or by_school:
         # The grouping is the schools package's (the one list and schools use).
-        groups = [(g, ws) for g, ws in schools.group(loaded.works, rules)
+        groups = [(g, ws) for g, ws in schools.group(shown, rules)
                   if school in (None, g)]
         sections = [(export_heading(g, rules), ws)
                     for g, ws in groups or [(school or "", [])]]
-    text = render.export(loaded.works, style=style, fmt=fmt, sections=sections)
+    if fmt == "csl-json":
+        import json
+
+        from sinosoviet_cli.drafts.csljson import works_to_csl_json
+
+        chosen = [w for _, ws in sections for w in ws] if sections else loaded.works
+        text = json.dumps(works_to_csl_json(chosen), ensure_ascii=False, indent=2) + "\n"
+    else:
+        cache = None if no_cache else render.EntryCache()
+        text = render.export(loaded.works, style=style, fmt=fmt, sections=sections,
+                             cache=cache)
     if output is not None:
-        write_atomic(output, text, force=force, inputs=[loaded.path])
+        write_atomic(output, text, force=force,
+                     inputs=[*(loaded.paths or [loaded.path]), *([cited_in] if cited_in else [])])
     else:
         sys.stdout.write(text)
 

@@ -31,8 +31,8 @@ else:
 
 SchoolOpt = Annotated[
     str | None,
-    typer.Option("--school", help="Only this school or role id (or 'untagged').",
-                 show_default=False),
+    typer.Option("--school", help="Only this school or role: its id, Chinese or English "
+                 "name, any case (or 'untagged').", show_default=False),
 ]
 
 
@@ -49,15 +49,21 @@ def list_(
     ] = None,
     as_json: JsonOpt = False,
     schools_file: SchoolsOpt = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help="Order within a school: year (then author), "
+                          "author or title.")
+    ] = "year",
 ) -> None:
     """List the sources grouped by school: key, author, short title, year."""
+    from sinosoviet_cli.bibtex.bibio import default_path
     from sinosoviet_cli.errors import UsageError
     from sinosoviet_cli.pipeline import load_schools
     from sinosoviet_cli.schools import tagging as schools
+    from sinosoviet_cli.schools.model import beside
 
-    rules = load_schools(schools_file)
+    rules = load_schools(schools_file or beside(default_path(bib)))
     if school is not None:
-        schools.require_school(school, rules)
+        school = schools.require_school(school, rules)
     if lang is not None and lang not in ("zh", "en"):
         raise UsageError(f"unknown language {lang!r}", fix="use --lang zh or --lang en")
     loaded = library(bib, rules)
@@ -66,7 +72,8 @@ def list_(
     works = [w for w in loaded.works
              if (entry_type is None or w.entry_type == entry_type.casefold())
              and (lang is None or schools.language(w) == lang)]
-    groups = [(g, ws) for g, ws in schools.group(works, rules) if school in (None, g)]
+    groups = [(g, schools.sort_works(ws, sort, index))
+              for g, ws in schools.group(works, rules) if school in (None, g)]
     if as_json:
         print_json({"bib": str(loaded.path), "groups": [
             {"school": g, "works": [work_row(w, index) for w in ws]} for g, ws in groups]})
@@ -96,7 +103,7 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
         emit(table)
         return
     for row in rows:  # too narrow for a table: whole keys and years, the terminal wraps
-        emit(Text(f"{row['key']}  {row['year'] or '----'}  {row['title']}"), soft_wrap=True)
+        emit(Text(f"{row['key']}  {row['year'] or '----'}  {row['short_title']}"), soft_wrap=True)
 
 
 _MIN_TITLE, _MIN_AUTHOR, _MAX_AUTHOR = 8, 6, 14
@@ -109,7 +116,8 @@ def _list_table(rows: list[dict[str, Any]], width: int) -> Table | None:
     from rich.cells import cell_len
 
     def need(name: str) -> int:
-        return max([cell_len(name), *(cell_len(str(r[name] or "")) for r in rows)])
+        column = "short_title" if name == "title" else name  # the table shows short titles
+        return max([cell_len(name), *(cell_len(str(r[column] or "")) for r in rows)])
 
     fixed = need("key") + 4  # the year
     free = width - fixed - 6  # three gaps of two spaces between four columns
@@ -130,7 +138,7 @@ def _list_table(rows: list[dict[str, Any]], width: int) -> Table | None:
     table.add_column("title", no_wrap=True, width=title, overflow="ellipsis")
     table.add_column("year", no_wrap=True, justify="right", width=4)
     for row in rows:
-        cells = [Text(row["key"]), Text(row["author"]), Text(row["title"]),
+        cells = [Text(row["key"]), Text(row["author"]), Text(row["short_title"]),
                  Text(str(row["year"] or ""))]
         table.add_row(*(cells if with_author else [cells[0], *cells[2:]]))
     return table

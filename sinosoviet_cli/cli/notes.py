@@ -33,7 +33,7 @@ def notes(
     from sinosoviet_cli import pipeline
     from sinosoviet_cli.bibtex import bibio
 
-    library = bibio.load(bibio.default_path(bib))
+    library = bibio.load_all(bib)
     parsed = pipeline.read_paper(paper)
     for problem in parsed.problems:
         warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")

@@ -69,6 +69,10 @@ def parse(
                      show_default=False),
     ] = None,
     overrides: OverridesOpt = None,
+    retag: Annotated[
+        bool, typer.Option("--retag", help="With --force, re-tag works whose school was "
+                           "set by hand (`sinosoviet tag`); kept otherwise.")
+    ] = False,
 ) -> None:
     """Parse the paper's footnotes into a cross-referenced BibTeX bibliography."""
     from sinosoviet_cli.bibtex import bibio
@@ -85,6 +89,10 @@ def parse(
     bib, unmatched = pipeline.parse_paper(extracted, schools=inputs.schools,
                                           overrides=inputs.overrides,
                                           corrections=inputs.corrections)
+    if output is not None and not to_stdout and output.is_file() and not retag:
+        from sinosoviet_cli.schools.tag import keep_manual
+
+        bib = keep_manual(bib, bibio.load(output, strict=False).works)  # hand-set stay
     header = pipeline.header(input_name(paper), bib, named=inputs.named)
     if to_stdout:
         sys.stdout.write(bibio.dumps(bib.works, header=header))
@@ -114,9 +122,11 @@ def _target(output: Path | None, as_json: bool) -> tuple[Path | None, bool]:
 def _parse_json(paper: Paper, bib: Bibliography) -> dict[str, Any]:
     by_note: dict[int, list[dict[str, str]]] = {f.n: [] for f in paper.footnotes}
     for link in bib.links:
-        by_note.setdefault(link.footnote, []).append(
-            {"key": link.key, "form": str(link.form), "pages": link.pages, "text": link.text,
-             "problem": link.problem})
+        cite = {"key": link.key, "form": str(link.form), "pages": link.pages,
+                "text": link.text, "problem": link.problem}
+        if link.volume:  # the volume cited of a multi-volume set (one work)
+            cite["volume"] = link.volume
+        by_note.setdefault(link.footnote, []).append(cite)
     return {
         "footnotes": [{"n": n, "citations": cites} for n, cites in sorted(by_note.items())],
         "entries": len(bib.works),

@@ -36,10 +36,12 @@ def schools_(bib: BibOpt = None, as_json: JsonOpt = False,
 
     The chart counts each work once: a chapter by its volume's year; a volume cited
     only through its chapters is counted by those chapters, not again itself."""
+    from sinosoviet_cli.bibtex.bibio import default_path
     from sinosoviet_cli.pipeline import load_schools
     from sinosoviet_cli.schools import tagging as schools
+    from sinosoviet_cli.schools.model import beside
 
-    rules = load_schools(schools_file)
+    rules = load_schools(schools_file or beside(default_path(bib)))
     loaded = library(bib, rules)
     rows = schools.summary(loaded.works, rules)
     if as_json:
@@ -69,8 +71,9 @@ def _print_school(row: dict[str, Any], rules: Rules) -> None:
     emit()
 
 
-def _first(items: list[str], n: int = 12) -> str:
-    return ", ".join(items[:n]) + (f" (+{len(items) - n})" if len(items) > n else "")
+def _first(items: list[str]) -> str:
+    """Every item: the summary shows every work and every proponent, never "(+2)"."""
+    return ", ".join(items)
 
 
 def _columns(rows: list[tuple[str, dict[int, int]]]

@@ -77,8 +77,11 @@ def show(
 ) -> None:
     """Show one work: all fields, its school with the evidence, the footnotes citing it,
     its volume or chapters."""
+    from sinosoviet_cli.bibtex.bibio import default_path
     from sinosoviet_cli.pipeline import load_schools
+    from sinosoviet_cli.schools.model import beside
 
+    schools_file = schools_file or beside(default_path(bib))
     rules = load_schools(schools_file)
     loaded = library(bib, rules)
     work = _find(loaded, key)

@@ -8,8 +8,11 @@ use ``render.export``, ``render.bibliography``, ``render.notes``, ``render.paper
 ``render.delatex``, ``render.to_csl``... (``render.__all__``). The modules behind it
 each have one role:
 
-- ``items``     Work -> CSL-JSON item; LaTeX decoding (``delatex``); person names.
-- ``sort``      bibliography sort keys (romanised).
+- ``items``     Work -> CSL-JSON item; person names. LaTeX decoding is ``text.latex``
+                (``render.delatex`` re-exports it until callers import it from there).
+- ``sort``      bibliography sort keys (romanised through ``readings``, a compact
+                table built from pypinyin's data, without importing pypinyin).
+- ``cache``     rendered entries cached on disk (``export``), byte-identical output.
 - ``styles``    style names, lookup, loading, ``styles.toml``.
 - ``formats``   citeproc formatters and data escaping per output format.
 - ``patches``   every citeproc-py fix: one ``PATCHES`` table, applied and undone by
@@ -55,6 +58,11 @@ handles, and ``tests/test_render.py`` has a test per workaround:
 - W19 ``delimiter-precedes-last``: "after-inverted-name" ignored, and "always" puts a
       comma after a literal (never inverted) name: patched ``Name.process`` decides from
       the name before last (pandoc prints "李英明, and 關向光"; Chicago does not).
+- W20 a cs:group with an empty variable and a macro of text values is suppressed
+      (GB/T 7714's [M]/[J]/[C]): a macro that prints counts as a rendered variable, as
+      in citeproc-js and pandoc. Numeric styles (``citation-number``) render in one
+      process in citation order (input order unless the bibliography has a <sort>),
+      never from the cache.
 
 Speed (rendering ~13x faster than stock citeproc-py on 300 synthetic entries, same
 output where stock is right): see ``patches`` and ``engine``.

@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sinosoviet_cli.csl.formats import _escaper, _formatter
 from sinosoviet_cli.csl.items import _ET_AL, _by_key, to_csl
@@ -19,8 +19,8 @@ from sinosoviet_cli.csl.patches import patch_citeproc
 from sinosoviet_cli.csl.styles import (
     _load_style,
     _prints_places,
-    _sorts_by_date,
     bibliography_fallback,
+    style_facts,
     style_path,
     western_style,
 )
@@ -43,6 +43,7 @@ class Entry:
 
     key: str
     text: str
+    lang: str = ""  # BCP 47 tag of the work's language (HTML ``lang``), "" if unknown
 
 
 @dataclass
@@ -85,12 +86,9 @@ class _Engine:
             # it, but warns once per process.
             warnings.filterwarnings("ignore", message=r".*unsupported: event_title$")
             self._source = CiteProcJSON(items)
-        bib = self._style.root.bibliography
-        self._substitute = None if bib is None else bib.get("subsequent-author-substitute")
-        citation = self._style.root.citation
-        self.by_date = bib is not None and _sorts_by_date(bib)
-        self.year_suffix = citation is not None and (
-            citation.get("disambiguate-add-year-suffix", "false").lower() == "true")
+        facts = style_facts(self.style_file)
+        self._substitute, self.by_date = facts.substitute, facts.by_date
+        self.year_suffix = facts.year_suffix
         option = self._style.root.get_locale_option("punctuation-in-quote")
         self._piq = str(option).lower() == "true"
         return self
@@ -211,6 +209,8 @@ def nest_quotes(text: str) -> str:
     return "".join(out) if depth == 0 else text
 
 
+_T = TypeVar("_T")
+
 # Both cores: a forked worker inherits the loaded engine and renders a slice.
 _worker_engine: _Engine | None = None
 PARALLEL_MIN = 400
@@ -222,9 +222,10 @@ def _render_slice(keys: Sequence[str]) -> list[str]:
 
 
 def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int,
-                      meanwhile: Callable[[], list[Work]]) -> tuple[list[Work], list[str]]:
+                      meanwhile: Callable[[], _T]) -> tuple[_T, list[str]]:
     """Render ``keys`` in ``jobs`` forked workers (they inherit the loaded style) while
-    this process runs ``meanwhile`` (the sort); entries come back in sorted order."""
+    this process runs ``meanwhile`` (the sort keys); entries come back in ``keys``'
+    order, with what ``meanwhile`` returned."""
     import multiprocessing
 
     global _worker_engine
@@ -235,13 +236,13 @@ def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int,
         # Workers ignore Ctrl-C: the parent alone is interrupted and terminates the pool.
         with ctx.Pool(jobs, initializer=_ignore_sigint) as pool:
             pending = pool.map_async(_render_slice, chunks)
-            ordered = meanwhile()
+            computed = meanwhile()
             results = pending.get()
     finally:
         _worker_engine = None
     rendered = {k: text for chunk, out in zip(chunks, results, strict=True)
                 for k, text in zip(chunk, out, strict=True)}
-    return ordered, [rendered[w.key] for w in ordered]
+    return computed, [rendered[k] for k in keys]
 
 
 def _ignore_sigint() -> None:

@@ -6,13 +6,13 @@ reader is unusable on this data, so the fields are mapped here, with LaTeX decod
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sinosoviet_cli.bibtex.bibio import inherit
 from sinosoviet_cli.model import Work, split_persons
+from sinosoviet_cli.text.latex import delatex, unbrace
 from sinosoviet_cli.text.normalize import has_cjk
 
 _TYPES = {
@@ -38,10 +38,14 @@ def csl_name(person: str) -> dict[str, str]:
     ``Family, Given`` and ``Given Family`` split."""
     if person.startswith("{") and person.endswith("}") and _balanced(person[1:-1]):
         return {"literal": person[1:-1].strip()}
-    plain = _unbrace(person)
+    plain = unbrace(person)
     if re.search(r"\b(?:family|given)=", plain):
         return _extended_name(plain)
     if has_cjk(plain) or not plain.strip():
+        family, comma, given = plain.partition(",")
+        if comma and has_cjk(family) and has_cjk(given) and "," not in given:
+            # Zotero's BibTeX export splits a Chinese name (杨, 奎松): printed whole.
+            return {"literal": re.sub(r"\s+", "", family + given)}
         return {"literal": plain.strip()}
     if plain.count(",") >= 2:  # "Peebles, Jr, Peyton Z." (BibTeX's von Last, Jr, First)
         family, suffix, given = (s.strip() for s in plain.split(",", 2))
@@ -85,54 +89,6 @@ def _balanced(text: str) -> bool:
         if depth < 0:
             return False
     return depth == 0
-
-
-def _unbrace(text: str) -> str:
-    return text.replace("{", "").replace("}", "")
-
-
-_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
-            "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
-            "c": "\u0327", "k": "\u0328", "r": "\u030a"}
-_LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
-            "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ"}
-_GREEK = {name: chr(code) for name, code in (
-    ("Gamma", 0x393), ("Delta", 0x394), ("Theta", 0x398), ("Lambda", 0x39B), ("Xi", 0x39E),
-    ("Pi", 0x3A0), ("Sigma", 0x3A3), ("Phi", 0x3A6), ("Psi", 0x3A8), ("Omega", 0x3A9),
-    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4),
-    ("epsilon", 0x3B5), ("zeta", 0x3B6), ("eta", 0x3B7), ("theta", 0x3B8), ("kappa", 0x3BA),
-    ("lambda", 0x3BB), ("mu", 0x3BC), ("nu", 0x3BD), ("xi", 0x3BE), ("pi", 0x3C0),
-    ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4), ("phi", 0x3C6), ("chi", 0x3C7),
-    ("psi", 0x3C8), ("omega", 0x3C9))}
-_ESCAPED = {"&": "&", "%": "%", "$": "$", "_": "_", "#": "#", "{": "{", "}": "}"}
-
-
-def delatex(text: str) -> str:
-    """LaTeX as BibTeX files from other tools write it, in Unicode: accents
-    (``Dik\\"otter``), special letters, escaped characters, font commands (their
-    contents kept), ``--``/``---`` dashes and ``~`` spaces. Braces are left alone."""
-    if not any(c in text for c in ("\\", "--", "~", "`", "''", "$")):
-        return text
-
-    def accent(m: re.Match[str]) -> str:
-        return unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)])
-
-    if "$" in text:  # inline math: Greek letters as themselves, the dollars dropped
-        text = re.sub(r"\\([A-Za-z]+)", lambda m: _GREEK.get(m.group(1), m.group(0)), text)
-        text = re.sub(r"(?<!\\)\$", "", text)
-
-    text = re.sub(r"\\([`'^\"~=.])\s*\{?\s*([A-Za-z])\}?", accent, text)
-    text = re.sub(r"\\([uvHckr])(?:\s+|\{)\s*([A-Za-z])\}?", accent, text)
-    text = re.sub(r"\\(ss|ae|AE|oe|OE|aa|AA|[oOlLij])(?![A-Za-z])\s?",
-                  lambda m: _LETTERS[m.group(1)], text)
-    text = re.sub(r"\\([&%$_#{}])", lambda m: _ESCAPED[m.group(1)], text)
-    text = re.sub(r"\\(?:emph|textit|textbf|textsc|textrm|textsf|texttt|mkbibquote|"
-                  r"mkbibemph|url|mbox|text)\s*(?=\{)", "", text)
-    text = re.sub(r"\\(?:em|it|bf|sc|rm)\s+", "", text)
-    text = text.replace("``", "“").replace("''", "”").replace("`", "‘")
-    if "‘" in text:  # `resource wars' closes with a straight quote: ‘resource wars’
-        text = re.sub(r"‘((?:[^‘’']|'(?=[A-Za-z]))*)'(?![A-Za-z])", r"‘\1’", text)
-    return text.replace("---", "—").replace("--", "–").replace("~", "\u00a0")
 
 
 def _date(value: str) -> dict[str, Any] | None:
@@ -282,7 +238,7 @@ def _text(value: str, s: _Source) -> str | None:
     # BibTeX braces protect case; Chicago title-cases English titles anyway, and
     # citeproc-py's nocase spans put spaces into words ("China 's"), so they go.
     value = value.strip()
-    return s.escape(_unbrace(delatex(value))) if value else None
+    return s.escape(unbrace(delatex(value))) if value else None
 
 
 def _address(value: str, s: _Source) -> str | None:
@@ -326,6 +282,10 @@ def _is_compiler(s: _Source) -> bool:
     return s.get("editortype").strip().casefold() == "compiler"
 
 
+def _at_meeting(s: _Source) -> bool:
+    return s.ctype == "paper-conference" and not s.journal and not s.get("booktitle")
+
+
 def _book(s: _Source) -> tuple[str, str]:
     if s.journal or not s.get("booktitle"):
         return ("", "")
@@ -366,7 +326,12 @@ _FIELDS: tuple[_Row, ...] = (
     ("note", _field("note"), _text),
     ("event-title", _field("eventtitle"), _text),  # CSL 1.0.2 (Chicago's styles)
     ("event", _field("eventtitle"), _text),  # CSL 1.0.1's name for it
-    ("issued", _when, _issued),
+    # A paper presented at a meeting (not in proceedings) is dated by its event: the
+    # Chicago styles print "Paper presented at <event>, <date>, <place>." from
+    # event-date, but append an issued date after a period ("…, 台中. December 6, 2008.").
+    ("issued", lambda s: "" if _at_meeting(s) else _when(s), _issued),
+    ("event-date", lambda s: s.get("eventdate") or (_when(s) if _at_meeting(s) else ""),
+     _issued),
     ("accessed", _field("urldate"), _accessed),
 )
 

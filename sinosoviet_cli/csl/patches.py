@@ -147,7 +147,7 @@ def patch_citeproc() -> None:
             if "compiler" not in listed:
                 listed.append("compiler")
         _classes.update(Choose=model.Choose, Else=model.Else, Locale=model.Locale,
-                        Names=model.Names, String=String)
+                        Names=model.Names, String=String, Text=model.Text)
         _originals.update({p.name: getattr(_owner(p.owner), p.attr) for p in PATCHES})
         _install({p.name: p.new(_originals[p.name]) if p.wraps else p.new for p in PATCHES})
         _patched = True
@@ -205,7 +205,10 @@ def _render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -
 
 
 def _group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
-    # Same as citeproc-py's Group.process, over cached children.
+    # citeproc-py's Group.process over cached children, but (W20) a macro that prints
+    # something counts as a rendered variable, as citeproc-js and pandoc count it:
+    # GB/T 7714's [M]/[J]/[C] type marks are a macro of text values grouped with an
+    # empty medium variable, and were suppressed.
     output = []
     variable_called = variable_rendered = False
     delimiter = self.get("delimiter", "")
@@ -219,7 +222,8 @@ def _group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> 
                 text = child.render(item, context=context, **kwargs)
             if text is not None:
                 output.append(text)
-                variable_rendered = variable_rendered or calls
+                variable_rendered = variable_rendered or calls or (
+                    isinstance(child, _classes["Text"]) and child.get("macro") is not None)
         except _VariableError:
             pass
     if output and (not variable_called or variable_rendered):

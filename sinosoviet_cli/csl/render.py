@@ -7,6 +7,7 @@ the modules behind it (``items``, ``sort``, ``styles``, ``formats``, ``patches``
 
 from __future__ import annotations
 
+from sinosoviet_cli.csl.cache import EntryCache
 from sinosoviet_cli.csl.engine import PARALLEL_MIN, Cite, Entry, nest_quotes
 from sinosoviet_cli.csl.export import (
     add_year_suffixes,
@@ -14,7 +15,7 @@ from sinosoviet_cli.csl.export import (
     document,
     export,
 )
-from sinosoviet_cli.csl.items import csl_name, delatex, to_csl
+from sinosoviet_cli.csl.items import csl_name, to_csl
 from sinosoviet_cli.csl.notes import Part, RenderedNote, note_parts, notes, paper_notes, positions
 from sinosoviet_cli.csl.patches import check_citeproc, patch_citeproc, unpatched
 from sinosoviet_cli.csl.sort import romanise, romanise_name, sort_key, sort_works
@@ -30,9 +31,10 @@ from sinosoviet_cli.csl.styles import (
     western_style,
 )
 from sinosoviet_cli.model import split_persons
+from sinosoviet_cli.text.latex import delatex
 
 __all__ = [
-    "DEFAULT_STYLE", "FORMATS", "PARALLEL_MIN", "STYLES", "Cite", "Entry", "Part",
+    "DEFAULT_STYLE", "FORMATS", "PARALLEL_MIN", "STYLES", "Cite", "Entry", "EntryCache", "Part",
     "RenderedNote", "add_year_suffixes", "bibliography", "bibliography_fallback",
     "bundled_styles_dir", "check_citeproc", "csl_name", "delatex", "document", "export",
     "iter_styles", "nest_quotes", "note_parts", "notes", "paper_notes", "patch_citeproc",

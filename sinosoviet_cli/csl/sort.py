@@ -11,9 +11,10 @@ from functools import cache
 from importlib import resources
 
 from sinosoviet_cli.bibtex.bibio import inherit
-from sinosoviet_cli.csl.items import _by_key, _unbrace, csl_name
+from sinosoviet_cli.csl.items import _by_key, csl_name
 from sinosoviet_cli.model import Work, split_persons
-from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk
+from sinosoviet_cli.text.latex import unbrace
+from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, nfc
 
 _CJK_RUN = re.compile(f"{CJK_CHAR}+")
 
@@ -24,13 +25,14 @@ def romanise(text: str) -> str:
     without accents, case folded. Chinese works thus file among Western ones by the
     romanised name, as Chicago files romanised names."""
     if has_cjk(text):
-        from sinosoviet_cli.link import keys
+        from sinosoviet_cli.csl.readings import romanise_han
 
-        # Each run of Han characters as citation keys read it (keys.romanise: Simplified
-        # first, so 重慶 is chongqing and 長沙 changsha, as pypinyin misreads the
-        # Traditional forms); keys.romanise drops what is not Han, so the rest of the
-        # text (digits, Latin words) is kept here as words of the sort string.
-        text = _CJK_RUN.sub(lambda m: f" {keys.romanise(m.group())} ", text)
+        # Each run of Han characters read as citation keys read it (Simplified first,
+        # so 重慶 is chongqing and 長沙 changsha, and phrases in context: 銀行
+        # yinhang), from a compact table instead of pypinyin's phrase dictionary
+        # (``readings``); the rest of the text (digits, Latin words) is kept here as
+        # words of the sort string.
+        text = _CJK_RUN.sub(lambda m: f" {romanise_han(nfc(m.group()))} ", text)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", stripped.casefold())).strip()
@@ -82,7 +84,7 @@ def sort_key(work: Work, by_key: Mapping[str, Work], *,
         n = csl_name(p)
         names.append(n.get("literal") or f"{n.get('family', '')} {n.get('given', '')}")
         sortable.append(romanise_name(n["literal"]) if "literal" in n else romanise(names[-1]))
-    title = _unbrace(f.get("title", ""))
+    title = unbrace(f.get("title", ""))
     first = " ; ".join(sortable) if names else romanise(_ARTICLE.sub("", title))
     year = f.get("year", "") or f.get("date", "")
     if by_date:

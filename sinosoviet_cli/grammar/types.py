@@ -169,6 +169,6 @@ def _build(d: _Draft, text: str) -> Reference:
         eventtitle=d.eventtitle,
         url=d.url,
         note=d.note,
-        langid=langid(title, container, *(p.literal for p in d.authors)),
-        extra=MappingProxyType(dict(d.extra)),
+        langid=langid(title, container, *(p.literal for p in d.authors), institution),
+        extra=MappingProxyType({k: v for k, v in d.extra.items() if k != "callparts"}),
     )

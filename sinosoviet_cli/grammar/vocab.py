@@ -45,6 +45,7 @@ class _Vocab:
     edition: re.Pattern[str]
     access: re.Pattern[str]
     report: re.Pattern[str]
+    remark: re.Pattern[str]  # 内部发行 / 光盘版: how a work circulated (-> note)
     conference: re.Pattern[str]
     proceedings: re.Pattern[str]
     corporate: tuple[str, ...]
@@ -62,6 +63,7 @@ class _Vocab:
     season_re: str
     event_markers: re.Pattern[str]
     surnames: frozenset[str]
+    sino_prose: frozenset[str]  # English prose words never inside a romanised name
     latin_in: tuple[str, ...]  # "in": a chapter's container follows
     latin_editor: tuple[str, ...]  # ed. / eds. / edited by / (eds.)
     latin_editor_nouns: tuple[str, ...]  # editor / editors
@@ -116,6 +118,7 @@ def _vocab() -> _Vocab:
         edition=re.compile(_alt(raw["online"]["edition_words"])),
         access=re.compile(f"^(?:{_alt(raw['online']['access_words'])})\\s*[：:]?\\s*"),
         report=re.compile(_alt(raw["reports"]["words"])),
+        remark=re.compile(f"(?:{_alt(raw['remarks']['words'])})"),
         conference=re.compile(_alt(raw["conference"]["words"])),
         proceedings=re.compile(_alt(raw["conference"]["proceedings"])),
         corporate=tuple(raw["corporate"]["suffixes"]),
@@ -133,6 +136,7 @@ def _vocab() -> _Vocab:
         season_re=_alt(raw["seasons"]["words"]),
         event_markers=re.compile(f"(?:{_alt(raw['conference']['markers'])})\\s*"),
         surnames=frozenset(raw["pinyin"]["surnames"]),
+        sino_prose=frozenset(raw["sinological"]["prose_words"]),
         latin_in=tuple(raw["containers"]["latin"]),
         latin_editor=tuple(raw["containers"]["latin_editor"]),
         latin_editor_nouns=tuple(raw["containers"]["latin_editor_nouns"]),

@@ -194,9 +194,23 @@ def own_fields(ref: Reference, kind: str) -> dict[str, str]:
         f["urldate"] = text(ref.extra.get("urldate", ""))
     if ref.note:
         f["note"] = "; ".join(x for x in (f.get("note", ""), text(ref.note)) if x)
+    f.update(romanized_fields(ref))
     f["langid"] = ref.langid or langid(ref.title, ref.container,
                                        *(p.display for p in ref.authors))
     return {k: v for k, v in f.items() if v}
+
+
+#: Where a sinological citation's romanised forms go: biblatex's standard literal
+#: fields ``usera``–``userc`` (in every entry type, so biber's data model validates
+#: them without a declaration); the characters stay in author/title/journal.
+ROMANIZED_FIELDS = (("usera", "romanized_names"), ("userb", "romanized_title"),
+                    ("userc", "romanized_container"))
+
+
+def romanized_fields(ref: Reference) -> dict[str, str]:
+    """``usera`` = Sima Qian, ``userb`` = Shiji, ``userc`` = Tang yanjiu (as printed)."""
+    return {field: text(ref.extra[key]) for field, key in ROMANIZED_FIELDS
+            if ref.extra.get(key)}
 
 
 def volume_fields(ref: Reference) -> dict[str, str]:

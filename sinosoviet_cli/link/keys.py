@@ -158,6 +158,11 @@ def base_key(fields: Mapping[str, str]) -> str:
         if persons:
             name = romanise_family(persons[0])
             break
+    printed = fields.get("usera", "").split()
+    if printed:
+        # Sinological entries print their romanisation (family first): Seo, not "mei"
+        # from reading 妹尾 as Chinese.
+        name = ascii_fold(printed[0]).lower() or name
     word = first_title_word(fields.get("title", ""))
     return f"{name or 'anon'}{year_of(fields)}{word}"
 

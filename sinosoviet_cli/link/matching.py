@@ -111,6 +111,7 @@ class Draft:
     variants: frozenset[str]
     main_key: str = ""  # the title before its subtitle
     cited: list[int] = field(default_factory=list)
+    volumes: set[str] = field(default_factory=set)  # volumes cited of a multi-volume set
     parent: int | None = None  # index of the volume a chapter is in
     is_parent: bool = False
 
@@ -131,3 +132,4 @@ class Link:
     draft: int | None
     pages: str
     problem: str = ""
+    volume: str = ""  # the volume cited, beside the pages

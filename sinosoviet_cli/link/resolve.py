@@ -89,9 +89,10 @@ class _Resolver:
 
     def _new(self, kind: str, fields: dict[str, str], persons: tuple[Person, ...],
              title: str) -> int:
+        # A sinological entry is also cited by its romanised title (Shi, Xi'an lishi dituji).
+        variants = title_variants(title) | title_variants(fields.get("userb", ""))
         self.drafts.append(
-            Draft(kind, fields, persons, fold_strict(title), title_variants(title),
-                   main_key(title))
+            Draft(kind, fields, persons, fold_strict(title), variants, main_key(title))
         )
         return len(self.drafts) - 1
 
@@ -106,6 +107,10 @@ class _Resolver:
         if persons and d.persons and not same_persons:
             return False
         mine, theirs = when(fields), when(d.fields)
+        volume, their_volume = fields.get("volume", ""), d.fields.get("volume", "")
+        if volume and their_volume and volume != their_volume:
+            # 《文稿》第7册 (1992), 第8册 (1993): volumes of one set, each with its own year
+            mine = theirs = None
         if mine and theirs and (mine[0] != theirs[0] or
                                 (len(mine[1]) == len(theirs[1]) == 10 and mine != theirs)):
             return False  # another edition, or another day's newspaper
@@ -115,7 +120,14 @@ class _Resolver:
                 and d.main_key == main_key(title))
 
     def _merge(self, index: int, fields: Mapping[str, str]) -> None:
+        """Add what a later full citation prints. A work cited in several of its volumes
+        is the whole set: its entry has no ``volume`` (each citation keeps its own)."""
         draft = self.drafts[index]
+        volumes = {v for v in (draft.fields.get("volume"), fields.get("volume")) if v}
+        draft.volumes |= volumes
+        if len(draft.volumes) > 1:
+            draft.fields.pop("volume", None)
+            fields = {k: v for k, v in fields.items() if k != "volume"}
         for name, value in fields.items():
             draft.fields.setdefault(name, value)
 
@@ -189,28 +201,44 @@ class _Resolver:
             return Link(n, seg.text, Form.FULL, None, "", reason)
         if ref.form is Form.SHORT:
             ref = split_trailing_pages(ref)
-        pages = ref.pages
+        pages, volume = ref.pages, ref.volume
         if ref.form is Form.IBID:
             target, problem = backrefs.ibid(here, previous)
-            if not pages and target is not None:
+            if target is not None:
+                # 同上 keeps the place cited before: its pages if none printed, and the
+                # volume unless it names one (同上，第2卷).
                 before = (here or previous)[-1]
-                pages = before.pages
-            return Link(n, seg.text, Form.IBID, target, pages, problem)
+                pages, volume = pages or before.pages, volume or before.volume
+            return Link(n, seg.text, Form.IBID, target, pages, problem, volume)
         if ref.form is Form.SHORT and ref.extra.get("footnote"):
             target, problem = backrefs.same_note(self.by_note, n, ref.extra["footnote"])
-            return Link(n, seg.text, Form.SHORT, target, pages, problem)
+            if target is not None:
+                # 出处同注3 printing no place means the same place as note 3.
+                cited = self.by_note[int(ref.extra["footnote"])][-1]
+                volume = volume or cited.volume
+                pages = pages or (cited.pages if not ref.pages else "")
+            return Link(n, seg.text, Form.SHORT, target, pages, problem, volume)
         if ref.form is Form.SHORT and not ref.title and not persons_of(ref):
             # 前引書 with neither author nor title: the work just cited, as for ibid.
             target, problem = backrefs.ibid(here, previous)
-            return Link(n, seg.text, Form.SHORT, target, pages, problem)
+            return Link(n, seg.text, Form.SHORT, target, pages, problem, volume)
         if ref.form is Form.SHORT:
             target, problem = self.short(ref)
             # A work's first mention is its full citation even when printed without
             # publication facts (a chapter whose volume the paper cites in full elsewhere).
             form = Form.FULL if problem == backrefs.NO_EARLIER else Form.SHORT
-            return Link(n, seg.text, form, target, pages, problem)
+            if target is not None and volume:
+                self._note_volume(target, volume)
+            return Link(n, seg.text, form, target, pages, problem, volume)
         target, problem = self.full(ref)
-        return Link(n, seg.text, Form.FULL, target, pages, problem)
+        return Link(n, seg.text, Form.FULL, target, pages, problem, volume)
+
+    def _note_volume(self, index: int, volume: str) -> None:
+        """A short form citing another volume of a work makes it a multi-volume set."""
+        draft = self.drafts[index]
+        draft.volumes |= {v for v in (draft.fields.get("volume"), volume) if v}
+        if len(draft.volumes) > 1:
+            draft.fields.pop("volume", None)
 
     # Result -----------------------------------------------------------------
 
@@ -232,7 +260,7 @@ class _Resolver:
         links = tuple(
             CitationLink(link.footnote, link.text, link.form,
                          "" if link.draft is None else key_of[link.draft],
-                         link.pages, link.problem)
+                         link.pages, link.problem, link.volume)
             for link in self.links
         )
         return Bibliography(tuple(works), links, tuple(self.unparsed))

@@ -102,6 +102,11 @@ def tidy(text: str) -> str:
     return re.sub(r"[ \t\u3000]{2,}", " ", text).strip()
 
 
+def is_notes_heading(line: str) -> bool:
+    """True for a line that opens an endnote block (注释, 【注释】, Notes …)."""
+    return bool(_HEADING.match(line))
+
+
 def _heading_line(lines: list[str]) -> int | None:
     """The index of the last endnote heading that has notes after it."""
     for i in range(len(lines) - 1, -1, -1):

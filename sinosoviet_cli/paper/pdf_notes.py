@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from sinosoviet_cli.model import Footnote, Marker, Paper, Paragraph, Unparsed
-from sinosoviet_cli.paper.footnotes import _sentence_before
+from sinosoviet_cli.paper.endnotes import is_notes_heading
+from sinosoviet_cli.paper.footnotes import _sentence_before, bundled_layout
 from sinosoviet_cli.paper.pdf import Line
 from sinosoviet_cli.text.normalize import join_lines, nfc
 
 # A note's first line: its number, then text (a year, range or page is no number).
 _NOTE_START = re.compile(r"^(?P<n>\d{1,3})(?![\d\-–.,，、）)年月日%％])\s*(?P<text>.*)$")
-_HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})、\s*(?P<title>[^。，；]{1,30}?)$")
-_ENDNOTES = re.compile(r"^(注釋|注释|註釋|註解|注|註|Notes|NOTES|Endnotes|ENDNOTES)$")
 
 
 @dataclass(slots=True)
@@ -103,13 +102,13 @@ class _Assembly:
 
     def body_line(self, line: Line) -> None:
         text = line.text
-        heading = _HEADING.match(text)
+        heading = bundled_layout().heading.match(text)
         if heading is not None:
             self.section = heading["num"]
             self.headings[self.section] = heading["title"]
             self.new_para = True
             return
-        if _ENDNOTES.match(text):
+        if is_notes_heading(text):
             self.endnotes = True
             return
         display = line.size > 1.1 * self.body_size  # a heading in larger type

@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from sinosoviet_cli.model import CitationLink, Marker, Paper, Work
+from sinosoviet_cli.model import CitationLink, Marker, Paper, Person, Work
+from sinosoviet_cli.schools.debate import (
+    CueIndex,
+    Hit,
+    index_cues,
+    key_work_hits,
+    proponent_hits,
+    sentence_hits,
+)
 from sinosoviet_cli.schools.model import Rules, School
-from sinosoviet_cli.schools.works import Name, footnotes_of, persons_of, plain, short_title
+from sinosoviet_cli.schools.works import footnotes_of, persons_of, plain, short_title
+from sinosoviet_cli.text.names import family_name, transliteration_parts
 from sinosoviet_cli.text.normalize import fold, has_cjk
 
 _SCORE_MARKER, _SCORE_IN_SECTION, _SCORE_ELSEWHERE, _SCORE_SECTION = 4, 3, 2, 1
@@ -27,7 +36,7 @@ class Candidate:
     """One school's support for one work."""
 
     school: str
-    rule: str  # marker | proponent | section | kind
+    rule: str  # work | proponent | claim | marker | cue | section
     score: int
     sections: tuple[str, ...] = ()
     footnotes: tuple[int, ...] = ()
@@ -46,22 +55,24 @@ class _Needle:
     pattern: re.Pattern[str]
 
 
-def _needles(person: Name, rules: Rules) -> list[_Needle]:
+def _needles(person: Person, rules: Rules) -> list[_Needle]:
     """Regexes (over folded text) that find a person named in the body."""
     forms: list[tuple[str, bool]] = []
-    if person.latin:
-        if len(person.family) >= 2:
-            forms.append((person.family, True))
-        forms += [(alias, False) for alias in rules.aliases.get(person.family, ())]
+    family = family_name(person)
+    display = person.display or person.literal
+    if not person.literal or not has_cjk(person.literal):
+        if len(family) >= 2:
+            forms.append((family, True))
+        forms += [(alias, False) for alias in rules.aliases.get(family, ())]
     else:
-        forms.append((person.family, False))
+        forms.append((person.literal, False))
         # 莫里斯‧邁斯納: the body may use the family part alone.
-        forms += [(p, False) for p in re.split(r"[‧·・•.]", person.family)[1:] if len(p) >= 2]
+        forms += [(p, False) for p in transliteration_parts(person.literal)[1:] if len(p) >= 2]
     result = []
     for form, word in forms:
         folded = re.escape(fold(form))
         pattern = rf"(?<![a-z]){folded}(?![a-z])" if word else folded
-        result.append(_Needle(person.display, re.compile(pattern)))
+        result.append(_Needle(display, re.compile(pattern)))
     return result
 
 
@@ -97,7 +108,20 @@ def kind_of(work: Work, rules: Rules) -> str | None:
             return school.id
         if any(fold(w) in bodies for w in school.corporate_words):
             return school.id
+        if _of_the_period(work, school):
+            return school.id
     return None
+
+
+def _of_the_period(work: Work, school: School) -> bool:
+    """An issue of a period periodical (《人民日報》 1958): a source, not scholarship."""
+    if not school.periodicals or school.period is None:
+        return False
+    where = fold(plain(" ".join([work.get("journal"), work.get("journaltitle"),
+                                 work.get("booktitle"), work.get("publisher")])))
+    year = re.search(r"1[89]\d\d|20\d\d", work.get("year") or work.get("date"))
+    return (year is not None and school.period[0] <= int(year.group()) <= school.period[1]
+            and any(fold(p) in where for p in school.periodicals))
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,20 +131,31 @@ class PaperView:
     body: tuple[Sentence, ...]
     markers: Mapping[int, Marker]
     note_sections: Mapping[int, str | None]
+    cues: CueIndex | None = None  # the citing sentences read once for a model's cues
+    by_section: Mapping[str | None, tuple[Sentence, ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
 
 
-def view(paper: Paper, body: Sequence[Sentence] | None = None) -> PaperView:
-    """The paper as the tagger reads it (``body`` if already split into sentences)."""
-    return PaperView(tuple(body_of(paper) if body is None else body),
-                     MappingProxyType({m.n: m for m in paper.markers}),
-                     MappingProxyType({f.n: f.section for f in paper.footnotes}))
+def view(paper: Paper, body: Sequence[Sentence] | None = None,
+         rules: Rules | None = None) -> PaperView:
+    """The paper as the tagger reads it (``body`` if already split into sentences);
+    with ``rules``, its citing sentences are indexed for that model's cues."""
+    markers = MappingProxyType({m.n: m for m in paper.markers})
+    sentences = tuple(body_of(paper) if body is None else body)
+    grouped: dict[str | None, list[Sentence]] = {}
+    for s in sentences:
+        grouped.setdefault(s.section, []).append(s)
+    return PaperView(sentences, markers,
+                     MappingProxyType({f.n: f.section for f in paper.footnotes}),
+                     index_cues(markers, rules) if rules is not None else None,
+                     MappingProxyType({k: tuple(v) for k, v in grouped.items()}))
 
 
 def candidates(work: Work, paper: Paper, rules: Rules,
                links: Iterable[CitationLink] = (),
                body: Sequence[Sentence] | None = None) -> list[Candidate]:
     """Every school's support for one work, strongest first (unsupported schools left out)."""
-    return candidates_in(work, view(paper, body), rules, links)
+    return candidates_in(work, view(paper, body, rules), rules, links)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +181,31 @@ def candidates_in(work: Work, paper: PaperView, rules: Rules,
     found = (_school_candidate(school, probe, paper, negations, rules.negation_gap)
              for school in rules.schools)
     result = [c for c in found if c is not None]
-    return sorted(result, key=lambda c: (-c.score, -len(c.footnotes)))
+    notes = footnotes_of(work, links)
+    cues = paper.cues if paper.cues is not None else index_cues(paper.markers, rules)
+    hits = [*key_work_hits(work, rules), *proponent_hits(work, rules),
+            *sentence_hits(work, notes, cues, rules)]
+    result += [_from_hit(h, notes) for h in hits]
+    result = _best_per_school(result)
+    return sorted(result, key=lambda c: (c.negated, -c.score, -len(c.footnotes)))
+
+
+def _from_hit(hit: Hit, notes: tuple[int, ...]) -> Candidate:
+    return Candidate(hit.school, hit.rule, hit.score, (), hit.footnotes or notes, hit.names,
+                     hit.sentence)
+
+
+def _best_per_school(found: list[Candidate]) -> list[Candidate]:
+    """One candidate per school: a negation stands; otherwise the strongest."""
+    best: dict[str, Candidate] = {}
+    for c in found:
+        old = best.get(c.school)
+        if old is None or (not old.negated and (c.negated or c.score > old.score)):
+            if old is not None and not c.negated:  # keep where the paper said it
+                c = replace(c, sections=c.sections or old.sections,
+                            names=c.names or old.names, sentence=c.sentence or old.sentence)
+            best[c.school] = c
+    return list(best.values())
 
 
 def _school_candidate(school: School, probe: _Probe, paper: PaperView,
@@ -155,8 +214,9 @@ def _school_candidate(school: School, probe: _Probe, paper: PaperView,
     section = school.section
     if school.kind != "school" or section is None:
         return None
-    named = [(nd, s) for s in paper.body if s.section == section
-             for nd in probe.needles if nd.pattern.search(s.folded)]
+    here = paper.by_section.get(section) if paper.by_section else tuple(
+        s for s in paper.body if s.section == section)
+    named = [(nd, s) for s in here or () for nd in probe.needles if nd.pattern.search(s.folded)]
     who = tuple(dict.fromkeys(nd.display for nd, _ in named))
     notes_here = probe.cited_in.get(section, ())
     if any(_negated(nd.pattern, s.folded, negations, gap) for nd, s in named):

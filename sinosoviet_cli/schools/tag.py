@@ -11,6 +11,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from sinosoviet_cli.model import Bibliography, CitationLink, Paper, Work
+from sinosoviet_cli.schools.edit import MANUAL
 from sinosoviet_cli.schools.evidence import (
     Candidate,
     PaperView,
@@ -19,8 +20,15 @@ from sinosoviet_cli.schools.evidence import (
     kind_of,
     view,
 )
-from sinosoviet_cli.schools.model import Override, Rules, load_overrides, load_rules
-from sinosoviet_cli.schools.works import EVIDENCE_FIELD, Tag, footnotes_of, plain, with_school
+from sinosoviet_cli.schools.model import Override, Rules, load_rules
+from sinosoviet_cli.schools.works import (
+    EVIDENCE_FIELD,
+    Tag,
+    footnotes_of,
+    plain,
+    short_title,
+    with_school,
+)
 from sinosoviet_cli.text.normalize import fold
 
 
@@ -28,7 +36,8 @@ def tag_work(work: Work, paper: Paper, rules: Rules, links: Iterable[CitationLin
              body: Sequence[Sentence] | None = None) -> Tag:
     """The tag of one work from its own evidence (no volumes, no overrides)."""
     links = tuple(links)
-    return _own_tag(work, candidates_in(work, view(paper, body), rules, links), rules, links)
+    return _own_tag(work, candidates_in(work, view(paper, body, rules), rules, links), rules,
+                    links)
 
 
 def _own_tag(work: Work, found: list[Candidate], rules: Rules,
@@ -49,7 +58,8 @@ def _own_tag(work: Work, found: list[Candidate], rules: Rules,
 def _matches(override: Override, work: Work) -> bool:
     if override.key:
         return override.key.casefold() == work.key.casefold()
-    return fold(plain(override.title)) == fold(plain(work.get("title")))
+    wanted = fold(plain(override.title))
+    return wanted in (fold(plain(work.get("title"))), fold(short_title(work)))
 
 
 def _overridden(work: Work, tag: Tag, overrides: Sequence[Override]) -> Tag:
@@ -76,11 +86,13 @@ def _inherited(own: Tag, kids: list[str], tags: dict[str, Tag], rules: Rules) ->
 def tag_works(paper: Paper, works: Sequence[Work], links: Iterable[CitationLink] = (),
               rules: Rules | None = None,
               overrides: Sequence[Override] = ()) -> dict[str, Tag]:
-    """Tags for all works: own evidence, then overrides, then volumes from their chapters.
+    """Tags for all works: own evidence, then overrides (those given, then the model's
+    own), then volumes from their chapters.
     The paper is read once and each work's candidates are computed once."""
     rules = rules or load_rules()
+    overrides = (*overrides, *rules.overrides)  # given first, then the model's own
     links = tuple(links)
-    seen: PaperView = view(paper)
+    seen: PaperView = view(paper, rules=rules)
     found = {w.key: candidates_in(w, seen, rules, links) for w in works}
     raw = {w.key: _own_tag(w, found[w.key], rules, links) for w in works}
     scores = {w.key: max((c.score for c in found[w.key] if not c.negated), default=0)
@@ -105,7 +117,7 @@ def apply(paper: Paper, bibliography: Bibliography, rules: Rules | None = None,
     """Return the bibliography with ``keywords = {school:<id>}`` and ``schoolevidence``
     set on every work. ``rules`` and ``overrides`` default to the bundled model."""
     rules = rules or load_rules()
-    overrides = load_overrides() if overrides is None else overrides
+    overrides = rules.overrides if overrides is None else overrides
     tags = tag_works(paper, bibliography.works, bibliography.links, rules, overrides)
     return replace(bibliography, works=tuple(retag(w, tags[w.key]) for w in bibliography.works))
 
@@ -116,3 +128,31 @@ def retag(work: Work, tag: Tag) -> Work:
     fields["keywords"] = with_school(fields.get("keywords", ""), tag.school)
     fields[EVIDENCE_FIELD] = tag.field()
     return replace(work, fields=MappingProxyType(fields))
+
+
+
+def is_manual(work: Work) -> bool:
+    """True where a person set the work's school by hand (``tag``)."""
+    from sinosoviet_cli.schools.works import parse_evidence
+
+    tag = parse_evidence(work.get(EVIDENCE_FIELD))
+    return tag is not None and tag.rule == MANUAL
+
+
+def keep_manual(bibliography: Bibliography, previous: Iterable[Work]) -> Bibliography:
+    """The bibliography with the hand-set schools of ``previous`` (the file a
+    regenerating ``parse --force`` replaces) kept on the works of the same key."""
+    manual = {w.key.casefold(): w for w in previous if is_manual(w)}
+    if not manual:
+        return bibliography
+
+    def kept(work: Work) -> Work:
+        old = manual.get(work.key.casefold())
+        if old is None:
+            return work
+        fields = dict(work.fields)
+        fields["keywords"] = old.get("keywords")
+        fields[EVIDENCE_FIELD] = old.get(EVIDENCE_FIELD)
+        return replace(work, fields=MappingProxyType(fields))
+
+    return replace(bibliography, works=tuple(kept(w) for w in bibliography.works))

@@ -13,32 +13,43 @@ The body sentence is kept at run time only (``Tag.sentence``); what goes into th
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
 from sinosoviet_cli.errors import UsageError
 from sinosoviet_cli.model import Work
+from sinosoviet_cli.schools.edit import MANUAL
 from sinosoviet_cli.schools.evidence import Candidate, candidates
 from sinosoviet_cli.schools.model import (
     Override,
     Rules,
     School,
+    bundled_model,
+    load_model,
     load_overrides,
     load_rules,
+    model_for,
     overrides_from,
     rules_from,
 )
-from sinosoviet_cli.schools.tag import apply, retag, tag_work, tag_works
+from sinosoviet_cli.schools.tag import (
+    apply,
+    is_manual,
+    keep_manual,
+    retag,
+    tag_work,
+    tag_works,
+)
 from sinosoviet_cli.schools.works import (
     EVIDENCE_FIELD,
     KEYWORD_PREFIX,
-    Name,
     Tag,
     footnotes_of,
-    names,
+    full_title,
     parse_evidence,
     persons_of,
     plain,
@@ -47,16 +58,56 @@ from sinosoviet_cli.schools.works import (
     with_school,
     year_of,
 )
-from sinosoviet_cli.text.normalize import has_cjk
+from sinosoviet_cli.text.latex import plain_text
+from sinosoviet_cli.text.names import family_name, parse_persons
+from sinosoviet_cli.text.normalize import fold, has_cjk
 
 __all__ = [
-    "EVIDENCE_FIELD", "KEYWORD_PREFIX", "UNTAGGED", "Candidate", "Name", "Override",
-    "Rules", "School", "Tag", "apply", "author_label", "by_key", "candidates",
-    "containers", "decades", "footnotes_of", "group", "inherited_year", "language",
-    "load_overrides", "load_rules", "names", "overrides_from", "parse_evidence",
-    "persons_of", "plain", "proponents", "require_school", "retag", "rules_from",
-    "school_of", "short_title", "summary", "tag_work", "tag_works", "unknown_schools",
-    "with_school", "year_of",
+    "EVIDENCE_FIELD",
+    "KEYWORD_PREFIX",
+    "MANUAL",
+    "UNTAGGED",
+    "Candidate",
+    "Override",
+    "Rules",
+    "School",
+    "Tag",
+    "apply",
+    "author_label",
+    "bundled_model",
+    "by_key",
+    "candidates",
+    "containers",
+    "decades",
+    "footnotes_of",
+    "full_title",
+    "group",
+    "inherited_year",
+    "is_manual",
+    "keep_manual",
+    "language",
+    "load_model",
+    "load_overrides",
+    "load_rules",
+    "model_for",
+    "original_year",
+    "overrides_from",
+    "parse_evidence",
+    "persons_of",
+    "plain",
+    "proponents",
+    "require_school",
+    "retag",
+    "rules_from",
+    "school_of",
+    "short_title",
+    "sort_works",
+    "summary",
+    "tag_work",
+    "tag_works",
+    "unknown_schools",
+    "with_school",
+    "year_of",
 ]
 
 UNTAGGED = "untagged"
@@ -95,32 +146,28 @@ def language(work: Work) -> str:
 
 def author_label(work: Work) -> str:
     """``楊奎松``, ``Zagoria``, ``Robinson & Shambaugh (eds.)``, ``Teiwes et al.``."""
-    people, suffix = names(work.get("author")), ""
+    people, suffix = parse_persons(work.get("author")), ""
     if not people:
-        people = names(work.get("editor"))
-        suffix = " (ed.)" if people else ""
+        people = parse_persons(work.get("editor"))
+        suffix = (" (eds.)" if len(people) > 1 else " (ed.)") if people else ""
     if not people:
         return ""
-    short = [p.family for p in people]
+    short = [plain_text(p.literal or family_name(p)) for p in people]
     label = short[0] if len(short) == 1 else (
         f"{short[0]} & {short[1]}" if len(short) == 2 else f"{short[0]} et al.")
     return label + suffix
 
 
 def proponents(works: Iterable[Work]) -> list[str]:
-    """The scholars behind a school's works: the names in the evidence; the authors of
-    works named by their title or without evidence; nobody for inherited tags (a
-    volume's editors do not hold its chapters' views)."""
+    """The scholars behind a school's works, as the bibliography names them (its
+    corrected names, not a paper's misprints): authors, else editors; nobody for
+    inherited tags (a volume's editors do not hold its chapters' views)."""
     found: dict[str, None] = {}
     for w in works:
         tag = parse_evidence(w.get(EVIDENCE_FIELD))
-        if tag is not None and tag.names:
-            people = tag.names
-        elif tag is None or tag.rule in ("marker", "proponent", "kind", "none"):
-            people = tuple(p.display for p in persons_of(w))
-        else:
-            people = ()
-        found.update(dict.fromkeys(people))
+        if tag is not None and tag.rule == "inherited":
+            continue
+        found.update(dict.fromkeys(p.display for p in persons_of(w) if p.display))
     return list(found)
 
 
@@ -137,6 +184,38 @@ def inherited_year(work: Work, context: Mapping[str, Work]) -> int | None:
     if work.get("year") or work.get("date") or not work.get("crossref"):
         return year_of(work)
     return year_of(replace(work, fields=MappingProxyType(inherit(work, context))))
+
+
+def original_year(work: Work) -> int | None:
+    """The year of the original of a translation (``origdate``/``origyear``), if known."""
+    match = re.search(r"1[5-9]\d\d|20\d\d", work.get("origdate") or work.get("origyear"))
+    return int(match.group()) if match else None
+
+
+def sort_works(works: Iterable[Work], by: str, index: Mapping[str, Work]) -> list[Work]:
+    """Works in the order ``list`` shows within a school: ``year`` (then author, then
+    title), ``author`` (then year) or ``title``; undated works last."""
+    def year(w: Work) -> int:
+        found = inherited_year(w, index)
+        return found if found is not None else 9999
+
+    def author(w: Work) -> str:
+        # Keys begin with the first person's romanised family name (DESIGN: keys), a
+        # pinyin order for Chinese names that code points would not give.
+        match = re.match(r"[a-z]+", w.key.casefold())
+        return (match.group() if match else "") + " " + fold(author_label(w))
+
+    def title(w: Work) -> str:
+        return fold(short_title(w))
+
+    keys: dict[str, Callable[[Work], tuple[object, ...]]] = {
+        "year": lambda w: (year(w), author(w), title(w)),
+        "author": lambda w: (author(w), year(w), title(w)),
+        "title": lambda w: (title(w), year(w)),
+    }
+    if by not in keys:
+        raise UsageError(f"unknown sort {by!r}", fix="use --sort year, author or title")
+    return sorted(works, key=keys[by])
 
 
 def containers(works: Iterable[Work]) -> set[str]:
@@ -157,16 +236,23 @@ def decades(works: Iterable[Work], context: Iterable[Work] = ()) -> dict[int, in
     works = tuple(works)
     everything = (*works, *context)
     index, skip = by_key(everything), containers(everything)
-    years = (inherited_year(w, index) for w in works if w.key.casefold() not in skip)
+    years = (original_year(w) or inherited_year(w, index)
+             for w in works if w.key.casefold() not in skip)
     counts = Counter(y // 10 * 10 for y in years if y is not None)
     return dict(sorted(counts.items()))
 
 
-def require_school(school_id: str, rules: Rules) -> None:
-    """A ``--school`` value must be a known id or ``untagged``."""
-    if school_id not in (*rules.ids, UNTAGGED):
+def require_school(school_id: str, rules: Rules) -> str:
+    """A ``--school`` value: an id, or a school's Chinese or English name in any letter
+    case, or ``untagged``; returns the id."""
+    if school_id.strip().casefold() == UNTAGGED:
+        return UNTAGGED
+    found = rules.find(school_id)
+    if found is None:
         raise UsageError(f"unknown school {school_id!r}",
-                         fix="valid ids: " + ", ".join((*rules.ids, UNTAGGED)))
+                         fix="valid ids: " + ", ".join((*rules.ids, UNTAGGED))
+                         + " (or a school's Chinese or English name)")
+    return found.id
 
 
 def summary(works: Sequence[Work], rules: Rules) -> list[dict[str, Any]]:

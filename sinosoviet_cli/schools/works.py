@@ -8,60 +8,20 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sinosoviet_cli.model import CitationLink, Work, split_persons
-from sinosoviet_cli.text.normalize import has_cjk
+from sinosoviet_cli.model import CitationLink, Person, Work
+from sinosoviet_cli.text import titles
+from sinosoviet_cli.text.latex import plain_text
+from sinosoviet_cli.text.names import parse_persons
+from sinosoviet_cli.text.years import first_year
 
 EVIDENCE_FIELD = "schoolevidence"
 KEYWORD_PREFIX = "school:"
 
 
-@dataclass(frozen=True, slots=True)
-class Name:
-    """One person of a person field: what to show, and the forms to look for in text."""
-
-    display: str
-    family: str  # Latin family name, or the whole CJK/corporate literal
-    latin: bool
-
-
-
-
-_EXTENDED = re.compile(r"(\w+)\s*=\s*([^,=]*?)\s*(?=,|\s+\w+\s*=|$)")
-
-
-def names(value: str) -> list[Name]:
-    """The persons of an ``author``/``editor`` value: ``{楊奎松}`` and CJK names whole,
-    ``Family, Given`` or ``Given Family`` split to the family name."""
-    result = []
-    for raw in split_persons(value):
-        text = raw.strip()
-        if text.startswith("{") and text.endswith("}"):
-            text = text[1:-1]
-        text = text.replace("{", "").replace("}", "").strip()
-        if not text or text.lower() == "others":
-            continue
-        if "=" in text:  # biblatex extended name format: family=Brauw, given=Alan
-            parts = dict(_EXTENDED.findall(text))
-            family = " ".join(parts[k] for k in ("prefix", "family") if parts.get(k))
-            given = parts.get("given", "")
-            display = f"{given} {family}".strip()
-            if display:
-                result.append(Name(display, family.split()[-1] if family else given,
-                                   latin=not has_cjk(text)))
-        elif has_cjk(text) or raw.startswith("{"):
-            result.append(Name(text, text, latin=False))
-        elif "," in text:
-            family, given = (p.strip() for p in text.split(",", 1))
-            if family or given:
-                result.append(Name(f"{given} {family}".strip(), family or given, latin=True))
-        else:
-            result.append(Name(text, text.split()[-1], latin=True))
-    return result
-
-
-def persons_of(work: Work) -> list[Name]:
-    """Whose view a work stands for: its authors, else its editors."""
-    return names(work.get("author")) or names(work.get("editor"))
+def persons_of(work: Work) -> list[Person]:
+    """Whose view a work stands for: its authors, else its editors (parsed by the one
+    names layer, ``text.names``)."""
+    return list(parse_persons(work.get("author")) or parse_persons(work.get("editor")))
 
 
 def plain(value: str) -> str:
@@ -69,20 +29,25 @@ def plain(value: str) -> str:
     return value.replace("{", "").replace("}", "").strip()
 
 
-_SUBTITLE = re.compile(r"\s*(?:[：:—─]|--|\s-\s)\s*")
+def full_title(work: Work) -> str:
+    """The title as a reader sees it (LaTeX decoded, ``subtitle`` joined), or the
+    booktitle of an untitled entry."""
+    main = "title" if work.get("title") else "booktitle"
+    fields = {k: plain_text(work.get(k)) for k in (main, "subtitle")}
+    return titles.full_title(fields, main)
 
 
 def short_title(work: Work) -> str:
-    """The main title (before a subtitle), or the booktitle of an untitled entry."""
-    title = plain(work.get("title") or work.get("booktitle"))
-    main = _SUBTITLE.split(title, maxsplit=1)[0].strip()
-    return main or title
+    """The short title (``shorttitle``, else the main title before a subtitle; ranges
+    such as ``1949--1979`` are no subtitle), LaTeX decoded: ``text.titles``' rule."""
+    main = "title" if work.get("title") else "booktitle"
+    fields = {k: plain_text(work.get(k)) for k in (main, "subtitle", "short" + main)}
+    return titles.short_title(fields, main) or fields[main]
 
 
 def year_of(work: Work) -> int | None:
-    """The first four-digit year of ``year`` or ``date``."""
-    match = re.search(r"(1[5-9]\d\d|20\d\d)", work.get("year") or work.get("date"))
-    return int(match.group(1)) if match else None
+    """The first year of ``year`` or ``date``."""
+    return first_year(work.get("year") or work.get("date"))
 
 
 def footnotes_of(work: Work, links: Iterable[CitationLink] = ()) -> tuple[int, ...]:

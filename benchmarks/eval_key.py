@@ -1,0 +1,172 @@
+"""Score ``footnotes`` + ``parse`` on a paper against an answer key written blind.
+
+    .venv/bin/python benchmarks/eval_key.py PAPER KEY [--misses]
+
+The key (TOML) lists ``[[notes]]`` (``n``, ``text``, ``[[notes.citations]]`` with
+``work``, ``form``, ``pages``, ``volume``) and ``[works.ID]`` (``type`` and BibTeX
+fields; persons as lists). Printed figures:
+
+- notes found exactly: the note's text equals the key's after removing whitespace;
+- citations linked right: the produced key of a citation equals the key the work's
+  first *full* citation produced (so the mapping key-work -> produced-key is built
+  from full citations, and every later citation must agree with it);
+- forms, pages, volume right (over the citations that print them in the key);
+- fields right per work: each key field (``type`` included, ``note`` excluded — it is
+  the key writer's free commentary, reported apart) against the mapped entry's, NFC,
+  braces stripped, persons compared as lists, ``footnotes`` as sets.
+
+Citations are paired by position within a note (the i-th of the key with the i-th
+produced). The scoring is pure over plain values; reading and parsing is in ``run``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from a checkout
+    sys.path.insert(0, str(ROOT))
+
+from sinosoviet_cli.model import Bibliography, Work, split_persons  # noqa: E402
+
+PERSON_FIELDS = ("author", "editor", "translator")
+UNSCORED = ("note",)
+
+
+@dataclass
+class Score:
+    """Hits and totals per figure, with the misses for reading."""
+
+    hits: dict[str, int] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, name: str, ok: bool, miss: str = "") -> None:
+        self.totals[name] = self.totals.get(name, 0) + 1
+        self.hits[name] = self.hits.get(name, 0) + int(ok)
+        if not ok and miss:
+            self.misses.append(f"[{name}] {miss}")
+
+    def ratio(self, name: str) -> float:
+        total = self.totals.get(name, 0)
+        return self.hits.get(name, 0) / total if total else 1.0
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+def _value(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("{", "").replace("}", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _persons(value: str) -> tuple[str, ...]:
+    return tuple(_value(p) for p in split_persons(value) if p.strip().lower() != "others")
+
+
+def field_ok(name: str, expected: Any, work: Work | None) -> bool:
+    """One key field against the produced entry."""
+    if work is None:
+        return False
+    if name == "type":
+        return work.entry_type == expected
+    got = work.get(name)
+    if name == "address" and not got:
+        got = work.get("location")
+    if name in PERSON_FIELDS:
+        want = tuple(_value(p) for p in (expected if isinstance(expected, list) else [expected]))
+        return _persons(got) == want
+    if name == "footnotes":
+        nums = {int(x) for x in re.findall(r"\d+", got)}
+        return nums == {int(x) for x in expected}
+    return _value(got) == _value(str(expected))
+
+
+def _shown(name: str, work: Work | None) -> str:
+    if work is None:
+        return "(no work)"
+    return work.entry_type if name == "type" else work.get(name)
+
+
+def score(key: Mapping[str, Any], notes: Mapping[int, str], bib: Bibliography) -> Score:
+    """All figures for one paper (pure: plain values in, a Score out)."""
+    s = Score()
+    by_note: dict[int, list[Any]] = {}
+    for link in bib.links:
+        by_note.setdefault(link.footnote, []).append(link)
+    works = {w.key: w for w in bib.works}
+    mapping: dict[str, str] = {}
+    pairs: list[tuple[int, Mapping[str, Any], Any]] = []
+    for note in key["notes"]:
+        n = int(note["n"])
+        got = notes.get(n)
+        s.add("notes", got is not None and _squash(got) == _squash(note["text"]),
+              f"{n}: {got!r}")
+        produced = by_note.get(n, [])
+        for i, cit in enumerate(note.get("citations", [])):
+            link = produced[i] if i < len(produced) else None
+            pairs.append((n, cit, link))
+            if link is not None and cit["form"] == "full" and link.key:
+                mapping.setdefault(cit["work"], link.key)
+    for n, cit, link in pairs:
+        got_key = link.key if link is not None else ""
+        s.add("links", bool(got_key) and mapping.get(cit["work"]) == got_key,
+              f"{n}: {cit['work']} -> {got_key or '(none)'}")
+        s.add("forms", link is not None and str(link.form) == cit["form"],
+              f"{n}: {cit['form']} got {link.form if link else None}")
+        if "pages" in cit:
+            s.add("pages", link is not None and link.pages == cit["pages"],
+                  f"{n}: {cit['pages']} got {link.pages if link else None}")
+        if "volume" in cit:
+            got_volume = getattr(link, "volume", "") if link is not None else ""
+            s.add("volume", got_volume == cit["volume"], f"{n}: {cit['volume']} got {got_volume!r}")
+    for wid, expected in key.get("works", {}).items():
+        work = works.get(mapping.get(wid, ""))
+        for name, value in expected.items():
+            bucket = "note (unscored)" if name in UNSCORED else "fields"
+            ok = field_ok(name, value, work)
+            s.add(bucket, ok,
+                  f"{wid}.{name}: {value!r} got {_shown(name, work)!r}"
+                  if bucket == "fields" else "")
+    return s
+
+
+def run(paper: Path, key_path: Path) -> Score:
+    """Read the paper as ``parse`` does and score it against the key."""
+    from sinosoviet_cli.link.resolve import build
+    from sinosoviet_cli.paper.read import read_paper
+
+    with key_path.open("rb") as fh:
+        key = tomllib.load(fh)
+    parsed = read_paper(paper)  # any form: text, Markdown, LaTeX, Word, PDF
+    bib = build(parsed)
+    return score(key, {f.n: f.text for f in parsed.footnotes}, bib)
+
+
+FIGURES = ("notes", "links", "forms", "pages", "volume", "fields", "note (unscored)")
+
+
+def main(argv: Sequence[str]) -> int:
+    args = [a for a in argv if not a.startswith("--")]
+    if len(args) != 2:
+        print("usage: eval_key.py PAPER KEY [--misses]", file=sys.stderr)
+        return 2
+    s = run(Path(args[0]), Path(args[1]))
+    for name in FIGURES:
+        print(f"{name:18} {s.hits.get(name, 0):4}/{s.totals.get(name, 0):<4} {s.ratio(name):7.1%}")
+    if "--misses" in argv:
+        for miss in s.misses:
+            print(miss)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

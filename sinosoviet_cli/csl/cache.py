@@ -1,0 +1,170 @@
+"""A cache of rendered bibliography entries, so that a second export of the same
+bibliography neither loads citeproc-py nor romanises a name.
+
+An entry is stored under a hash of everything its text depends on: the entry itself
+after crossref inheritance (key, type, fields), and the run's *context* — the style
+file and its companion/fallback styles, ``styles.toml``, the output format, the
+caller's options (e.g. romanisation), the citeproc-py version, the project's version,
+``FIXES_VERSION`` and the source of this package (our citeproc fixes). Neighbours never
+enter an entry's text: the repeated-author dash and year suffixes are applied after the
+cache, in bibliography order.
+
+Files live under ``$XDG_CACHE_HOME/sinosoviet/entries`` (default ``~/.cache``), one
+small JSON file per entry, written to a temporary file and ``os.replace``-d, so
+concurrent runs never see half a file; unreadable files count as misses. The
+directory is pruned at most once a day: files older than ``MAX_AGE`` go, then the
+oldest until it holds less than ``MAX_BYTES``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+#: Bump when a citeproc fix or item mapping changes output without a version change.
+FIXES_VERSION = "1"
+MAX_BYTES = 64 * 1024 * 1024
+MAX_AGE = 60 * 24 * 3600.0
+_PRUNE_EVERY = 24 * 3600.0
+
+
+def cache_root() -> Path:
+    """``$XDG_CACHE_HOME/sinosoviet`` (an empty or relative variable is ignored, as the
+    XDG specification says), else ``~/.cache/sinosoviet``."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "sinosoviet"
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """A rendered entry and its bibliography sort key."""
+
+    text: str
+    sort: tuple[str, ...]
+
+
+def _file_digest(paths: Iterable[Path]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for path in paths:
+        h.update(str(path.name).encode())
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"\0missing")
+    return h.hexdigest()
+
+
+def _code_digest() -> str:
+    """This package's source and the data files rendering reads: an edited fix or
+    table invalidates the cache even when no version number changed."""
+    package = Path(__file__).resolve().parent
+    data = Path(str(resources.files("sinosoviet_cli") / "data"))
+    files = [*sorted(package.glob("*.py")), *sorted(data.glob("*.toml")),
+             *sorted((data / "styles").glob("*"))]
+    return _file_digest(files)
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def context_digest(styles: Sequence[Path], fmt: str, options: Mapping[str, Any]) -> str:
+    """The part of every key shared by one run: styles, format, options, versions."""
+    from sinosoviet_cli import __version__
+
+    parts = {"styles": _file_digest(styles), "fmt": fmt, "options": dict(options),
+             "citeproc": _version("citeproc-py"), "pypinyin": _version("pypinyin"),
+             "project": __version__, "fixes": FIXES_VERSION, "code": _code_digest()}
+    return hashlib.blake2b(json.dumps(parts, sort_keys=True).encode(),
+                           digest_size=16).hexdigest()
+
+
+def entry_digest(context: str, key: str, entry_type: str, fields: Mapping[str, str]) -> str:
+    """The key of one entry: its inherited fields under ``context``."""
+    data = json.dumps([context, key, entry_type, sorted(fields.items())], ensure_ascii=False)
+    return hashlib.blake2b(data.encode(), digest_size=20).hexdigest()
+
+
+class EntryCache:
+    """Rendered entries on disk, by ``entry_digest``."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = (root or cache_root()) / "entries"
+
+    def _path(self, digest: str) -> Path:
+        return self.root / digest[:2] / f"{digest[2:]}.json"
+
+    def get(self, digest: str) -> Cached | None:
+        try:
+            data = json.loads(self._path(digest).read_bytes())
+            return Cached(str(data["t"]), tuple(str(x) for x in data["s"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_many(self, items: Mapping[str, Cached]) -> None:
+        """Store ``items`` (digest -> entry) atomically; a cache that cannot be written
+        (read-only home, full disk) is skipped silently: it only costs speed."""
+        try:
+            for digest, entry in items.items():
+                self._write(self._path(digest),
+                            json.dumps({"t": entry.text, "s": list(entry.sort)},
+                                       ensure_ascii=False).encode())
+            if items:
+                self.prune()
+        except OSError:
+            return
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def prune(self, *, now: float | None = None, force: bool = False) -> int:
+        """Remove stale entries (older than ``MAX_AGE``, then the oldest beyond
+        ``MAX_BYTES``), at most once every ``_PRUNE_EVERY`` unless ``force``; returns
+        how many files were removed. Files another run removes meanwhile are ignored."""
+        now = time.time() if now is None else now
+        stamp = self.root / ".pruned"
+        try:
+            if not force and now - stamp.stat().st_mtime < _PRUNE_EVERY:
+                return 0
+        except FileNotFoundError:
+            pass
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+        files: list[tuple[float, int, Path]] = []
+        for path in self.root.glob("*/*"):
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            files.append((st.st_mtime, st.st_size, path))
+        files.sort()
+        total = sum(size for _, size, _ in files)
+        removed = 0
+        for mtime, size, path in files:
+            if now - mtime <= MAX_AGE and total <= MAX_BYTES:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+            removed += 1
+        return removed

@@ -1,0 +1,174 @@
+"""Sinological Chicago: English notes that print each Chinese or Japanese name and title
+twice, romanised then in characters::
+
+    Sima Qian 司馬遷, Shiji 史記 (Beijing: Zhonghua shuju, 1982), 10.432.
+    Shi Nianhai 史念海, ed., Xi'an lishi dituji 西安歷史地圖集 (Xi'an: …, 1996), 89.
+    Rong Xinjiang 榮新江, "Sui Tang Chang'an yanjiu" 隋唐長安研究, Tang yanjiu 唐研究 9 (2003): 1–8.
+
+The characters are the values (author 司馬遷, title 史記, journal 唐研究 when printed);
+the romanised forms go to ``extra``: ``romanized_names``, ``romanized_title``,
+``romanized_container``, and each person keeps its romanised family/given beside the
+literal (``Person(literal="司馬遷", family="Sima", given="Qian")``), so that a short form
+``Sima, Shiji`` links. Names are family first (the sinological convention). A juan.page
+locator (``10.432``) is kept as printed in ``pages``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sinosoviet_cli.grammar.draft import _Draft
+from sinosoviet_cli.grammar.lexical import _YEAR, _clean, _match_close, _pages
+from sinosoviet_cli.grammar.tail import _pub_group
+from sinosoviet_cli.grammar.vocab import _vocab
+from sinosoviet_cli.model import Person
+from sinosoviet_cli.text.normalize import CJK_CHAR
+
+_ROM_WORD = r"[A-Z\u00c0-\u024f][\w'’\-\u00c0-\u024f\u0300-\u036f]*"
+_ROM_NAME = rf"{_ROM_WORD}(?:\s+[\w'’\-\u00c0-\u024f]+){{0,5}}?"
+_CJK_NAME = rf"{CJK_CHAR}{{2,20}}"
+_PERSON = re.compile(rf"({_ROM_NAME})\s+({_CJK_NAME})")
+_SEP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
+_ED = re.compile(r"\s*,?\s*(eds?\.|comp\.|trans\.)\s*,\s*")
+_CJK_RUN = rf"(?:{CJK_CHAR}|[、，,：:《》〈〉「」『』·・\-—0-9 ])"
+_CJK_TITLE = rf"{CJK_CHAR}(?:{_CJK_RUN}*(?:{CJK_CHAR}|[》〉」』]))?"
+# "Romanised title" 漢字 / "Romanised title 漢字," / "Romanised," 漢字 / Romanised 漢字
+_QUOTED = re.compile(
+    rf"[\"“]\s*([^\"“”]+?)\s*(?:[,，]?\s*[\"”]\s*[,，]?\s*({_CJK_TITLE})|\s+({_CJK_TITLE})"
+    rf"\s*[,，]?\s*[\"”])\s*[,，]?\s*"
+)
+_PLAIN = re.compile(rf"([^\"“”(（),，]+?(?:,\s+[^\"“”(（),，]+?)?)\s*({_CJK_TITLE})\s*[,，]?\s*")
+_RANGE = r"\d+(?:\s*[-–—]+\s*\d+)?"
+_LOCATOR = re.compile(rf"[,:]?\s*((?:\d+\.)?{_RANGE}(?:\s*,\s*{_RANGE})*)\s*\.?")
+_ISSUE = re.compile(
+    rf"(?:({CJK_CHAR}[^\d(]*?)\s+)?(?:(\d{{1,4}})(?:\s*,\s*no\.\s*(\d+))?\s*)?"
+    rf"(?:\(\s*(?:[A-Z][a-z]+\s+)?({_YEAR})\s*\)|({_YEAR})\.(\d{{1,2}}))"
+)
+
+
+def _pairs(text: str) -> list[tuple[int, int, Person, str]]:
+    """The ``Rom 漢字`` pairs at the start, joined by commas or ``and``: (start, end,
+    person, romanised) each. The last ones may be the title: the caller decides."""
+    pairs: list[tuple[int, int, Person, str]] = []
+    pos = 0
+    while len(pairs) < 12:
+        m = _PERSON.match(text, pos)
+        if not m:
+            break
+        rom, cjk = _clean(m.group(1)), m.group(2)
+        words = rom.split()
+        if any(w.lower() in _vocab().sino_prose for w in words):
+            break
+        pairs.append((m.start(), m.end(),
+                      Person(literal=cjk, family=words[0], given=" ".join(words[1:])), rom))
+        sep = _SEP.match(text, m.end())
+        if not sep:
+            break
+        pos = sep.end()
+    return pairs
+
+
+def _persons(d: _Draft, text: str, pairs: list[tuple[int, int, Person, str]]) -> int:
+    """Take ``pairs`` as the persons (``, ed.,`` makes them editors); return the end."""
+    pos = pairs[-1][1]
+    role = "author"
+    ed = _ED.match(text, pos)
+    if ed:
+        role = "translator" if ed.group(1).startswith("trans") else "editor"
+        pos = ed.end()
+    getattr(d, f"{role}s").extend(p for _, _, p, _ in pairs)
+    d.extra["romanized_names"] = " and ".join(rom for _, _, _, rom in pairs)
+    return pos + len(text[pos:]) - len(text[pos:].lstrip(" ,"))
+
+
+def _title(d: _Draft, text: str, pos: int) -> int:
+    m = _QUOTED.match(text, pos)
+    if m:
+        d.title_kind = "quote"
+        d.extra["romanized_title"] = _clean(m.group(1).rstrip(", "))
+        d.title = _clean(m.group(2) or m.group(3))
+        return m.end()
+    m = _PLAIN.match(text, pos)
+    if not m:
+        return 0
+    d.title_kind = "plain"
+    d.extra["romanized_title"] = _clean(m.group(1))
+    d.title = _clean(m.group(2))
+    return m.end()
+
+
+def _container(d: _Draft, text: str, pos: int) -> int:
+    """Tang yanjiu 唐研究 9 (2003): 1–8 / Wenxian 2012.3, 93 / Kaogu 8 (2010): 46–52."""
+    head = re.match(r"([^\d(,]+?)\s+(?=\d|\(|" + CJK_CHAR + ")", text[pos:])
+    if not head:
+        return pos
+    q = pos + head.end()
+    m = _ISSUE.match(text, q)
+    if not m:
+        return pos
+    d.container = _clean(m.group(1) or head.group(1))
+    if m.group(1):
+        d.extra["romanized_container"] = _clean(head.group(1))
+    else:
+        d.extra["romanized_container"] = d.container
+    d.volume = m.group(2) or ""
+    d.number = m.group(3) or m.group(6) or ""
+    d.year = m.group(4) or m.group(5)
+    return m.end()
+
+
+def _parse_sino(text: str) -> tuple[_Draft, int] | None:
+    """A sinological citation at the start of ``text``; (draft, end) or None. The
+    leading pairs are persons up to the first reading whose rest is a title and
+    publication facts (``Sima Qian 司馬遷, Shiji 史記 (…)``: one person, then the title)."""
+    pairs = _pairs(text)
+    for k in range(1, len(pairs) + 1):
+        got = _after_persons(text, pairs[:k])
+        if got is not None:
+            return got
+    # Xu Song, Tang liangjing chengfangkao 唐兩京城坊考 (…): the author's characters were
+    # printed earlier in the note; only the romanised name here.
+    m = _LATIN_AUTHOR.match(text)
+    if m and not any(w.lower() in _vocab().sino_prose for w in m.group(1).split()):
+        words = m.group(1).split()
+        person = Person(family=words[0], given=" ".join(words[1:]))
+        got = _after_persons(text[m.end():], [])
+        if got is not None:
+            d, end = got
+            d.authors.insert(0, person)
+            d.extra["romanized_names"] = m.group(1)
+            return d, m.end() + end
+    return None
+
+
+_LATIN_AUTHOR = re.compile(rf"({_ROM_WORD}(?:\s+{_ROM_WORD}){{0,2}}),\s+")
+
+
+def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]]
+                   ) -> tuple[_Draft, int] | None:
+    d = _Draft()
+    pos = _title(d, text, _persons(d, text, pairs) if pairs else 0)
+    if not pos:
+        return None
+    ed = re.match(r"ed\.\s+", text[pos:])
+    if ed:  # Liangjing xinji jijiao 兩京新記輯校 ed. Xin Deyong 辛德勇
+        pairs = _pairs(text[pos + ed.end():])
+        if pairs:
+            d.editors.extend(p for _, _, p, _ in pairs)
+            pos += ed.end() + pairs[-1][1]
+    rest = text[pos:].lstrip(" ,")
+    pos = len(text) - len(rest)
+    if rest[:1] == "(":
+        close = _match_close(text, pos)
+        if close < 0 or not _pub_group(d, text[pos + 1:close]):
+            return None
+        pos = close + 1
+    elif d.title_kind == "quote":
+        pos = _container(d, text, pos)
+    if not (d.year or d.publishers or d.container):
+        return None
+    loc = _LOCATOR.match(text, pos)
+    if loc and loc.group(1):
+        d.pages = _pages(loc.group(1)) if "." not in loc.group(1) else loc.group(1)
+        pos = loc.end()
+    return d, pos

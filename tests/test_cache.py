@@ -1,0 +1,204 @@
+"""csl/cache.py: rendered entries cached on disk give the same bytes as rendering,
+a fully cached export imports neither citeproc nor pypinyin, and the cache is keyed,
+located, written and pruned as documented."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+
+from sinosoviet_cli.bibtex import bibio
+from sinosoviet_cli.csl import render
+from sinosoviet_cli.csl.cache import MAX_AGE, EntryCache, cache_root
+from sinosoviet_cli.model import Work
+from sinosoviet_cli.schools import tagging as schools
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = bibio.bundled_path()
+
+
+def _sections(works: tuple[Work, ...]) -> list[tuple[str, list[Work]]]:
+    return [(g, ws) for g, ws in schools.group(works, schools.load_rules())]
+
+
+@pytest.mark.parametrize("fmt", ["text", "html", "markdown"])
+@pytest.mark.parametrize("by_school", [False, True])
+def test_cached_export_is_byte_identical(tmp_path: Path, fmt: str, by_school: bool) -> None:
+    works = bibio.load(BUNDLED).works
+    sections = _sections(works) if by_school else None
+    plain = render.export(works, fmt=fmt, sections=sections)
+    cache = EntryCache(tmp_path)
+    cold = render.export(works, fmt=fmt, sections=sections, cache=cache)
+    stored = list((tmp_path / "entries").glob("*/*.json"))
+    assert len(stored) == len(works)
+    warm = render.export(works, fmt=fmt, sections=sections, cache=cache)
+    assert cold.encode() == plain.encode() == warm.encode()
+
+
+def test_author_date_year_suffixes_survive_the_cache(tmp_path: Path) -> None:
+    works = bibio.load(BUNDLED).works
+    plain = render.export(works, style="chicago-author-date")
+    cache = EntryCache(tmp_path)
+    render.export(works, style="chicago-author-date", cache=cache)
+    assert render.export(works, style="chicago-author-date", cache=cache) == plain
+
+
+def test_key_covers_entry_format_style_and_options(tmp_path: Path) -> None:
+    book = Work("b", "book", MappingProxyType({"author": "Meisner, Maurice",
+                                              "title": "Mao's China", "year": "1977"}))
+    cache = EntryCache(tmp_path)
+
+    def count() -> int:
+        return len(list((tmp_path / "entries").glob("*/*.json")))
+
+    render.bibliography([book], cache=cache)
+    render.bibliography([book], cache=cache)
+    assert count() == 1
+    edited = Work("b", "book", MappingProxyType({**book.fields, "year": "1986"}))
+    assert "1986" in render.bibliography([edited], cache=cache)[0].text
+    render.bibliography([book], fmt="html", cache=cache)
+    render.bibliography([book], style="chicago-author-date", cache=cache)
+    render.bibliography([book], cache=cache, options={"romanize": True})
+    assert count() == 5
+
+
+def test_crossref_parent_change_misses(tmp_path: Path) -> None:
+    parent = Work("v", "collection", MappingProxyType({"editor": "{楊奎松}", "title": "冷戰",
+                                                     "year": "2006", "langid": "chinese"}))
+    child = Work("c", "incollection", MappingProxyType({"author": "{陳兼}", "title": "革命",
+                                                       "crossref": "v", "langid": "chinese"}))
+    cache = EntryCache(tmp_path)
+    render.bibliography([child], context=[parent], cache=cache)
+    moved = Work("v", "collection", MappingProxyType({**parent.fields, "year": "2007"}))
+    text = render.bibliography([child], context=[moved], cache=cache)[0].text
+    assert "2007" in text and "2006" not in text
+
+
+def test_unreadable_cache_file_is_a_miss(tmp_path: Path) -> None:
+    works = bibio.load(BUNDLED).works[:5]
+    cache = EntryCache(tmp_path)
+    plain = render.export(works)
+    render.export(works, cache=cache)
+    for path in (tmp_path / "entries").glob("*/*.json"):
+        path.write_text("{half a rec", encoding="utf-8")
+    assert render.export(works, cache=cache) == plain
+    assert all(json.loads(p.read_bytes())["t"]
+               for p in (tmp_path / "entries").glob("*/*.json"))
+
+
+def test_cache_root_respects_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_root() == tmp_path / "sinosoviet"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/dir")
+    assert cache_root() == Path.home() / ".cache" / "sinosoviet"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache_root() == Path.home() / ".cache" / "sinosoviet"
+
+
+def test_prune_removes_old_and_oversized(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sinosoviet_cli.csl import cache as cache_mod
+
+    entries = tmp_path / "entries" / "ab"
+    entries.mkdir(parents=True)
+    now = time.time()
+    old = entries / "old.json"
+    old.write_text("{}", encoding="utf-8")
+    os.utime(old, (now - MAX_AGE - 10, now - MAX_AGE - 10))
+    young = [entries / f"y{i}.json" for i in range(4)]
+    for i, path in enumerate(young):
+        path.write_bytes(b"x" * 100)
+        os.utime(path, (now - 100 + i, now - 100 + i))
+    monkeypatch.setattr(cache_mod, "MAX_BYTES", 250)
+    cache = EntryCache(tmp_path)
+    assert cache.prune(now=now) == 3  # the old one, then the two oldest young ones
+    assert sorted(p.name for p in entries.iterdir()) == ["y2.json", "y3.json"]
+    assert cache.prune(now=now) == 0  # at most once a day
+    assert (tmp_path / "entries" / ".pruned").exists()
+
+
+_PROBE = """
+import sys
+from pathlib import Path
+from sinosoviet_cli.bibtex import bibio
+from sinosoviet_cli.csl import render
+from sinosoviet_cli.csl.cache import EntryCache
+works = bibio.load(bibio.bundled_path()).works
+out = render.export(works, cache=EntryCache(Path(sys.argv[1])))
+sys.stdout.write(out)
+sys.stderr.write(" ".join(m for m in ("citeproc", "pypinyin", "lxml") if m in sys.modules))
+"""
+
+
+def test_fully_cached_export_imports_neither_citeproc_nor_pypinyin(tmp_path: Path) -> None:
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", _PROBE, str(tmp_path)], cwd=ROOT,
+                              capture_output=True, text=True, check=True)
+
+    cold, warm = run(), run()
+    assert "citeproc" in cold.stderr.split()
+    assert warm.stderr.split() == []
+    assert warm.stdout == cold.stdout
+
+
+# ── sort readings without pypinyin (csl/readings.py) ─────────────────────────
+
+
+@pytest.mark.parametrize(("han", "reading"), [
+    ("銀行", "yinhang"), ("重建", "chongjian"), ("重慶", "chongqing"), ("長沙", "changsha"),
+    ("楊奎松", "yangkuisong"), ("沈志華", "shenzhihua"), ("綠", "lu")])
+def test_readings_in_context(han: str, reading: str) -> None:
+    from sinosoviet_cli.csl.readings import romanise_han
+
+    assert romanise_han(han) == reading
+
+
+def _bibliographies() -> list[Path]:
+    golden = ROOT / "tests" / "golden" / "input"
+    external = ROOT.parent / "shared" / "external"
+    return [BUNDLED, *sorted(golden.glob("*.bib")), *sorted(external.glob("*/*.bib"))]
+
+
+def test_sort_readings_agree_with_pypinyin() -> None:
+    """The compact table reads the Han runs of every name and title as pypinyin does
+    (``link.keys.romanise``): on the bundled, golden and external bibliographies only
+    年长江… differs (pypinyin segments 年长 nianzhang; the table reads 长江 changjiang)."""
+    import re
+
+    from sinosoviet_cli.csl.readings import romanise_han
+    from sinosoviet_cli.link import keys
+    from sinosoviet_cli.text.normalize import CJK_CHAR
+
+    runs = {m for path in _bibliographies() for w in bibio.load(path).works
+            for field in ("author", "editor", "title", "booktitle")
+            for m in re.findall(f"{CJK_CHAR}+", w.fields.get(field, ""))}
+    assert len(runs) > 100
+    differ = {r for r in runs if romanise_han(r) != keys.romanise(r)}
+    assert differ <= {"年长江洪水的成因与减灾对策"}
+
+
+_SORT_PROBE = """
+import sys
+from sinosoviet_cli.bibtex import bibio
+from sinosoviet_cli.csl import render
+works = bibio.load(bibio.bundled_path()).works
+print(" ".join(w.key for w in render.sort_works(works)))
+print("pypinyin" in sys.modules)
+"""
+
+
+def test_sorting_chinese_names_does_not_import_pypinyin() -> None:
+    from sinosoviet_cli.csl import readings
+
+    readings.table()  # built (and stored) here if this machine has no table yet
+    proc = subprocess.run([sys.executable, "-c", _SORT_PROBE], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    order, imported = proc.stdout.splitlines()
+    assert imported == "False"
+    assert order.split() == [w.key for w in render.sort_works(bibio.load(BUNDLED).works)]

@@ -1,0 +1,103 @@
+"""Sinological Chicago (issue 11 §6): notes written fresh, then the CC BY development
+paper in shared/external/startwords read from there (skipped if absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sinosoviet_cli.grammar import parse_citation, segment
+from sinosoviet_cli.link.resolve import resolve
+from sinosoviet_cli.model import Form, Reference
+
+STARTWORDS = Path(__file__).resolve().parents[2] / "shared" / "external" / "startwords"
+PAPER = STARTWORDS / "toward-deep-map.md"
+
+
+def _parsed(text: str) -> Reference:
+    ref = parse_citation(text)
+    assert isinstance(ref, Reference), ref
+    return ref
+
+
+def test_book_characters_in_fields_romanisation_apart() -> None:
+    ref = _parsed("Ge Jianxiong 葛劍雄, Tongyi yu fenlie 統一與分裂 "
+                  "(Beijing: Zhonghua shuju, 2008), 3.45.")
+    assert ref.entry_type == "book"
+    assert [p.literal for p in ref.authors] == ["葛劍雄"]
+    assert (ref.authors[0].family, ref.authors[0].given) == ("Ge", "Jianxiong")
+    assert ref.title == "統一與分裂"
+    assert ref.extra["romanized_title"] == "Tongyi yu fenlie"
+    assert ref.extra["romanized_names"] == "Ge Jianxiong"
+    assert (ref.places, ref.publishers, ref.year) == (("Beijing",), ("Zhonghua shuju",), "2008")
+    assert ref.pages == "3.45"  # juan.page kept as printed
+    assert ref.langid == "chinese"
+
+
+def test_editor_and_japanese_title() -> None:
+    ref = _parsed("Tan Qixiang 譚其驤, ed., Zhongguo lishi dituji 中國歷史地圖集 "
+                  "(Beijing: Ditu chubanshe, 1982), 5.")
+    assert ref.entry_type == "collection"
+    assert [p.literal for p in ref.editors] == ["譚其驤"] and not ref.authors
+    assert ref.title == "中國歷史地圖集" and ref.pages == "5"
+    ja = _parsed("Hiraoka Takeo 平岡武夫, Chōan to Rakuyō 長安と洛陽 "
+                 "(Kyoto: Kyōto daigaku jinbun kagaku kenkyūjo, 1956), 12.")
+    assert ja.title == "長安と洛陽" and ja.extra["romanized_title"] == "Chōan to Rakuyō"
+    assert [p.literal for p in ja.authors] == ["平岡武夫"] and ja.year == "1956"
+
+
+def test_article_with_journal_in_both_scripts() -> None:
+    ref = _parsed("Rong Xinjiang 榮新江, \"Sui Tang Chang'an yanjiu de ji dian sikao\" "
+                  "隋唐長安研究的幾點思考, Tang yanjiu 唐研究 9 (2003): 1–8.")
+    assert ref.entry_type == "article"
+    assert ref.title == "隋唐長安研究的幾點思考"
+    assert ref.container == "唐研究" and ref.extra["romanized_container"] == "Tang yanjiu"
+    assert (ref.volume, ref.year, ref.pages) == ("9", "2003", "1--8")
+
+
+def test_short_form_links_by_romanised_title_and_fields_are_written() -> None:
+    notes = [
+        "On the city plan, see Ge Jianxiong 葛劍雄, Tongyi yu fenlie 統一與分裂 "
+        "(Beijing: Zhonghua shuju, 2008), 12.",
+        "Ge, Tongyi yu fenlie, 40.",
+    ]
+    bib = resolve([(n, segment(t)) for n, t in enumerate(notes, 1)])
+    assert [(link.form, link.key, link.pages) for link in bib.links] == [
+        (Form.FULL, "ge2008tongyi", "12"), (Form.SHORT, "ge2008tongyi", "40")]
+    (work,) = bib.works
+    assert work.get("author") == "{葛劍雄}" and work.get("title") == "統一與分裂"
+    assert (work.get("usera"), work.get("userb")) == ("Ge Jianxiong", "Tongyi yu fenlie")
+
+
+# ── the development paper (CC BY 4.0, read from shared/external) ─────────────
+
+#: Per note, the works its citations link to (written by reading the paper).
+EXPECTED = {
+    1: ["司馬遷 史記"], 2: ["胡海帆"], 4: ["史念海 西安歷史地圖集", "妹尾達彥 長安の都市計画"],
+    6: ["李芳瑤", "楊曉春"], 7: ["韋述 兩京新記輯校"], 9: ["陝西省考古研究院"], 11: ["嚴少飛"],
+    12: ["程大昌 雍錄"], 24: ["何清谷"], 25: ["駱天驤"], 26: ["辛德勇"], 33: ["Seo"],
+    **{n: ["史念海 西安歷史地圖集"] for n in range(14, 21)},
+}
+
+
+@pytest.mark.skipif(not PAPER.exists(), reason=f"development paper absent: {PAPER}")
+def test_startwords_paper_links_every_sinological_citation() -> None:
+    from sinosoviet_cli.paper.drafts import load
+
+    draft = load(PAPER)
+    bib = resolve([(note.n, segment(note.text)) for note in draft.notes])
+    works = {w.key: w for w in bib.works}
+    for n, wanted in EXPECTED.items():
+        links = [link for link in bib.links if link.footnote == n]
+        got = [works[link.key] for link in links if link.key]
+        assert len(got) == len(wanted), (n, [link.text for link in links])
+        for work, want in zip(got, wanted, strict=True):
+            person, *title = want.split()
+            names = work.get("author") + work.get("editor")
+            assert person in names, (n, dict(work.fields))
+            assert not title or work.get("title") == title[0], (n, dict(work.fields))
+    shi = works[next(link.key for link in bib.links if link.footnote == 4)]
+    assert shi.get("footnotes") == "4, 14, 15, 16, 17, 18, 19, 20"
+    assert shi.get("userb") == "Xi'an lishi dituji"
+    assert all(link.form is Form.SHORT for link in bib.links if 14 <= link.footnote <= 20)
