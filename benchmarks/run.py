@@ -304,13 +304,35 @@ def export_rows(quick: bool) -> list[Row]:
         bench_export.pandoc_path()
     except Exception as exc:  # pypandoc-binary absent
         return [Row("export", note=f"skipped: pandoc not available ({exc})")]
+    rows = cache_rows((100, 1000) if quick else (100, 1000, 5000, 20000), 1 if quick else 3)
     plan = [(1000, 1 if quick else 3, 2.5)] + ([] if quick else [(5000, 1, None)])
-    rows = []
     for n, repeat, target in plan:
         (rec,) = bench_export.run([n], repeat=repeat, quiet=True)
         rows.append(Row(f"export {n:,} entries (Chicago notes-bibliography)", rec["ours_s"],
                         rec["pandoc_s"], "pandoc --citeproc, same bib+CSL", target,
                         f"median of {repeat}; {rec['agree']:.1%} entries agree with pandoc"))
+    return rows
+
+
+def cache_rows(sizes: Sequence[int], repeat: int) -> list[Row]:
+    """Export cold (empty entry cache), warm and with 1% of entries edited, whole
+    processes with ``$XDG_CACHE_HOME`` in a temporary directory, and peak memory, against
+    pandoc on the same .bib and CSL (``bench_export.run_cache``)."""
+    import bench_export
+
+    if not hasattr(bench_export, "run_cache"):
+        return [Row("export warm", note="n/a (no cache)")]
+    targets = {"cold": {100: 1.5, 1000: 0.9}, "warm": {1000: 0.3}, "edited": {1000: 0.7}}
+    rows = []
+    for rec in bench_export.run_cache(sizes, repeat=repeat, quiet=True):
+        n = rec["entries"]
+        for mode in ("cold", "warm", "edited"):
+            label = "1% edited" if mode == "edited" else mode
+            rows.append(Row(f"export {n:,} entries, {label}", rec[f"{mode}_s"],
+                            rec["pandoc_s"], "pandoc --citeproc (.bib)",
+                            targets[mode].get(n), f"median of {repeat}"))
+        rows.append(Row(f"export {n:,} entries, peak RSS {rec['peak_kb'] / 1024:.0f} MB",
+                        note=f"pandoc {rec['pandoc_peak_kb'] / 1024:.0f} MB"))
     return rows
 
 
