@@ -191,18 +191,64 @@ def cold_start(runs: int) -> list[Row]:
     exe = str(BIN / "sinosoviet")
     typer = [sys.executable, "-c", "import typer"]
     with tempfile.TemporaryDirectory() as tmp:
-        t_typer, t_help, t_cmd_help, t_list = _interleaved(
-            [typer, [exe, "--help"], [exe, "list", "--help"], [exe, "list"]], runs,
-            cwd=Path(tmp))
+        t_typer, t_help, t_cmd_help, t_list, t_show = _interleaved(
+            [typer, [exe, "--help"], [exe, "list", "--help"], [exe, "list"],
+             [exe, "show", "yang1999zouxiang"]], runs, cwd=Path(tmp))
+    base = "`python -c 'import typer'`"
     return [
-        Row("cold start `sinosoviet --help`", t_help, t_typer, "`python -c 'import typer'`",
-            1.5, f"median of {runs}"),
-        Row("cold start `sinosoviet list --help`", t_cmd_help, t_typer,
-            "`python -c 'import typer'`", None,
-            f"median of {runs}; Typer's parameter coercion imports pydantic"),
-        Row("cold start `sinosoviet list` (bundled bib)", t_list, t_typer,
-            "`python -c 'import typer'`", None, f"median of {runs}"),
+        Row("cold start `sinosoviet --help`", t_help, t_typer, base, 1.2, f"median of {runs}"),
+        Row("cold start `sinosoviet list --help`", t_cmd_help, t_typer, base, 1.2,
+            f"median of {runs}"),
+        Row("cold start `sinosoviet list` (bundled bib)", t_list, t_typer, base, 2.5,
+            f"median of {runs}"),
+        Row("cold start `sinosoviet show yang1999zouxiang`", t_show, t_typer, base, 2.5,
+            f"median of {runs}"),
     ]
+
+
+def numbered_paper(n: int) -> str:
+    """A generated paper of ``n`` endnotes (``n. text`` lines), the hand-typed notes of
+    ``bench_check`` with the key citations written out as full citations."""
+    import random
+    import re
+
+    import bench_check
+
+    rng = random.Random(n)
+    _bib, works = bench_check.make_bib(max(n // 4, 10), rng)
+    notes = bench_check.make_notes(n, works, rng)
+    by_key = {w["key"]: w for w in works}
+
+    def full(m: re.Match[str]) -> str:
+        w = by_key.get(m.group(1))
+        return bench_check._full(w, 1, wrong_year=False) if w else "Ibid., 3."
+
+    key = re.compile(r"\[KEY:([^\]]+)\]")
+    return "".join(f"{i}. {key.sub(full, note)}\n" for i, note in enumerate(notes, 1))
+
+
+def parse_growth(runs: int) -> list[Row]:
+    """``parse`` of a generated 100- and 1,000-note paper, in process: linear growth."""
+    from sinosoviet_cli import pipeline as flow
+    from sinosoviet_cli.bibtex import bibio
+
+    times: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (100, 1000):
+            path = Path(tmp) / f"paper{n}.txt"
+            path.write_text(numbered_paper(n), encoding="utf-8")
+
+            def once(path: Path = path) -> None:
+                bib, _ = flow.parse_paper(flow.read_paper(path),
+                                          schools=flow.debate_model(None))
+                bibio.dumps(bib.works)
+
+            once()  # warm-up: tables load once per process
+            times[n] = _median(once, runs)
+    return [Row("parse generated 100-note paper (in process)", times[100],
+                note=f"median of {runs}"),
+            Row("parse generated 1,000-note paper (in process)", times[1000], times[100],
+                "the 100-note paper", 12.0, f"median of {runs}; 10x the notes")]
 
 
 def parse_rows(runs: int) -> list[Row]:
@@ -258,13 +304,35 @@ def export_rows(quick: bool) -> list[Row]:
         bench_export.pandoc_path()
     except Exception as exc:  # pypandoc-binary absent
         return [Row("export", note=f"skipped: pandoc not available ({exc})")]
+    rows = cache_rows((100, 1000) if quick else (100, 1000, 5000, 20000), 1 if quick else 3)
     plan = [(1000, 1 if quick else 3, 2.5)] + ([] if quick else [(5000, 1, None)])
-    rows = []
     for n, repeat, target in plan:
         (rec,) = bench_export.run([n], repeat=repeat, quiet=True)
         rows.append(Row(f"export {n:,} entries (Chicago notes-bibliography)", rec["ours_s"],
                         rec["pandoc_s"], "pandoc --citeproc, same bib+CSL", target,
                         f"median of {repeat}; {rec['agree']:.1%} entries agree with pandoc"))
+    return rows
+
+
+def cache_rows(sizes: Sequence[int], repeat: int) -> list[Row]:
+    """Export cold (empty entry cache), warm and with 1% of entries edited, whole
+    processes with ``$XDG_CACHE_HOME`` in a temporary directory, and peak memory, against
+    pandoc on the same .bib and CSL (``bench_export.run_cache``)."""
+    import bench_export
+
+    if not hasattr(bench_export, "run_cache"):
+        return [Row("export warm", note="n/a (no cache)")]
+    targets = {"cold": {100: 1.5, 1000: 0.9}, "warm": {1000: 0.3}, "edited": {1000: 0.7}}
+    rows = []
+    for rec in bench_export.run_cache(sizes, repeat=repeat, quiet=True):
+        n = rec["entries"]
+        for mode in ("cold", "warm", "edited"):
+            label = "1% edited" if mode == "edited" else mode
+            rows.append(Row(f"export {n:,} entries, {label}", rec[f"{mode}_s"],
+                            rec["pandoc_s"], "pandoc --citeproc (.bib)",
+                            targets[mode].get(n), f"median of {repeat}"))
+        rows.append(Row(f"export {n:,} entries, peak RSS {rec['peak_kb'] / 1024:.0f} MB",
+                        note=f"pandoc {rec['pandoc_peak_kb'] / 1024:.0f} MB"))
     return rows
 
 
@@ -279,10 +347,16 @@ def check_rows(quick: bool) -> list[Row]:
     import contextlib
     import io
 
+    #: Before the draft readers were split (same generator, measured by the checks work).
+    before = {"draft.md": 5.31, "draft.tex": 11.08}
     with contextlib.redirect_stdout(io.StringIO()):
-        figures = bench_check.run([2000], repeat=repeat)[2000]
-    return [Row(f"check 2,000-footnote draft ({name})", seconds, note=f"median of {repeat}")
-            for name, seconds in figures.items()]
+        figures = bench_check.run([2000, 20000], repeat=repeat)
+    rows = [Row(f"check 2,000-footnote draft ({name})", seconds, note=f"median of {repeat}")
+            for name, seconds in figures[2000].items()]
+    rows += [Row(f"check 20,000-footnote draft ({name})", seconds, before[name],
+                 "before the reader split", 0.8, f"median of {repeat}")
+             for name, seconds in figures[20000].items()]
+    return rows
 
 
 # ── the table ────────────────────────────────────────────────────────────────
@@ -324,6 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[Row] = []
     for name, step in (("cold start", lambda: cold_start(runs)),
                        ("parse", lambda: parse_rows(3 if args.quick else 5)),
+                       ("parse growth", lambda: parse_growth(3 if args.quick else 5)),
                        ("export", lambda: export_rows(args.quick)),
                        ("check", lambda: check_rows(args.quick))):
         print(f"... {name}", file=sys.stderr, flush=True)

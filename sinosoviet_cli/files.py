@@ -24,8 +24,15 @@ _FIX_ENCODING = "save it as UTF-8 and try again"
 MAX_INPUT_BYTES = 64 * 2**20
 
 
+#: The path that means standard input (``sinosoviet footnotes -``, ``parse -``, ``check -``).
+STDIN = "-"
+
+
 def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, bounded; ``-`` reads standard input."""
     p = Path(path)
+    if str(path) == STDIN:
+        return _stdin_bytes(p)
     if not p.exists():
         raise InputError("no such file", path=p, fix="check the path")
     if p.is_dir():
@@ -38,6 +45,25 @@ def read_bytes(path: str | Path) -> bytes:
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(f"is larger than {MAX_INPUT_BYTES // 2**20} MB, too large for a paper, "
                          "draft or bibliography", path=p, fix="give the text file itself")
+    return data
+
+
+#: (the stream, what it gave): a new stdin (a test runner's) is read afresh.
+_stdin_read: list[tuple[object, bytes]] = []
+
+
+def _stdin_bytes(p: Path) -> bytes:
+    """Standard input, read once: a command may read its input twice (``check`` looks
+    for the draft's bibliography, then reads its notes)."""
+    import sys
+
+    stream = sys.stdin.buffer
+    if not _stdin_read or _stdin_read[0][0] is not stream:
+        _stdin_read[:] = [(stream, stream.read(MAX_INPUT_BYTES + 1))]
+    data = _stdin_read[0][1]
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"is larger than {MAX_INPUT_BYTES // 2**20} MB", path=p,
+                         fix="give the text file itself")
     return data
 
 

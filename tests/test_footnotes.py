@@ -478,3 +478,36 @@ def test_section_numbers_come_from_the_layout(mini: Paper) -> None:
     got = extract(read_text(MINI), only_first)
     assert {f.section for f in got.footnotes} == {"一"}
     assert {f.section for f in mini.footnotes} > {"一"}
+
+
+_LONG = ("1. 楊奎松，《走向破裂：毛澤東與莫斯科的恩恩怨怨》（香港：三聯書店，1999），頁12-15；"
+         "另見 Donald S. Zagoria, The Sino-Soviet Conflict 1956-1961 (Princeton: Princeton "
+         "University Press, 1962), 77.\n2. 同上，頁14。\n")
+
+
+def test_full_wraps_the_whole_note_in_the_table(tmp_path: Path) -> None:
+    """Issue 16 #5: without --full a long note is one line cut with an ellipsis; with it
+    every character of the note is shown, in lines that fit the terminal."""
+    paper = tmp_path / "p.txt"
+    paper.write_text(_LONG, encoding="utf-8")
+    env = {"COLUMNS": "60", "NO_COLOR": "1"}
+    cut = CliRunner().invoke(app, ["footnotes", str(paper)], env=env)
+    full = CliRunner().invoke(app, ["footnotes", str(paper), "--full"], env=env)
+    assert cut.exit_code == full.exit_code == 0, full.output
+    assert "…" in cut.stdout and "University Press" not in cut.stdout
+    rows = [line for line in full.stdout.splitlines() if line.startswith("│")]
+    assert "…" not in full.stdout and len(rows) > 2
+    shown = "".join(line.rsplit("│", 2)[1].strip() for line in rows)
+    assert shown.replace(" ", "") == (_LONG.split("\n")[0][3:] + "同上，頁14。").replace(" ", "")
+
+
+def test_dash_reads_the_paper_from_stdin(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["footnotes", "-", "--json"], input=_LONG)
+    assert result.exit_code == 0, result.output
+    assert [n["n"] for n in json.loads(result.stdout)] == [1, 2]
+
+
+def test_usage_line_names_the_argument_plainly() -> None:
+    result = CliRunner().invoke(app, ["footnotes", "--help"], env={"COLUMNS": "80"})
+    assert "Usage: sinosoviet footnotes [OPTIONS] PAPER\n" in result.stdout
+    assert "{PAPER}" not in result.stdout

@@ -358,3 +358,33 @@ def test_malformed_schools_file_is_exit_2(text: str, where: str, tmp_path: Path,
         assert len(err.strip().splitlines()) == 1, err
         assert str(bad) in err and where in err, err
     assert not (tmp_path / "r.bib").exists()
+
+
+def test_parse_to_stdout_says_where_the_bibtex_went(tmp_path: Path) -> None:
+    """Issue 16 #8: `parse -o -` said `wrote -:`; the paper may come from stdin too."""
+    text = MINI.read_text(encoding="utf-8")
+    result = CliRunner().invoke(app, ["parse", "-", "-o", "-"], input=text)
+    assert result.exit_code == 0, result.output
+    assert "@" in result.stdout and "wrote -" not in result.stderr
+    assert "BibTeX on stdout:" in result.stderr
+    assert result.stderr.startswith("stdin: ")
+
+
+def test_warnings_are_printed_in_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15 §4: a long paper's warnings are collected and printed once, not one rich
+    print per warning; each stays one line starting `warning: `."""
+    from sinosoviet_cli.cli import _common
+
+    printed: list[str] = []
+
+    class Console:
+        def print(self, *objects: object, **_: object) -> None:
+            printed.append("".join(getattr(o, "plain", str(o)) for o in objects))
+
+    monkeypatch.setattr(_common, "err", Console())
+    _common.warn_all([f"paper.txt: footnote {n}: no citation: [x{n}]" for n in range(1, 301)])
+    _common.warn_all([])
+    assert len(printed) == 1
+    lines = printed[0].split("\n")
+    assert len(lines) == 300 and all(line.startswith("warning: paper.txt: ") for line in lines)
+    assert lines[-1].endswith("[x300]")

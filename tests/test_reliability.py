@@ -531,3 +531,62 @@ def test_a_terminal_that_cannot_encode_chinese_gets_escapes_not_a_crash(encoding
     assert b"Traceback" not in narrow.stderr
     narrow.stdout.decode("ascii")  # only escapes went out
     assert json.loads(narrow.stdout) == json.loads(utf8.stdout.decode("utf-8"))
+
+
+def _interrupt_after(args: list[str], cwd: Path, wait: float) -> tuple[int, str, bool]:
+    """Run ``sinosoviet ARGS`` in a real process, Ctrl-C it after ``wait`` s: exit
+    code, stderr, and whether any worker process outlived it."""
+    import os
+    import subprocess
+    import time
+
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "sinosoviet_cli", *args], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    time.sleep(wait)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+    _, stderr = proc.communicate(timeout=60)
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True)
+    return proc.returncode, stderr, bool(children.stdout.strip())
+
+
+def test_ctrl_c_during_a_parallel_export_is_one_line(tmp_path: Path) -> None:
+    """Issue 16 #1: workers ignore SIGINT, the parent terminates the pool, one line."""
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "benchmarks"))
+    import bench_export
+
+    bib = tmp_path / "big.bib"
+    bib.write_text(bench_export.synthetic_bib(6000), encoding="utf-8")
+    out = tmp_path / "out.txt"
+    code, stderr, lingering = _interrupt_after(
+        ["export", "--bib", str(bib), "--no-cache", "-o", str(out)] if _has_no_cache()
+        else ["export", "--bib", str(bib), "-o", str(out)], tmp_path, 4.0)
+    if code == 0:
+        pytest.skip("export finished before the interrupt (a very fast machine)")
+    assert code == 130, stderr
+    assert stderr.strip().splitlines() == ["interrupted; nothing written"], stderr
+    assert not out.exists() and not lingering
+
+
+def _has_no_cache() -> bool:
+    from typer.testing import CliRunner
+
+    from sinosoviet_cli.cli import app
+
+    return "--no-cache" in CliRunner().invoke(app, ["export", "--help"]).stdout
+
+
+@pytest.mark.parametrize("command", ["check", "parse"])
+def test_ctrl_c_during_check_and_parse_is_one_line(command: str, tmp_path: Path) -> None:
+    notes = "".join(f"{n}. 楊奎松，《走向破裂》（香港：三聯書店，1999），頁{n}。\n"
+                    for n in range(1, 40001))
+    paper = tmp_path / "paper.txt"
+    paper.write_text(notes, encoding="utf-8")
+    args = [command, str(paper)] + (["-o", str(tmp_path / "o.bib")] if command == "parse" else [])
+    code, stderr, _ = _interrupt_after(args, tmp_path, 2.5)
+    if code in (0, 1):
+        pytest.skip(f"{command} finished before the interrupt")
+    assert code == 130, stderr
+    assert stderr.strip().splitlines() == ["interrupted; nothing written"], stderr

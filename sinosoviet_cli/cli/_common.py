@@ -36,8 +36,8 @@ err: Console = lazy(lambda: Console(stderr=True, highlight=False, soft_wrap=True
 
 PaperArg = Annotated[
     Path,
-    typer.Argument(help="Text of the paper (as extracted from its PDF).", show_default=False,
-                   metavar="PAPER"),
+    typer.Argument(help="The paper: PDF, Word, Markdown, LaTeX or its text; '-' reads "
+                   "standard input.", show_default=False, metavar="PAPER"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 BibOpt = Annotated[
@@ -57,6 +57,11 @@ SchoolsOpt = Annotated[
 ]
 
 
+def input_name(path: Path) -> str:
+    """The input's name for messages and headers: ``stdin`` for ``-``."""
+    return "stdin" if str(path) == "-" else path.name
+
+
 def print_json(data: Any) -> None:
     """JSON to stdout, UTF-8 as is (no \\u escapes: the data is Chinese)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -64,6 +69,19 @@ def print_json(data: Any) -> None:
 
 def warn(message: str) -> None:
     err.print(Text("warning: ", style="yellow"), Text(message), sep="")
+
+
+def warn_all(messages: list[str]) -> None:
+    """Many warnings in one print: one rich render (and one write) instead of one per
+    warning, which dominated a long paper's output time."""
+    if not messages:
+        return
+    text = Text()
+    for message in messages:
+        text.append("warning: ", style="yellow")
+        text.append(message + "\n")
+    text.rstrip()
+    err.print(text)
 
 
 def emit(*objects: Any, **kwargs: Any) -> None:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
-from sinosoviet_cli.cli._common import JsonOpt, PaperArg, emit, out, print_json, warn
+import typer
+
+from sinosoviet_cli.cli._common import (
+    JsonOpt,
+    PaperArg,
+    emit,
+    input_name,
+    out,
+    print_json,
+    warn_all,
+)
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -16,25 +26,39 @@ else:
     Text = LazyClass("rich.text", "Text")
 
 
-def footnotes(paper: PaperArg, as_json: JsonOpt = False) -> None:
+FullOpt = Annotated[bool, typer.Option("--full", help="Show each note's whole text, wrapped "
+                                      "(default: one line per note, cut to the terminal).")]
+
+
+def footnotes(paper: PaperArg, as_json: JsonOpt = False, full: FullOpt = False) -> None:
     """List the paper's footnotes: number, page, section and text."""
     from sinosoviet_cli.pipeline import read_paper
 
     result = read_paper(paper)
     # Problems go to stderr in both modes: with --json they were dropped silently.
-    for problem in result.problems:
-        warn(f"{paper}:{problem.line}: {problem.reason}: {problem.text[:60]}")
+    warn_all([f"{paper}:{p.line}: {p.reason}: {p.text[:60]}" for p in result.problems])
     if as_json:
         print_json([{"n": f.n, "page": f.page, "section": f.section, "text": f.text}
                     for f in result.footnotes])
         return
-    table = Table(title=Text(f"{len(result.footnotes)} footnotes in {paper.name}"), expand=False)
+    table = Table(title=Text(f"{len(result.footnotes)} footnotes in {input_name(paper)}"),
+                  expand=False)
     table.add_column("n", justify="right", no_wrap=True)
     table.add_column("page", justify="right", no_wrap=True)
     table.add_column("§", no_wrap=True)
     # A bounded text column: unbounded, rich squeezes the short columns to ellipses to
     # make room for the long (CJK, double-width) note text. 21 = other columns + rules.
-    table.add_column("text", overflow="ellipsis", no_wrap=True, max_width=max(10, out.width - 21))
+    width = max(10, out.width - 21)
+    table.add_column("text", overflow="ellipsis", no_wrap=True, max_width=width)
     for f in result.footnotes:
-        table.add_row(str(f.n), str(f.page or "?"), f.section or "", Text(f.text))
+        text = "\n".join(_wrapped(f.text, width)) if full else f.text
+        table.add_row(str(f.n), str(f.page or "?"), f.section or "", Text(text))
     emit(table)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """The whole note in lines of ``width`` cells, broken where CJK and Latin text may
+    break (rich's own wrapping breaks only at spaces, and CJK notes have none)."""
+    from sinosoviet_cli.text.normalize import wrap_cjk
+
+    return [line for part in text.split("\n") for line in wrap_cjk(part, width)]

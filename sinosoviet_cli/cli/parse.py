@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sinosoviet_cli.cli._common import PaperArg, err, out, print_json, warn
+from sinosoviet_cli.cli._common import PaperArg, err, input_name, out, print_json, warn, warn_all
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -93,7 +93,7 @@ def parse(
         from sinosoviet_cli.schools.tag import keep_manual
 
         bib = keep_manual(bib, bibio.load(output, strict=False).works)  # hand-set stay
-    header = pipeline.header(paper.name, bib, named=inputs.named)
+    header = pipeline.header(input_name(paper), bib, named=inputs.named)
     if to_stdout:
         sys.stdout.write(bibio.dumps(bib.works, header=header))
     elif output is not None:
@@ -143,10 +143,11 @@ def _summary(paper: Path, output: Path, extracted: Paper, bib: Bibliography,
 
     forms = Counter(str(link.form) for link in bib.links)
     types = Counter(w.entry_type for w in bib.works)
-    console.print(Text(f"{paper.name}: {len(extracted.footnotes)} footnotes, "
+    console.print(Text(f"{input_name(paper)}: {len(extracted.footnotes)} footnotes, "
                        f"{len(bib.links)} citations (" +
                        ", ".join(f"{forms[f]} {f}" for f in ("full", "short", "ibid")) + ")"))
-    console.print(Text(f"wrote {output}: {len(bib.works)} entries (" +
+    where = "BibTeX on stdout" if str(output) == "-" else f"wrote {output}"
+    console.print(Text(f"{where}: {len(bib.works)} entries (" +
                        ", ".join(f"{n} {t}" for t, n in types.most_common()) + ")"))
     doubtful = [link for link in bib.links if link.problem]
     if doubtful:
@@ -158,6 +159,6 @@ def _summary(paper: Path, output: Path, extracted: Paper, bib: Bibliography,
             table.add_row(str(link.footnote), Text(link.key or "(unresolved)"),
                           Text(link.problem))
         console.print(table)
-    for u in bib.unparsed:
-        where = f"footnote {u.footnote}" if u.footnote else f"line {u.line}"
-        warn(f"{paper}: {where}: {u.reason}: {u.text[:60]}")
+    warn_all([f"{paper}: "
+              f"{f'footnote {u.footnote}' if u.footnote else f'line {u.line}'}: "
+              f"{u.reason}: {u.text[:60]}" for u in bib.unparsed])

@@ -233,7 +233,8 @@ def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int,
     _worker_engine = engine
     try:
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(jobs) as pool:
+        # Workers ignore Ctrl-C: the parent alone is interrupted and terminates the pool.
+        with ctx.Pool(jobs, initializer=_ignore_sigint) as pool:
             pending = pool.map_async(_render_slice, chunks)
             computed = meanwhile()
             results = pending.get()
@@ -242,6 +243,12 @@ def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int,
     rendered = {k: text for chunk, out in zip(chunks, results, strict=True)
                 for k, text in zip(chunk, out, strict=True)}
     return computed, [rendered[k] for k in keys]
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _jobs(n: int, jobs: int | None) -> int:
