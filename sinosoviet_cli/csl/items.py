@@ -12,6 +12,7 @@ from typing import Any
 
 from sinosoviet_cli.bibtex.bibio import inherit
 from sinosoviet_cli.model import Work, split_persons
+from sinosoviet_cli.text import names
 from sinosoviet_cli.text.latex import delatex, unbrace
 from sinosoviet_cli.text.normalize import has_cjk
 
@@ -34,61 +35,18 @@ _GENRES = {
 
 
 def csl_name(person: str) -> dict[str, str]:
-    """One BibTeX person as a CSL name: braced or CJK names whole (``literal``, W2),
-    ``Family, Given`` and ``Given Family`` split."""
-    if person.startswith("{") and person.endswith("}") and _balanced(person[1:-1]):
-        return {"literal": person[1:-1].strip()}
-    plain = unbrace(person)
-    if re.search(r"\b(?:family|given)=", plain):
-        return _extended_name(plain)
-    if has_cjk(plain) or not plain.strip():
-        family, comma, given = plain.partition(",")
-        if comma and has_cjk(family) and has_cjk(given) and "," not in given:
-            # Zotero's BibTeX export splits a Chinese name (杨, 奎松): printed whole.
-            return {"literal": re.sub(r"\s+", "", family + given)}
-        return {"literal": plain.strip()}
-    if plain.count(",") >= 2:  # "Peebles, Jr, Peyton Z." (BibTeX's von Last, Jr, First)
-        family, suffix, given = (s.strip() for s in plain.split(",", 2))
-        return _drop_empty({"family": family, "given": _initials(given), "suffix": suffix})
-    if "," in plain:
-        family, _, given = plain.partition(",")
-        return _drop_empty({"family": family.strip(), "given": _initials(given.strip())})
-    words = plain.split()
-    if len(words) == 1:
-        return {"family": words[0]}
-    return {"family": words[-1], "given": _initials(" ".join(words[:-1]))}
-
-
-def _extended_name(text: str) -> dict[str, str]:
-    """biblatex's extended name format: ``given=Alan, prefix=de, family=Brauw``."""
-    parts = dict(p.strip().partition("=")[::2] for p in text.split(","))
-    name = {"family": parts.get("family", "").strip(),
-            "given": _initials(parts.get("given", "").strip()),
-            "suffix": parts.get("suffix", "").strip()}
-    prefix = parts.get("prefix", "").strip()
-    if prefix:
-        name["non-dropping-particle" if parts.get("useprefix", "").strip() == "true"
-             else "dropping-particle"] = prefix
-    return _drop_empty(name)
+    """One BibTeX person as a CSL name (``text.names``, the one parser): braced or CJK
+    names whole (``literal``, W2); Western given names as Chicago prints initials."""
+    name = names.csl_name(names.parse_person(person))
+    if "given" in name:
+        name["given"] = _initials(name["given"])
+    return name
 
 
 def _initials(given: str) -> str:
     # "J.J." and "J B" are printed "J. J." and "J. B." in Chicago (and by biblatex).
     given = re.sub(r"\.(?=[A-Z])", ". ", given)
     return re.sub(r"\b([A-Z])(?=\s|$)(?!\.)", r"\1.", given)
-
-
-def _drop_empty(d: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in d.items() if v}
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += (ch == "{") - (ch == "}")
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def _date(value: str) -> dict[str, Any] | None:

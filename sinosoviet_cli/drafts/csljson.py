@@ -25,6 +25,7 @@ from sinosoviet_cli.errors import BibError
 from sinosoviet_cli.files import read_text
 from sinosoviet_cli.link.keys import assign
 from sinosoviet_cli.model import Work, split_persons
+from sinosoviet_cli.text import names
 from sinosoviet_cli.text.normalize import has_cjk, nfc
 
 SCHOOL_PREFIX = "school:"
@@ -102,22 +103,9 @@ def csl_name_to_bibtex(name: Mapping[str, Any]) -> str:
 
 
 def bibtex_to_csl_name(person: str) -> dict[str, str]:
-    """One BibTeX person as a CSL name: braced or CJK names as ``literal`` (Zotero
-    and citeproc then print them whole), ``Family, Given`` split."""
-    person = person.strip()
-    if person.startswith("{") and person.endswith("}"):
-        return {"literal": person[1:-1].strip()}
-    if has_cjk(person):
-        return {"literal": person.replace("{", "").replace("}", "")}
-    parts = [p.strip() for p in person.split(",")]
-    if len(parts) >= 3:
-        return _compact({"family": parts[0], "suffix": parts[1], "given": ", ".join(parts[2:])})
-    if len(parts) == 2:
-        return _compact({"family": parts[0], "given": parts[1]})
-    words = person.split()
-    if len(words) == 1:
-        return {"family": words[0]}
-    return {"family": words[-1], "given": " ".join(words[:-1])}
+    """One BibTeX person as a CSL name, by the one names layer (``text.names``):
+    braced or CJK names as ``literal`` (Zotero and citeproc then print them whole)."""
+    return names.csl_name(names.parse_person(person))
 
 
 # ── CSL-JSON → Work ──────────────────────────────────────────────────────────

@@ -49,6 +49,10 @@ def parse_person(raw: str) -> Person:
     if re.search(r"\b(?:family|given)\s*=", plain):
         return _extended(plain)
     if not plain or has_cjk(plain):
+        family, comma, given = plain.partition(",")
+        if comma and has_cjk(family) and has_cjk(given) and "," not in given:
+            # Zotero's BibTeX export splits a Chinese name (杨, 奎松): one name, whole.
+            return Person(literal=re.sub(r"\s+", "", family + given))
         return Person(literal=plain)
     if plain.count(",") >= 2:  # von Last, Jr, First
         family, suffix, given = (s.strip() for s in plain.split(",", 2))
@@ -67,6 +71,18 @@ def _extended(text: str) -> Person:
     return Person(family=parts.get("family", ""), given=parts.get("given", ""),
                   suffix=parts.get("suffix", ""), particle=parts.get("prefix", ""),
                   particle_kept=parts.get("useprefix", "") == "true")
+
+
+def csl_name(person: Person) -> dict[str, str]:
+    """A person as a CSL-JSON name: literals whole (citeproc then never splits a
+    Chinese name), else family/given/suffix and the particle."""
+    if person.literal:
+        return {"literal": person.literal}
+    name = {"family": person.family, "given": person.given, "suffix": person.suffix}
+    if person.particle:
+        kind = "non-dropping-particle" if person.particle_kept else "dropping-particle"
+        name[kind] = person.particle
+    return {k: v for k, v in name.items() if v}
 
 
 @lru_cache(maxsize=1 << 14)
