@@ -101,3 +101,27 @@ def test_startwords_paper_links_every_sinological_citation() -> None:
     assert shi.get("footnotes") == "4, 14, 15, 16, 17, 18, 19, 20"
     assert shi.get("userb") == "Xi'an lishi dituji"
     assert all(link.form is Form.SHORT for link in bib.links if 14 <= link.footnote <= 20)
+
+
+def test_set_of_volumes_and_volume_colon_page_locator() -> None:
+    ref = _parsed("Gu Jiegang 顧頡剛, Gushi bian 古史辨, 7 vols. "
+                  "(Shanghai: Shanghai guji chubanshe, 1982), 3:214–16.")
+    assert ref.title == "古史辨"
+    assert ref.extra["volumes"] == "7"
+    assert (ref.volume, ref.pages) == ("3", "214--16")
+
+
+def test_single_volume_cited_after_the_title() -> None:
+    ref = _parsed("Qian Mu 錢穆, Guoshi dagang 國史大綱, vol. 2 "
+                  "(Beijing: Shangwu yinshuguan, 1996), 88.")
+    assert ref.title == "國史大綱"
+    assert (ref.volume, ref.pages, ref.year) == ("2", "88", "1996")
+
+
+def test_journal_issue_number_without_volume() -> None:
+    ref = _parsed('Luo Zhitian 羅志田, "Jindai Zhongguo shixue" 近代中國史學, '
+                  "Jindaishi yanjiu 近代史研究, no. 4 (2001): 12–40.")
+    assert ref.entry_type == "article"
+    assert (ref.container, ref.number, ref.volume, ref.year) == ("近代史研究", "4", "", "2001")
+    assert ref.extra["romanized_container"] == "Jindaishi yanjiu"
+    assert ref.pages == "12--40"
