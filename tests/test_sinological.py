@@ -108,7 +108,7 @@ def test_set_of_volumes_and_volume_colon_page_locator() -> None:
                   "(Shanghai: Shanghai guji chubanshe, 1982), 3:214–16.")
     assert ref.title == "古史辨"
     assert ref.extra["volumes"] == "7"
-    assert (ref.volume, ref.pages) == ("3", "214--16")
+    assert (ref.volume, ref.pages) == ("3", "214--216")
 
 
 def test_single_volume_cited_after_the_title() -> None:
