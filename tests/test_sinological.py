@@ -125,3 +125,11 @@ def test_journal_issue_number_without_volume() -> None:
     assert (ref.container, ref.number, ref.volume, ref.year) == ("近代史研究", "4", "", "2001")
     assert ref.extra["romanized_container"] == "Jindaishi yanjiu"
     assert ref.pages == "12--40"
+
+
+def test_memoir_as_told_to_gives_an_editor_not_a_second_author() -> None:
+    ref = _parsed("Wang Li 王力, Huiyilu 回憶錄, as told to Zhao Yi 趙毅 "
+                  "(Beijing: Renmin chubanshe, 1991), 57.")
+    assert [p.literal for p in ref.authors] == ["王力"]
+    assert [p.literal for p in ref.editors] == ["趙毅"]
+    assert (ref.title, ref.pages, ref.year) == ("回憶錄", "57", "1991")

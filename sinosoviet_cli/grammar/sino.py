@@ -150,6 +150,9 @@ def _parse_sino(text: str) -> tuple[_Draft, int] | None:
     return None
 
 
+# "ed. Xin Deyong 辛德勇" / "as told to Li Ming 李明" (a memoir's amanuensis: CMOS 14.104
+# — the recorder is not a second author; kept as editor).
+_AFTER_TITLE_EDITOR = re.compile(r"(?:ed\.|as told to)\s+")
 _LATIN_AUTHOR = re.compile(rf"({_ROM_WORD}(?:\s+{_ROM_WORD}){{0,2}}),\s+")
 
 
@@ -159,7 +162,7 @@ def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]]
     pos = _title(d, text, _persons(d, text, pairs) if pairs else 0)
     if not pos:
         return None
-    ed = re.match(r"ed\.\s+", text[pos:])
+    ed = _AFTER_TITLE_EDITOR.match(text[pos:])
     if ed:  # Liangjing xinji jijiao 兩京新記輯校 ed. Xin Deyong 辛德勇
         pairs = _pairs(text[pos + ed.end():])
         if pairs:
