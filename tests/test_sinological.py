@@ -133,3 +133,14 @@ def test_memoir_as_told_to_gives_an_editor_not_a_second_author() -> None:
     assert [p.literal for p in ref.authors] == ["王力"]
     assert [p.literal for p in ref.editors] == ["趙毅"]
     assert (ref.title, ref.pages, ref.year) == ("回憶錄", "57", "1991")
+
+
+def test_character_title_with_bracketed_years_or_opening_year() -> None:
+    ref = _parsed('Zhang San 張三, "Tudi gaige (1950–1952)" 土地改革（1950–1952）, '
+                  "Dangshi yanjiu 黨史研究, no. 2 (1999): 5.")
+    assert ref.title == "土地改革（1950–1952）"
+    assert (ref.container, ref.number) == ("黨史研究", "2")
+    ref = _parsed('Li Si 李四, "1958: Dayuejin de qianye" 1958：大躍進的前夜, '
+                  "Dangshi yanjiu 黨史研究, no. 1 (2000): 9.")
+    assert ref.title == "1958：大躍進的前夜"
+    assert ref.extra["romanized_title"] == "1958: Dayuejin de qianye"

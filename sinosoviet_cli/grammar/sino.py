@@ -30,8 +30,10 @@ _CJK_NAME = rf"{CJK_CHAR}{{2,20}}"
 _PERSON = re.compile(rf"({_ROM_NAME})\s+({_CJK_NAME})")
 _SEP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
 _ED = re.compile(r"\s*,?\s*(eds?\.|comp\.|trans\.)\s*,\s*")
-_CJK_RUN = rf"(?:{CJK_CHAR}|[、，,：:《》〈〉「」『』·・\-—0-9 ])"
-_CJK_TITLE = rf"{CJK_CHAR}(?:{_CJK_RUN}*(?:{CJK_CHAR}|[》〉」』]))?"
+# A title in characters may hold full-width brackets (…（1949–1960）) and open with a
+# year (1962：…).
+_CJK_RUN = rf"(?:{CJK_CHAR}|[、，,：:《》〈〉「」『』（）·・\-—–0-9 ])"
+_CJK_TITLE = rf"(?:[0-9]{{1,4}}[：:]\s*)?{CJK_CHAR}(?:{_CJK_RUN}*(?:{CJK_CHAR}|[》〉」』）]))?"
 # "Romanised title" 漢字 / "Romanised title 漢字," / "Romanised," 漢字 / Romanised 漢字
 _QUOTED = re.compile(
     rf"[\"“]\s*([^\"“”]+?)\s*(?:[,，]?\s*[\"”]\s*[,，]?\s*({_CJK_TITLE})|\s+({_CJK_TITLE})"
