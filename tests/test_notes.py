@@ -524,3 +524,11 @@ def test_back_reference_to_a_note_number(note: str, number: str, pages: str) -> 
 def test_a_note_that_is_only_a_remark_is_no_back_reference() -> None:
     assert all(s.reference is None or "footnote" not in s.reference.extra
                for s in segment("Note that the figures differ."))
+
+
+def test_chapter_span_then_the_page_cited() -> None:
+    ref = parse_citation('Ann Lee, "Border Trade," in Frontier Studies, ed. Tom Hill '
+                         "(Boston: Beacon Press, 2001), 120–45, at 131.")
+    assert isinstance(ref, Reference)
+    assert ref.entry_type == "incollection"
+    assert ref.pages == "131"

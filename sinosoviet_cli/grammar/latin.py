@@ -117,6 +117,9 @@ def _pub_paren(text: str) -> tuple[int, int] | None:
     return best
 
 
+_AT_PAGE = re.compile(r"\s*,?\s*at\s+(\d+(?:\s*[-–—]+\s*\d+)?)\s*\.?")
+
+
 def _latin_tail(d: _Draft, text: str, offset: int) -> int:
     """Pages after the publication group: ``, 13.`` / ``: 74-117.`` / ``,78.``"""
     vp = re.match(r"\s*,\s*(\d{1,2}):(\d+(?:\s*[-–—─]+\s*\d+)?)\s*\.?", text)
@@ -126,6 +129,10 @@ def _latin_tail(d: _Draft, text: str, offset: int) -> int:
     m = _latin_patterns().tail_pages.match(text)
     if m and m.group(1) and _is_pages(m.group(1)):
         d.pages = _pages(m.group(1))
+        at = _AT_PAGE.match(text, m.end())
+        if at:  # "246–94, at 258": a chapter's span, then the page cited (CMOS 14.110)
+            d.pages = _pages(at.group(1))
+            return offset + at.end()
         return offset + m.end()
     m = re.match(r"\s*\.?", text)
     return offset + (m.end() if m else 0)
