@@ -532,3 +532,9 @@ def test_chapter_span_then_the_page_cited() -> None:
     assert isinstance(ref, Reference)
     assert ref.entry_type == "incollection"
     assert ref.pages == "131"
+
+
+def test_short_form_volume_colon_page() -> None:
+    ref = parse_citation("Gu Jiegang, Gushi bian, 3:201.")
+    assert isinstance(ref, Reference)
+    assert (ref.form, ref.title, ref.volume, ref.pages) == (Form.SHORT, "Gushi bian", "3", "201")
