@@ -524,3 +524,17 @@ def test_back_reference_to_a_note_number(note: str, number: str, pages: str) -> 
 def test_a_note_that_is_only_a_remark_is_no_back_reference() -> None:
     assert all(s.reference is None or "footnote" not in s.reference.extra
                for s in segment("Note that the figures differ."))
+
+
+def test_chapter_span_then_the_page_cited() -> None:
+    ref = parse_citation('Ann Lee, "Border Trade," in Frontier Studies, ed. Tom Hill '
+                         "(Boston: Beacon Press, 2001), 120–45, at 131.")
+    assert isinstance(ref, Reference)
+    assert ref.entry_type == "incollection"
+    assert ref.pages == "131"
+
+
+def test_short_form_volume_colon_page() -> None:
+    ref = parse_citation("Gu Jiegang, Gushi bian, 3:201.")
+    assert isinstance(ref, Reference)
+    assert (ref.form, ref.title, ref.volume, ref.pages) == (Form.SHORT, "Gushi bian", "3", "201")

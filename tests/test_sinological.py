@@ -101,3 +101,46 @@ def test_startwords_paper_links_every_sinological_citation() -> None:
     assert shi.get("footnotes") == "4, 14, 15, 16, 17, 18, 19, 20"
     assert shi.get("userb") == "Xi'an lishi dituji"
     assert all(link.form is Form.SHORT for link in bib.links if 14 <= link.footnote <= 20)
+
+
+def test_set_of_volumes_and_volume_colon_page_locator() -> None:
+    ref = _parsed("Gu Jiegang 顧頡剛, Gushi bian 古史辨, 7 vols. "
+                  "(Shanghai: Shanghai guji chubanshe, 1982), 3:214–16.")
+    assert ref.title == "古史辨"
+    assert ref.extra["volumes"] == "7"
+    assert (ref.volume, ref.pages) == ("3", "214--216")
+
+
+def test_single_volume_cited_after_the_title() -> None:
+    ref = _parsed("Qian Mu 錢穆, Guoshi dagang 國史大綱, vol. 2 "
+                  "(Beijing: Shangwu yinshuguan, 1996), 88.")
+    assert ref.title == "國史大綱"
+    assert (ref.volume, ref.pages, ref.year) == ("2", "88", "1996")
+
+
+def test_journal_issue_number_without_volume() -> None:
+    ref = _parsed('Luo Zhitian 羅志田, "Jindai Zhongguo shixue" 近代中國史學, '
+                  "Jindaishi yanjiu 近代史研究, no. 4 (2001): 12–40.")
+    assert ref.entry_type == "article"
+    assert (ref.container, ref.number, ref.volume, ref.year) == ("近代史研究", "4", "", "2001")
+    assert ref.extra["romanized_container"] == "Jindaishi yanjiu"
+    assert ref.pages == "12--40"
+
+
+def test_memoir_as_told_to_gives_an_editor_not_a_second_author() -> None:
+    ref = _parsed("Wang Li 王力, Huiyilu 回憶錄, as told to Zhao Yi 趙毅 "
+                  "(Beijing: Renmin chubanshe, 1991), 57.")
+    assert [p.literal for p in ref.authors] == ["王力"]
+    assert [p.literal for p in ref.editors] == ["趙毅"]
+    assert (ref.title, ref.pages, ref.year) == ("回憶錄", "57", "1991")
+
+
+def test_character_title_with_bracketed_years_or_opening_year() -> None:
+    ref = _parsed('Zhang San 張三, "Tudi gaige (1950–1952)" 土地改革（1950–1952）, '
+                  "Dangshi yanjiu 黨史研究, no. 2 (1999): 5.")
+    assert ref.title == "土地改革（1950–1952）"
+    assert (ref.container, ref.number) == ("黨史研究", "2")
+    ref = _parsed('Li Si 李四, "1958: Dayuejin de qianye" 1958：大躍進的前夜, '
+                  "Dangshi yanjiu 黨史研究, no. 1 (2000): 9.")
+    assert ref.title == "1958：大躍進的前夜"
+    assert ref.extra["romanized_title"] == "1958: Dayuejin de qianye"

@@ -133,3 +133,17 @@ def test_pages(printed: str, stored: str) -> None:
 @pytest.mark.parametrize("text", ["1999", "1956-1961", "北京", "Harvard"])
 def test_not_pages(text: str) -> None:
     assert not is_pages(text)
+
+
+@pytest.mark.parametrize(("printed", "stored"), [
+    ("390–95", "390--395"),       # Chicago's abbreviated second number, stored in full
+    ("pp. 100-9", "100--109"),
+    ("1:153–55", "1:153--155"),    # volume:page, the page range expanded
+    ("12-15", "12--15"),           # already full
+    ("95-100", "95--100"),
+    ("3.45–47", "3.45--47"),       # juan.page left as printed
+    ("xii–xv", "xii--xv"),
+    ("80–3", "80--83"),
+])
+def test_abbreviated_page_ranges_are_stored_in_full(printed: str, stored: str) -> None:
+    assert normalize_pages(printed) == stored

@@ -63,7 +63,7 @@ class _LatinPatterns(NamedTuple):
     only_pages: re.Pattern[str]  # a quoted title followed by pages only
     final_pages: re.Pattern[str]  # ", 45." ending a loose tail
     joined: re.Pattern[str]  # "…, 80-85, and Chen Jian, …": a locator then the next citation
-    short_pages: re.Pattern[str]  # ", 80-85" ending a short form's clause
+    short_pages: re.Pattern[str]  # ", 80-85" / ", 2:80" ending a short form's clause
 
 
 @cache
@@ -81,7 +81,8 @@ def _latin_patterns() -> _LatinPatterns:
             rf",\s*({p}\d+(?:\s*[-–—─]+\s*\d+)?)\s*[,;]\s*(?:and\s+)?(?=[A-Z])"
         ),
         short_pages=re.compile(
-            rf"\s*,\s*({p}[0-9ivxlc]+(?:\s*[-–—─]+\s*[0-9ivxlc]+)?)\s*(?=[,.;]|$)"
+            rf"\s*,\s*(?:(\d{{1,3}}):(?=\d))?({p}[0-9ivxlc]+(?:\s*[-–—─]+\s*[0-9ivxlc]+)?)"
+            r"\s*(?=[,.;]|$)"
         ),
     )
 
@@ -117,6 +118,9 @@ def _pub_paren(text: str) -> tuple[int, int] | None:
     return best
 
 
+_AT_PAGE = re.compile(r"\s*,?\s*at\s+(\d+(?:\s*[-–—]+\s*\d+)?)\s*\.?")
+
+
 def _latin_tail(d: _Draft, text: str, offset: int) -> int:
     """Pages after the publication group: ``, 13.`` / ``: 74-117.`` / ``,78.``"""
     vp = re.match(r"\s*,\s*(\d{1,2}):(\d+(?:\s*[-–—─]+\s*\d+)?)\s*\.?", text)
@@ -126,6 +130,10 @@ def _latin_tail(d: _Draft, text: str, offset: int) -> int:
     m = _latin_patterns().tail_pages.match(text)
     if m and m.group(1) and _is_pages(m.group(1)):
         d.pages = _pages(m.group(1))
+        at = _AT_PAGE.match(text, m.end())
+        if at:  # "246–94, at 258": a chapter's span, then the page cited (CMOS 14.110)
+            d.pages = _pages(at.group(1))
+            return offset + at.end()
         return offset + m.end()
     m = re.match(r"\s*\.?", text)
     return offset + (m.end() if m else 0)
@@ -367,9 +375,10 @@ def _after_head(d: _Draft, work: str, pos: int) -> int:
     # The first ", <pages>" that ends a clause ends the citation: what follows
     # ("…, 80-85, who argues …") is the author's prose.
     for pages in _latin_patterns().short_pages.finditer(body):
-        if _is_pages(pages.group(1)):
-            d.pages = _pages(pages.group(1))
+        if _is_pages(pages.group(2)):  # "Origins, 2:120": volume 2, page 120
+            d.pages = _pages(pages.group(2))
             _latin_title(d, body[: pages.start()])
+            d.volume = pages.group(1) or d.volume
             end = pos + (len(rest) - len(rest.lstrip())) + pages.end()
             return end + 1 if work[end:end + 1] == "." else end
     _latin_title(d, body)

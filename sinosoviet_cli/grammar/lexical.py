@@ -8,6 +8,7 @@ from functools import cache
 
 from sinosoviet_cli.grammar.vocab import _vocab
 from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk
+from sinosoviet_cli.text.pages import normalize_pages
 
 _OPEN = "《〈（(［[【〔"
 _CLOSE = "》〉）)］]】〕"
@@ -51,13 +52,11 @@ def _cn_number(text: str) -> str:
 
 
 def _pages(text: str) -> str:
-    """A locator as BibTeX wants it: prefixes dropped, ranges with ``--``."""
+    """A locator as BibTeX wants it: the grammar's page words (grammar.toml) dropped,
+    then the one page reader (``text.pages``) for ranges and lists."""
     text = text.strip().strip("。.．,，;；")
     prefix, suffix = _page_affixes()
-    text = suffix.sub("", prefix.sub("", text))
-    text = re.sub(f"\\s*[{_D}]+\\s*", "--", text)
-    text = re.sub(r"\s*[、,，]\s*", ", ", text)
-    return text.strip()
+    return normalize_pages(suffix.sub("", prefix.sub("", text)))
 
 
 def _page_words(*extra: str) -> str:

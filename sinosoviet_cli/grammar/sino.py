@@ -30,8 +30,10 @@ _CJK_NAME = rf"{CJK_CHAR}{{2,20}}"
 _PERSON = re.compile(rf"({_ROM_NAME})\s+({_CJK_NAME})")
 _SEP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
 _ED = re.compile(r"\s*,?\s*(eds?\.|comp\.|trans\.)\s*,\s*")
-_CJK_RUN = rf"(?:{CJK_CHAR}|[、，,：:《》〈〉「」『』·・\-—0-9 ])"
-_CJK_TITLE = rf"{CJK_CHAR}(?:{_CJK_RUN}*(?:{CJK_CHAR}|[》〉」』]))?"
+# A title in characters may hold full-width brackets (…（1949–1960）) and open with a
+# year (1962：…).
+_CJK_RUN = rf"(?:{CJK_CHAR}|[、，,：:《》〈〉「」『』（）·・\-—–0-9 ])"
+_CJK_TITLE = rf"(?:[0-9]{{1,4}}[：:]\s*)?{CJK_CHAR}(?:{_CJK_RUN}*(?:{CJK_CHAR}|[》〉」』）]))?"
 # "Romanised title" 漢字 / "Romanised title 漢字," / "Romanised," 漢字 / Romanised 漢字
 _QUOTED = re.compile(
     rf"[\"“]\s*([^\"“”]+?)\s*(?:[,，]?\s*[\"”]\s*[,，]?\s*({_CJK_TITLE})|\s+({_CJK_TITLE})"
@@ -39,10 +41,19 @@ _QUOTED = re.compile(
 )
 _PLAIN = re.compile(rf"([^\"“”(（),，]+?(?:,\s+[^\"“”(（),，]+?)?)\s*({_CJK_TITLE})\s*[,，]?\s*")
 _RANGE = r"\d+(?:\s*[-–—]+\s*\d+)?"
-_LOCATOR = re.compile(rf"[,:]?\s*((?:\d+\.)?{_RANGE}(?:\s*,\s*{_RANGE})*)\s*\.?")
+# CMOS 14.152: "1:153–55" is volume 1, pages 153–55; "246–94, at 258" cites page 258 of
+# a chapter whose span is 246–94.
+_LOCATOR = re.compile(
+    rf"[,:]?\s*(?:(\d{{1,3}}):(?=\d))?((?:\d+\.)?{_RANGE}(?:\s*,\s*{_RANGE})*)"
+    rf"(?:\s*,\s*at\s+({_RANGE}))?\s*\.?"
+)
+# CMOS 14.120: ", 2 vols." (the set) / ", vol. 7" (the volume cited) after the title.
+_VOLS = re.compile(r"\s*,?\s*(?:(\d{1,3})\s+vols\.|vol\.\s*(\d{1,3}))\s*,?\s*")
+# "Lishi yanjiu 歷史研究, no. 3 (2004)": an issue number without a volume (CMOS 14.175).
 _ISSUE = re.compile(
-    rf"(?:({CJK_CHAR}[^\d(]*?)\s+)?(?:(\d{{1,4}})(?:\s*,\s*no\.\s*(\d+))?\s*)?"
-    rf"(?:\(\s*(?:[A-Z][a-z]+\s+)?({_YEAR})\s*\)|({_YEAR})\.(\d{{1,2}}))"
+    rf"(?:(?P<cjk>{CJK_CHAR}[^\d(]*?)[,，]?\s+)?"
+    r"(?:(?P<vol>\d{1,4})(?:\s*,\s*no\.\s*(?P<no>\d+))?\s*|no\.\s*(?P<only>\d+)\s*)?"
+    rf"(?:\(\s*(?:[A-Z][a-z]+\s+)?(?P<year>{_YEAR})\s*\)|(?P<y2>{_YEAR})\.(?P<n2>\d{{1,2}}))"
 )
 
 
@@ -106,14 +117,14 @@ def _container(d: _Draft, text: str, pos: int) -> int:
     m = _ISSUE.match(text, q)
     if not m:
         return pos
-    d.container = _clean(m.group(1) or head.group(1))
-    if m.group(1):
+    d.container = _clean(m["cjk"] or head.group(1))
+    if m["cjk"]:
         d.extra["romanized_container"] = _clean(head.group(1))
     else:
         d.extra["romanized_container"] = d.container
-    d.volume = m.group(2) or ""
-    d.number = m.group(3) or m.group(6) or ""
-    d.year = m.group(4) or m.group(5)
+    d.volume = m["vol"] or ""
+    d.number = m["no"] or m["only"] or m["n2"] or ""
+    d.year = m["year"] or m["y2"]
     return m.end()
 
 
@@ -141,6 +152,9 @@ def _parse_sino(text: str) -> tuple[_Draft, int] | None:
     return None
 
 
+# "ed. Xin Deyong 辛德勇" / "as told to Li Ming 李明" (a memoir's amanuensis: CMOS 14.104
+# — the recorder is not a second author; kept as editor).
+_AFTER_TITLE_EDITOR = re.compile(r"(?:ed\.|as told to)\s+")
 _LATIN_AUTHOR = re.compile(rf"({_ROM_WORD}(?:\s+{_ROM_WORD}){{0,2}}),\s+")
 
 
@@ -150,12 +164,19 @@ def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]]
     pos = _title(d, text, _persons(d, text, pairs) if pairs else 0)
     if not pos:
         return None
-    ed = re.match(r"ed\.\s+", text[pos:])
+    ed = _AFTER_TITLE_EDITOR.match(text[pos:])
     if ed:  # Liangjing xinji jijiao 兩京新記輯校 ed. Xin Deyong 辛德勇
         pairs = _pairs(text[pos + ed.end():])
         if pairs:
             d.editors.extend(p for _, _, p, _ in pairs)
             pos += ed.end() + pairs[-1][1]
+    vols = _VOLS.match(text, pos)
+    if vols:
+        if vols.group(1):
+            d.extra["volumes"] = vols.group(1)
+        else:
+            d.volume = vols.group(2)
+        pos = vols.end()
     rest = text[pos:].lstrip(" ,")
     pos = len(text) - len(rest)
     if rest[:1] == "(":
@@ -168,7 +189,9 @@ def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]]
     if not (d.year or d.publishers or d.container):
         return None
     loc = _LOCATOR.match(text, pos)
-    if loc and loc.group(1):
-        d.pages = _pages(loc.group(1)) if "." not in loc.group(1) else loc.group(1)
+    if loc and loc.group(2):
+        cited = loc.group(3) or loc.group(2)
+        d.pages = _pages(cited) if "." not in cited else cited
+        d.volume = loc.group(1) or d.volume
         pos = loc.end()
     return d, pos

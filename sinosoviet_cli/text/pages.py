@@ -2,7 +2,8 @@
 
 Printed forms: ``pp. 12-15``, ``p. 7``, ``頁12``, ``第85－87页``, ``12—15頁``,
 ``第3版`` (a newspaper page), ``xii``, ``12n3``, lists ``12、15``. Stored form: BibTeX's
-``12--15`` (ranges with ``--``, lists with ``, ``)."""
+``12--15`` (ranges with ``--``, an abbreviated second number completed: ``390–95`` →
+``390--395``; lists with ``, ``)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,21 @@ def normalize_pages(text: str) -> str:
     text = text.strip().strip("。.．,，;；")
     text = _SUFFIX.sub("", _PREFIX.sub("", text))
     text = _RANGE.sub("--", text)
-    return _LIST.sub(", ", text).strip()
+    return _SHORT_RANGE.sub(_expand, _LIST.sub(", ", text).strip())
+
+
+_SHORT_RANGE = re.compile(r"(?<![\d.])(\d+)--(\d+)(?![\d.])")
+
+
+def _expand(m: re.Match[str]) -> str:
+    """CMOS 9.61 abbreviates a range's second number (``390–95``); stored in full
+    (``390--395``) so that the range reads alone. A second number that is already full,
+    or that would not exceed the first once completed, is left as printed."""
+    first, last = m.group(1), m.group(2)
+    if len(last) >= len(first):
+        return m.group(0)
+    full = first[: len(first) - len(last)] + last
+    return f"{first}--{full}" if int(full) > int(first) else m.group(0)
 
 
 def is_pages(text: str) -> bool:
