@@ -388,3 +388,15 @@ def test_warnings_are_printed_in_one_call(monkeypatch: pytest.MonkeyPatch) -> No
     lines = printed[0].split("\n")
     assert len(lines) == 300 and all(line.startswith("warning: paper.txt: ") for line in lines)
     assert lines[-1].endswith("[x300]")
+
+
+def test_a_missing_paper_is_reported_before_an_existing_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """With ./references.bib present, `parse missing.pdf` must name the missing paper,
+    not ask for --force."""
+    from conftest import run_main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "references.bib").write_text("", encoding="utf-8")
+    code, _, err = run_main(["parse", str(tmp_path / "missing.pdf")], monkeypatch, capsys)
+    assert code == 2
+    assert "missing.pdf: no such file" in err and "--force" not in err

@@ -79,6 +79,10 @@ def parse(
     from sinosoviet_cli.files import check_target
 
     output, to_stdout = _target(output, as_json)
+    if str(paper) != "-" and not paper.is_file():  # the paper's own error comes first
+        from sinosoviet_cli.files import read_bytes
+
+        read_bytes(paper)
     if output is not None and not to_stdout:
         check_target(output, force=force, inputs=[paper])  # before any slow work
     from sinosoviet_cli import pipeline
