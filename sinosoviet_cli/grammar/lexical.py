@@ -9,6 +9,7 @@ from functools import cache
 from sinosoviet_cli.grammar.vocab import _vocab
 from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk
 from sinosoviet_cli.text.pages import normalize_pages
+from sinosoviet_cli.text.years import YEAR
 
 _OPEN = "《〈（(［[【〔"
 _CLOSE = "》〉）)］]】〕"
@@ -24,7 +25,7 @@ _WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "；": "
                         "］": "]", "．": ".", "。": "."})
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
-_YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+_YEAR = YEAR  # the one year pattern (text.years)
 _NUM = "[0-9一二三四五六七八九十百〇]"
 
 

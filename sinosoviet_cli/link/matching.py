@@ -16,11 +16,11 @@ from functools import lru_cache
 from sinosoviet_cli.model import Form, Person, Reference
 from sinosoviet_cli.text.normalize import fold_strict as _fold_strict
 from sinosoviet_cli.text.normalize import has_cjk
+from sinosoviet_cli.text.titles import main_title, title_parts
 
 #: Titles and names are folded again and again while matching; OpenCC is not free.
 fold_strict = lru_cache(maxsize=65536)(_fold_strict)
 
-_SUBTITLE_SPLIT = re.compile(r"\s*[:：]\s*|\s*[—―─－]+\s*|\s+--\s+")
 _NAME_DOT = re.compile(r"[‧·・•]")
 _LATIN_INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.\s*)+")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -69,14 +69,14 @@ def persons_of(ref: Reference) -> tuple[Person, ...]:
 def title_variants(title: str) -> frozenset[str]:
     """Whole title, main title, subtitle; each also without a leading English article
     (``Sino-Soviet Split`` is a short form of ``The Sino-Soviet Split``)."""
-    parts = [title, *(_SUBTITLE_SPLIT.split(title))]
+    parts = list(title_parts(title))
     parts += [_LEADING_ARTICLE.sub("", p.strip()) for p in parts]
     return frozenset(k for k in (fold_strict(p) for p in parts) if k)
 
 
 @lru_cache(maxsize=65536)
 def main_key(title: str) -> str:
-    return fold_strict(_SUBTITLE_SPLIT.split(title.strip())[0])
+    return fold_strict(main_title(title))
 
 
 def short_title_key(title: str) -> str:

@@ -61,6 +61,7 @@ from sinosoviet_cli.schools.works import (
 from sinosoviet_cli.text.latex import plain_text
 from sinosoviet_cli.text.names import family_name, parse_persons
 from sinosoviet_cli.text.normalize import fold, has_cjk
+from sinosoviet_cli.text.years import first_year
 
 __all__ = [
     "EVIDENCE_FIELD",
@@ -188,8 +189,7 @@ def inherited_year(work: Work, context: Mapping[str, Work]) -> int | None:
 
 def original_year(work: Work) -> int | None:
     """The year of the original of a translation (``origdate``/``origyear``), if known."""
-    match = re.search(r"1[5-9]\d\d|20\d\d", work.get("origdate") or work.get("origyear"))
-    return int(match.group()) if match else None
+    return first_year(work.get("origdate") or work.get("origyear"))
 
 
 def sort_works(works: Iterable[Work], by: str, index: Mapping[str, Work]) -> list[Work]:
