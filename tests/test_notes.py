@@ -538,3 +538,12 @@ def test_short_form_volume_colon_page() -> None:
     ref = parse_citation("Gu Jiegang, Gushi bian, 3:201.")
     assert isinstance(ref, Reference)
     assert (ref.form, ref.title, ref.volume, ref.pages) == (Form.SHORT, "Gushi bian", "3", "201")
+
+
+@pytest.mark.parametrize("mark", ["（修订本）", "（增訂本）", "（修订版）"])
+def test_an_edition_mark_keeps_a_full_citation_full(mark: str) -> None:
+    """Issue 16 #4: 修订本 after the title is an edition mark, not the end of a short form."""
+    got = parse_citation(f"杨奎松：《毛泽东与莫斯科的恩恩怨怨》{mark}，江西人民出版社2005年版，第12页。")
+    assert isinstance(got, Reference)
+    assert (got.form, got.publishers, got.year, got.pages) == (
+        Form.FULL, ("江西人民出版社",), "2005", "12")

@@ -187,7 +187,9 @@ def _is_date(text: str) -> bool:
 
 
 _ROC = re.compile(r"民國\s*(\d{1,3})\s*年")
-_EDITION = re.compile(rf"(?:修訂|修订|增訂|增订|重印|再|新|初|第?\s*(?:{_NUM}+))\s*版")
+# 修订本/增訂本 (a revised edition) is an edition mark like 修订版 (issue 16 #4).
+_EDITION = re.compile(rf"(?:修訂|修订|增訂|增订|重印|再|新|初|第?\s*(?:{_NUM}+))\s*版"
+                      r"|(?:修訂|修订|增訂|增订)\s*本")
 _URL = re.compile(r"https?://[^\s，。；、）)<>＞]+")
 
 
