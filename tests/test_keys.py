@@ -44,7 +44,7 @@ from tests.conftest import ROOT, SEED
         # Accents folded; English articles skipped; no year → nd; no person → anon.
         ({"author": "Schürmann, Franz", "title": "The Ideology", "year": "1966"},
          "schurmann1966ideology"),
-        ({"author": "Gurtov, Melvin", "title": "China under threat"}, "gurtovndchina"),
+        ({"author": "Gurtov, Melvin", "title": "China under threat"}, "gurtov-nd-china"),
         ({"title": "人民日報社論", "date": "1962-12-15"}, "anon1962renmin"),
         ({"author": "Hinton, Harold", "title": "1958 and After", "year": "1971"},
          "hinton19711958"),
@@ -88,7 +88,7 @@ _ANY_FIELD = st.text(
 @given(st.fixed_dictionaries({"author": _ANY_FIELD, "title": _ANY_FIELD, "year": _ANY_FIELD}))
 def test_keys_are_lower_case_ascii(fields: dict[str, str]) -> None:
     key = keys.base_key(fields)
-    assert re.fullmatch(r"[a-z0-9]+", key), key
+    assert re.fullmatch(r"[a-z0-9]+|[a-z0-9]+-nd(?:-[a-z0-9]+)?", key), key  # undated: -nd-
     assert keys.base_key(dict(fields)) == key
 
 
@@ -157,3 +157,11 @@ def test_regenerating_the_bundled_bib_keeps_every_key(tmp_path: Path) -> None:
     bundled = (ROOT / "references.bib").read_text("utf-8").splitlines()
     assert [ln for ln in regenerated if not ln.startswith("% ")] == [
         ln for ln in bundled if not ln.startswith("% ")]
+
+
+def test_undated_works_key_nd_as_a_word() -> None:
+    """Issue 16 #8: no date gives `luo-nd-wenge`, not `luondwenge`."""
+    from sinosoviet_cli.link.keys import base_key
+
+    assert base_key({"author": "{羅平漢}", "title": "文革前夜的中國"}) == "luo-nd-wenge"
+    assert base_key({"author": "{羅平漢}", "title": "文革前夜的中國", "date": "2007-05"}) == "luo2007wenge"

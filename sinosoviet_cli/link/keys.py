@@ -24,6 +24,7 @@ from importlib import resources
 
 from sinosoviet_cli.model import split_persons
 from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, is_cjk, nfc, to_simplified
+from sinosoviet_cli.text.years import first_year
 
 _LATIN_WORD = re.compile(r"[^\W_]+")
 _CJK_RUN = re.compile(f"{CJK_CHAR}+")
@@ -142,10 +143,11 @@ def _first_cjk_word(run: str) -> str:
 
 
 def year_of(fields: Mapping[str, str]) -> str:
+    """The key's year: the first year of ``year`` or ``date``; ``nd`` (no date)."""
     for name in ("year", "date"):
-        found = re.search(r"[0-9]{4}", fields.get(name, ""))
-        if found:
-            return found.group(0)
+        found = first_year(fields.get(name, ""))
+        if found is not None:
+            return str(found)
     return "nd"
 
 
@@ -163,7 +165,10 @@ def base_key(fields: Mapping[str, str]) -> str:
         # from reading 妹尾 as Chinese.
         name = ascii_fold(printed[0]).lower() or name
     word = first_title_word(fields.get("title", ""))
-    return f"{name or 'anon'}{year_of(fields)}{word}"
+    year = year_of(fields)
+    if year == "nd":  # a word of its own: luo-nd-wenge, not luondwenge
+        return "-".join(filter(None, (name or "anon", year, word)))
+    return f"{name or 'anon'}{year}{word}"
 
 
 def unique(bases: Sequence[str]) -> list[str]:
