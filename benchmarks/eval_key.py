@@ -87,6 +87,8 @@ def field_ok(name: str, expected: Any, work: Work | None, parent: Work | None = 
         # thesis institution).
         return f"school:{expected}" in work.get("keywords")
     got = work.get(name)
+    if name == "year" and not got:
+        got = work.get("date")[:4]  # biblatex's date carries the year where a day is known
     if name == "address" and not got:
         got = work.get("location")
     if name in PERSON_FIELDS:
