@@ -469,6 +469,16 @@ def test_one_langid_rule_for_notes_and_resolve() -> None:
     assert resolve.langid is grammar.langid
     assert grammar.langid("Cold War", "冷戰") == "chinese"
     assert grammar.langid("Cold War", "") == "english"
+    # kana betray Japanese; kanji alone (和田春樹) cannot tell, and stay "chinese"
+    assert grammar.langid("アジア冷戦史", "") == "japanese"
+    assert grammar.langid("朝鮮戦争全史", "") == "chinese"
+
+
+def test_a_japanese_book_is_tagged_japanese_with_its_imprint() -> None:
+    ref = grammar.parse_citation("佐藤一郎，《ソ連と中国の同盟》（東京：岩波書店，1999），頁12。")
+    assert isinstance(ref, Reference)
+    assert (ref.langid, ref.title, ref.publishers, ref.places, ref.year) == (
+        "japanese", "ソ連と中国の同盟", ("岩波書店",), ("東京",), "1999")
 
 
 # ── the entry-type decision table ────────────────────────────────────────────

@@ -7,7 +7,7 @@ import re
 from functools import cache
 
 from sinosoviet_cli.grammar.vocab import _vocab
-from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk
+from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, has_kana
 from sinosoviet_cli.text.pages import normalize_pages
 from sinosoviet_cli.text.years import YEAR
 
@@ -140,8 +140,10 @@ def _match_close(text: str, i: int) -> int:
 
 
 def langid(*texts: str) -> str:
-    """``chinese`` when any of the texts (title, container, names) has CJK, else
-    ``english``: the one rule for notes and resolve."""
+    """``japanese`` when any of the texts (title, container, names) has kana, ``chinese`` when
+    any has CJK, else ``english``: the one rule for notes and resolve."""
+    if any(has_kana(t) for t in texts):
+        return "japanese"
     return "chinese" if any(has_cjk(t) for t in texts) else "english"
 
 

@@ -10,11 +10,10 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from sinosoviet_cli.text.normalize import has_cjk, nfc, to_simplified
+from sinosoviet_cli.text.normalize import has_cjk, has_kana, nfc, to_simplified
 
 # Syllables starting with a, o or e take an apostrophe inside a word (Xi'an, Yan'an).
 _VOWEL_START = re.compile(r"^[aoe]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 # Chinese numerals written as digits (一九五八, 二十一, 七十年): one word each (GB/T 16159).
 _DIGIT = "[〇零一二三四五六七八九十百千]"
@@ -77,7 +76,7 @@ def _segmenter() -> Any:
 
 def is_japanese(text: str) -> bool:
     """Kana betray Japanese: such text never gets pinyin."""
-    return bool(_KANA.search(text))
+    return has_kana(text)
 
 
 def is_chinese(text: str) -> bool:

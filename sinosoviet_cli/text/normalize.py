@@ -36,6 +36,14 @@ def has_cjk(text: str) -> bool:
     return _CJK_RE.search(text) is not None
 
 
+_KANA_RE = re.compile("[\u3040-\u30ff]")
+
+
+def has_kana(text: str) -> bool:
+    """Hiragana or katakana betray Japanese (kanji alone do not)."""
+    return _KANA_RE.search(text) is not None
+
+
 def join_lines(lines: list[str]) -> str:
     """Join wrapped lines as a reader would: nothing between two CJK characters (or
     CJK punctuation), one space between Latin words. Hyphenated Latin line breaks are
