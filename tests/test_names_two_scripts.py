@@ -21,12 +21,13 @@ from sinosoviet_cli.text import names
 _PAPER = """\
 # 測試
 
-一。[^1] 二。[^2] 三。[^3] 四。[^4]
+一。[^1] 二。[^2] 三。[^3] 四。[^4] 五。[^5]
 
 [^1]: 莫里斯‧邁斯納（Maurice Meisner）著，杜蒲譯，《毛澤東的中國及其後—中華人民共和國史》（香港：中文大學，2005），頁12。
 [^2]: （美）費正清（John K. Fairbank）著，張理京譯，《美國與中國》（北京：世界知識出版社，1999），頁30。
 [^3]: 參考Allen Whiting，〈中蘇分裂〉，收入羅德里克‧麥克法夸爾（Roderick MacFarquhar）、費正清（John K. Fairbank）主編，王建朗等譯，《劍橋中華人民共和國史1949-1965》（北京：中國社會科學出版社，2006），445-446。
 [^4]: 邁斯納，《毛澤東的中國及其後》，頁40。
+[^5]: Jerome Ch'en（陳志讓）著，《毛澤東與中國革命》（香港：虛構書店，1970），頁3。
 """
 
 BIBER_CONF = Path(__file__).resolve().parent / "fixtures" / "resolve" / "biber-tool.conf"
@@ -76,6 +77,9 @@ def test_parse_keeps_both_forms(parsed: Path) -> None:
     volume = works["macfarquhar2006jianqiao"]
     assert volume.get("editor+an:alt") == '1="羅德里克‧麥克法夸爾"; 2="費正清"'
     assert "author+an:alt" not in works["whiting2006zhongsu"].fields
+    chen = next(w for w in works.values() if "毛澤東與中國革命" in w.get("title"))
+    assert (chen.get("author"), chen.get("author+an:alt")) == (
+        "Ch'en, Jerome", '1="陳志讓"')  # the Latin form printed first
     text = parsed.read_text(encoding="utf-8")
     assert "  author         = {Meisner, Maurice},\n  author+an:alt  = {1=" in text
 
