@@ -66,8 +66,9 @@ def inherit(work: Work, by_key: Mapping[str, Work]) -> dict[str, str]:
     parent = by_key.get(parent_key.casefold()) if parent_key else None
     if parent is not None:
         for name, value in parent.fields.items():
-            if name in _NO_INHERIT:
-                continue
+            base, plus, _ = name.partition("+")
+            if name in _NO_INHERIT or (plus and base in work.fields):
+                continue  # an annotation (editor+an:alt) goes with its own field only
             target = _INHERIT_AS.get(name, name)
             fields.setdefault(target, value)
     return fields
@@ -252,10 +253,14 @@ def _first_line(text: str) -> str:
 
 
 def _ordered(fields: Mapping[str, str]) -> list[tuple[str, str]]:
-    return sorted(
-        ((k, v) for k, v in fields.items() if v != ""),
-        key=lambda kv: (_RANK.get(kv[0], len(_RANK)), kv[0]),
-    )
+    """Fields in ``FIELD_ORDER``; a data annotation (``author+an:alt``) right after
+    the field it annotates."""
+
+    def rank(name: str) -> tuple[int, str, str]:
+        base, plus, _ = name.partition("+")
+        return (_RANK.get(base if plus else name, len(_RANK)), base, name)
+
+    return sorted(((k, v) for k, v in fields.items() if v != ""), key=lambda kv: rank(kv[0]))
 
 
 def dumps(works: Iterable[Work], *, header: Sequence[str] = ()) -> str:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from sinosoviet_cli.checks.fold import fold_strict
 from sinosoviet_cli.checks.names import Name, name_of, person_names
 from sinosoviet_cli.model import Reference, Work, split_persons
+from sinosoviet_cli.text.names import ALT_ANNOTATION, key_of, parse_alt_annotation
 from sinosoviet_cli.text.titles import title_parts
 from sinosoviet_cli.text.years import years_in
 
@@ -62,6 +63,16 @@ def _bare(value: str) -> str:
     return re.sub(r"[{}]", "", value).strip()
 
 
+def _alternates(work: Work, parent: Work | None) -> list[Name]:
+    """The other script of the entry's persons (``author+an:alt``: 莫里斯‧邁斯納 for
+    Meisner, Maurice), after the field's own forms, so a draft may cite either."""
+    sources = [(work, r) for r in ("author", "editor") if work.get(r)]
+    if not sources and parent is not None:
+        sources = [(parent, "editor")]
+    return [Name(alt, key_of(alt)) for w, role in sources
+            for alt in parse_alt_annotation(w.get(role + ALT_ANNOTATION)).values()]
+
+
 def entry_of(work: Work, parent: Work | None = None) -> Entry:
     """Fold a work once; a ``crossref`` child inherits its volume's fields."""
 
@@ -79,7 +90,7 @@ def entry_of(work: Work, parent: Work | None = None) -> Entry:
     people_raw = [*_people(work.get("author")), *_people(work.get("editor"))]
     if not people_raw and parent is not None:
         people_raw = _people(parent.get("editor"))
-    people = tuple(name_of(p) for p in people_raw)
+    people = (*(name_of(p) for p in people_raw), *_alternates(work, parent))
     year = get("year", "date")
     publisher = get("publisher", "institution", "school")
     venues = (get("journal", "journaltitle", "booktitle"), _bare(parent.get("title")) if parent

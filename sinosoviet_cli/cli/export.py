@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sinosoviet_cli.cli._common import BibOpt, SchoolsOpt, library
+from sinosoviet_cli.cli._common import BibOpt, SchoolsOpt, err, library
 from sinosoviet_cli.cli.romanize import RomanizeOpt, romanised_output
 
 if TYPE_CHECKING:
+    from sinosoviet_cli.model import Work
     from sinosoviet_cli.schools.tagging import Rules
 
 StyleOpt = Annotated[
@@ -90,6 +91,8 @@ def export(
                   if school in (None, g)]
         sections = [(export_heading(g, rules), ws)
                     for g, ws in groups or [(school or "", [])]]
+        if _nothing_in_school(school, sections, loaded.path, cited_in):
+            return
     if fmt == "csl-json":
         import json
 
@@ -106,6 +109,20 @@ def export(
                      inputs=[*(loaded.paths or [loaded.path]), *([cited_in] if cited_in else [])])
     else:
         sys.stdout.write(text)
+
+
+def _nothing_in_school(school: str | None, sections: list[tuple[str, list[Work]]],
+                       path: str, cited_in: Path | None) -> bool:
+    """``--school ID`` that selects no work: say so on stderr and write nothing (exit
+    0: an empty answer, not an error) rather than print a bare heading."""
+    if school is None or any(ws for _, ws in sections):
+        return False
+    from rich.text import Text
+
+    err.print(Text(f"no works in school {school!r} in {path}"
+                   + (f" cited in {cited_in}" if cited_in else "")
+                   + "; nothing written (`sinosoviet list` shows the schools' works)"))
+    return True
 
 
 def export_heading(school_id: str, rules: Rules) -> str:

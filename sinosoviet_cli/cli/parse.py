@@ -145,7 +145,12 @@ def _summary(paper: Path, output: Path, extracted: Paper, bib: Bibliography,
     when the bibliography itself goes to stdout."""
     from collections import Counter
 
-    forms = Counter(str(link.form) for link in bib.links)
+    from sinosoviet_cli.link.backrefs import NO_EARLIER
+
+    # A short form with nothing earlier is kept as its work's full citation, but the
+    # paper prints it short (and the table below lists it as one): count it short.
+    forms = Counter("short" if link.problem == NO_EARLIER else str(link.form)
+                    for link in bib.links)
     types = Counter(w.entry_type for w in bib.works)
     console.print(Text(f"{input_name(paper)}: {len(extracted.footnotes)} footnotes, "
                        f"{len(bib.links)} citations (" +

@@ -20,6 +20,7 @@ from sinosoviet_cli.csl.styles import (
     _load_style,
     _prints_places,
     bibliography_fallback,
+    both_scripts,
     style_facts,
     style_path,
     western_style,
@@ -73,7 +74,9 @@ class _Engine:
         self._style = _load_style(self.style_file)
         self.locale = locale = self._style.root.get("default-locale", "en-US")
         pair = _prints_places(self.style_file, self._style)
-        items = [to_csl(w, by_key, escape, locale, pair_places=pair) for w in self.works]
+        both = both_scripts(self.style_file)
+        items = [to_csl(w, by_key, escape, locale, pair_places=pair, both_scripts=both)
+                 for w in self.works]
         self._csl = {i["id"].lower(): i for i in items}
         companion = western_style(self.style_file)
         if companion is not None:

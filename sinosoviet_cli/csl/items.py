@@ -86,13 +86,15 @@ class _Source:
     journal: str  # the journal (or web site) container; "" for a book's chapter
     publisher: str  # the publisher as first printed ("" lets later rows supply one)
     place: str
+    both_scripts: bool = False
 
     def get(self, name: str) -> str:
         return self.f.get(name, "")
 
 
 def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
-           locale: str = "en", *, pair_places: bool = False) -> dict[str, Any]:
+           locale: str = "en", *, pair_places: bool = False,
+           both_scripts: bool = False) -> dict[str, Any]:
     """One work as a CSL-JSON item. ``escape`` is applied to every printed string
     (W10: HTML and markdown formats escape data before citeproc sees it). Generated
     words (a thesis's "PhD diss.") are in the style's ``locale`` language.
@@ -101,11 +103,15 @@ def to_csl(work: Work, by_key: Mapping[str, Work], escape: Callable[[str], str],
     paired, each place with its publisher, in ``publisher`` ("北京: 春秋出版社; 長沙:
     湖南教育出版社"), since CSL has one place and one publisher per item.
 
+    ``both_scripts`` (``styles.both_scripts``): a person with an ``+an:alt`` form is
+    one literal name, ``莫里斯‧邁斯納（Maurice Meisner）`` (CSL has no alternate-name
+    variable); otherwise the field's own form only.
+
     The variables are filled by walking ``_FIELDS`` in order (the item's key order
     is the table's)."""
     f = inherit(work, by_key)
     ctype = _csl_type(work.entry_type, f)
-    src = _source(work.entry_type, f, ctype, locale, escape, pair_places)
+    src = _source(work.entry_type, f, ctype, locale, escape, pair_places, both_scripts)
     item: dict[str, Any] = {"id": work.key, "type": ctype, "language": _language(f)}
     for variable, get, convert in _FIELDS:
         value = convert(get(src), src)
@@ -137,7 +143,8 @@ def _language(f: Mapping[str, str]) -> str:
 
 
 def _source(entry_type: str, f: Mapping[str, str], ctype: str, locale: str,
-            escape: Callable[[str], str], pair_places: bool) -> _Source:
+            escape: Callable[[str], str], pair_places: bool,
+            both_scripts: bool = False) -> _Source:
     journal = f.get("journaltitle") or f.get("journal") or ""
     if journal and f.get("journalsubtitle"):  # 《二十一世紀》網路版: the web edition
         journal = _title({"t": journal, "s": f["journalsubtitle"]}, "t", "s")[0]
@@ -156,7 +163,8 @@ def _source(entry_type: str, f: Mapping[str, str], ctype: str, locale: str,
         publisher = f.get("school") or f.get("institution", "")
     if ctype == "paper-conference" and not journal:
         place = ""  # printed as the event's place instead
-    return _Source(f, entry_type, ctype, locale, escape, journal, publisher, place)
+    return _Source(f, entry_type, ctype, locale, escape, journal, publisher, place,
+                   both_scripts)
 
 
 def _genre(s: _Source) -> str:
@@ -204,11 +212,34 @@ def _address(value: str, s: _Source) -> str | None:
     return s.escape(value.strip()) if value.strip() else None
 
 
-def _names(value: str, s: _Source) -> list[dict[str, str]] | None:
+def _names(value: str, s: _Source, alts: Mapping[int, str] | None = None
+           ) -> list[dict[str, str]] | None:
     # biblatex's "and others" is printed "et al." (tidied after rendering).
-    people = [{"literal": _ET_AL} if p == "others" else csl_name(p)
-              for p in split_persons(value)]
+    people = [{"literal": _ET_AL} if p == "others" else _both(csl_name(p), (alts or {}).get(i))
+              for i, p in enumerate(split_persons(value), 1)]
     return [{k: s.escape(delatex(v)) for k, v in n.items()} for n in people] or None
+
+
+def _both(name: dict[str, str], alt: str | None) -> dict[str, str]:
+    """莫里斯‧邁斯納（Maurice Meisner）: the CJK form, then the field's Latin form."""
+    if not alt:
+        return name
+    latin = name.get("literal") or " ".join(
+        x for x in (name.get("given"), name.get("dropping-particle"),
+                    name.get("non-dropping-particle"), name.get("family")) if x)
+    return {"literal": f"{alt}（{latin}）"}
+
+
+def _role(field: str) -> Callable[[str, _Source], list[dict[str, str]] | None]:
+    """The names converter for a name field, with its ``+an:alt`` forms where the
+    style prints both scripts."""
+
+    def convert(value: str, s: _Source) -> list[dict[str, str]] | None:
+        alts = (names.parse_alt_annotation(s.get(field + names.ALT_ANNOTATION))
+                if s.both_scripts else None)
+        return _names(value, s, alts)
+
+    return convert
 
 
 def _issued(value: str, s: _Source) -> dict[str, Any] | None:
@@ -254,12 +285,12 @@ _Row = tuple[str, Callable[[_Source], str], Callable[[str, _Source], Any]]
 
 #: BibTeX/biblatex fields -> CSL variables, in the order the item is built.
 _FIELDS: tuple[_Row, ...] = (
-    ("author", _field("author"), _names),
+    ("author", _field("author"), _role("author")),
     ("container-author", _when_type(lambda s: s.entry_type in _CONTAINED, "bookauthor"),
-     _names),
-    ("compiler", _when_type(_is_compiler, "editor"), _names),
-    ("editor", _when_type(lambda s: not _is_compiler(s), "editor"), _names),
-    ("translator", _field("translator"), _names),
+     _role("bookauthor")),
+    ("compiler", _when_type(_is_compiler, "editor"), _role("editor")),
+    ("editor", _when_type(lambda s: not _is_compiler(s), "editor"), _role("editor")),
+    ("translator", _field("translator"), _role("translator")),
     ("title", lambda s: _title(s.f, "title", "subtitle")[0], _text),
     ("title-short", lambda s: s.get("shorttitle") or _title(s.f, "title", "subtitle")[1],
      _text),

@@ -11,6 +11,7 @@ from functools import cache
 from importlib import resources
 
 from sinosoviet_cli.bibtex.bibio import inherit
+from sinosoviet_cli.csl import japanese
 from sinosoviet_cli.csl.items import _by_key, csl_name
 from sinosoviet_cli.model import Work, split_persons
 from sinosoviet_cli.text.latex import unbrace
@@ -70,6 +71,12 @@ def romanise_name(name: str) -> str:
     return f"{surname} {romanise(name[size:])}".strip()
 
 
+def _literal_key(name: str) -> str:
+    """A literal name's sort string: a Japanese name's reading where the table knows
+    it (和田春樹 → wada haruki), else the name romanised as Chinese."""
+    return japanese.reading(name) or romanise_name(name)
+
+
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
@@ -84,9 +91,12 @@ def sort_key(work: Work, by_key: Mapping[str, Work], *,
     for p in split_persons(persons):
         n = csl_name(p)
         names.append(n.get("literal") or f"{n.get('family', '')} {n.get('given', '')}")
-        sortable.append(romanise_name(n["literal"]) if "literal" in n else romanise(names[-1]))
+        sortable.append(_literal_key(n["literal"]) if "literal" in n else romanise(names[-1]))
     title = unbrace(f.get("title", ""))
     first = " ; ".join(sortable) if names else romanise(_ARTICLE.sub("", title))
+    # 和田春樹 files by its reading (above); an unread Japanese name after all romanised ones
+    first = japanese.file_after_romanised(first, names[0] if names else title, f,
+                                          read=bool(names) and bool(japanese.reading(names[0])))
     year = f.get("year", "") or f.get("date", "")
     if by_date:
         found = re.match(r"\s*(\d{3,4})", year)

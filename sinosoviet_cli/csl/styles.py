@@ -92,6 +92,19 @@ def western_style(path: Path) -> str | None:
     return str(value) if value else None
 
 
+def both_scripts(path: Path) -> bool:
+    """Whether a bundled style prints a Western person a work names in two scripts
+    in both, the CJK form first (``莫里斯‧邁斯納（Maurice Meisner）著``): ``styles.toml``'s
+    ``both_scripts`` (the paper's own note style does, as Chinese notes print a
+    translated author)."""
+    import tomllib
+
+    if path.parent != bundled_styles_dir():
+        return False
+    table = tomllib.loads((path.parent / "styles.toml").read_text(encoding="utf-8"))
+    return bool(table.get(path.stem, {}).get("both_scripts", False))
+
+
 def bibliography_fallback(path: Path) -> str | None:
     """The style whose bibliography prints the entries this one leaves out (W17),
     from ``styles.toml``'s ``[bibliography_fallback]`` table, by style name."""

@@ -119,6 +119,9 @@ def csl_to_fields(item: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
         people = [csl_name_to_bibtex(n) for n in _names(item.get(csl))]
         if people:
             fields[bib] = " and ".join(people)
+            alts = names.alternates_of(_names(item.get(csl)))
+            if alts:
+                fields[bib + names.ALT_ANNOTATION] = alts
     compilers = [csl_name_to_bibtex(n) for n in _names(item.get("compiler"))]
     if compilers and "editor" not in fields:
         fields["editor"] = " and ".join(compilers)
@@ -305,7 +308,7 @@ def work_to_csl(work: Work, by_key: Mapping[str, Work] | None = None) -> dict[st
         people = [bibtex_to_csl_name(p) for p in split_persons(f.get(bib, ""))
                   if p != "others"]
         if people:
-            item[csl] = people
+            item[csl] = names.with_alternates(people, f.get(bib + names.ALT_ANNOTATION, ""))
     if f.get("editortype", "").strip().lower() == "compiler" and "editor" in item:
         item["compiler"] = item.pop("editor")
     for csl, bib in _PLAIN:

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from sinosoviet_cli.bibtex.escape import escape
 from sinosoviet_cli.grammar import is_compilation, langid
 from sinosoviet_cli.model import Person, Reference
+from sinosoviet_cli.text.names import ALT_ANNOTATION, alt_annotation
 from sinosoviet_cli.text.normalize import has_cjk, nfc
 
 _YEAR = re.compile(r"[0-9]{4}")
@@ -54,6 +55,13 @@ def person_field(persons: Sequence[Person], etal: bool = False) -> str:
     if etal and out and out[-1] != "others":
         out.append("others")  # 等譯 / et al.
     return " and ".join(out)
+
+
+def alt_fields(ref: Reference, *roles: str) -> dict[str, str]:
+    """``author+an:alt = {1="莫里斯‧邁斯納"}``: the other script of the persons a
+    field holds in Latin (README, conventions: names in two scripts)."""
+    persons = {"author": ref.authors, "editor": ref.editors, "translator": ref.translators}
+    return {role + ALT_ANNOTATION: escape(nfc(alt_annotation(persons[role]))) for role in roles}
 
 
 def _etal(ref: Reference, role: str) -> bool:
@@ -154,6 +162,7 @@ def _contributors(ref: Reference) -> dict[str, str]:
     if ref.editors:  # 編 (compiled by) vs 主編: biblatex prints "comp." for compiler
         f["editortype"] = _editortype(ref.extra.get("editortype", ""), ref.title, ref.editors)
     f["translator"] = person_field(ref.translators, _etal(ref, "translators"))
+    f.update(alt_fields(ref, "editor", "translator"))
     return f
 
 
@@ -190,7 +199,7 @@ def own_fields(ref: Reference, kind: str) -> dict[str, str]:
     """The fields a reference gives its own entry (not its volume's)."""
     if kind == "article":
         ref = _web_edition(ref)
-    f = {"author": person_field(ref.authors, _etal(ref, "authors"))}
+    f = {"author": person_field(ref.authors, _etal(ref, "authors")), **alt_fields(ref, "author")}
     if kind != "incollection":
         f.update(_contributors(ref))
     f["title"] = text(ref.title)

@@ -16,9 +16,10 @@ last separator; the separators are :data:`NAME_SEPARATORS`, the only such set.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from sinosoviet_cli.model import Person, split_persons
 from sinosoviet_cli.text.normalize import fold, fold_strict, has_cjk
@@ -96,6 +97,81 @@ def parse_persons(value: str) -> tuple[Person, ...]:
 def has_others(value: str) -> bool:
     """True where the list ends in ``and others`` (et al.)."""
     return any(raw.strip().lower() == _OTHERS for raw in split_persons(value))
+
+
+#: The biblatex data annotation that keeps the other script of a person's name:
+#: ``author+an:alt = {1="莫里斯‧邁斯納"}`` beside ``author = {Meisner, Maurice}``
+#: (item-level, per person, for any name field; biber and pandoc accept it).
+ALT_ANNOTATION = "+an:alt"
+_ANNOTATION_ITEM = re.compile(r'(\d+)\s*=\s*(?:"([^"]*)"|([^;]*))')
+
+
+def alternate_form(person: Person) -> str:
+    """The form of a person a name field does not hold: the CJK form of a Western
+    name a paper prints in both scripts (莫里斯‧邁斯納（Maurice Meisner）), "" if none.
+    (A field holds the Latin form: the key, sorting and Western styles use it.)"""
+    latin_alt = bool(re.search(r"[^\W\d_]", person.alt)) and not has_cjk(person.alt)
+    if person.literal and has_cjk(person.literal) and latin_alt:
+        return person.literal
+    if not person.literal and has_cjk(person.alt):
+        return person.alt
+    return ""
+
+
+def alt_annotation(persons: Sequence[Person]) -> str:
+    """The ``+an:alt`` value for a name list: ``1="莫里斯‧邁斯納"; 2="費正清"``, one
+    item per person that has an alternate form (its 1-based position), "" if none."""
+    items = []
+    for i, person in enumerate(persons, 1):
+        alt = alternate_form(person)
+        if alt and not re.search(r'[";={}]', alt):
+            items.append(f'{i}="{alt}"')
+    return "; ".join(items)
+
+
+def parse_alt_annotation(value: str) -> dict[int, str]:
+    """``1="莫里斯‧邁斯納"; 2="費正清"`` → {1: …, 2: …} (quotes optional, as biber's
+    tool mode writes them back without)."""
+    out: dict[int, str] = {}
+    for item in value.split(";"):
+        found = _ANNOTATION_ITEM.fullmatch(item.strip())
+        if found and (found.group(2) or found.group(3) or "").strip():
+            out[int(found.group(1))] = (found.group(2) or found.group(3) or "").strip()
+    return out
+
+
+def with_alternates(csl_names: list[dict[str, str]], annotation: str) -> list[dict[str, Any]]:
+    """CSL-JSON names with their ``+an:alt`` forms as Juris-M/CSL-M ``multi``
+    (``{"multi": {"_key": {"zh": {"literal": "莫里斯‧邁斯納"}}}}``): CSL 1.0 has no
+    alternate-name variable; processors without CSL-M ignore the key."""
+    alts = parse_alt_annotation(annotation)
+    return [{**n, "multi": {"_key": {"zh": {"literal": alts[i]}}}} if i in alts else dict(n)
+            for i, n in enumerate(csl_names, 1)]
+
+
+def alternates_of(csl_names: Sequence[Mapping[str, Any]]) -> str:
+    """The ``+an:alt`` value of CSL-JSON names carrying ``multi`` forms ("" if none)."""
+    items = []
+    for i, name in enumerate(csl_names, 1):
+        multi = name.get("multi")
+        forms = multi.get("_key") if isinstance(multi, Mapping) else None
+        for form in (forms.values() if isinstance(forms, Mapping) else ()):
+            literal = form.get("literal") if isinstance(form, Mapping) else None
+            if isinstance(literal, str) and literal.strip() and not re.search(r'[";={}]', literal):
+                items.append(f'{i}="{literal.strip()}"')
+                break
+    return "; ".join(items)
+
+
+def persons_of(fields: Mapping[str, str], role: str) -> tuple[Person, ...]:
+    """The persons of a name field with the alternate forms its ``+an:alt``
+    annotation gives them (``Person.alt``), so either form matches and prints."""
+    persons = parse_persons(fields.get(role, ""))
+    alts = parse_alt_annotation(fields.get(role + ALT_ANNOTATION, ""))
+    if not alts:
+        return persons
+    return tuple(replace(p, alt=alts[i]) if i in alts else p
+                 for i, p in enumerate(persons, 1))
 
 
 def transliteration_parts(literal: str) -> list[str]:
