@@ -169,11 +169,12 @@ def items_to_works(items: Sequence[Mapping[str, Any]]) -> tuple[Work, ...]:
     """CSL-JSON items as works; items without a stored citation key get the project's
     keys (romanised family name + year + first title word), unique without case."""
     converted = [csl_to_fields(item) for item in items]
-    generated = assign([fields for _, fields in converted])
+    stored = [csl_citation_key(item) for item in items]
+    # Romanising every key costs more than reading the items: only when one is needed.
+    generated = assign([f for _, f in converted]) if not all(stored) else list(stored)
     keys: list[str] = []
-    taken = {csl_citation_key(i).casefold() for i in items} - {""}
-    for item, key in zip(items, generated, strict=True):
-        own = csl_citation_key(item)
+    taken = {key.casefold() for key in stored} - {""}
+    for own, key in zip(stored, generated, strict=True):
         if not own:
             own = key
             while own.casefold() in taken:
