@@ -42,6 +42,7 @@ def matches(a: Analysis, library: Library | None = None) -> list[dict[str, Any]]
     "form", "key", "by", "text"}``; ``key`` is ``None`` where no bibliography entry
     was matched. Given a ``library`` read from several files, each item also names the
     ``bib`` file its entry came from (``None`` without an entry)."""
+    files = _files(library) if library is not None and len(library.paths) > 1 else None
     items: list[dict[str, Any]] = []
     for c in a.cites:
         by = matched_by(c)
@@ -49,8 +50,8 @@ def matches(a: Analysis, library: Library | None = None) -> list[dict[str, Any]]
         key = c.work if by not in ("none", "draft") and not c.work.startswith("?") else None
         item = {"footnote": c.footnote, "line": c.line, "column": c.column,
                 "form": str(c.form), "key": key or None, "by": by, "text": text}
-        if library is not None and len(library.paths) > 1:
-            item["bib"] = library.file_of(key) if key else None
+        if files is not None:
+            item["bib"] = files.get(key.casefold()) if key else None
         items.append(item)
     return items
 
@@ -64,12 +65,13 @@ def locate(findings: Iterable[Finding], library: Library) -> tuple[Finding, ...]
     files is reported at the later one, with the first place (``source.also_in``)."""
     if len(library.paths) < 2:
         return tuple(findings)
+    files = _files(library)
     located: list[Finding] = []
     for f in findings:
         if f.footnote is not None or f.path != library.path:
             located.append(f)
             continue
-        path = library.file_of(f.key) if f.key else f.path
+        path = files.get(f.key.casefold(), f.path)
         source = {"bib": path}
         if f.rule == "duplicate-entry":
             for problem, where in zip(library.problems, library.problem_paths, strict=True):
@@ -81,6 +83,12 @@ def locate(findings: Iterable[Finding], library: Library) -> tuple[Finding, ...]
                     break
         located.append(replace(f, path=path, source={**(f.source or {}), **source}))
     return tuple(located)
+
+
+def _files(library: Library) -> dict[str, str]:
+    """Case-folded key → the file its entry was read from."""
+    paths = library.work_paths or (library.path,) * len(library.works)
+    return {w.key.casefold(): p for w, p in zip(library.works, paths, strict=True)}
 
 
 @dataclass(frozen=True, slots=True)
