@@ -159,6 +159,57 @@ def zotero_instr(items: Sequence[dict[str, object]], plain: str, *, citation_id:
     return " ADDIN ZOTERO_ITEM CSL_CITATION " + json.dumps(payload, ensure_ascii=False) + " "
 
 
+def zotero_item(item_data: Mapping[str, object], item_key: str, *, library: str = "users/40613",
+                locator: str = "", label: str = "page", prefix: str = "", suffix: str = "",
+                legacy_uri: bool = False) -> dict[str, object]:
+    """One ``citationItems`` entry as Zotero writes it: the numeric local ``id`` (the
+    same as ``itemData.id``), ``uris`` (Zotero 5 also wrote ``uri``), the record, then
+    locator, label, prefix and suffix when given."""
+    uri = f"http://zotero.org/{library}/items/{item_key}"
+    out: dict[str, object] = {"id": item_data["id"], "uris": [uri]}
+    if legacy_uri:
+        out["uri"] = [uri]
+    out["itemData"] = dict(item_data)
+    for name, value in (("locator", locator), ("label", label if locator else ""),
+                        ("prefix", prefix), ("suffix", suffix)):
+        if value:
+            out[name] = value
+    return out
+
+
+def zotero_bibl_instr(uncited: Sequence[str] = (), omitted: Sequence[str] = ()) -> str:
+    """The bibliography field: `` ADDIN ZOTERO_BIBL {"uncited":[],…} CSL_BIBLIOGRAPHY ``."""
+    data = {"uncited": [[u] for u in uncited], "omitted": [[o] for o in omitted],
+            "custom": []}
+    return (" ADDIN ZOTERO_BIBL " + json.dumps(data, separators=(",", ":"))
+            + " CSL_BIBLIOGRAPHY ")
+
+
+def zotero_prefs(style: str, *, note_type: int = 0, locale: str = "en-US",
+                 version: str = "7.0.11", session: str = "RYC4roRa") -> dict[str, str]:
+    """The document preferences Zotero keeps in ``docProps/custom.xml``: a ``<data>``
+    element split into ``ZOTERO_PREF_1``, ``ZOTERO_PREF_2``… of at most 255 characters
+    (Word's limit for a property). ``note_type``: 0 in-text, 1 footnotes, 2 endnotes."""
+    prefs = '<pref name="fieldType" value="Field"/>'
+    if note_type:
+        prefs += f'<pref name="noteType" value="{note_type}"/>'
+    data = (f'<data data-version="3" zotero-version="{version}"><session id="{session}"/>'
+            f'<style id="http://www.zotero.org/styles/{style}" locale="{locale}" '
+            f'hasBibliography="1" bibliographyStyleHasBeenSet="1"/><prefs>{prefs}</prefs></data>')
+    return {f"ZOTERO_PREF_{i // 255 + 1}": data[i:i + 255] for i in range(0, len(data), 255)}
+
+
+def _custom_xml(properties: Mapping[str, str]) -> str:
+    props = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" '
+        f'name="{escape(name)}"><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        for i, (name, value) in enumerate(properties.items(), 2))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+            f'2006/docPropsVTypes">{props}</Properties>')
+
+
 def mendeley_instr(items: Sequence[dict[str, object]], previous: str) -> str:
     """Legacy Mendeley Desktop: ``ADDIN CSL_CITATION {json}`` with ``ITEM-n`` ids."""
     payload = {"citationItems": list(items),
@@ -217,9 +268,11 @@ def _paragraphs(content: str) -> str:
 
 
 def build_fields_docx(path: Path, body: Sequence[str], footnotes: Mapping[int, str] | None = None,
-                      endnotes: Mapping[int, str] | None = None) -> Path:
+                      endnotes: Mapping[int, str] | None = None,
+                      custom: Mapping[str, str] | None = None) -> Path:
     """A .docx whose body paragraphs, footnotes and endnotes are the given run XML
-    (``PARA`` breaks paragraphs; a note's first paragraph starts with its mark)."""
+    (``PARA`` breaks paragraphs; a note's first paragraph starts with its mark);
+    ``custom``: document properties (``docProps/custom.xml``, e.g. :func:`zotero_prefs`)."""
     def notes(kind: str, given: Mapping[int, str] | None) -> str:
         mark = "footnoteRef" if kind == "footnote" else "endnoteRef"
         out = [f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>',
@@ -244,8 +297,31 @@ def build_fields_docx(path: Path, body: Sequence[str], footnotes: Mapping[int, s
         z.writestr("word/document.xml", document.encode("utf-8"))
         z.writestr("word/footnotes.xml", notes("footnote", footnotes).encode("utf-8"))
         z.writestr("word/endnotes.xml", notes("endnote", endnotes).encode("utf-8"))
+        if custom:
+            z.writestr("docProps/custom.xml", _custom_xml(custom).encode("utf-8"))
+    if custom:  # the part needs its content type and a package relationship
+        _add_custom_part(path, out)
+        return path
     path.write_bytes(out.getvalue())
     return path
+
+
+def _add_custom_part(path: Path, built: io.BytesIO) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(built) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            data = src.read(name).decode("utf-8")
+            if name == "[Content_Types].xml":
+                data = data.replace("</Types>", '<Override PartName="/docProps/custom.xml" '
+                                    'ContentType="application/vnd.openxmlformats-'
+                                    'officedocument.custom-properties+xml"/></Types>')
+            elif name == "_rels/.rels":
+                data = data.replace("</Relationships>", '<Relationship Id="rId9" Type="http://'
+                                    "schemas.openxmlformats.org/officeDocument/2006/"
+                                    'relationships/custom-properties" Target="docProps/'
+                                    'custom.xml"/></Relationships>')
+            dst.writestr(name, data.encode("utf-8"))
+    path.write_bytes(out.getvalue())
 
 
 # ── OpenDocument drafts with Zotero reference marks ──────────────────────────

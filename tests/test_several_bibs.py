@@ -71,7 +71,7 @@ def test_duplicate_key_across_files(monkeypatch: pytest.MonkeyPatch,
     code, out, err = run_main(["list", "--json", "--bib", str(b), "--bib", str(j)],
                               monkeypatch, capsys)
     assert code == 0
-    assert f"{j}" in err and "duplicate key 'zagoria1962sino': also in" in err
+    assert f"duplicate key 'zagoria1962sino' in {j}: also in {b}:1" in err
     assert str(b) in err
     assert len([w for g in json.loads(out)["groups"] for w in g["works"]]) == 1
 
@@ -173,3 +173,37 @@ def test_export_cited_in_never_overwrites_the_draft(monkeypatch: pytest.MonkeyPa
                              str(draft), "--force"], monkeypatch, capsys)
     assert code == 2 and "Traceback" not in err
     assert draft.read_text(encoding="utf-8") == "x[@yang1999zouxiang]\n"
+
+
+def test_check_json_names_the_file_of_each_entry(runner: CliRunner,
+                                                 bibs: tuple[Path, Path, Path],
+                                                 tmp_path: Path) -> None:
+    """Issue 14 §4: with several --bib, each matched citation and each finding about an
+    entry names its file; a key in two files is reported at the later one with both."""
+    a, b, j = bibs
+    draft = tmp_path / "d.md"
+    draft.write_text("Text.[@yang1999zouxiang] More.[@zagoria1962sino]\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--bib", str(a), "--bib", str(b),
+                                 "--bib", str(j), "--json", "--unused"])
+    data = json.loads(result.stdout)
+    assert [(m["key"], m["bib"]) for m in data["matched"]] == [
+        ("yang1999zouxiang", str(a)), ("zagoria1962sino", str(b))]
+    (dup,) = [f for f in data["findings"] if f["rule"] == "duplicate-entry"]
+    assert dup["path"] == str(j) and dup["key"] == "zagoria1962sino"
+    assert dup["source"] == {"bib": str(j), "also_in": f"{b}:1"}
+    assert str(b) in dup["message"] and str(j) in dup["message"]
+    assert result.exit_code == 1
+
+
+def test_unused_entry_names_its_file(runner: CliRunner, bibs: tuple[Path, Path, Path],
+                                     tmp_path: Path) -> None:
+    a, b, _ = bibs
+    draft = tmp_path / "d.md"
+    draft.write_text("Text.[@yang1999zouxiang]\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--bib", str(a), "--bib", str(b),
+                                 "--json", "--unused"])
+    (unused,) = json.loads(result.stdout)["findings"]
+    assert (unused["rule"], unused["path"], unused["source"]) == (
+        "unused-entry", str(b), {"bib": str(b)})
+    one = runner.invoke(app, ["check", str(draft), "--bib", str(a), "--json"])
+    assert "bib" not in json.loads(one.stdout)["matched"][0]  # one file: as before

@@ -39,12 +39,19 @@ class Library:
     problems: tuple[Unparsed, ...] = ()
     paths: tuple[str, ...] = ()  # every file read (empty: just ``path``)
     problem_paths: tuple[str, ...] = ()  # the file of each problem (empty: ``path``)
+    work_paths: tuple[str, ...] = ()  # the file of each work (empty: ``path``)
 
     def where(self, problem: Unparsed) -> str:
         """``file:line`` of one of this library's problems."""
         i = next((i for i, p in enumerate(self.problems) if p is problem), -1)
         path = self.problem_paths[i] if 0 <= i < len(self.problem_paths) else self.path
         return f"{path}:{problem.line}" if problem.line is not None else path
+
+    def file_of(self, key: str) -> str:
+        """The file the entry ``key`` was read from (``path`` for one file)."""
+        folded = key.casefold()
+        i = next((i for i, w in enumerate(self.works) if w.key.casefold() == folded), -1)
+        return self.work_paths[i] if 0 <= i < len(self.work_paths) else self.path
 
     def get(self, key: str) -> Work | None:
         """Find a work by key; keys compare without regard to case as in BibTeX."""
@@ -213,23 +220,28 @@ def load_all(option: str | Path | Sequence[str | Path] | None) -> Library:
     if len(libraries) == 1:
         return libraries[0]
     works: list[Work] = []
+    work_paths: list[str] = []
     problems: list[Unparsed] = []
     problem_paths: list[str] = []
-    seen: dict[str, str] = {}  # folded key → the file it came from
+    seen: dict[str, str] = {}  # folded key → where it was first read (file[:line])
     for lib in libraries:
         problems += lib.problems
         problem_paths += [lib.path] * len(lib.problems)
         for w in lib.works:
             first = seen.get(w.key.casefold())
             if first is None:
-                seen[w.key.casefold()] = lib.path
+                seen[w.key.casefold()] = lib.path + (f":{w.line}" if w.line else "")
                 works.append(w)
+                work_paths.append(lib.path)
                 continue
-            problems.append(Unparsed("duplicate-key", w.key, f"duplicate key {w.key!r}: "
-                                     f"also in {first}; the first entry is used", line=w.line))
+            here = lib.path + (f":{w.line}" if w.line else "")
+            problems.append(Unparsed("duplicate-key", w.key, f"duplicate key {w.key!r} in "
+                                     f"{here}: also in {first}; the first entry is used",
+                                     line=w.line))
             problem_paths.append(lib.path)
     return Library(", ".join(lib.path for lib in libraries), tuple(works), tuple(problems),
-                   tuple(lib.path for lib in libraries), tuple(problem_paths))
+                   tuple(lib.path for lib in libraries), tuple(problem_paths),
+                   tuple(work_paths))
 
 
 def _value(value: object) -> str:

@@ -89,9 +89,10 @@ def check(
     from sinosoviet_cli.checks import report
 
     counts = report.counts(analysis)
+    findings = report.locate(findings, library)
     if as_json:
         print_json({"findings": [f.as_json() for f in findings],
-                    "matched": report.matches(analysis), "summary": counts.as_json()})
+                    "matched": report.matches(analysis, library), "summary": counts.as_json()})
     else:
         _print(findings, counts)
         if verbose:
@@ -156,7 +157,7 @@ def _print(findings: Sequence[Finding], counts: Counts) -> None:
             here: object = f.footnote
             heading = f"footnote {f.footnote}"
         elif f.rule in ("unused-entry", "duplicate-entry"):
-            here, heading = "bib", f"bibliography {f.path}"
+            here, heading = ("bib", f.path), f"bibliography {f.path}"
         else:
             here, heading = (f.path, f.line), f"body text, line {f.line}"
         if here != group:

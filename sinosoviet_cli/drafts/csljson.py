@@ -5,10 +5,12 @@ Reference managers speak CSL-JSON: Zotero's "Export Library… → CSL JSON", an
 to the project's BibTeX conventions (DESIGN.md) and back, so that a CSL-JSON library is
 one more ``--bib`` and ``export --format csl-json`` writes what Zotero imports again.
 
-The mapping is a pair of tables walked by small loops; what CSL cannot hold (BibTeX
-``crossref``, the ``footnotes`` list) is not carried. The school tag travels twice, as
-a ``keyword`` and as a ``school: <id>`` line of ``note`` (Zotero's *Extra*, which
-Zotero keeps on import while it may drop unknown variables).
+The mapping is a pair of tables walked by small loops; what the CSL variables cannot
+hold (BibTeX ``crossref``, a journal subtitle, "and others", the ``footnotes`` list)
+travels as ``tex.<field>: <value>`` lines of ``note`` (:mod:`.csltex`), so that bib →
+CSL-JSON → works gives the same entries. The school tag travels twice, as a ``keyword``
+and as a ``school: <id>`` line of ``note`` (Zotero's *Extra*, which Zotero keeps on
+import while it may drop unknown variables).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from sinosoviet_cli.bibtex.bibio import inherit
+from sinosoviet_cli.bibtex.bibio import FIELD_ORDER, inherit
+from sinosoviet_cli.drafts import csltex
 from sinosoviet_cli.errors import BibError
 from sinosoviet_cli.files import read_text
 from sinosoviet_cli.link.keys import assign
@@ -132,11 +135,13 @@ def csl_to_fields(item: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
             fields[bib] = value
     entry_type = _entry_type(ctype, item, fields)
     _container(entry_type, ctype, item, fields)
-    _publisher(entry_type, item, fields)
     page = _str(item.get("page"))
     if page:
         fields["pages"] = re.sub(r"\s*[-–]+\s*", "--", page)
-    fields.update(_dates(item.get("issued")))
+    # A paper read at a meeting is dated and placed by its event (export writes these).
+    fields.update(_dates(item.get("issued")) or _dates(item.get("event-date")))
+    if "address" not in fields and _str(item.get("event-place")):
+        fields["address"] = _str(item.get("event-place"))
     accessed = _dates(item.get("accessed"))
     if accessed:
         fields["urldate"] = accessed.get("date") or accessed.get("year", "")
@@ -145,8 +150,9 @@ def csl_to_fields(item: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
         fields["langid"] = _LANGUAGES.get(language[:2].lower(), language.lower())
     elif has_cjk(fields.get("title", "")):
         fields["langid"] = "chinese"
-    _note_and_keywords(item, fields)
-    return entry_type, fields
+    carried = _note_and_keywords(item, fields)
+    _publisher(entry_type, item, fields)
+    return csltex.apply(entry_type, fields, carried), fields
 
 
 def csl_citation_key(item: Mapping[str, Any]) -> str:
@@ -166,19 +172,46 @@ def items_to_works(items: Sequence[Mapping[str, Any]]) -> tuple[Work, ...]:
     """CSL-JSON items as works; items without a stored citation key get the project's
     keys (romanised family name + year + first title word), unique without case."""
     converted = [csl_to_fields(item) for item in items]
-    generated = assign([fields for _, fields in converted])
+    stored = [csl_citation_key(item) for item in items]
+    # Romanising every key costs more than reading the items: only when one is needed.
+    generated = assign([f for _, f in converted]) if not all(stored) else list(stored)
     keys: list[str] = []
-    taken = {csl_citation_key(i).casefold() for i in items} - {""}
-    for item, key in zip(items, generated, strict=True):
-        own = csl_citation_key(item)
+    taken = {key.casefold() for key in stored} - {""}
+    for own, key in zip(stored, generated, strict=True):
         if not own:
             own = key
             while own.casefold() in taken:
                 own += "x"
             taken.add(own.casefold())
         keys.append(own)
-    return tuple(Work(key, entry_type, MappingProxyType(fields))
+    parents = {key.casefold(): Work(key, t, f)
+               for key, (t, f) in zip(keys, converted, strict=True)}
+    for item, (_, fields) in zip(items, converted, strict=True):
+        _own_fields_only(fields, parents, set(csltex.overrides(_note_lines(item))))
+    return tuple(Work(key, entry_type, MappingProxyType(_in_bibtex_order(fields)))
                  for key, (entry_type, fields) in zip(keys, converted, strict=True))
+
+
+_RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
+
+
+def _in_bibtex_order(fields: Mapping[str, str]) -> dict[str, str]:
+    """Fields in the order references.bib writes them (``show`` prints that order)."""
+    return dict(sorted(fields.items(), key=lambda kv: (_RANK.get(kv[0], len(_RANK)), kv[0])))
+
+
+def _own_fields_only(fields: dict[str, str], by_key: Mapping[str, Work],
+                     kept: set[str]) -> None:
+    """A chapter whose ``crossref`` volume is in the same library drops the fields it
+    has from that volume (a CSL item carries them all), as biblatex would inherit
+    them; ``kept``: fields its ``tex.`` lines set, which are its own."""
+    parent = fields.get("crossref", "")
+    if not parent or parent.casefold() not in by_key:
+        return
+    inherited = inherit(Work("", "", {"crossref": parent}), by_key)
+    for name in [n for n in fields if n not in kept and n != "crossref"]:
+        if inherited.get(name) == fields[name]:
+            del fields[name]
 
 
 def load_csl_json(path: str | Path) -> tuple[Work, ...]:
@@ -235,6 +268,8 @@ def _publisher(entry_type: str, item: Mapping[str, Any], fields: dict[str, str])
         return
     if entry_type in ("phdthesis", "mastersthesis"):
         fields["school"] = publisher
+    elif entry_type == "unpublished" and "note" not in fields:
+        fields["note"] = publisher  # the project keeps an @unpublished's institution there
     elif entry_type == "report":
         fields["institution"] = publisher
     else:
@@ -253,6 +288,8 @@ def _dates(value: Any) -> dict[str, str]:
         ends = [e for e in ends if e]
         if len(ends) == 1 and re.fullmatch(r"\d{4}", ends[0]):
             return {"year": ends[0]}
+        if len(ends) == 1 and re.fullmatch(r"\d{4}-\d\d", ends[0]):
+            return {"year": ends[0][:4], "month": str(int(ends[0][5:]))}  # BibTeX's form
         if ends:
             return {"date": "/".join(ends)}
     raw = _str(value.get("raw")) or _str(value.get("literal"))
@@ -270,22 +307,29 @@ def _iso(part: list[Any]) -> str:
     return "-".join([f"{numbers[0]:04d}", *(f"{x:02d}" for x in numbers[1:])])
 
 
-def _note_and_keywords(item: Mapping[str, Any], fields: dict[str, str]) -> None:
-    """``note`` without the lines that are data (``Citation Key:``, ``school:``); the
-    school joins ``keywords`` as ``school:<id>``."""
+def _note_and_keywords(item: Mapping[str, Any], fields: dict[str, str]) -> dict[str, str]:
+    """``note`` without the lines that are data (``Citation Key:``, ``school:``,
+    ``tex.<field>:``); the school joins ``keywords`` as ``school:<id>``. Returns the
+    fields the ``tex.`` lines carry."""
     keywords = [k.strip() for k in re.split(r"[,;]", _str(item.get("keyword"))) if k.strip()]
     kept: list[str] = []
-    for line in _str(item.get("note")).splitlines():
+    lines = _note_lines(item)
+    for line in lines:
         m = _NOTE_LINE.match(line)
         if m and m.group(1).lower() == "school":
             keywords.append(SCHOOL_PREFIX + m.group(2))
-        elif not m:
+        elif not m and csltex.decode(line) is None:
             kept.append(line)
     if "\n".join(kept).strip():
         fields["note"] = "\n".join(kept).strip()
     unique = list(dict.fromkeys(keywords))
     if unique:
         fields["keywords"] = ", ".join(unique)
+    return csltex.overrides(lines)
+
+
+def _note_lines(item: Mapping[str, Any]) -> list[str]:
+    return _str(item.get("note")).splitlines()
 
 
 # ── Work → CSL-JSON ──────────────────────────────────────────────────────────
@@ -295,8 +339,26 @@ def work_to_csl(work: Work, by_key: Mapping[str, Work] | None = None) -> dict[st
     """One work as a CSL-JSON item Zotero imports: Chinese names as ``literal``,
     ``language`` set, the key as ``citation-key``, the school in ``keyword`` and as a
     ``school: <id>`` line of ``note``. A chapter takes its ``crossref`` volume's fields
-    (``by_key``: works by case-folded key), since CSL items stand alone."""
-    f = inherit(work, by_key or {})
+    (``by_key``: works by case-folded key), since CSL items stand alone. Whatever the
+    CSL variables would not give back (:func:`csl_to_fields`) is added to ``note`` as
+    ``tex.<field>:`` lines, so that reading the item back gives ``work`` again."""
+    by_key = by_key or {}
+    item = _variables(work, by_key)
+    back_type, back = csl_to_fields(item)
+    wanted = {k: v for k, v in work.fields.items() if v != ""}
+    lines = []
+    if wanted.get("crossref") and back.get("crossref") != wanted["crossref"]:
+        lines.append(csltex.encode("crossref", wanted["crossref"]))
+        back["crossref"] = wanted["crossref"]  # read back first, then inherited from
+    _own_fields_only(back, by_key, set())
+    lines += csltex.difference(work.entry_type, wanted, back_type, back)
+    if lines:
+        item["note"] = "\n".join([*([item["note"]] if item.get("note") else []), *lines])
+    return item
+
+
+def _variables(work: Work, by_key: Mapping[str, Work]) -> dict[str, Any]:
+    f = inherit(work, by_key)
     journal, subtitle = f.get("journal") or f.get("journaltitle", ""), f.get("journalsubtitle")
     if journal and subtitle:  # 《二十一世紀》網路版: CSL has no journal subtitle
         f["journal"] = journal + ("：" if has_cjk(journal) else ": ") + subtitle
@@ -317,7 +379,7 @@ def work_to_csl(work: Work, by_key: Mapping[str, Work] | None = None) -> dict[st
     _csl_container_and_publisher(work, item)
     if f.get("pages", "").strip():
         item["page"] = f["pages"].strip().replace("--", "-")
-    issued = _csl_date(f.get("date", "") or f.get("year", ""))
+    issued = _csl_date(f.get("date", "") or _year_month(f))
     if issued:
         item["issued"] = issued
     accessed = _csl_date(f.get("urldate", ""))
@@ -325,8 +387,45 @@ def work_to_csl(work: Work, by_key: Mapping[str, Work] | None = None) -> dict[st
         item["accessed"] = accessed
     item["language"] = _LANG_CODES.get(f.get("langid", "").strip().lower(), "") or (
         "zh-TW" if has_cjk(f.get("title", "")) else "en-US")
+    if item["type"] == "paper-conference" and "container-title" not in item:
+        f = _at_meeting(f, item)
     _csl_note_and_keywords(f, item)
     return item
+
+
+def _at_meeting(f: dict[str, str], item: dict[str, Any]) -> dict[str, str]:
+    """A paper read at a meeting (an ``@unpublished`` with an event): dated and placed
+    by its event, as the Chicago styles print it ("Paper presented at <event>, <date>,
+    <place>"; an ``issued`` date would be printed a second time), and its institution
+    (kept in ``note``, biblatex's @unpublished having no field for it; the paper prints
+    台中：中興大學國際政治所…) as ``publisher``. Without a publisher the Chicago 18
+    notes-bibliography style leaves the paper out of a bibliography (CMOS 18 14.115),
+    which pandoc reports as an entry with no printed form. Returns the fields left
+    for ``note``."""
+    event_date = _csl_date(f.get("eventdate", "")) or item.pop("issued", None)
+    if event_date:
+        item["event-date"] = event_date
+    place = f.get("venue", "").strip() or item.pop("publisher-place", "")
+    if place:
+        item["event-place"] = place
+    note = f.get("note", "").strip()
+    if note and "publisher" not in item and "\n" not in note:
+        item["publisher"] = note
+        return {k: v for k, v in f.items() if k != "note"}
+    return f
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def _year_month(f: Mapping[str, str]) -> str:
+    """BibTeX's ``year`` with its ``month`` (a number or ``mar``) as ``2003-03``."""
+    year, month = f.get("year", "").strip(), f.get("month", "").strip().lower()
+    number = int(month) if month.isdigit() else _MONTHS.get(month[:3], 0)
+    if re.fullmatch(r"\d{4}", year) and 1 <= number <= 12:
+        return f"{year}-{number:02d}"
+    return year
 
 
 def works_to_csl_json(works: Iterable[Work]) -> list[dict[str, Any]]:
@@ -356,6 +455,11 @@ def _csl_type(work: Work) -> str:
     subtype = work.fields.get("entrysubtype", "").strip().lower()
     if ctype == "article-journal" and subtype in ("newspaper", "magazine"):
         return f"article-{subtype}"
+    if ctype == "manuscript" and any(
+            work.fields.get(n, "").strip() for n in ("eventtitle", "eventdate", "venue")):
+        # biblatex has no type for a paper read at a meeting: CSL's paper-conference
+        # (as csl.items renders it), not a manuscript, which styles print as one.
+        return "paper-conference"
     return ctype
 
 
