@@ -21,11 +21,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +40,22 @@ def cache_root() -> Path:
     base = os.environ.get("XDG_CACHE_HOME", "")
     root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
     return root / "sinosoviet"
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place, so
+    that a concurrent reader sees the old file or the new one, never half of one."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +81,15 @@ def _code_digest() -> str:
     """This package's source and the data files rendering reads: an edited fix or
     table invalidates the cache even when no version number changed."""
     package = Path(__file__).resolve().parent
-    data = Path(str(resources.files("sinosoviet_cli") / "data"))
+    data = package.parent / "data"
     files = [*sorted(package.glob("*.py")), *sorted(data.glob("*.toml")),
              *sorted((data / "styles").glob("*"))]
     return _file_digest(files)
 
 
 def _version(dist: str) -> str:
+    from importlib import metadata  # ~10 ms: only when a key is computed
+
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
@@ -128,15 +144,7 @@ class EntryCache:
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic_bytes(path, data)
 
     def prune(self, *, now: float | None = None, force: bool = False) -> int:
         """Remove stale entries (older than ``MAX_AGE``, then the oldest beyond
