@@ -86,7 +86,11 @@ def test_unreadable_cache_file_is_a_miss(tmp_path: Path) -> None:
     cache = EntryCache(tmp_path)
     plain = render.export(works)
     render.export(works, cache=cache)
-    for path in (tmp_path / "entries").glob("*/*.json"):
+    packs = list((tmp_path / "packs").glob("*.json"))
+    assert len(packs) == 1
+    packs[0].write_text('{"digest": ["half', encoding="utf-8")
+    assert render.export(works, cache=cache) == plain  # a corrupt pack: the entry files
+    for path in [*(tmp_path / "entries").glob("*/*.json"), *packs]:
         path.write_text("{half a rec", encoding="utf-8")
     assert render.export(works, cache=cache) == plain
     assert all(json.loads(p.read_bytes())["t"]
@@ -280,3 +284,21 @@ def test_warm_list_and_export_never_import_bibtexparser(tmp_path: Path) -> None:
             assert "bibtexparser" in runs[0].stderr.split(), runs[0].stderr
         assert runs[1].stderr.split() == [], (args, runs[1].stderr)
         assert runs[1].stdout == runs[0].stdout and runs[0].stdout
+
+
+def test_warm_export_reads_the_pack_not_each_entry(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    works = bibio.load(BUNDLED).works
+    cache = EntryCache(tmp_path)
+    cold = render.export(works, cache=cache)
+
+    def no_entry_files(self: EntryCache, digest: str) -> None:
+        raise AssertionError("an entry file was read")
+
+    monkeypatch.setattr(EntryCache, "get", no_entry_files)
+    assert render.export(works, cache=cache) == cold
+    edited = (Work("zz2020new", "book", MappingProxyType({"title": "新書", "year": "2020"})),)
+    monkeypatch.undo()  # one new entry: the rest from the pack, the pack rewritten
+    assert "新書" in render.export(works + edited, cache=cache)
+    monkeypatch.setattr(EntryCache, "get", no_entry_files)
+    assert render.export(works + edited, cache=cache) == render.export(works + edited)

@@ -10,8 +10,10 @@ enter an entry's text: the repeated-author dash and year suffixes are applied af
 cache, in bibliography order.
 
 Files live under ``$XDG_CACHE_HOME/sinosoviet/entries`` (default ``~/.cache``), one
-small JSON file per entry, written to a temporary file and ``os.replace``-d, so
-concurrent runs never see half a file; unreadable files count as misses. The
+small JSON file per entry, plus per context a *pack* of the last export's entries in
+one file under ``packs`` (what a warm export reads); each is written to a temporary
+file and ``os.replace``-d, so concurrent runs never see half a file; unreadable files
+count as misses. The
 directory is pruned at most once a day: files older than ``MAX_AGE`` go, then the
 oldest until it holds less than ``MAX_BYTES``.
 """
@@ -148,6 +150,26 @@ class EntryCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    def _pack_path(self, context: str) -> Path:
+        return self.root.parent / "packs" / f"{context}.json"
+
+    def pack(self, context: str) -> dict[str, Cached]:
+        """The entries of the last export under ``context``, from one file (a warm
+        export of 1,000 entries reads one file instead of 1,000); ``{}`` if there is
+        none or it is unreadable."""
+        try:
+            data = json.loads(self._pack_path(context).read_bytes())
+            return {str(d): Cached(str(t), tuple(str(x) for x in s)) for d, (t, s) in data.items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+
+    def put_pack(self, context: str, items: Mapping[str, Cached]) -> None:
+        """Store this export's entries (digest -> entry) as the pack of ``context``,
+        atomically; skipped silently when the cache cannot be written."""
+        data = {d: [e.text, list(e.sort)] for d, e in items.items()}
+        with contextlib.suppress(OSError):
+            self._write(self._pack_path(context), json.dumps(data, ensure_ascii=False).encode())
+
     def put_many(self, items: Mapping[str, Cached]) -> None:
         """Store ``items`` (digest -> entry) atomically; a cache that cannot be written
         (read-only home, full disk) is skipped silently: it only costs speed."""
@@ -179,7 +201,7 @@ class EntryCache:
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.touch()
         files: list[tuple[float, int, Path]] = []
-        for path in self.root.glob("*/*"):
+        for path in [*self.root.glob("*/*"), *(self.root.parent / "packs").glob("*.json")]:
             try:
                 st = path.stat()
             except FileNotFoundError:
