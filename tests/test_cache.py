@@ -302,3 +302,28 @@ def test_warm_export_reads_the_pack_not_each_entry(tmp_path: Path,
     assert "新書" in render.export(works + edited, cache=cache)
     monkeypatch.setattr(EntryCache, "get", no_entry_files)
     assert render.export(works + edited, cache=cache) == render.export(works + edited)
+
+
+@pytest.mark.parametrize("args", [["--romanize"], ["--romanize", "--by-school"],
+                                  ["--romanize", "--format", "html"],
+                                  ["--format", "markdown", "--by-school"]])
+def test_cli_export_same_bytes_without_cold_and_warm_caches(
+        args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole command (parsed-bib cache, entry pack, entry files) against --no-cache
+    with no cache at all: the same bytes, romanised or not."""
+    from typer.testing import CliRunner
+
+    from sinosoviet_cli.cli import app
+
+    def run(*extra: str) -> bytes:
+        result = CliRunner().invoke(app, ["export", "--bib", str(BUNDLED), *args, *extra])
+        assert result.exit_code == 0, result.output
+        return result.stdout_bytes
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "none"))
+    fresh = run("--no-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cold, warm = run(), run()
+    assert (tmp_path / "xdg" / "sinosoviet" / "packs").is_dir()
+    assert (tmp_path / "xdg" / "sinosoviet" / "parsed").is_dir()
+    assert fresh == cold == warm and fresh
