@@ -235,12 +235,15 @@ def _cached_parse(path: str | Path) -> Library:
 
 def _parser_identity() -> bytes:
     """What the parse result depends on besides the bytes: this module's and the
-    model's source, the project and Python versions (marshal's format is Python's)."""
+    model's source, bibtexparser's, the project's and Python's versions (marshal's
+    format is Python's)."""
     import sys
 
     from sinosoviet_cli import __version__, files, model
+    from sinosoviet_cli.csl.cache import package_version
 
-    parts = [_PARSED_VERSION, __version__, sys.version]
+    parts = [_PARSED_VERSION, __version__, sys.version,
+             package_version("bibtexparser", "bibtexparser")]
     for module in (__file__, files.__file__, model.__file__):
         st = os.stat(module)
         parts.append(f"{module}:{st.st_size}:{st.st_mtime_ns}")

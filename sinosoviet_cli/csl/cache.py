@@ -90,7 +90,7 @@ def _code_digest() -> str:
     return _file_digest(files)
 
 
-def _version(dist: str, package: str) -> str:
+def package_version(dist: str, package: str) -> str:
     """The installed version of ``dist`` (whose import name is ``package``), from its
     ``.dist-info`` folder name beside the package: ``importlib.metadata`` costs ~10 ms
     to import, a tenth of a warm export."""
@@ -121,8 +121,8 @@ def context_digest(styles: Sequence[Path], fmt: str, options: Mapping[str, Any])
     from sinosoviet_cli import __version__
 
     parts = {"styles": _file_digest(styles), "fmt": fmt, "options": dict(options),
-             "citeproc": _version("citeproc-py", "citeproc"),
-             "pypinyin": _version("pypinyin", "pypinyin"),
+             "citeproc": package_version("citeproc-py", "citeproc"),
+             "pypinyin": package_version("pypinyin", "pypinyin"),
              "project": __version__, "fixes": FIXES_VERSION, "code": _code_digest()}
     return hashlib.blake2b(json.dumps(parts, sort_keys=True).encode(),
                            digest_size=16).hexdigest()
