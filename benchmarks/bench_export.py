@@ -248,9 +248,11 @@ def _peak_kb(cmd: Sequence[str], env: dict[str, str]) -> int:
 
 def run_cache(sizes: Sequence[int] = (100, 1000), style: str = "chicago-notes-bibliography",
               repeat: int = 5, quiet: bool = False) -> list[dict[str, Any]]:
-    """Export with the entry cache, whole processes, medians of ``repeat``: cold (empty
-    entry cache), warm (every entry cached), 1% of entries edited, against pandoc on
-    the same .bib and CSL file. The reading table is built once before timing."""
+    """Export with the caches, whole processes, medians of ``repeat``: cold (no cached
+    entry, pack or parsed .bib), warm (all cached), 1% of entries edited (the .bib
+    parsed afresh, 99% of entries from the cache), against pandoc on the same .bib and
+    CSL file, run in turn. The sort's reading table (built once per installation) is
+    built before timing."""
     import os
     import shutil
 
@@ -259,7 +261,12 @@ def run_cache(sizes: Sequence[int] = (100, 1000), style: str = "chicago-notes-bi
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "xdg")}
-        entries = Path(tmp) / "xdg" / "sinosoviet" / "entries"
+        cached = Path(tmp) / "xdg" / "sinosoviet"
+
+        def clear() -> None:  # cold: no rendered entry, no pack, no parsed .bib
+            for name in ("entries", "packs", "parsed"):
+                shutil.rmtree(cached / name, ignore_errors=True)
+
         doc = Path(tmp) / "nocite.md"
         doc.write_text('---\nnocite: "@*"\n---\n', encoding="utf-8")
         for n in sizes:
@@ -268,27 +275,31 @@ def run_cache(sizes: Sequence[int] = (100, 1000), style: str = "chicago-notes-bi
             bib.write_text(text, encoding="utf-8")
             cmd = [exe, "export", "--bib", str(bib), "--style", style]
             subprocess.run(cmd, check=True, capture_output=True, env=env)  # reading table
-            times: dict[str, list[float]] = {"cold": [], "warm": [], "edited": []}
-            for i in range(repeat):
-                shutil.rmtree(entries, ignore_errors=True)
+            pandoc_cmd = [pandoc_path(), str(doc), "--citeproc", "--bibliography", str(bib),
+                          "--csl", str(csl), "-t", "plain"]
+            times: dict[str, list[float]] = {"cold": [], "warm": [], "edited": [],
+                                             "pandoc": []}
+            for i in range(repeat):  # in turn, so that a change of load hits all alike
+                clear()
                 times["cold"].append(_timed(cmd, env))
+                times["pandoc"].append(_timed(pandoc_cmd, env))
                 times["warm"].append(_timed(cmd, env))
                 edited = _edit(text, max(1, n // 100), seed=i)
                 bib.write_text(edited, encoding="utf-8")
                 times["edited"].append(_timed(cmd, env))
                 bib.write_text(text, encoding="utf-8")
                 subprocess.run(cmd, check=True, capture_output=True, env=env)
-            pandoc = _time([pandoc_path(), str(doc), "--citeproc", "--bibliography", str(bib),
-                            "--csl", str(csl), "-t", "plain"], repeat)
-            shutil.rmtree(entries, ignore_errors=True)
+            pandoc_times = times.pop("pandoc")
+            pandoc = statistics.median(pandoc_times)
+            clear()
             record: dict[str, Any] = {"entries": n, "pandoc_s": round(pandoc, 3)}
             for mode, values in times.items():
                 record[f"{mode}_s"] = round(statistics.median(values), 3)
-                record[f"{mode}_ratio"] = round(statistics.median(values) / pandoc, 2)
-            record["peak_kb"] = _peak_kb(cmd, env)
-            record["pandoc_peak_kb"] = _peak_kb(
-                [pandoc_path(), str(doc), "--citeproc", "--bibliography", str(bib), "--csl",
-                 str(csl), "-t", "plain"], env)
+                # the median of the ratios of runs made in turn: drift in load cancels
+                record[f"{mode}_ratio"] = round(statistics.median(
+                    v / p for v, p in zip(values, pandoc_times, strict=True)), 2)
+            record["peak_kb"] = _peak_kb(cmd, env)  # cold: the largest
+            record["pandoc_peak_kb"] = _peak_kb(pandoc_cmd, env)
             results.append(record)
             if not quiet:
                 print(json.dumps(record), flush=True)

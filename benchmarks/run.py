@@ -1,17 +1,23 @@
 """All of sinosoviet's benchmarks in one run, side by side, as one Markdown table.
 
-    .venv/bin/python benchmarks/run.py            # everything (~5 minutes on 2 cores)
-    .venv/bin/python benchmarks/run.py --quick    # fewer repeats, no 5,000-entry export
+    .venv/bin/python benchmarks/run.py                  # everything (~10 minutes, 2 cores)
+    .venv/bin/python benchmarks/run.py --quick          # fewer repeats, 100/1,000 entries
+    .venv/bin/python benchmarks/run.py --only start,export
 
-Rows: cold start of ``sinosoviet --help`` and ``sinosoviet list`` against
-``python -c "import typer"`` (median of N fresh processes each, interleaved); ``parse`` of
-the seed paper and of a 20x longer paper rebuilt from the seed's own layout with
-renumbered notes (in-process pipeline time, after one warm-up, so that the ratio measures
-growth and not start-up); export of 1,000 and 5,000 entries against pandoc's citeproc on
-the same .bib and CSL (``bench_export.py``); ``check`` of a 2,000-footnote draft
-(``bench_check.py``). A row whose piece is missing says why instead of failing. The
-targets are the issue's: ``--help`` <= 1.5x Typer, 20x paper <= 25x the paper, export of
-1,000 entries <= 2.5x pandoc.
+Rows: cold start of ``--help``, ``list --help``, ``list`` and ``show`` against
+``python -c "import typer"``; export of 100 / 1,000 (/ 5,000 / 20,000) entries cold (no
+cache), warm and with 1% of entries edited, and peak memory, against pandoc's citeproc
+on the same .bib and CSL (``bench_export.run_cache``); export agreement with pandoc;
+``parse`` of the seed paper, of a 20x longer paper rebuilt from its layout, and of
+generated 100- and 1,000-note papers (in process, after a warm-up, so that the ratio
+measures growth); ``check`` of 2,000- and 20,000-footnote drafts. Whole-process figures
+are medians of runs made in turn with their reference, the ratio the median of the
+per-round ratios (the machine's load drifts; pairing cancels it). The package is
+byte-compiled first, as an installed one is. A row whose piece is missing says why.
+Targets are issue 15's: ``--help`` <= 1.2x Typer, ``list``/``show`` <= 2.5x; export
+cold <= 1.5x pandoc at 100 entries and <= 0.9x at 1,000, warm <= 0.3x, 1% edited
+<= 0.7x, peak memory below pandoc's; check 20,000 notes <= 0.8x the figure before the
+reader split; parse of 1,000 notes <= 12x 100 notes.
 """
 
 from __future__ import annotations
@@ -44,9 +50,13 @@ class Row:
     reference_name: str = ""
     target: float | None = None  # the largest acceptable ours/reference
     note: str = ""
+    paired: float | None = None  # median of per-round ratios, when runs were paired
+    unit: str = "s"
 
     @property
     def ratio(self) -> float | None:
+        if self.paired is not None:
+            return self.paired
         if self.ours is None or not self.reference:
             return None
         return self.ours / self.reference
@@ -69,17 +79,28 @@ def _wall(cmd: Sequence[str], cwd: Path | None = None) -> float:
     return elapsed
 
 
-def _interleaved(cmds: Sequence[Sequence[str]], runs: int, cwd: Path | None = None
-                 ) -> list[float]:
-    """Median wall time of each command over ``runs`` rounds, run in turn so that
-    drift in machine load hits all of them alike; one unmeasured round first."""
+def _rounds(cmds: Sequence[Sequence[str]], runs: int, cwd: Path | None = None
+            ) -> list[list[float]]:
+    """Wall times of each command over ``runs`` rounds, run in turn so that drift in
+    machine load hits all of them alike; one unmeasured round first."""
     times: list[list[float]] = [[] for _ in cmds]
     for c in cmds:
         _wall(c, cwd)
     for _ in range(runs):
         for i, c in enumerate(cmds):
             times[i].append(_wall(c, cwd))
-    return [statistics.median(t) for t in times]
+    return times
+
+
+def _interleaved(cmds: Sequence[Sequence[str]], runs: int, cwd: Path | None = None
+                 ) -> list[float]:
+    """Median wall time of each command (:func:`_rounds`)."""
+    return [statistics.median(t) for t in _rounds(cmds, runs, cwd)]
+
+
+def _paired(times: Sequence[float], base: Sequence[float]) -> float:
+    """The median of the per-round ratios: a change of load between rounds cancels."""
+    return statistics.median(t / b for t, b in zip(times, base, strict=True))
 
 
 def _median(fn: Callable[[], object], runs: int) -> float:
@@ -190,20 +211,17 @@ def longer_paper(seed_text: str, copies: int) -> tuple[str, int]:
 def cold_start(runs: int) -> list[Row]:
     exe = str(BIN / "sinosoviet")
     typer = [sys.executable, "-c", "import typer"]
+    commands = [("`sinosoviet --help`", [exe, "--help"], 1.2),
+                ("`sinosoviet list --help`", [exe, "list", "--help"], 1.2),
+                ("`sinosoviet list` (bundled bib)", [exe, "list"], 2.5),
+                ("`sinosoviet show yang1999zouxiang`", [exe, "show", "yang1999zouxiang"], 2.5)]
     with tempfile.TemporaryDirectory() as tmp:
-        t_typer, t_help, t_cmd_help, t_list, t_show = _interleaved(
-            [typer, [exe, "--help"], [exe, "list", "--help"], [exe, "list"],
-             [exe, "show", "yang1999zouxiang"]], runs, cwd=Path(tmp))
+        t_typer, *times = _rounds([typer, *(cmd for _, cmd, _ in commands)], runs,
+                                  cwd=Path(tmp))
     base = "`python -c 'import typer'`"
-    return [
-        Row("cold start `sinosoviet --help`", t_help, t_typer, base, 1.2, f"median of {runs}"),
-        Row("cold start `sinosoviet list --help`", t_cmd_help, t_typer, base, 1.2,
-            f"median of {runs}"),
-        Row("cold start `sinosoviet list` (bundled bib)", t_list, t_typer, base, 2.5,
-            f"median of {runs}"),
-        Row("cold start `sinosoviet show yang1999zouxiang`", t_show, t_typer, base, 2.5,
-            f"median of {runs}"),
-    ]
+    return [Row(f"cold start {label}", statistics.median(t), statistics.median(t_typer), base,
+                target, f"median of {runs}, in turn with Typer", paired=_paired(t, t_typer))
+            for (label, _, target), t in zip(commands, times, strict=True)]
 
 
 def numbered_paper(n: int) -> str:
@@ -330,9 +348,10 @@ def cache_rows(sizes: Sequence[int], repeat: int) -> list[Row]:
             label = "1% edited" if mode == "edited" else mode
             rows.append(Row(f"export {n:,} entries, {label}", rec[f"{mode}_s"],
                             rec["pandoc_s"], "pandoc --citeproc (.bib)",
-                            targets[mode].get(n), f"median of {repeat}"))
-        rows.append(Row(f"export {n:,} entries, peak RSS {rec['peak_kb'] / 1024:.0f} MB",
-                        note=f"pandoc {rec['pandoc_peak_kb'] / 1024:.0f} MB"))
+                            targets[mode].get(n), f"median of {repeat}, in turn with pandoc",
+                            paired=rec[f"{mode}_ratio"]))
+        rows.append(Row(f"export {n:,} entries, peak RSS (cold)", rec["peak_kb"] / 1024,
+                        rec["pandoc_peak_kb"] / 1024, "pandoc", 1.0, unit="MB"))
     return rows
 
 
@@ -362,8 +381,12 @@ def check_rows(quick: bool) -> list[Row]:
 # ── the table ────────────────────────────────────────────────────────────────
 
 
-def _s(value: float | None) -> str:
-    return "" if value is None else f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+def _s(value: float | None, unit: str = "s") -> str:
+    if value is None:
+        return ""
+    if unit != "s":
+        return f"{value:.0f} {unit}"
+    return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
 
 
 def table(rows: Sequence[Row]) -> str:
@@ -373,15 +396,23 @@ def table(rows: Sequence[Row]) -> str:
         if r.ours is None:
             lines.append(f"| {r.measure} | | | | | {r.note} |")
             continue
-        ref = f"{_s(r.reference)} {r.reference_name}".strip()
+        ref = f"{_s(r.reference, r.unit)} {r.reference_name}".strip()
         ratio = "" if r.ratio is None else f"{r.ratio:.2f}x"
         target = "" if r.target is None else f"<= {r.target:g}x"
         verdict = ""
         if r.target is not None and r.ratio is not None:
             verdict = "ok" if r.ratio <= r.target else "**over**"
         note = "; ".join(x for x in (verdict, r.note) if x)
-        lines.append(f"| {r.measure} | {_s(r.ours)} | {ref} | {ratio} | {target} | {note} |")
+        ours = _s(r.ours, r.unit)
+        lines.append(f"| {r.measure} | {ours} | {ref} | {ratio} | {target} | {note} |")
     return "\n".join(lines)
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -390,23 +421,36 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="fewer repeats and no 5,000-entry export (about a minute)")
     parser.add_argument("--runs", type=int, default=None,
                         help="fresh processes per cold-start figure (default 21, quick 7)")
+    parser.add_argument("--only", default="",
+                        help="comma-separated parts to run: start, parse, growth, export, "
+                        "check (default: all)")
     args = parser.parse_args(argv)
     runs = args.runs or (7 if args.quick else 21)
     cpu = os.cpu_count()
+    # Timings of an installed program: its modules compiled once, as pip does, even when
+    # PYTHONDONTWRITEBYTECODE is set in this shell (compiling would be ~25 ms a run).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "sinosoviet_cli")],
+                   check=False, capture_output=True, env={**os.environ,
+                                                          "PYTHONDONTWRITEBYTECODE": ""})
     print(f"sinosoviet benchmarks: Python {platform.python_version()}, {platform.system()} "
-          f"{platform.machine()}, {cpu} CPUs", flush=True)
+          f"{platform.machine()}, {cpu} CPUs, load average {_load()} at the start",
+          flush=True)
     rows: list[Row] = []
-    for name, step in (("cold start", lambda: cold_start(runs)),
+    only = {x.strip() for x in args.only.split(",") if x.strip()}
+    for name, step in (("start", lambda: cold_start(runs)),
                        ("parse", lambda: parse_rows(3 if args.quick else 5)),
-                       ("parse growth", lambda: parse_growth(3 if args.quick else 5)),
+                       ("growth", lambda: parse_growth(3 if args.quick else 5)),
                        ("export", lambda: export_rows(args.quick)),
                        ("check", lambda: check_rows(args.quick))):
+        if only and name not in only:
+            continue
         print(f"... {name}", file=sys.stderr, flush=True)
         try:
             rows += step()
         except Exception as exc:  # one broken piece must not hide the other figures
             rows.append(Row(name, note=f"failed: {type(exc).__name__}: {exc}"[:300]))
     print(table(rows))
+    print(f"\nload average {_load()} at the end")
     over = [r for r in rows if r.target is not None and r.ratio is not None
             and r.ratio > r.target]
     return 1 if over else 0

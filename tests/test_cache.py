@@ -86,7 +86,11 @@ def test_unreadable_cache_file_is_a_miss(tmp_path: Path) -> None:
     cache = EntryCache(tmp_path)
     plain = render.export(works)
     render.export(works, cache=cache)
-    for path in (tmp_path / "entries").glob("*/*.json"):
+    packs = list((tmp_path / "packs").glob("*.json"))
+    assert len(packs) == 1
+    packs[0].write_text('{"digest": ["half', encoding="utf-8")
+    assert render.export(works, cache=cache) == plain  # a corrupt pack: the entry files
+    for path in [*(tmp_path / "entries").glob("*/*.json"), *packs]:
         path.write_text("{half a rec", encoding="utf-8")
     assert render.export(works, cache=cache) == plain
     assert all(json.loads(p.read_bytes())["t"]
@@ -202,3 +206,124 @@ def test_sorting_chinese_names_does_not_import_pypinyin() -> None:
     order, imported = proc.stdout.splitlines()
     assert imported == "False"
     assert order.split() == [w.key for w in render.sort_works(bibio.load(BUNDLED).works)]
+
+
+# ── parsed bibliographies (bibio._cached_parse) ──────────────────────────────
+
+_PROBLEMS_BIB = """@book{a2000x, title = {甲}, year = {2000}}
+@book{a2000x, title = {duplicate}, year = {2001}}
+@incollection{b2001y, title = {乙}, crossref = {nowhere}}
+@book{broken, title = {no closing brace
+"""
+
+
+def _same(a: bibio.Library, b: bibio.Library) -> None:
+    assert [(w.key, w.entry_type, dict(w.fields), w.line) for w in a.works] == \
+        [(w.key, w.entry_type, dict(w.fields), w.line) for w in b.works]
+    assert a.problems == b.problems and a.path == b.path
+
+
+def test_parsed_cache_gives_what_parse_gives(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    bib = tmp_path / "p.bib"
+    bib.write_text(_PROBLEMS_BIB, encoding="utf-8")
+    fresh = bibio.parse(bib.read_text(encoding="utf-8"), str(bib))
+    assert fresh.problems  # the duplicate, the missing parent and the broken entry
+    first = bibio.load(bib, strict=False)
+    stored = list((tmp_path / "xdg" / "sinosoviet" / "parsed").glob("*.marshal"))
+    assert len(stored) == 1
+    second = bibio.load(bib, strict=False)
+    _same(first, fresh)
+    _same(second, fresh)
+    assert isinstance(second.works[0].fields, MappingProxyType)
+    with pytest.raises(Exception, match="malformed BibTeX"):  # strict still raises on a hit
+        bibio.load(bib)
+
+
+def test_corrupt_or_stale_parsed_cache_is_a_miss(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    bib = tmp_path / "b.bib"
+    bib.write_bytes(BUNDLED.read_bytes())
+    expected = bibio.load(bib)
+    (stored,) = (tmp_path / "xdg" / "sinosoviet" / "parsed").glob("*.marshal")
+    for garbage in (b"", b"\x00\x01not marshal", stored.read_bytes()[:40]):
+        stored.write_bytes(garbage)
+        _same(bibio.load(bib), expected)
+    with bib.open("a", encoding="utf-8") as fh:  # new bytes: parsed afresh
+        fh.write("\n@book{added2020x, title = {新}, year = {2020}}\n")
+    edited = bibio.load(bib)
+    assert [w.key for w in edited.works] == [w.key for w in expected.works] + ["added2020x"]
+
+
+def test_parsed_cache_keeps_a_bounded_number(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(bibio, "_PARSED_KEEP", 3)
+    for i in range(6):
+        bib = tmp_path / f"{i}.bib"
+        bib.write_text(f"@book{{k{i}, title = {{T{i}}}, year = {{200{i}}}}}\n",
+                       encoding="utf-8")
+        bibio.load(bib)
+        time.sleep(0.01)
+    assert len(list((tmp_path / "xdg" / "sinosoviet" / "parsed").glob("*.marshal"))) == 3
+
+
+def test_warm_list_and_export_never_import_bibtexparser(tmp_path: Path) -> None:
+    probe = ("import sys\nfrom sinosoviet_cli.cli import main\n"
+             "sys.argv = ['sinosoviet', *sys.argv[1:]]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print(' '.join(m for m in ('bibtexparser', 'citeproc') if m in sys.modules),"
+             " file=sys.stderr)")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg"), "COLUMNS": "80"}
+    for args in (["list", "--bib", str(BUNDLED)], ["export", "--bib", str(BUNDLED)]):
+        runs = [subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
+                               text=True, env=env, cwd=tmp_path) for _ in range(2)]
+        if args[0] == "list":  # the first run ever parses (export then finds it parsed)
+            assert "bibtexparser" in runs[0].stderr.split(), runs[0].stderr
+        assert runs[1].stderr.split() == [], (args, runs[1].stderr)
+        assert runs[1].stdout == runs[0].stdout and runs[0].stdout
+
+
+def test_warm_export_reads_the_pack_not_each_entry(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    works = bibio.load(BUNDLED).works
+    cache = EntryCache(tmp_path)
+    cold = render.export(works, cache=cache)
+
+    def no_entry_files(self: EntryCache, digest: str) -> None:
+        raise AssertionError("an entry file was read")
+
+    monkeypatch.setattr(EntryCache, "get", no_entry_files)
+    assert render.export(works, cache=cache) == cold
+    edited = (Work("zz2020new", "book", MappingProxyType({"title": "新書", "year": "2020"})),)
+    monkeypatch.undo()  # one new entry: the rest from the pack, the pack rewritten
+    assert "新書" in render.export(works + edited, cache=cache)
+    monkeypatch.setattr(EntryCache, "get", no_entry_files)
+    assert render.export(works + edited, cache=cache) == render.export(works + edited)
+
+
+@pytest.mark.parametrize("args", [["--romanize"], ["--romanize", "--by-school"],
+                                  ["--romanize", "--format", "html"],
+                                  ["--format", "markdown", "--by-school"]])
+def test_cli_export_same_bytes_without_cold_and_warm_caches(
+        args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole command (parsed-bib cache, entry pack, entry files) against --no-cache
+    with no cache at all: the same bytes, romanised or not."""
+    from typer.testing import CliRunner
+
+    from sinosoviet_cli.cli import app
+
+    def run(*extra: str) -> bytes:
+        result = CliRunner().invoke(app, ["export", "--bib", str(BUNDLED), *args, *extra])
+        assert result.exit_code == 0, result.output
+        return result.stdout_bytes
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "none"))
+    fresh = run("--no-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cold, warm = run(), run()
+    assert (tmp_path / "xdg" / "sinosoviet" / "packs").is_dir()
+    assert (tmp_path / "xdg" / "sinosoviet" / "parsed").is_dir()
+    assert fresh == cold == warm and fresh

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -133,3 +134,45 @@ def test_plain_parameters_coerce_as_typer_does() -> None:
     data = json.loads(result.stdout)
     assert [g["school"] for g in data["groups"]] == ["ideology"]
     assert data["groups"][0]["works"]
+
+
+def _help_via(runner: str, args: list[str]) -> str:
+    """``sinosoviet ARGS`` in a fresh interpreter through ``runner``: ``main()`` (lazy
+    commands) or ``app()`` (the whole app)."""
+    code = ("import json, sys; sys.argv = ['sinosoviet', *json.loads(sys.argv[1])]\n"
+            f"from sinosoviet_cli import cli\ncli.{runner}()")
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(args)], capture_output=True,
+                          text=True, timeout=60, env=_env())
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_main_builds_only_the_command_it_runs_with_the_same_help() -> None:
+    """`main` lists stand-ins and builds one command: its help texts must be the whole
+    app's, word for word (the summaries in COMMANDS are the docstrings' first paragraphs)."""
+    import inspect
+
+    import typer.main
+
+    from sinosoviet_cli import cli
+
+    group: Any = typer.main.get_command(cli.app)
+    assert list(group.commands) == list(cli.COMMANDS)
+    for name in group.commands:
+        first = (inspect.getdoc(cli.command_function(name)) or "").split("\n\n")[0]
+        assert " ".join(first.split()) == cli.COMMANDS[name][2], name
+    for args in (["--help"], ["list", "--help"], ["export", "--help"]):
+        assert _help_via("main", args) == _help_via("app", args), args
+
+
+def test_main_imports_only_the_command_it_runs() -> None:
+    code = ("import sys; sys.argv = ['sinosoviet', 'tag', '--help']\n"
+            "from sinosoviet_cli import cli\n"
+            "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('sinosoviet_cli.cli.')),"
+            " file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, env=_env())
+    loaded = proc.stderr.strip()
+    assert "sinosoviet_cli.cli.tag'" in loaded, loaded
+    assert "sinosoviet_cli.cli.export'" not in loaded and "cli.check'" not in loaded, loaded

@@ -7,16 +7,19 @@ person stays ``{楊奎松}`` inside ``author``), field names lower-cased.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from sinosoviet_cli.errors import BibError
-from sinosoviet_cli.files import read_text, write_atomic
+from sinosoviet_cli.files import read_bytes, read_text, write_atomic
 from sinosoviet_cli.model import Unparsed, Work
 
 #: The order fields are written in; the rest follow alphabetically.
@@ -181,8 +184,12 @@ def _malformed(key: str, fields: Mapping[str, str]) -> str:
 
 def load(path: str | Path, *, strict: bool = True) -> Library:
     """Read a .bib file. With ``strict``, a syntax error is a ``BibError`` naming the
-    file and line (other problems stay in ``Library.problems`` for the caller to warn)."""
-    library = parse(read_text(path), str(path))
+    file and line (other problems stay in ``Library.problems`` for the caller to warn).
+
+    What :func:`parse` makes of a file is cached by a hash of its bytes (see
+    :func:`_cached_parse`): a second run on an unchanged file neither imports
+    bibtexparser nor parses."""
+    library = _cached_parse(path)
     if strict:
         for problem in library.problems:
             if problem.what == "syntax":
@@ -197,6 +204,86 @@ def load(path: str | Path, *, strict: bool = True) -> Library:
             raise BibError("has no BibTeX entries", path=path,
                            fix="give a .bib file with entries such as @book{key, ...}")
     return library
+
+
+#: Bump when what ``parse`` makes of the same bytes changes without a source change here.
+_PARSED_VERSION = "1"
+#: Parsed bibliographies kept in the cache (the least recently written go first).
+_PARSED_KEEP = 32
+
+
+def _cached_parse(path: str | Path) -> Library:
+    """``parse(read_text(path))``, from ``$XDG_CACHE_HOME/sinosoviet/parsed`` when the
+    same bytes were parsed before by the same code. Stored as marshal of plain tuples
+    (~20x faster to read than to parse); an unreadable or corrupt file is a miss, a
+    cache that cannot be written is skipped. Standard input is never cached."""
+    import hashlib
+    import marshal
+
+    from sinosoviet_cli.csl.cache import cache_root, write_atomic_bytes
+
+    if str(path) == "-":
+        return parse(read_text(path), str(path))
+    data = read_bytes(path)
+    h = hashlib.blake2b(data, digest_size=20)
+    h.update(_parser_identity())
+    file = cache_root() / "parsed" / f"{h.hexdigest()}.marshal"
+    try:
+        return _from_plain(marshal.loads(file.read_bytes()), str(path))
+    except (OSError, ValueError, EOFError, TypeError, IndexError):
+        pass
+    library = parse(read_text(path), str(path))
+    try:
+        write_atomic_bytes(file, marshal.dumps(_to_plain(library)))
+        _prune_parsed(file.parent)
+    except OSError:
+        pass
+    return library
+
+
+def _parser_identity() -> bytes:
+    """What the parse result depends on besides the bytes: this module's and the
+    model's source, bibtexparser's, the project's and Python's versions (marshal's
+    format is Python's)."""
+    import sys
+
+    from sinosoviet_cli import __version__, files, model
+    from sinosoviet_cli.csl.cache import package_version
+
+    parts = [_PARSED_VERSION, __version__, sys.version,
+             package_version("bibtexparser", "bibtexparser")]
+    for module in (__file__, files.__file__, model.__file__):
+        st = os.stat(module)
+        parts.append(f"{module}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts).encode()
+
+
+def _to_plain(library: Library) -> Any:
+    return (tuple((w.key, w.entry_type, tuple(w.fields.items()), w.line)
+                  for w in library.works),
+            tuple((p.what, p.text, p.reason, p.line, p.footnote) for p in library.problems))
+
+
+def _from_plain(plain: Any, path: str) -> Library:
+    works, problems = plain
+    return Library(path,
+                   tuple(Work(k, t, MappingProxyType(dict(f)), line)
+                         for k, t, f, line in works),
+                   tuple(Unparsed(*p) for p in problems))
+
+
+def _prune_parsed(folder: Path) -> None:
+    """Keep the ``_PARSED_KEEP`` most recently written parses."""
+    found = []
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".marshal"):
+            try:
+                found.append((entry.stat().st_mtime, entry.path))
+            except OSError:
+                continue
+    for _mtime, old in sorted(found, reverse=True)[_PARSED_KEEP:]:
+        with contextlib.suppress(OSError):
+            os.unlink(old)
 
 
 def load_one(path: str | Path) -> Library:

@@ -9,23 +9,13 @@ Typer and ``_common`` at import time, so ``--help`` stays cheap (``test_startup`
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from sinosoviet_cli import __version__
 from sinosoviet_cli.cli._common import err, out
-from sinosoviet_cli.cli._fastparams import FastGroup
-from sinosoviet_cli.cli.check import check
-from sinosoviet_cli.cli.export import export, export_heading
-from sinosoviet_cli.cli.footnotes import footnotes
-from sinosoviet_cli.cli.list import list_
-from sinosoviet_cli.cli.notes import notes
-from sinosoviet_cli.cli.parse import parse
-from sinosoviet_cli.cli.romanize import romanize
-from sinosoviet_cli.cli.schools import schools_
-from sinosoviet_cli.cli.show import show
-from sinosoviet_cli.cli.tag import tag
+from sinosoviet_cli.cli._fastparams import FastGroup, LazyGroup
 from sinosoviet_cli.errors import ExitCode, SinosovietError
 
 if TYPE_CHECKING:
@@ -35,25 +25,40 @@ else:
 
     Text = LazyClass("rich.text", "Text")
 
-__all__ = ["app", "main"]
+__all__ = ["COMMANDS", "app", "main"]
 
-#: Kept for callers of the old single-module CLI.
-_export_heading = export_heading
-
-app = typer.Typer(
-    name="sinosoviet",
-    # Coerces the invoked command's parameters without pydantic (see _fastparams).
-    cls=FastGroup,
-    help="Footnotes to BibTeX, schools, Chicago export and draft checks for historians "
-    "of the Sino-Soviet split.",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    # Click's plain help: Typer's rich help imports rich and markdown-it, which made
-    # `--help` 2.4x as slow as `import typer` (target: at most 1.5x).
-    rich_markup_mode=None,
-)
+#: Every command: its name, the module and function that implement it, and the first
+#: paragraph of its docstring (what `sinosoviet --help` lists), so that `main` imports
+#: and builds only the command it runs. The order is the order of `sinosoviet --help`;
+#: ``test_startup`` checks each summary against its docstring.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "footnotes": ("footnotes", "footnotes",
+                  "List the paper's footnotes: number, page, section and text."),
+    "parse": ("parse", "parse",
+              "Parse the paper's footnotes into a cross-referenced BibTeX bibliography."),
+    "export": ("export", "export",
+               "Print the bibliography in a Chicago (or other CSL) style, sorted as Chicago "
+               "sorts (Chinese names filed by their pinyin among the Western ones)."),
+    "check": ("check", "check", "Check a draft's citations against the bibliography."),
+    "list": ("list", "list_",
+             "List the sources grouped by school: key, author, short title, year."),
+    "show": ("show", "show",
+             "Show one work: all fields, its school with the evidence, the footnotes citing "
+             "it, its volume or chapters."),
+    "schools": ("schools", "schools_",
+                "The schools: description (zh and en), works, proponents, and a chart of "
+                "publication years by decade."),
+    "notes": ("notes", "notes",
+              "Re-render the paper's footnotes as notes in a CSL style: the first citation "
+              "of a work in full, later ones short, Ibid. (where the style has it) when the "
+              "previous note cites that one work; the author's commentary is kept around "
+              "the citations."),
+    "tag": ("tag", "tag",
+            "Set (or clear) the school of works by hand; nothing else in the file changes."),
+    "romanize": ("romanize", "romanize",
+                 "Suggest pinyin for the Chinese names, titles, journals, publishers and "
+                 "places."),
+}
 
 
 def _version(value: bool) -> None:
@@ -62,7 +67,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -72,17 +76,65 @@ def _root(
     """sinosoviet: a bibliography tool for the historiography of the Sino-Soviet split."""
 
 
-# The order here is the order of `sinosoviet --help`.
-app.command()(footnotes)
-app.command()(parse)
-app.command()(export)
-app.command()(check)
-app.command("list")(list_)
-app.command()(show)
-app.command("schools")(schools_)
-app.command()(notes)
-app.command()(tag)
-app.command()(romanize)
+def _typer(cls: type[FastGroup]) -> typer.Typer:
+    """The app with its root options and no commands yet."""
+    root = typer.Typer(
+        name="sinosoviet",
+        # Coerces the invoked command's parameters without pydantic (see _fastparams).
+        cls=cls,
+        help="Footnotes to BibTeX, schools, Chicago export and draft checks for historians "
+        "of the Sino-Soviet split.",
+        no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        # Click's plain help: Typer's rich help imports rich and markdown-it, which made
+        # `--help` 2.4x as slow as `import typer` (target: at most 1.5x).
+        rich_markup_mode=None,
+    )
+    root.callback()(_root)
+    return root
+
+
+def command_function(name: str) -> Any:
+    """The function behind command ``name`` (its module imported now)."""
+    import importlib
+
+    module, attr, _summary = COMMANDS[name]
+    return getattr(importlib.import_module(f"sinosoviet_cli.cli.{module}"), attr)
+
+
+def full_app() -> typer.Typer:
+    """The app with every command registered (tests, documentation): imports them all."""
+    whole = _typer(FastGroup)
+    for name in COMMANDS:
+        whole.command(name)(command_function(name))
+    return whole
+
+
+def _lazy_app() -> typer.Typer:
+    """What :func:`main` runs: every command a stand-in that imports and builds its
+    function only when it runs (``LazyGroup``); root help lists the summaries above."""
+    return _typer(LazyGroup)
+
+
+def __getattr__(name: str) -> Any:
+    # ``app`` (the whole Typer app) and the old helper are built on first use, so that
+    # importing this package costs only Typer.
+    if name == "app":
+        globals()["app"] = built = full_app()
+        return built
+    if name == "_export_heading":  # kept for callers of the old single-module CLI
+        from sinosoviet_cli.cli.export import export_heading
+
+        return export_heading
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: Commands whose work grows with a paper or draft and may leave reference cycles: the
+#: collector runs for them. The others (a bibliography read, a table printed) allocate
+#: module objects and few cycles, and run ~10% faster without it (``main``).
+COLLECTING = frozenset({"footnotes", "parse", "check", "notes", "romanize"})
 
 #: Exit status of an interrupted command (128 + SIGINT), as shells report it.
 _INTERRUPTED = 130
@@ -103,6 +155,19 @@ def main() -> None:
     exception (a bug) is one line asking for a report, with the traceback under
     ``SINOSOVIET_DEBUG=1``. A terminal or pipe that cannot encode Chinese gets
     ``\\uXXXX`` escapes instead of a crash (JSON stays valid: they are JSON escapes too)."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # start-up makes modules, not garbage; COLLECTING commands turn it on
+    try:
+        _main()
+    finally:  # as it was (main may run inside a test session or another program)
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
+
+
+def _main() -> None:
     import contextlib
     import os
 
@@ -111,8 +176,10 @@ def main() -> None:
         if not encoding.startswith("utf"):
             with contextlib.suppress(AttributeError, ValueError):
                 stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    # A caller that built ``app`` (and may have added commands to it) runs that app.
+    runner = globals().get("app") or _lazy_app()
     try:
-        app()
+        runner()
     except SinosovietError as exc:
         err.print(Text("error: ", style="bold red"), Text(str(exc)), sep="")
         raise SystemExit(ExitCode.USAGE) from None

@@ -67,7 +67,6 @@ def export(
     """Print the bibliography in a Chicago (or other CSL) style, sorted as Chicago sorts
     (Chinese names filed by their pinyin among the Western ones)."""
     from sinosoviet_cli.csl import render
-    from sinosoviet_cli.drafts.fielddraft import cited_works
     from sinosoviet_cli.errors import UsageError
     from sinosoviet_cli.files import write_atomic
     from sinosoviet_cli.pipeline import load_schools
@@ -83,7 +82,11 @@ def export(
         school = schools.require_school(school, rules)
     loaded = library(bib, rules)  # warns about unknown school ids, as list does
     works = romanised_output(loaded.works, loaded.path) if romanize else loaded.works
-    shown = works if cited_in is None else cited_works(cited_in, works)
+    shown = works
+    if cited_in is not None:
+        from sinosoviet_cli.drafts.fielddraft import cited_works  # the draft readers
+
+        shown = cited_works(cited_in, works)
     sections = None if cited_in is None else [("", list(shown))]
     if school is not None or by_school:
         # The grouping is the schools package's (the one list and schools use).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -98,19 +99,31 @@ def _require_type(entry_type: str | None, works: tuple[Work, ...], path: str) ->
 
 
 def _print_rows(rows: list[dict[str, Any]]) -> None:
-    table = _list_table(rows, out.width)
-    if table is not None:
-        emit(table)
+    layout = _layout(rows, out.width)
+    if layout is None:
+        for row in rows:  # too narrow for a table: whole keys and years, the terminal wraps
+            emit(Text(f"{row['key']}  {row['year'] or '----'}  {row['short_title']}"),
+                 soft_wrap=True)
         return
-    for row in rows:  # too narrow for a table: whole keys and years, the terminal wraps
-        emit(Text(f"{row['key']}  {row['year'] or '----'}  {row['short_title']}"), soft_wrap=True)
+    plain = None if out.is_terminal else _plain_table(rows, layout)
+    if plain is not None:
+        sys.stdout.write(plain)
+        return
+    emit(_list_table(rows, layout))
 
 
 _MIN_TITLE, _MIN_AUTHOR, _MAX_AUTHOR = 8, 6, 14
 
+#: Column widths: key, author (0: no author column), title, year.
+_Layout = tuple[int, int, int, int]
 
-def _list_table(rows: list[dict[str, Any]], width: int) -> Table | None:
-    """``list``'s table at ``width`` cells. Keys and years are never cut (keys are what
+
+def _cells(row: dict[str, Any]) -> list[str]:
+    return [row["key"], row["author"], row["short_title"], str(row["year"] or "")]
+
+
+def _layout(rows: list[dict[str, Any]], width: int) -> _Layout | None:
+    """``list``'s columns at ``width`` cells. Keys and years are never cut (keys are what
     users copy): the title gives way first, then the author, then the author column
     goes. ``None`` if not even key, year and a short title fit."""
     from rich.cells import cell_len
@@ -126,19 +139,54 @@ def _list_table(rows: list[dict[str, Any]], width: int) -> Table | None:
     if title < _MIN_TITLE:
         title = min(need("title"), _MIN_TITLE)
         author = free - title
-    with_author = author >= _MIN_AUTHOR
-    if not with_author:
+    if author < _MIN_AUTHOR:
         title = min(need("title"), width - fixed - 4)
         if title < min(need("title"), _MIN_TITLE):
             return None
+        author = 0
+    return need("key"), author, title, 4
+
+
+def _list_table(rows: list[dict[str, Any]], layout: _Layout) -> Table:
+    """The table for a terminal (rich: styles, the header dimmed)."""
+    key, author, title, _year = layout
     table = Table(box=None, pad_edge=False, expand=False, header_style="dim")
-    table.add_column("key", no_wrap=True, width=need("key"))
-    if with_author:
+    table.add_column("key", no_wrap=True, width=key)
+    if author:
         table.add_column("author", no_wrap=True, width=author, overflow="ellipsis")
     table.add_column("title", no_wrap=True, width=title, overflow="ellipsis")
     table.add_column("year", no_wrap=True, justify="right", width=4)
     for row in rows:
-        cells = [Text(row["key"]), Text(row["author"]), Text(row["short_title"]),
-                 Text(str(row["year"] or ""))]
-        table.add_row(*(cells if with_author else [cells[0], *cells[2:]]))
+        cells = [Text(cell) for cell in _cells(row)]
+        table.add_row(*(cells if author else [cells[0], *cells[2:]]))
     return table
+
+
+def _plain_table(rows: list[dict[str, Any]], layout: _Layout) -> str | None:
+    """The same table as plain lines for a file or pipe, what rich prints there (no
+    trailing spaces) without rendering it cell by cell through rich, most of ``list``'s
+    run time after start-up. ``None`` when a cell holds characters whose width rich
+    works out itself (controls, tabs, combining marks): the caller uses rich then."""
+    from rich.cells import cell_len, set_cell_size
+
+    key, author, title, year = layout
+    widths = [key, author, title, year] if author else [key, title, year]
+    lines = []
+    for cells in [["key", "author", "title", "year"], *map(_cells, rows)]:
+        if not all(_simple(cell) for cell in cells) or cell_len(cells[3]) > year:
+            return None
+        shown = cells if author else [cells[0], *cells[2:]]
+        out_cells = []
+        for i, (cell, width) in enumerate(zip(shown, widths, strict=True)):
+            if cell_len(cell) > width:  # the key never is: its column fits the longest
+                cell = set_cell_size(cell, width - 1) + "…"
+            pad = " " * (width - cell_len(cell))
+            out_cells.append(pad + cell if i == len(widths) - 1 else cell + pad)
+        lines.append("  ".join(out_cells).rstrip() + "\n")
+    return "".join(lines)
+
+
+def _simple(text: str) -> bool:
+    import unicodedata
+
+    return text.isprintable() and not any(unicodedata.combining(c) for c in text)

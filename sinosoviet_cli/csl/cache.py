@@ -10,22 +10,23 @@ enter an entry's text: the repeated-author dash and year suffixes are applied af
 cache, in bibliography order.
 
 Files live under ``$XDG_CACHE_HOME/sinosoviet/entries`` (default ``~/.cache``), one
-small JSON file per entry, written to a temporary file and ``os.replace``-d, so
-concurrent runs never see half a file; unreadable files count as misses. The
+small JSON file per entry, plus per context a *pack* of the last export's entries in
+one file under ``packs`` (what a warm export reads); each is written to a temporary
+file and ``os.replace``-d, so concurrent runs never see half a file; unreadable files
+count as misses. The
 directory is pruned at most once a day: files older than ``MAX_AGE`` go, then the
 oldest until it holds less than ``MAX_BYTES``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,22 @@ def cache_root() -> Path:
     base = os.environ.get("XDG_CACHE_HOME", "")
     root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
     return root / "sinosoviet"
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place, so
+    that a concurrent reader sees the old file or the new one, never half of one."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +84,32 @@ def _code_digest() -> str:
     """This package's source and the data files rendering reads: an edited fix or
     table invalidates the cache even when no version number changed."""
     package = Path(__file__).resolve().parent
-    data = Path(str(resources.files("sinosoviet_cli") / "data"))
+    data = package.parent / "data"
     files = [*sorted(package.glob("*.py")), *sorted(data.glob("*.toml")),
              *sorted((data / "styles").glob("*"))]
     return _file_digest(files)
 
 
-def _version(dist: str) -> str:
+def package_version(dist: str, package: str) -> str:
+    """The installed version of ``dist`` (whose import name is ``package``), from its
+    ``.dist-info`` folder name beside the package: ``importlib.metadata`` costs ~10 ms
+    to import, a tenth of a warm export."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin:
+        site = Path(spec.origin).parent.parent
+        prefix = dist.replace("-", "_").lower() + "-"
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(site):
+                name = entry.name.lower()
+                if name.startswith(prefix) and name.endswith(".dist-info"):
+                    return name[len(prefix):-len(".dist-info")]
+    from importlib import metadata
+
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
@@ -85,7 +121,8 @@ def context_digest(styles: Sequence[Path], fmt: str, options: Mapping[str, Any])
     from sinosoviet_cli import __version__
 
     parts = {"styles": _file_digest(styles), "fmt": fmt, "options": dict(options),
-             "citeproc": _version("citeproc-py"), "pypinyin": _version("pypinyin"),
+             "citeproc": package_version("citeproc-py", "citeproc"),
+             "pypinyin": package_version("pypinyin", "pypinyin"),
              "project": __version__, "fixes": FIXES_VERSION, "code": _code_digest()}
     return hashlib.blake2b(json.dumps(parts, sort_keys=True).encode(),
                            digest_size=16).hexdigest()
@@ -113,6 +150,26 @@ class EntryCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    def _pack_path(self, context: str) -> Path:
+        return self.root.parent / "packs" / f"{context}.json"
+
+    def pack(self, context: str) -> dict[str, Cached]:
+        """The entries of the last export under ``context``, from one file (a warm
+        export of 1,000 entries reads one file instead of 1,000); ``{}`` if there is
+        none or it is unreadable."""
+        try:
+            data = json.loads(self._pack_path(context).read_bytes())
+            return {str(d): Cached(str(t), tuple(str(x) for x in s)) for d, (t, s) in data.items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+
+    def put_pack(self, context: str, items: Mapping[str, Cached]) -> None:
+        """Store this export's entries (digest -> entry) as the pack of ``context``,
+        atomically; skipped silently when the cache cannot be written."""
+        data = {d: [e.text, list(e.sort)] for d, e in items.items()}
+        with contextlib.suppress(OSError):
+            self._write(self._pack_path(context), json.dumps(data, ensure_ascii=False).encode())
+
     def put_many(self, items: Mapping[str, Cached]) -> None:
         """Store ``items`` (digest -> entry) atomically; a cache that cannot be written
         (read-only home, full disk) is skipped silently: it only costs speed."""
@@ -128,15 +185,7 @@ class EntryCache:
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic_bytes(path, data)
 
     def prune(self, *, now: float | None = None, force: bool = False) -> int:
         """Remove stale entries (older than ``MAX_AGE``, then the oldest beyond
@@ -152,7 +201,7 @@ class EntryCache:
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.touch()
         files: list[tuple[float, int, Path]] = []
-        for path in self.root.glob("*/*"):
+        for path in [*self.root.glob("*/*"), *(self.root.parent / "packs").glob("*.json")]:
             try:
                 st = path.stat()
             except FileNotFoundError:

@@ -52,11 +52,14 @@ def bibliography(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str 
         return _numbered(path, fmt, all_works, works, by_key, facts)
     digests: dict[str, str] = {}
     found: dict[str, Cached] = {}
+    run = ""
+    packed: dict[str, Cached] = {}
     if cache is not None:
         run = context_digest(_styles_used(path), fmt, options or {})
+        packed = cache.pack(run)
         for w in works:
             digests[w.key] = entry_digest(run, w.key, w.entry_type, inherit(w, by_key))
-            hit = cache.get(digests[w.key])
+            hit = packed.get(digests[w.key]) or cache.get(digests[w.key])
             if hit is not None:
                 found[w.key] = hit
     missing = [w for w in works if w.key not in found]
@@ -66,6 +69,8 @@ def bibliography(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str 
         if cache is not None:
             cache.put_many({digests[k]: entry for k, entry in fresh.items()})
         found.update(fresh)
+    if cache is not None and not set(digests.values()) <= packed.keys():
+        cache.put_pack(run, {d: found[k] for k, d in digests.items()})
     ordered = sorted(works, key=lambda w: found[w.key].sort) if facts.sorted else list(works)
     texts = [found[w.key].text for w in ordered]
     if facts.year_suffix:
