@@ -128,3 +128,32 @@ def test_parse_force_keeps_a_hand_set_school_unless_retag(runner: CliRunner, tmp
     assert runner.invoke(app, ["parse", str(seed_path), "-o", str(out), "--force", "--retag"]
                          ).exit_code == 0
     assert school() == "mao-cognition"
+
+
+def test_tag_and_romanize_write_a_checkouts_own_references_bib(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a checkout (editable install) the bundled copy IS ./references.bib: run from
+    the repository root as README says, `tag` and `romanize --approve` write it."""
+    path = tmp_path / "references.bib"
+    shutil.copy(ROOT / "references.bib", path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(bibio, "bundled_path", lambda: path)
+    result = runner.invoke(app, ["tag", "yang1999zouxiang", "--school", "kinmen"])
+    assert result.exit_code == 0, result.output
+    tagged = {w.key: w for w in bibio.load(path).works}
+    assert schools.school_of(tagged["yang1999zouxiang"]) == "kinmen"
+    result = runner.invoke(app, ["romanize", "--approve", "yang1999zouxiang"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "references.romanized.toml").is_file()
+
+
+def test_tag_refuses_the_bundled_copy_when_no_file_is_the_users(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./references.bib, no --bib: the bundled copy
+    code, _, stderr = run_main(["tag", "yang1999zouxiang", "--school", "kinmen"],
+                               monkeypatch, capsys)
+    assert code == 2 and "read-only" in stderr
+    code, _, stderr = run_main(["romanize", "--approve", "yang1999zouxiang"],
+                               monkeypatch, capsys)
+    assert code == 2 and "read-only" in stderr

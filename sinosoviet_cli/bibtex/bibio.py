@@ -104,6 +104,14 @@ def default_path(option: str | Path | Sequence[str | Path] | None) -> Path:
     return local if local.is_file() else bundled_path()
 
 
+def is_fallback(option: str | Path | Sequence[str | Path] | None) -> bool:
+    """True when :func:`default_path` falls back to the bundled copy: neither ``--bib``
+    nor a ``./references.bib`` named a file of the user's. Commands that write refuse
+    then; a ``./references.bib`` is the user's even when it is the checkout's own file
+    (an editable install's bundled copy is that file)."""
+    return not option and not Path("references.bib").is_file()
+
+
 def parse(text: str, path: str = "<string>") -> Library:
     """Parse BibTeX text into a ``Library``. Syntax errors and duplicate keys become
     ``Unparsed`` problems with their line numbers; nothing raises."""

@@ -68,7 +68,7 @@ def romanize(bib: BibOpt = None, as_json: JsonOpt = False, preferred: PreferredO
     target = review.review_path(path)
     items, stored = review.reviewed(loaded.works, target, review.load_preferred(preferred))
     if approve or set_ or translate:
-        if path.resolve() == bibio.bundled_path().resolve():
+        if bibio.is_fallback(bib):
             from sinosoviet_cli.errors import UsageError
 
             raise UsageError("the bundled bibliography is read-only",

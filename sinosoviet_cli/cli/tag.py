@@ -43,7 +43,7 @@ def tag(
     if clear == (school is not None):
         raise UsageError("give either --school ID or --clear",
                          fix="e.g. sinosoviet tag KEY --school kinmen --reason '...'")
-    path = _writable(bib, bibio.default_path(bib), bibio.bundled_path())
+    path = _writable(bib, bibio.default_path(bib))
     rules = load_schools(schools_file or _beside(path))
     text = read_text(path)
     known = {w.key.casefold(): w.key for w in bibio.parse(text, str(path)).works}
@@ -67,13 +67,14 @@ def _beside(path: Path) -> Path | None:
     return beside if beside.is_file() else None
 
 
-def _writable(option: list[Path] | None, path: Path, bundled: Path) -> Path:
+def _writable(option: list[Path] | None, path: Path) -> Path:
+    from sinosoviet_cli.bibtex import bibio
     from sinosoviet_cli.errors import UsageError
 
     if option and len(option) > 1:
         raise UsageError("tag writes one bibliography, and several --bib were given",
                          fix="give the one file to change with --bib PATH")
-    if not option and path.resolve() == bundled.resolve():
+    if bibio.is_fallback(option):
         raise UsageError("no ./references.bib to tag (the bundled copy is read-only)",
                          fix="give --bib PATH, or run where your references.bib is")
     return path
