@@ -127,3 +127,16 @@ def test_other_commands_do_not_load_the_segmenter(args: list[str]) -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=False)
     assert "LOADED False" in run.stderr, run.stderr[-500:]
+
+
+@pytest.mark.parametrize("make", ["missing", "folder"])
+def test_unreadable_preferred_file_is_one_plain_line(
+        make: str, bib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pref = tmp_path / "spellings.toml"
+    if make == "folder":
+        pref.mkdir()
+    code, _, stderr = run_main(["romanize", "--bib", str(bib), "--preferred", str(pref)],
+                               monkeypatch, capsys)
+    assert code == 2 and str(pref) in stderr and "Errno" not in stderr
+    assert len(stderr.strip().splitlines()) == 1

@@ -206,9 +206,12 @@ def load_preferred(path: Path | None) -> dict[str, str]:
     ``[preferred]`` table); they win over pinyin and over the bundled table."""
     if path is None:
         return {}
+    from sinosoviet_cli.files import read_text
+
+    text = read_text(path)  # a missing file, a folder, a bad encoding: one clear line
     try:
-        raw = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"cannot read preferred spellings ({exc})", path=path,
                          fix='give a TOML file of lines like "陳永發" = "Chen Yung-fa"'
                          ) from None
