@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import NamedTuple
 
+from sinosoviet_cli.grammar import emphasis
 from sinosoviet_cli.grammar.draft import _Draft
 from sinosoviet_cli.grammar.lexical import (
     _URL,
@@ -272,8 +273,41 @@ HEAD_RULES: tuple[tuple[str, _HeadRule], ...] = (
 
 
 def _parse_latin(text: str) -> tuple[_Draft, int] | None:
-    """Read a Chicago-style note: books, articles, chapters, theses, short forms."""
-    work = text.translate(_WIDTH)
+    """Read a Chicago-style note: books, articles, chapters, theses, short forms. An
+    italic span (``grammar.emphasis``) where the title starts is the title, whole."""
+    marked = text.translate(_WIDTH)
+    work = emphasis.plain(marked)
+    got = _read_latin(work)
+    if got is None or work == marked:
+        return got
+    d, end = got
+    if d.title_kind == "plain" and d.title:
+        _italic_title(d, work, marked)
+    return d, end
+
+
+_VOL_AFTER_TITLE = re.compile(r"\s*,?\s*\b[Vv]ol(?:ume)?\.?\s*(\d+|[IVX]+)\b")
+
+
+def _italic_title(d: _Draft, work: str, marked: str) -> None:
+    """The title is the italic span it starts with: what the plain reading took after
+    it (``*Origins of the Cultural Revolution*, vol. 2, *The Great Leap Forward*``) is
+    the volume cited (CMOS 14.123: the volume's own title is not the work's)."""
+    start = work.find(d.title[:12])
+    span = emphasis.span_at(marked, start) if start >= 0 else None
+    if span is None:
+        return
+    italic = _clean(work[span[0]:span[1]])
+    rest = d.title[len(italic):] if d.title.startswith(italic) else ""
+    if not rest.startswith(","):
+        return
+    vol = _VOL_AFTER_TITLE.match(rest)
+    if vol:
+        d.volume = d.volume or vol.group(1)
+    d.title = italic
+
+
+def _read_latin(work: str) -> tuple[_Draft, int] | None:
     d = _Draft()
     pos = next((p for _n, rule in HEAD_RULES if (p := rule(d, work)) is not None), 0)
     if pos < 0:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
+from sinosoviet_cli.grammar import emphasis
 from sinosoviet_cli.grammar.cjk import _parse_archive, _parse_backref, _quote_titles
 from sinosoviet_cli.grammar.draft import _Draft
 from sinosoviet_cli.grammar.latin import _parse_latin
@@ -307,11 +308,17 @@ FINDERS: tuple[tuple[str, _Finder], ...] = (
 )
 
 
+#: Finders that read an emphasised span as a title (``grammar.emphasis``); the others
+#: see the marks as spaces.
+_READS_MARKS = frozenset({"sinological", "latin"})
+
+
 def _find_citation(s: str) -> _Found | None:
     """The citation in sentence ``s``: (start, end, reference, problem)."""
-    body = _quote_titles(s.rstrip())
-    for _name, find in FINDERS:
-        found = find(s, body)
+    marked = emphasis.encode(_quote_titles(s.rstrip()))
+    body = emphasis.plain(marked)
+    for name, find in FINDERS:
+        found = find(s, marked if name in _READS_MARKS else body)
         if found is not None:
             return found
     return None
@@ -346,7 +353,7 @@ def segment(note: str) -> tuple[Segment, ...]:
             a = prev.start
         segs.append(Segment(kind, note[a:b], a, b, ref, problem))
 
-    for s0, s1 in _sentences(note):
+    for s0, s1 in _sentences(emphasis.plain(emphasis.encode(note))):
         pos = s0
         # Several citations may share a sentence when only commas separate them
         # (參見A，《…》，頁1，B，《…》，頁2): look again after each one.

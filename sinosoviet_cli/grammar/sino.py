@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from sinosoviet_cli.grammar import emphasis
 from sinosoviet_cli.grammar.draft import _Draft
 from sinosoviet_cli.grammar.lexical import _YEAR, _clean, _match_close, _pages
 from sinosoviet_cli.grammar.tail import _pub_group
@@ -92,7 +93,19 @@ def _persons(d: _Draft, text: str, pairs: list[tuple[int, int, Person, str]]) ->
     return pos + len(text[pos:]) - len(text[pos:].lstrip(" ,"))
 
 
-def _title(d: _Draft, text: str, pos: int) -> int:
+# An italic romanised title, then its characters: *Shiji* 史記 (CMOS 14.94: italic = book).
+_AFTER_ITALIC = re.compile(rf"\s*[,，]?\s*({_CJK_TITLE})\s*[,，]?\s*")
+
+
+def _title(d: _Draft, text: str, pos: int, marked: str = "") -> int:
+    """The title at ``pos``: italic (``marked``: ``grammar.emphasis``), quoted or plain."""
+    span = emphasis.span_at(marked, pos) if marked else None
+    after = _AFTER_ITALIC.match(text, span[1]) if span else None
+    if span and after:  # the italics say where the romanised title ends, parentheses and all
+        d.title_kind = "plain"
+        d.extra["romanized_title"] = _clean(text[span[0]:span[1]])
+        d.title = _clean(after.group(1))
+        return after.end()
     m = _QUOTED.match(text, pos)
     if m:
         d.title_kind = "quote"
@@ -132,9 +145,10 @@ def _parse_sino(text: str) -> tuple[_Draft, int] | None:
     """A sinological citation at the start of ``text``; (draft, end) or None. The
     leading pairs are persons up to the first reading whose rest is a title and
     publication facts (``Sima Qian 司馬遷, Shiji 史記 (…)``: one person, then the title)."""
+    marked, text = text, emphasis.plain(text)
     pairs = _pairs(text)
     for k in range(1, len(pairs) + 1):
-        got = _after_persons(text, pairs[:k])
+        got = _after_persons(text, pairs[:k], marked)
         if got is not None:
             return got
     # Xu Song, Tang liangjing chengfangkao 唐兩京城坊考 (…): the author's characters were
@@ -143,7 +157,7 @@ def _parse_sino(text: str) -> tuple[_Draft, int] | None:
     if m and not any(w.lower() in _vocab().sino_prose for w in m.group(1).split()):
         words = m.group(1).split()
         person = Person(family=words[0], given=" ".join(words[1:]))
-        got = _after_persons(text[m.end():], [])
+        got = _after_persons(text[m.end():], [], marked[m.end():])
         if got is not None:
             d, end = got
             d.authors.insert(0, person)
@@ -158,10 +172,10 @@ _AFTER_TITLE_EDITOR = re.compile(r"(?:ed\.|as told to)\s+")
 _LATIN_AUTHOR = re.compile(rf"({_ROM_WORD}(?:\s+{_ROM_WORD}){{0,2}}),\s+")
 
 
-def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]]
+def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]], marked: str = ""
                    ) -> tuple[_Draft, int] | None:
     d = _Draft()
-    pos = _title(d, text, _persons(d, text, pairs) if pairs else 0)
+    pos = _title(d, text, _persons(d, text, pairs) if pairs else 0, marked)
     if not pos:
         return None
     ed = _AFTER_TITLE_EDITOR.match(text[pos:])

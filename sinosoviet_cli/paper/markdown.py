@@ -33,9 +33,13 @@ _YAML_ITEM = re.compile(r"^\s+-\s+(.*)$")
 _EMPHASIS = re.compile(r"[*_]")
 
 
-def read_markdown(source: str, path: str = "<string>") -> Draft:
+def read_markdown(source: str, path: str = "<string>", *, keep_emphasis: bool = False) -> Draft:
     """Pandoc Markdown: ``[^n]`` and ``^[…]`` footnotes with hand-typed citations,
-    ``[@key]``, ``[see @a, 12; @b]``, ``@key`` and ``[-@key]`` citations."""
+    ``[@key]``, ``[see @a, 12; @b]``, ``@key`` and ``[-@key]`` citations.
+
+    ``keep_emphasis`` keeps ``*…*``/``_…_`` in the notes' text: a paper's italics are its
+    title marks (the grammar reads them, ``grammar.emphasis``); ``check`` compares
+    drafts without them."""
     lines = Lines(source)
     quarto = path.lower().endswith(".qmd")
     text, bibs, nocite_all = _mask_markdown(source)
@@ -78,7 +82,8 @@ def read_markdown(source: str, path: str = "<string>") -> Draft:
                 built.add_source(text, pos, s, lines)
                 pos = e
             built.add_source(text, pos, end, lines)
-            built = _without_markup(built)
+            if not keep_emphasis:
+                built = _without_markup(built)
         line, column = lines.at(start)
         notes.append(make_note(n, built, keys, line, column))
     return Draft(path, DraftFormat.MARKDOWN, tuple(notes), tuple(bibs), nocite_all)
