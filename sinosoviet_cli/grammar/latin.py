@@ -133,6 +133,7 @@ def _latin_tail(d: _Draft, text: str, offset: int) -> int:
         d.pages = _pages(m.group(1))
         at = _AT_PAGE.match(text, m.end())
         if at:  # "246–94, at 258": a chapter's span, then the page cited (CMOS 14.110)
+            d.extra["extent"] = d.pages  # the span is the work's own (biblatex pages)
             d.pages = _pages(at.group(1))
             return offset + at.end()
         return offset + m.end()
@@ -307,8 +308,22 @@ def _italic_title(d: _Draft, work: str, marked: str) -> None:
     d.title = italic
 
 
+def _note_ref(d: _Draft, work: str, pos: int) -> int | None:
+    """``see note 4 above`` / ``Wu, n. 7 above, 2:512`` (CMOS 14.31): a short form that
+    names the earlier note instead of the title; resolve links it to that note's work."""
+    ref = _vocab().note_ref.match(work[pos:])
+    if ref is None:
+        return None
+    d.extra["backref"], d.extra["footnote"] = ref.group("word").strip(), ref.group("n")
+    pos += ref.end()
+    return _latin_tail(d, work[pos:], pos)
+
+
 def _read_latin(work: str) -> tuple[_Draft, int] | None:
     d = _Draft()
+    end = _note_ref(d, work, 0)
+    if end is not None:
+        return d, end
     pos = next((p for _n, rule in HEAD_RULES if (p := rule(d, work)) is not None), 0)
     if pos < 0:
         return None
@@ -321,6 +336,9 @@ def _read_latin(work: str) -> tuple[_Draft, int] | None:
         d.editors, d.authors = d.authors, []
         pos += role.end()
         rest = work[pos:]
+    end = _note_ref(d, work, pos) if d.authors else None
+    if end is not None:
+        return d, end
     oc = _vocab().earlier.match(rest)
     if oc:  # op. cit.
         d.extra["backref"] = oc.group(0)

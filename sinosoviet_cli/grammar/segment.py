@@ -264,6 +264,10 @@ def _find_sino(s: str, body: str) -> _Found | None:
     return None
 
 
+_NAME_THEN_ITALIC = re.compile(
+    rf"(?<=\s)[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){{0,2}},\s*{emphasis.OPEN}")
+
+
 def _find_latin(s: str, body: str) -> _Found | None:
     """Western: at the sentence start, after a Chinese cue or after any Latin cue."""
     starts = [0]
@@ -271,6 +275,8 @@ def _find_latin(s: str, body: str) -> _Found | None:
     if cut >= 0:
         starts.append(cut)
     starts.extend(m.end() for m in _vocab().cue_latin_any.finditer(body))
+    # "… the essays in Westad, *Brothers in Arms*": a name, then an italic title.
+    starts.extend(m.start() for m in _NAME_THEN_ITALIC.finditer(body))
     for begin in starts:
         found = _latin_at(s, body, begin + len(body[begin:]) - len(body[begin:].lstrip()))
         if found is not None:
@@ -327,7 +333,7 @@ def _find_citation(s: str) -> _Found | None:
 def _looks_latin(d: _Draft, text: str) -> bool:
     """Enough structure to call a Latin span a citation rather than prose."""
     if "backref" in d.extra or "author_only" in d.extra:
-        return bool(d.authors)
+        return bool(d.authors) or "footnote" in d.extra  # "see note 4 above"
     # A quoted English title may end with characters (… Nittō Guhō Junrei Kōki 入唐求法巡禮行記).
     if not d.title or (has_cjk(d.title) and not (d.title_kind == "quote" and d.container)):
         return False

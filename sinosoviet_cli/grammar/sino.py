@@ -206,6 +206,8 @@ def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]], marked:
     if loc and loc.group(2):
         cited = loc.group(3) or loc.group(2)
         d.pages = _pages(cited) if "." not in cited else cited
+        if loc.group(3):  # "246–94, at 258": the span is the work's own pages
+            d.extra["extent"] = _pages(loc.group(2))
         d.volume = loc.group(1) or d.volume
         pos = loc.end()
     return d, pos

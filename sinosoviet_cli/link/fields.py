@@ -197,6 +197,8 @@ def own_fields(ref: Reference, kind: str) -> dict[str, str]:
     f.update((name, text(get(ref))) for name, get in _CONTAINER.get(kind, ()))
     if kind != "incollection":
         f.update(_imprint(ref, kind))
+    # "246–94, at 258": the span of a chapter or article printed beside the page cited.
+    f["pages"] = text(ref.extra.get("extent", ""))
     if ref.url:
         f["url"] = nfc(ref.url.strip())  # url is verbatim in biblatex: no escaping
         f["urldate"] = text(ref.extra.get("urldate", ""))

@@ -70,8 +70,8 @@ def read_paper(path: str | Path, *, layout: Layout | None = None) -> Paper:
         raise InputError("is empty", path=path, fix="give a file with text in it")
     fmt = drafts.detect(path, text)
     if fmt is drafts.DraftFormat.MARKDOWN:
-        # A paper's italics are its title marks (Chicago): kept for the grammar.
-        return _from_draft(read_markdown(text, str(path), keep_emphasis=True))
+        # A paper's italics are its title marks (Chicago) and its URLs its addresses.
+        return _from_draft(read_markdown(text, str(path), as_paper=True))
     if fmt is not drafts.DraftFormat.PLAIN:
         return _from_draft(drafts.parse(text, fmt, str(path)))
     paper = extract(text, layout)
