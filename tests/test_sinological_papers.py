@@ -1,0 +1,132 @@
+"""Sinological Chicago papers (issue 11 §1/§6): a Markdown paper's italics are its title
+marks, and the notation's short forms, note-number references and locators link. The
+notes are written fresh for these tests; the same notes are read as a Markdown paper
+and as plain text (where italics are lost, the rules that need them are not asked for).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sinosoviet_cli.grammar import emphasis, parse_citation, segment
+from sinosoviet_cli.link.resolve import build
+from sinosoviet_cli.model import Bibliography, Form, Reference
+from sinosoviet_cli.paper.read import read_paper
+
+NOTES = [
+    "Li Danhui 李丹慧, *Beijing yu Mosike: Cong lianmeng zouxiang duikang (1949–1969)* "
+    "北京與莫斯科：從聯盟走向對抗（1949–1969） (Guilin: Guangxi shifan daxue chubanshe, "
+    "2002), 45.",
+    "Li, *Beijing yu Mosike*, 61.",
+    "Ann Mills, \"Border Talks in 1960,\" in *Frontiers of the Cold War: Essays on Asia*, "
+    "ed. Peter Lang (Boston: Harbor Press; London: Tide Books, 2004), 101–40, at 115.",
+    "For the essays as a whole, see Lang, *Frontiers of the Cold War*.",
+    "Hu Qiaomu 胡喬木, *Hu Qiaomu wenji* 胡喬木文集, vol. 2 (Beijing: Renmin chubanshe, "
+    "1993), 77.",
+    "Ibid., 3:12.",
+    "Walter Grant, *The Rise of the Communes*, vol. 2, *Harvest and Hunger, 1958–1961* "
+    "(London: Field Press, 1987), 33.",
+    "Grant, *Rise*, 2:40.",
+    "On the same speech, see note 1 above.",
+    "Li, n. 1 above, 72.",
+    "See the city paper *Xinmin wanbao*, <https://example.org/xmwb/1958/0712.html>, "
+    "accessed May 2, 2024.",
+]
+
+#: (note, key, form, pages, volume) of every citation, in order.
+LINKS = [
+    (1, "li2002beijing", Form.FULL, "45", ""),
+    (2, "li2002beijing", Form.SHORT, "61", ""),
+    (3, "mills2004border", Form.FULL, "115", ""),
+    (4, "lang2004frontiers", Form.SHORT, "", ""),
+    (5, "hu1993huqiao", Form.FULL, "77", "2"),
+    (6, "hu1993huqiao", Form.IBID, "12", "3"),
+    (7, "grant1987rise", Form.FULL, "33", "2"),
+    (8, "grant1987rise", Form.SHORT, "40", "2"),
+    (9, "li2002beijing", Form.SHORT, "45", ""),  # no page printed: note 1's page
+    (10, "li2002beijing", Form.SHORT, "72", ""),
+]
+
+
+def _markdown(tmp_path: Path) -> Path:
+    path = tmp_path / "paper.md"
+    body = " ".join(f"Sentence {n}.[^{n}]" for n in range(1, len(NOTES) + 1))
+    notes = "\n\n".join(f"[^{n}]: {text}" for n, text in enumerate(NOTES, 1))
+    path.write_text(f"---\ntitle: Test\n---\n\n{body}\n\n{notes}\n", encoding="utf-8")
+    return path
+
+
+def _plain(tmp_path: Path) -> Path:
+    path = tmp_path / "paper.txt"
+    body = " ".join(f"Sentence {n}.[{n}]" for n in range(1, len(NOTES) + 1))
+    notes = "".join(f"[{n}] {emphasis.strip_marks(text)}\n" for n, text in enumerate(NOTES, 1))
+    path.write_text(f"{body}\n\nNotes\n{notes}", encoding="utf-8")
+    return path
+
+
+def _links(bib: Bibliography) -> list[tuple[int, str, Form, str, str]]:
+    return [(ln.footnote, ln.key, ln.form, ln.pages, ln.volume) for ln in bib.links]
+
+
+def test_a_markdown_paper_keeps_its_italics_and_urls(tmp_path: Path) -> None:
+    notes = read_paper(_markdown(tmp_path)).footnotes
+    assert [(f.n, f.text) for f in notes] == list(enumerate(NOTES, 1))
+    assert "<https://example.org/xmwb/1958/0712.html>" in notes[-1].text
+
+
+def test_markdown_paper_links_every_citation(tmp_path: Path) -> None:
+    bib = build(read_paper(_markdown(tmp_path)))
+    assert _links(bib)[: len(LINKS)] == LINKS
+    works = {w.key: w for w in bib.works}
+    li = works["li2002beijing"]
+    assert li.get("title") == "北京與莫斯科：從聯盟走向對抗（1949–1969）"
+    assert li.get("userb") == "Beijing yu Mosike: Cong lianmeng zouxiang duikang (1949–1969)"
+    assert (li.get("author"), li.get("usera")) == ("{李丹慧}", "Li Danhui")
+    assert li.get("footnotes") == "1, 2, 9, 10"
+    chapter, volume = works["mills2004border"], works["lang2004frontiers"]
+    assert chapter.get("pages") == "101--140"  # the span beside "at 115"
+    assert chapter.get("crossref") == "lang2004frontiers"
+    assert volume.get("footnotes") == "4"
+    grant = works["grant1987rise"]
+    assert (grant.get("title"), grant.get("volume")) == ("The Rise of the Communes", "2")
+
+
+def test_the_same_notes_as_plain_text(tmp_path: Path) -> None:
+    """Without italics a romanised title with parentheses has no end, nor has a title
+    before ', vol. 2, Volume title': the other rules hold in plain text too."""
+    bib = build(read_paper(_plain(tmp_path)))
+    got = {(n, form, pages, volume): key for n, key, form, pages, volume in _links(bib)}
+    for n, key, form, pages, volume in LINKS:
+        if n not in (1, 2, 7, 8, 9, 10):
+            assert got.get((n, form, pages, volume)) == key, n
+
+
+@pytest.mark.parametrize(("text", "title", "romanized"), [
+    ("Zhou Wei 周偉, *Yan'an (1937–1947) yanjiu* 延安（1937–1947）研究 "
+     "(Xi'an: Sanqin chubanshe, 2001), 5.", "延安（1937–1947）研究", "Yan'an (1937–1947) yanjiu"),
+    ("Zhou Wei 周偉, _Yan'an yanjiu_ 延安研究 (Xi'an: Sanqin chubanshe, 2001), 5.",
+     "延安研究", "Yan'an yanjiu"),
+])
+def test_an_italic_span_is_the_romanised_title(text: str, title: str, romanized: str) -> None:
+    ref = parse_citation(text)
+    assert isinstance(ref, Reference)
+    assert (ref.title, ref.extra["romanized_title"], ref.pages) == (title, romanized, "5")
+
+
+def test_literal_stars_and_snake_case_are_not_marks() -> None:
+    assert emphasis.encode("2 * 3 * 4") == "2 * 3 * 4"
+    assert emphasis.encode("file_name_here") == "file_name_here"
+    coded = emphasis.encode("A, *B c*, 3.")
+    assert len(coded) == len("A, *B c*, 3.") and emphasis.plain(coded) == "A,  B c , 3."
+    assert emphasis.span_at(coded, 3) == (4, 8)
+
+
+def test_segments_tile_a_note_with_italics() -> None:
+    note = NOTES[3]
+    segs = segment(note)
+    assert "".join(s.text for s in segs) == note
+    (cite,) = [s for s in segs if s.kind == "citation"]
+    assert cite.text == "Lang, *Frontiers of the Cold War*."
+    assert cite.reference is not None and cite.reference.title == "Frontiers of the Cold War"
