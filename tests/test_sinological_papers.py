@@ -33,6 +33,9 @@ NOTES = [
     "Li, n. 1 above, 72.",
     "See the city paper *Xinmin wanbao*, <https://example.org/xmwb/1958/0712.html>, "
     "accessed May 2, 2024.",
+    "Compare Grant, *Rise*, and the photographs in *Fields of Iron* (London: Field Press, "
+    "1991).",
+    "A sequel is in preparation: \"Grain and Steel,\" *Rural History Review*.",
 ]
 
 #: (note, key, form, pages, volume) of every citation, in order.
@@ -47,6 +50,9 @@ LINKS = [
     (8, "grant1987rise", Form.SHORT, "40", "2"),
     (9, "li2002beijing", Form.SHORT, "45", ""),  # no page printed: note 1's page
     (10, "li2002beijing", Form.SHORT, "72", ""),
+    (11, "anon-nd-xinmin", Form.FULL, "", ""),
+    (12, "grant1987rise", Form.SHORT, "", ""),  # the short form ends at its italic title
+    (13, "anon-nd-grain", Form.FULL, "", ""),
 ]
 
 
@@ -73,12 +79,12 @@ def _links(bib: Bibliography) -> list[tuple[int, str, Form, str, str]]:
 def test_a_markdown_paper_keeps_its_italics_and_urls(tmp_path: Path) -> None:
     notes = read_paper(_markdown(tmp_path)).footnotes
     assert [(f.n, f.text) for f in notes] == list(enumerate(NOTES, 1))
-    assert "<https://example.org/xmwb/1958/0712.html>" in notes[-1].text
+    assert "<https://example.org/xmwb/1958/0712.html>" in notes[10].text
 
 
 def test_markdown_paper_links_every_citation(tmp_path: Path) -> None:
     bib = build(read_paper(_markdown(tmp_path)))
-    assert _links(bib)[: len(LINKS)] == LINKS
+    assert _links(bib) == LINKS
     works = {w.key: w for w in bib.works}
     li = works["li2002beijing"]
     assert li.get("title") == "北京與莫斯科：從聯盟走向對抗（1949–1969）"
@@ -91,6 +97,12 @@ def test_markdown_paper_links_every_citation(tmp_path: Path) -> None:
     assert volume.get("footnotes") == "4"
     grant = works["grant1987rise"]
     assert (grant.get("title"), grant.get("volume")) == ("The Rise of the Communes", "2")
+    web = works["anon-nd-xinmin"]
+    assert web.entry_type == "online" and web.get("title") == "Xinmin wanbao"
+    assert (web.get("url"), web.get("urldate")) == (
+        "https://example.org/xmwb/1958/0712.html", "2024-05-02")
+    article = works["anon-nd-grain"]
+    assert (article.entry_type, article.get("journal")) == ("article", "Rural History Review")
 
 
 def test_the_same_notes_as_plain_text(tmp_path: Path) -> None:
@@ -99,7 +111,7 @@ def test_the_same_notes_as_plain_text(tmp_path: Path) -> None:
     bib = build(read_paper(_plain(tmp_path)))
     got = {(n, form, pages, volume): key for n, key, form, pages, volume in _links(bib)}
     for n, key, form, pages, volume in LINKS:
-        if n not in (1, 2, 7, 8, 9, 10):
+        if n not in (1, 2, 7, 8, 9, 10, 11, 12, 13):
             assert got.get((n, form, pages, volume)) == key, n
 
 

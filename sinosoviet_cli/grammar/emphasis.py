@@ -81,6 +81,11 @@ def span_at(coded: str, pos: int) -> tuple[int, int] | None:
     return (m.start(1), m.end()) if m else None
 
 
+def spans(coded: str) -> list[tuple[int, int]]:
+    """Every emphasised span of encoded text: (content start, end after the closing marks)."""
+    return [(m.start(1), m.end()) for m in _SPAN.finditer(coded)] if OPEN in coded else []
+
+
 def strip_marks(text: str) -> str:
     """``text`` (raw or encoded) without its emphasis marks: a value is stored unmarked."""
     return _CODED.sub("", encode(text))

@@ -268,6 +268,13 @@ _NAME_THEN_ITALIC = re.compile(
     rf"(?<=\s)[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){{0,2}},\s*{emphasis.OPEN}")
 
 
+_ITALIC_THEN_URL = re.compile(
+    rf"{emphasis.OPEN}+[^{emphasis.OPEN}{emphasis.CLOSE}]+{emphasis.CLOSE}+\s*,\s*<?https?://")
+
+
+_QUOTED_IN_ITALIC = re.compile(rf"(?<=\s)[“\"][^”\"]+,[”\"]\s*{emphasis.OPEN}")
+
+
 def _find_latin(s: str, body: str) -> _Found | None:
     """Western: at the sentence start, after a Chinese cue or after any Latin cue."""
     starts = [0]
@@ -275,8 +282,12 @@ def _find_latin(s: str, body: str) -> _Found | None:
     if cut >= 0:
         starts.append(cut)
     starts.extend(m.end() for m in _vocab().cue_latin_any.finditer(body))
-    # "… the essays in Westad, *Brothers in Arms*": a name, then an italic title.
+    # "… the essays in Westad, *Brothers in Arms*": a name, then an italic title; and
+    # "the report of *Huaxi dushi bao*, <https://…>": an italic title, then its address.
     starts.extend(m.start() for m in _NAME_THEN_ITALIC.finditer(body))
+    starts.extend(m.start() for m in _ITALIC_THEN_URL.finditer(body))
+    # "my forthcoming article, “Title,” *Journal*": a quoted title in an italic journal.
+    starts.extend(m.start() for m in _QUOTED_IN_ITALIC.finditer(body))
     for begin in starts:
         found = _latin_at(s, body, begin + len(body[begin:]) - len(body[begin:].lstrip()))
         if found is not None:
@@ -340,7 +351,7 @@ def _looks_latin(d: _Draft, text: str) -> bool:
     first = d.title.lstrip("‘'“\"")[:1]
     if not (first.isupper() or first.isdigit()):
         return False
-    if d.title_kind == "quote" or d.places or d.publishers or d.year or d.institution:
+    if d.title_kind == "quote" or d.places or d.publishers or d.year or d.institution or d.url:
         return True
     # Short form: Author, Title[, pages] — a few words of title, no verb-like prose.
     return bool(d.authors) and len(d.title.split()) <= 25
