@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sinosoviet_cli.grammar import emphasis, parse_citation, segment
-from sinosoviet_cli.link.resolve import build
+from sinosoviet_cli.link.resolve import build, resolve
 from sinosoviet_cli.model import Bibliography, Form, Reference
 from sinosoviet_cli.paper.read import read_paper
 
@@ -142,3 +142,36 @@ def test_segments_tile_a_note_with_italics() -> None:
     (cite,) = [s for s in segs if s.kind == "citation"]
     assert cite.text == "Lang, *Frontiers of the Cold War*."
     assert cite.reference is not None and cite.reference.title == "Frontiers of the Cold War"
+
+
+def test_edition_and_set_then_volume_page() -> None:
+    ref = parse_citation("Gao Hua 高華, *Hong taiyang shi zenyang shengqi de* 紅太陽是怎樣升起的, "
+                         "rev. ed., 2 vols. (Hong Kong: Zhongwen daxue chubanshe, 2011), 2:301.")
+    assert isinstance(ref, Reference)
+    assert (ref.title, ref.extra["edition"], ref.extra["volumes"]) == (
+        "紅太陽是怎樣升起的", "rev. ed.", "2")
+    assert (ref.volume, ref.pages, ref.year) == ("2", "301", "2011")
+
+
+def test_character_title_ending_in_years() -> None:
+    ref = parse_citation("Ma Lin 馬林, ed., *Shanghai jingji, 1949–1978* 上海經濟，1949–1978 "
+                         "(Shanghai: Renmin chubanshe, 1990), 12.")
+    assert isinstance(ref, Reference)
+    assert ref.title == "上海經濟，1949–1978" and [p.literal for p in ref.editors] == ["馬林"]
+
+
+def test_sinological_chapter_in_an_edited_volume() -> None:
+    notes = ["Zhou Ping 周平, \"Nongcun gongzuo\" 農村工作, in *Difang shi lunji* 地方史論集, "
+             "ed. Qian Lu 錢路 (Jinan: Qilu shushe, 1994), 40–66, at 51.",
+             "Qian, *Difang shi lunji*, 70."]
+    bib = resolve([(n, segment(t)) for n, t in enumerate(notes, 1)])
+    works = {w.key: w for w in bib.works}
+    chapter = works["zhou1994nongcun"]
+    assert chapter.entry_type == "incollection"
+    assert (chapter.get("booktitle"), chapter.get("userc"), chapter.get("pages")) == (
+        "地方史論集", "Difang shi lunji", "40--66")
+    volume = works[chapter.get("crossref")]
+    assert (volume.get("editor"), volume.get("userb")) == ("{錢路}", "Difang shi lunji")
+    assert not volume.get("pages") and not volume.get("usera")
+    assert [(ln.key, ln.form, ln.pages) for ln in bib.links] == [
+        ("zhou1994nongcun", Form.FULL, "51"), (volume.key, Form.SHORT, "70")]

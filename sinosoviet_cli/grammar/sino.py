@@ -34,7 +34,9 @@ _ED = re.compile(r"\s*,?\s*(eds?\.|comp\.|trans\.)\s*,\s*")
 # A title in characters may hold full-width brackets (…（1949–1960）) and open with a
 # year (1962：…).
 _CJK_RUN = rf"(?:{CJK_CHAR}|[、，,：:《》〈〉「」『』（）·・\-—–0-9 ])"
-_CJK_TITLE = rf"(?:[0-9]{{1,4}}[：:]\s*)?{CJK_CHAR}(?:{_CJK_RUN}*(?:{CJK_CHAR}|[》〉」』）]))?"
+# It may also end with years after full-width punctuation (毛澤東傳，1949–1976).
+_CJK_END = rf"(?:{CJK_CHAR}|[》〉」』）]|[，：、]\s*[0-9]{{4}}(?:\s*[-–—]\s*[0-9]{{2,4}})?)"
+_CJK_TITLE = rf"(?:[0-9]{{1,4}}[：:]\s*)?{CJK_CHAR}(?:{_CJK_RUN}*{_CJK_END})?"
 # "Romanised title" 漢字 / "Romanised title 漢字," / "Romanised," 漢字 / Romanised 漢字
 _QUOTED = re.compile(
     rf"[\"“]\s*([^\"“”]+?)\s*(?:[,，]?\s*[\"”]\s*[,，]?\s*({_CJK_TITLE})|\s+({_CJK_TITLE})"
@@ -174,16 +176,63 @@ _LATIN_AUTHOR = re.compile(rf"({_ROM_WORD}(?:\s+{_ROM_WORD}){{0,2}}),\s+")
 
 def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]], marked: str = ""
                    ) -> tuple[_Draft, int] | None:
+    """The title, then the steps of CMOS 14.x in their printed order: an editor after the
+    title, the volume a chapter is in, edition and volumes, the publication facts (or a
+    journal), the locator."""
     d = _Draft()
     pos = _title(d, text, _persons(d, text, pairs) if pairs else 0, marked)
     if not pos:
         return None
+    pos = _title_editor(d, text, pos)
+    pos = _in_volume(d, text, pos, marked)
+    pos = _volumes(d, text, pos)
+    pos = _imprint(d, text, pos)
+    if pos < 0 or not (d.year or d.publishers or d.container):
+        return None
+    return d, _locator(d, text, pos)
+
+
+def _title_editor(d: _Draft, text: str, pos: int) -> int:
+    """Liangjing xinji jijiao 兩京新記輯校 ed. Xin Deyong 辛德勇 / as told to Li Ming 李明."""
     ed = _AFTER_TITLE_EDITOR.match(text[pos:])
-    if ed:  # Liangjing xinji jijiao 兩京新記輯校 ed. Xin Deyong 辛德勇
-        pairs = _pairs(text[pos + ed.end():])
-        if pairs:
-            d.editors.extend(p for _, _, p, _ in pairs)
-            pos += ed.end() + pairs[-1][1]
+    pairs = _pairs(text[pos + ed.end():]) if ed else []
+    if not (ed and pairs):
+        return pos
+    people = [p for _, _, p, _ in pairs]
+    if d.chapter:
+        d.container_editors += tuple(people)
+    else:
+        d.editors.extend(people)
+    return pos + ed.end() + pairs[-1][1]
+
+
+# '"Zai Chengdu huiyi" 在成都會議, in *Mao Zedong sixiang wansui* 毛澤東思想萬歲 (…)'
+_IN = re.compile(r"\s*,?\s*in\s+")
+
+
+def _in_volume(d: _Draft, text: str, pos: int, marked: str) -> int:
+    """A chapter's volume, romanised then in characters (CMOS 14.106)."""
+    into = _IN.match(text, pos) if d.title_kind == "quote" else None
+    if into is None:
+        return pos
+    volume = _Draft()
+    end = _title(volume, text, into.end(), marked)
+    if not end:
+        return pos
+    d.chapter, d.container = True, volume.title
+    d.extra["romanized_container"] = volume.extra.get("romanized_title", "")
+    return _title_editor(d, text, end)
+
+
+# CMOS 14.113, 14.120: ", rev. ed." / ", 2nd ed." then ", 2 vols." (the set) or
+# ", vol. 7" (the volume cited) after the title.
+_EDITION = re.compile(r"\s*,?\s*((?:\d+(?:st|nd|rd|th)|rev\.|[Rr]evised|enl\.)\s+ed\.)")
+
+
+def _volumes(d: _Draft, text: str, pos: int) -> int:
+    edition = _EDITION.match(text, pos)
+    if edition:
+        d.extra["edition"], pos = edition.group(1), edition.end()
     vols = _VOLS.match(text, pos)
     if vols:
         if vols.group(1):
@@ -191,23 +240,31 @@ def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]], marked:
         else:
             d.volume = vols.group(2)
         pos = vols.end()
+    return pos
+
+
+def _imprint(d: _Draft, text: str, pos: int) -> int:
+    """``(Beijing: Zhonghua shuju, 1982)`` or a journal after an article; -1 if unread."""
     rest = text[pos:].lstrip(" ,")
     pos = len(text) - len(rest)
     if rest[:1] == "(":
         close = _match_close(text, pos)
         if close < 0 or not _pub_group(d, text[pos + 1:close]):
-            return None
-        pos = close + 1
-    elif d.title_kind == "quote":
-        pos = _container(d, text, pos)
-    if not (d.year or d.publishers or d.container):
-        return None
+            return -1
+        return close + 1
+    if d.title_kind == "quote" and not d.chapter:
+        return _container(d, text, pos)
+    return pos
+
+
+def _locator(d: _Draft, text: str, pos: int) -> int:
+    """``, 10.432`` (juan.page as printed) / ``, 1:153–55`` / ``246–94, at 258``."""
     loc = _LOCATOR.match(text, pos)
-    if loc and loc.group(2):
-        cited = loc.group(3) or loc.group(2)
-        d.pages = _pages(cited) if "." not in cited else cited
-        if loc.group(3):  # "246–94, at 258": the span is the work's own pages
-            d.extra["extent"] = _pages(loc.group(2))
-        d.volume = loc.group(1) or d.volume
-        pos = loc.end()
-    return d, pos
+    if not (loc and loc.group(2)):
+        return pos
+    cited = loc.group(3) or loc.group(2)
+    d.pages = _pages(cited) if "." not in cited else cited
+    if loc.group(3):  # "246–94, at 258": the span is the work's own pages
+        d.extra["extent"] = _pages(loc.group(2))
+    d.volume = loc.group(1) or d.volume
+    return loc.end()
