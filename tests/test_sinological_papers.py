@@ -175,3 +175,16 @@ def test_sinological_chapter_in_an_edited_volume() -> None:
     assert not volume.get("pages") and not volume.get("usera")
     assert [(ln.key, ln.form, ln.pages) for ln in bib.links] == [
         ("zhou1994nongcun", Form.FULL, "51"), (volume.key, Form.SHORT, "70")]
+
+
+def test_short_form_in_both_scripts_and_a_romanised_translator() -> None:
+    notes = ["Tao Lu 陶魯, *Jiangnan jiyi* 江南記憶 (Nanjing: Fenghuang chubanshe, 2004), 8.",
+             "Tao, *Jiangnan jiyi* 江南記憶, 19.",
+             "Fang Yi 方毅, ed., *Beijing riji* 北京日記, trans. Liu Yun "
+             "(Beijing: Dongfang chubanshe, 1999), 3."]
+    bib = resolve([(n, segment(t)) for n, t in enumerate(notes, 1)])
+    assert [(ln.key, ln.form, ln.pages) for ln in bib.links] == [
+        ("tao2004jiangnan", Form.FULL, "8"), ("tao2004jiangnan", Form.SHORT, "19"),
+        ("fang1999beijing", Form.FULL, "3")]
+    fang = {w.key: w for w in bib.works}["fang1999beijing"]
+    assert (fang.get("editor"), fang.get("translator")) == ("{方毅}", "Liu, Yun")

@@ -20,6 +20,7 @@ import re
 from sinosoviet_cli.grammar import emphasis
 from sinosoviet_cli.grammar.draft import _Draft
 from sinosoviet_cli.grammar.lexical import _YEAR, _clean, _match_close, _pages
+from sinosoviet_cli.grammar.persons import _latin_names
 from sinosoviet_cli.grammar.tail import _pub_group
 from sinosoviet_cli.grammar.vocab import _vocab
 from sinosoviet_cli.model import Person
@@ -170,7 +171,9 @@ def _parse_sino(text: str) -> tuple[_Draft, int] | None:
 
 # "ed. Xin Deyong 辛德勇" / "as told to Li Ming 李明" (a memoir's amanuensis: CMOS 14.104
 # — the recorder is not a second author; kept as editor).
-_AFTER_TITLE_EDITOR = re.compile(r"(?:ed\.|as told to)\s+")
+_AFTER_TITLE_EDITOR = re.compile(r"\s*,?\s*(ed\.|as told to|trans\.|translated by)\s+")
+# "trans. Zhang Ming (Beijing: …)": a person printed in romanisation only.
+_LATIN_PERSON = re.compile(r"[A-Z][^,(（;]*?(?=\s*[,(（;]|$)")
 _LATIN_AUTHOR = re.compile(rf"({_ROM_WORD}(?:\s+{_ROM_WORD}){{0,2}}),\s+")
 
 
@@ -187,23 +190,37 @@ def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]], marked:
     pos = _in_volume(d, text, pos, marked)
     pos = _volumes(d, text, pos)
     pos = _imprint(d, text, pos)
-    if pos < 0 or not (d.year or d.publishers or d.container):
+    if pos < 0:
         return None
-    return d, _locator(d, text, pos)
+    end = _locator(d, text, pos)
+    if d.year or d.publishers or d.container:
+        return d, end
+    # "Gao, *Hong taiyang* 紅太陽, 20.": a short form, the title in both scripts
+    return (d, end) if d.pages and not text[end:].strip(" .;") else None
 
 
 def _title_editor(d: _Draft, text: str, pos: int) -> int:
     """Liangjing xinji jijiao 兩京新記輯校 ed. Xin Deyong 辛德勇 / as told to Li Ming 李明."""
     ed = _AFTER_TITLE_EDITOR.match(text[pos:])
-    pairs = _pairs(text[pos + ed.end():]) if ed else []
-    if not (ed and pairs):
+    if not ed:
         return pos
-    people = [p for _, _, p, _ in pairs]
-    if d.chapter:
+    start = pos + ed.end()
+    pairs = _pairs(text[start:])
+    if pairs:
+        people, end = [p for _, _, p, _ in pairs], start + pairs[-1][1]
+    else:
+        latin = _LATIN_PERSON.match(text, start)
+        names = _latin_names(latin.group(0)) if latin else None
+        if not (latin and names):
+            return pos
+        people, end = list(names), latin.end()
+    if ed.group(1).startswith("trans"):
+        d.translators.extend(people)
+    elif d.chapter:
         d.container_editors += tuple(people)
     else:
         d.editors.extend(people)
-    return pos + ed.end() + pairs[-1][1]
+    return end
 
 
 # '"Zai Chengdu huiyi" 在成都會議, in *Mao Zedong sixiang wansui* 毛澤東思想萬歲 (…)'
