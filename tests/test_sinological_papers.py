@@ -188,3 +188,18 @@ def test_short_form_in_both_scripts_and_a_romanised_translator() -> None:
         ("fang1999beijing", Form.FULL, "3")]
     fang = {w.key: w for w in bib.works}["fang1999beijing"]
     assert (fang.get("editor"), fang.get("translator")) == ("{方毅}", "Liu, Yun")
+
+
+def test_newspaper_issue_named_in_both_scripts() -> None:
+    notes = ["*Jiefang ribao* 解放日報, August 3, 1958, 2.",
+             "See *Wenhui bao* 文匯報, 9 May 1957, 3; and *Jiefang ribao* 解放日報, "
+             "August 3, 1958, 4.",
+             "*Wenhui bao* 文匯報 is a Shanghai paper."]
+    bib = resolve([(n, segment(t)) for n, t in enumerate(notes, 1)])
+    links = [(ln.footnote, ln.key, ln.pages) for ln in bib.links]
+    assert links == [(1, "anon1958jiefang", "2"), (2, "anon1957wenhui", "3"),
+                     (2, "anon1958jiefang", "4")]
+    jiefang = {w.key: w for w in bib.works}["anon1958jiefang"]
+    assert jiefang.entry_type == "article"
+    assert (jiefang.get("journal"), jiefang.get("userc"), jiefang.get("date")) == (
+        "解放日報", "Jiefang ribao", "1958-08-03")

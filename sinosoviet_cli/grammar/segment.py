@@ -242,8 +242,8 @@ def _find_archive(s: str, body: str) -> _Found | None:
     return None
 
 
-_SINO_START = re.compile(
-    r"(?:(?<=\s)|^)[A-Z\u00c0-\u024f](?=[^\n]{0,80}?[\u3040-\u30ff\u3400-\u9fff])")
+_SINO_START = re.compile(  # \x02: an italic title opens it (grammar.emphasis.OPEN)
+    r"(?:(?<=\s)|^)[A-Z\u00c0-\u024f\x02](?=[^\n]{0,80}?[\u3040-\u30ff\u3400-\u9fff])")
 
 
 def _find_sino(s: str, body: str) -> _Found | None:

@@ -19,7 +19,7 @@ import re
 
 from sinosoviet_cli.grammar import emphasis
 from sinosoviet_cli.grammar.draft import _Draft
-from sinosoviet_cli.grammar.lexical import _YEAR, _clean, _match_close, _pages
+from sinosoviet_cli.grammar.lexical import _YEAR, _clean, _date_of, _match_close, _pages
 from sinosoviet_cli.grammar.persons import _latin_names
 from sinosoviet_cli.grammar.tail import _pub_group
 from sinosoviet_cli.grammar.vocab import _vocab
@@ -96,6 +96,11 @@ def _persons(d: _Draft, text: str, pairs: list[tuple[int, int, Person, str]]) ->
     return pos + len(text[pos:]) - len(text[pos:].lstrip(" ,"))
 
 
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+_ISSUE_DATE = re.compile(
+    rf"\s*[,，]?\s*((?:{_MONTH}\s+\d{{1,2}},?\s+|\d{{1,2}}\s+{_MONTH}\s+){_YEAR})")
+_ISSUE_PAGE = re.compile(r"\s*,\s*(\d{1,3})\s*\.?")
+
 # An italic romanised title, then its characters: *Shiji* 史記 (CMOS 14.94: italic = book).
 _AFTER_ITALIC = re.compile(rf"\s*[,，]?\s*({_CJK_TITLE})\s*[,，]?\s*")
 
@@ -149,6 +154,8 @@ def _parse_sino(text: str) -> tuple[_Draft, int] | None:
     leading pairs are persons up to the first reading whose rest is a title and
     publication facts (``Sima Qian 司馬遷, Shiji 史記 (…)``: one person, then the title)."""
     marked, text = text, emphasis.plain(text)
+    if emphasis.span_at(marked, 0):
+        return _periodical_issue(text, marked)
     pairs = _pairs(text)
     for k in range(1, len(pairs) + 1):
         got = _after_persons(text, pairs[:k], marked)
@@ -285,3 +292,20 @@ def _locator(d: _Draft, text: str, pos: int) -> int:
         d.extra["extent"] = _pages(loc.group(2))
     d.volume = loc.group(1) or d.volume
     return loc.end()
+
+
+def _periodical_issue(text: str, marked: str) -> tuple[_Draft, int] | None:
+    """``*Renmin ribao* 人民日報, June 12, 1958, 1.``: a newspaper cited by its dated issue
+    (CMOS 14.194), its name in both scripts; the name is the container and the title."""
+    d = _Draft()
+    pos = _title(d, text, 0, marked)
+    date = _ISSUE_DATE.match(text, pos) if pos else None
+    if date is None:
+        return None
+    d.container, d.extra["romanized_container"] = d.title, d.extra.pop("romanized_title")
+    d.year, d.date = _date_of(date.group(1))
+    pages = _ISSUE_PAGE.match(text, date.end())
+    if pages:
+        d.pages = _pages(pages.group(1))
+        return d, pages.end()
+    return d, date.end()
