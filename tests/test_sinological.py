@@ -82,11 +82,14 @@ EXPECTED = {
 
 
 @pytest.mark.skipif(not PAPER.exists(), reason=f"development paper absent: {PAPER}")
-def test_startwords_paper_links_every_sinological_citation() -> None:
+@pytest.mark.parametrize("as_paper", [False, True], ids=["draft-text", "paper-with-italics"])
+def test_startwords_paper_links_every_sinological_citation(as_paper: bool) -> None:
     from sinosoviet_cli.paper.drafts import load
+    from sinosoviet_cli.paper.read import read_paper
 
-    draft = load(PAPER)
-    bib = resolve([(note.n, segment(note.text)) for note in draft.notes])
+    notes = ([(f.n, f.text) for f in read_paper(PAPER).footnotes] if as_paper
+             else [(note.n, note.text) for note in load(PAPER).notes if note.n is not None])
+    bib = resolve([(n, segment(text)) for n, text in notes])
     works = {w.key: w for w in bib.works}
     for n, wanted in EXPECTED.items():
         links = [link for link in bib.links if link.footnote == n]

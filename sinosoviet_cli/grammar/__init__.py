@@ -43,7 +43,9 @@ What a ``Reference`` holds:
   ("compiler" when the editors are printed with 編 rather than 主編);
   ``part`` (第三編); ``edition`` (修訂版, 2nd ed.); ``urldate`` (ISO access date);
   ``archive`` ("1" for a document in an archive: ``institution`` is the repository,
-  ``number`` the call number); ``docdate`` (a document's own date when the citation
+  ``number`` the call number); ``extent`` (a chapter's or article's
+  own page span printed beside the page cited, ``246–94, at 258``: the entry's
+  ``pages``); ``docdate`` (a document's own date when the citation
   also prints a publication year); ``series`` (a report series); ``parenthesis`` (a
   parenthesis that was not publication facts); ``prefix`` (text before the title that
   was not names — parse_citation only).

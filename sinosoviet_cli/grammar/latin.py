@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import NamedTuple
 
+from sinosoviet_cli.grammar import emphasis
 from sinosoviet_cli.grammar.draft import _Draft
 from sinosoviet_cli.grammar.lexical import (
     _URL,
@@ -132,6 +133,7 @@ def _latin_tail(d: _Draft, text: str, offset: int) -> int:
         d.pages = _pages(m.group(1))
         at = _AT_PAGE.match(text, m.end())
         if at:  # "246–94, at 258": a chapter's span, then the page cited (CMOS 14.110)
+            d.extra["extent"] = d.pages  # the span is the work's own (biblatex pages)
             d.pages = _pages(at.group(1))
             return offset + at.end()
         return offset + m.end()
@@ -272,9 +274,76 @@ HEAD_RULES: tuple[tuple[str, _HeadRule], ...] = (
 
 
 def _parse_latin(text: str) -> tuple[_Draft, int] | None:
-    """Read a Chicago-style note: books, articles, chapters, theses, short forms."""
-    work = text.translate(_WIDTH)
+    """Read a Chicago-style note: books, articles, chapters, theses, short forms. An
+    italic span (``grammar.emphasis``) where the title starts is the title, whole."""
+    marked = text.translate(_WIDTH)
+    work = emphasis.plain(marked)
+    if work == marked:
+        return _read_latin(work)
+    got = _italic_first(work, marked) or _read_latin(work)
+    if got is None:
+        return None
+    d, end = got
+    cut = _italic_title(d, work, marked) if d.title_kind == "plain" and d.title else None
+    if cut is not None:  # "Seo, *Chōan*, and *Gurōbaru* (…)": the short form ends at its title
+        again = _read_latin(work[:cut])
+        return (again[0], cut) if again is not None else None
+    return d, end
+
+
+_VOL_AFTER_TITLE = re.compile(r"\s*,?\s*\b[Vv]ol(?:ume)?\.?\s*(\d+|[IVX]+)\b")
+_NEXT_WORK = re.compile(r",\s*(?:and|or)\s+\S")
+_WEB = re.compile(r"\s*,\s*<?https?://")
+
+
+def _italic_first(work: str, marked: str) -> tuple[_Draft, int] | None:
+    """A work without an author opens with its italic title (CMOS 14.79); here only a
+    web source, ``*Huaxi dushi bao*, <https://…>, accessed July 30, 2023``."""
+    span = emphasis.span_at(marked, 0)
+    if span is None or not _WEB.match(work, span[1]):
+        return None
+    d = _Draft(title=_clean(work[span[0]:span[1]]), title_kind="plain")
+    _loose_tail(d, work[span[1]:].strip(" ,"))
+    return d, len(work)
+
+
+def _italic_title(d: _Draft, work: str, marked: str) -> int | None:
+    """The title is the italic span it starts with: what the plain reading took after
+    it (``*Origins of the Cultural Revolution*, vol. 2, *The Great Leap Forward*``) is
+    the volume cited (CMOS 14.123: the volume's own title is not the work's). Where
+    another work follows (``, and …``), the end of the italic span, else None."""
+    for span in emphasis.spans(marked):
+        italic = _clean(work[span[0]:span[1]])
+        rest = d.title[len(italic):] if d.title.startswith(italic) else ""
+        if rest.startswith(","):
+            break
+    else:
+        return None
+    if _NEXT_WORK.match(rest) and d.authors:
+        return span[1]
+    vol = _VOL_AFTER_TITLE.match(rest)
+    if vol:
+        d.volume = d.volume or vol.group(1)
+    d.title = italic
+    return None
+
+
+def _note_ref(d: _Draft, work: str, pos: int) -> int | None:
+    """``see note 4 above`` / ``Wu, n. 7 above, 2:512`` (CMOS 14.31): a short form that
+    names the earlier note instead of the title; resolve links it to that note's work."""
+    ref = _vocab().note_ref.match(work[pos:])
+    if ref is None:
+        return None
+    d.extra["backref"], d.extra["footnote"] = ref.group("word").strip(), ref.group("n")
+    pos += ref.end()
+    return _latin_tail(d, work[pos:], pos)
+
+
+def _read_latin(work: str) -> tuple[_Draft, int] | None:
     d = _Draft()
+    end = _note_ref(d, work, 0)
+    if end is not None:
+        return d, end
     pos = next((p for _n, rule in HEAD_RULES if (p := rule(d, work)) is not None), 0)
     if pos < 0:
         return None
@@ -287,6 +356,9 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
         d.editors, d.authors = d.authors, []
         pos += role.end()
         rest = work[pos:]
+    end = _note_ref(d, work, pos) if d.authors else None
+    if end is not None:
+        return d, end
     oc = _vocab().earlier.match(rest)
     if oc:  # op. cit.
         d.extra["backref"] = oc.group(0)
@@ -319,7 +391,8 @@ def _after_quoted(d: _Draft, work: str, pos: int) -> int:
     if m2:
         d.pages = _pages(m2.group(1))
     elif after.strip(" .,"):
-        _loose_tail(d, after.strip())
+        # The note's own full stop is not the container's ("Journal of Song Yuan Studies.")
+        _loose_tail(d, re.sub(r"(?<=[a-z]{3})\s*\.$", "", after.strip()))
     return len(work)
 
 
@@ -330,6 +403,11 @@ def _cut(tail: str, m: re.Match[str], strip: str) -> str:
 def _loose_tail(d: _Draft, tail: str) -> None:
     """A quoted title's tail without a parenthesis: pages, a URL, an access date, a
     newspaper or archive date, then the container ("New York Times, March 3, 1963")."""
+    access = _vocab().access.pattern.removeprefix("^")  # "accessed May 3, 2010"
+    acc = re.search(rf",?\s*{access}({_latin_date()})", tail)
+    if acc:  # before the pages: ", 2023." ending an access date is no page
+        d.extra["urldate"] = _date_of(acc.group(1))[1] or acc.group(1)
+        tail = _cut(tail, acc, " ,.")
     pages = _latin_patterns().final_pages.search(tail)
     if pages:
         d.pages = _pages(pages.group(1))
@@ -338,11 +416,6 @@ def _loose_tail(d: _Draft, tail: str) -> None:
     if url:
         d.url = url.group(0).rstrip(".,")
         tail = _cut(tail, url, " ,.<>")
-    access = _vocab().access.pattern.removeprefix("^")  # "accessed May 3, 2010"
-    acc = re.search(rf",?\s*{access}({_latin_date()})", tail)
-    if acc:
-        d.extra["urldate"] = _date_of(acc.group(1))[1] or acc.group(1)
-        tail = _cut(tail, acc, " ,")
     dm = re.search(rf"(?:^|,)\s*({_latin_date()})\s*(?=,|$)", tail)
     if dm:
         d.year, d.date = _date_of(dm.group(1))

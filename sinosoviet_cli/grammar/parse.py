@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from types import MappingProxyType
 
+from sinosoviet_cli.grammar import emphasis
 from sinosoviet_cli.grammar.cjk import _parse_archive, _parse_backref, _parse_cjk, _quote_titles
 from sinosoviet_cli.grammar.latin import _parse_latin
 from sinosoviet_cli.grammar.lexical import _D, _NUM, _cn_number, _find_title, _pages, langid
@@ -58,13 +59,14 @@ def _ibid(text: str) -> tuple[Reference, int] | None:
 
 def _parse(text: str) -> tuple[Reference, int] | Unparsed:
     """Parse one citation; also report how much of ``text`` it consumed."""
-    stripped = _quote_titles(text.rstrip())
+    marked = emphasis.encode(_quote_titles(text.rstrip()))  # italics: Chicago titles
+    stripped = emphasis.plain(marked)
     ib = _ibid(stripped.strip())
     if ib is not None:
         return ib
     # Sinological Chicago (Sima Qian 司馬遷, Shiji 史記 (…)) before the bracket grammar:
     # its Chinese titles may contain 《》 themselves.
-    got = _parse_sino(stripped) if has_cjk(stripped) and stripped[:1].isupper() else None
+    got = _parse_sino(marked) if has_cjk(stripped) and stripped.lstrip()[:1].isupper() else None
     # 《》〈〉 belong to the Chinese grammar, whatever script the names are in.
     if got is None:
         got = _parse_cjk(stripped) if _find_title(stripped) >= 0 else None
@@ -73,7 +75,7 @@ def _parse(text: str) -> tuple[Reference, int] | Unparsed:
     if got is None:
         got = _parse_archive(stripped)
     if got is None:
-        got = _parse_latin(stripped)
+        got = _parse_latin(marked)
     if got is None:
         got = _parse_backref(stripped)
     if got is None:

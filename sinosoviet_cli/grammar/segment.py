@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
+from sinosoviet_cli.grammar import emphasis
 from sinosoviet_cli.grammar.cjk import _parse_archive, _parse_backref, _quote_titles
 from sinosoviet_cli.grammar.draft import _Draft
 from sinosoviet_cli.grammar.latin import _parse_latin
@@ -241,8 +242,8 @@ def _find_archive(s: str, body: str) -> _Found | None:
     return None
 
 
-_SINO_START = re.compile(
-    r"(?:(?<=\s)|^)[A-Z\u00c0-\u024f](?=[^\n]{0,80}?[\u3040-\u30ff\u3400-\u9fff])")
+_SINO_START = re.compile(  # \x02: an italic title opens it (grammar.emphasis.OPEN)
+    r"(?:(?<=\s)|^)[A-Z\u00c0-\u024f\x02](?=[^\n]{0,80}?[\u3040-\u30ff\u3400-\u9fff])")
 
 
 def _find_sino(s: str, body: str) -> _Found | None:
@@ -263,6 +264,17 @@ def _find_sino(s: str, body: str) -> _Found | None:
     return None
 
 
+_NAME_THEN_ITALIC = re.compile(
+    rf"(?<=\s)[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){{0,2}},\s*{emphasis.OPEN}")
+
+
+_ITALIC_THEN_URL = re.compile(
+    rf"{emphasis.OPEN}+[^{emphasis.OPEN}{emphasis.CLOSE}]+{emphasis.CLOSE}+\s*,\s*<?https?://")
+
+
+_QUOTED_IN_ITALIC = re.compile(rf"(?<=\s)[“\"][^”\"]+,[”\"]\s*{emphasis.OPEN}")
+
+
 def _find_latin(s: str, body: str) -> _Found | None:
     """Western: at the sentence start, after a Chinese cue or after any Latin cue."""
     starts = [0]
@@ -270,6 +282,12 @@ def _find_latin(s: str, body: str) -> _Found | None:
     if cut >= 0:
         starts.append(cut)
     starts.extend(m.end() for m in _vocab().cue_latin_any.finditer(body))
+    # "… the essays in Westad, *Brothers in Arms*": a name, then an italic title; and
+    # "the report of *Huaxi dushi bao*, <https://…>": an italic title, then its address.
+    starts.extend(m.start() for m in _NAME_THEN_ITALIC.finditer(body))
+    starts.extend(m.start() for m in _ITALIC_THEN_URL.finditer(body))
+    # "my forthcoming article, “Title,” *Journal*": a quoted title in an italic journal.
+    starts.extend(m.start() for m in _QUOTED_IN_ITALIC.finditer(body))
     for begin in starts:
         found = _latin_at(s, body, begin + len(body[begin:]) - len(body[begin:].lstrip()))
         if found is not None:
@@ -307,11 +325,17 @@ FINDERS: tuple[tuple[str, _Finder], ...] = (
 )
 
 
+#: Finders that read an emphasised span as a title (``grammar.emphasis``); the others
+#: see the marks as spaces.
+_READS_MARKS = frozenset({"sinological", "latin"})
+
+
 def _find_citation(s: str) -> _Found | None:
     """The citation in sentence ``s``: (start, end, reference, problem)."""
-    body = _quote_titles(s.rstrip())
-    for _name, find in FINDERS:
-        found = find(s, body)
+    marked = emphasis.encode(_quote_titles(s.rstrip()))
+    body = emphasis.plain(marked)
+    for name, find in FINDERS:
+        found = find(s, marked if name in _READS_MARKS else body)
         if found is not None:
             return found
     return None
@@ -320,14 +344,14 @@ def _find_citation(s: str) -> _Found | None:
 def _looks_latin(d: _Draft, text: str) -> bool:
     """Enough structure to call a Latin span a citation rather than prose."""
     if "backref" in d.extra or "author_only" in d.extra:
-        return bool(d.authors)
+        return bool(d.authors) or "footnote" in d.extra  # "see note 4 above"
     # A quoted English title may end with characters (… Nittō Guhō Junrei Kōki 入唐求法巡禮行記).
     if not d.title or (has_cjk(d.title) and not (d.title_kind == "quote" and d.container)):
         return False
     first = d.title.lstrip("‘'“\"")[:1]
     if not (first.isupper() or first.isdigit()):
         return False
-    if d.title_kind == "quote" or d.places or d.publishers or d.year or d.institution:
+    if d.title_kind == "quote" or d.places or d.publishers or d.year or d.institution or d.url:
         return True
     # Short form: Author, Title[, pages] — a few words of title, no verb-like prose.
     return bool(d.authors) and len(d.title.split()) <= 25
@@ -346,7 +370,7 @@ def segment(note: str) -> tuple[Segment, ...]:
             a = prev.start
         segs.append(Segment(kind, note[a:b], a, b, ref, problem))
 
-    for s0, s1 in _sentences(note):
+    for s0, s1 in _sentences(emphasis.plain(emphasis.encode(note))):
         pos = s0
         # Several citations may share a sentence when only commas separate them
         # (參見A，《…》，頁1，B，《…》，頁2): look again after each one.

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import re
 
+from sinosoviet_cli.grammar import emphasis
 from sinosoviet_cli.grammar.draft import _Draft
-from sinosoviet_cli.grammar.lexical import _YEAR, _clean, _match_close, _pages
+from sinosoviet_cli.grammar.lexical import _YEAR, _clean, _date_of, _match_close, _pages
+from sinosoviet_cli.grammar.persons import _latin_names
 from sinosoviet_cli.grammar.tail import _pub_group
 from sinosoviet_cli.grammar.vocab import _vocab
 from sinosoviet_cli.model import Person
@@ -33,7 +35,9 @@ _ED = re.compile(r"\s*,?\s*(eds?\.|comp\.|trans\.)\s*,\s*")
 # A title in characters may hold full-width brackets (…（1949–1960）) and open with a
 # year (1962：…).
 _CJK_RUN = rf"(?:{CJK_CHAR}|[、，,：:《》〈〉「」『』（）·・\-—–0-9 ])"
-_CJK_TITLE = rf"(?:[0-9]{{1,4}}[：:]\s*)?{CJK_CHAR}(?:{_CJK_RUN}*(?:{CJK_CHAR}|[》〉」』）]))?"
+# It may also end with years after full-width punctuation (毛澤東傳，1949–1976).
+_CJK_END = rf"(?:{CJK_CHAR}|[》〉」』）]|[，：、]\s*[0-9]{{4}}(?:\s*[-–—]\s*[0-9]{{2,4}})?)"
+_CJK_TITLE = rf"(?:[0-9]{{1,4}}[：:]\s*)?{CJK_CHAR}(?:{_CJK_RUN}*{_CJK_END})?"
 # "Romanised title" 漢字 / "Romanised title 漢字," / "Romanised," 漢字 / Romanised 漢字
 _QUOTED = re.compile(
     rf"[\"“]\s*([^\"“”]+?)\s*(?:[,，]?\s*[\"”]\s*[,，]?\s*({_CJK_TITLE})|\s+({_CJK_TITLE})"
@@ -92,7 +96,24 @@ def _persons(d: _Draft, text: str, pairs: list[tuple[int, int, Person, str]]) ->
     return pos + len(text[pos:]) - len(text[pos:].lstrip(" ,"))
 
 
-def _title(d: _Draft, text: str, pos: int) -> int:
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+_ISSUE_DATE = re.compile(
+    rf"\s*[,，]?\s*((?:{_MONTH}\s+\d{{1,2}},?\s+|\d{{1,2}}\s+{_MONTH}\s+){_YEAR})")
+_ISSUE_PAGE = re.compile(r"\s*,\s*(\d{1,3})\s*\.?")
+
+# An italic romanised title, then its characters: *Shiji* 史記 (CMOS 14.94: italic = book).
+_AFTER_ITALIC = re.compile(rf"\s*[,，]?\s*({_CJK_TITLE})\s*[,，]?\s*")
+
+
+def _title(d: _Draft, text: str, pos: int, marked: str = "") -> int:
+    """The title at ``pos``: italic (``marked``: ``grammar.emphasis``), quoted or plain."""
+    span = emphasis.span_at(marked, pos) if marked else None
+    after = _AFTER_ITALIC.match(text, span[1]) if span else None
+    if span and after:  # the italics say where the romanised title ends, parentheses and all
+        d.title_kind = "plain"
+        d.extra["romanized_title"] = _clean(text[span[0]:span[1]])
+        d.title = _clean(after.group(1))
+        return after.end()
     m = _QUOTED.match(text, pos)
     if m:
         d.title_kind = "quote"
@@ -132,9 +153,12 @@ def _parse_sino(text: str) -> tuple[_Draft, int] | None:
     """A sinological citation at the start of ``text``; (draft, end) or None. The
     leading pairs are persons up to the first reading whose rest is a title and
     publication facts (``Sima Qian 司馬遷, Shiji 史記 (…)``: one person, then the title)."""
+    marked, text = text, emphasis.plain(text)
+    if emphasis.span_at(marked, 0):
+        return _periodical_issue(text, marked)
     pairs = _pairs(text)
     for k in range(1, len(pairs) + 1):
-        got = _after_persons(text, pairs[:k])
+        got = _after_persons(text, pairs[:k], marked)
         if got is not None:
             return got
     # Xu Song, Tang liangjing chengfangkao 唐兩京城坊考 (…): the author's characters were
@@ -143,7 +167,7 @@ def _parse_sino(text: str) -> tuple[_Draft, int] | None:
     if m and not any(w.lower() in _vocab().sino_prose for w in m.group(1).split()):
         words = m.group(1).split()
         person = Person(family=words[0], given=" ".join(words[1:]))
-        got = _after_persons(text[m.end():], [])
+        got = _after_persons(text[m.end():], [], marked[m.end():])
         if got is not None:
             d, end = got
             d.authors.insert(0, person)
@@ -154,22 +178,85 @@ def _parse_sino(text: str) -> tuple[_Draft, int] | None:
 
 # "ed. Xin Deyong 辛德勇" / "as told to Li Ming 李明" (a memoir's amanuensis: CMOS 14.104
 # — the recorder is not a second author; kept as editor).
-_AFTER_TITLE_EDITOR = re.compile(r"(?:ed\.|as told to)\s+")
+_AFTER_TITLE_EDITOR = re.compile(r"\s*,?\s*(ed\.|as told to|trans\.|translated by)\s+")
+# "trans. Zhang Ming (Beijing: …)": a person printed in romanisation only.
+_LATIN_PERSON = re.compile(r"[A-Z][^,(（;]*?(?=\s*[,(（;]|$)")
 _LATIN_AUTHOR = re.compile(rf"({_ROM_WORD}(?:\s+{_ROM_WORD}){{0,2}}),\s+")
 
 
-def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]]
+def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]], marked: str = ""
                    ) -> tuple[_Draft, int] | None:
+    """The title, then the steps of CMOS 14.x in their printed order: an editor after the
+    title, the volume a chapter is in, edition and volumes, the publication facts (or a
+    journal), the locator."""
     d = _Draft()
-    pos = _title(d, text, _persons(d, text, pairs) if pairs else 0)
+    pos = _title(d, text, _persons(d, text, pairs) if pairs else 0, marked)
     if not pos:
         return None
+    pos = _title_editor(d, text, pos)
+    pos = _in_volume(d, text, pos, marked)
+    pos = _volumes(d, text, pos)
+    pos = _imprint(d, text, pos)
+    if pos < 0:
+        return None
+    end = _locator(d, text, pos)
+    if d.year or d.publishers or d.container:
+        return d, end
+    # "Gao, *Hong taiyang* 紅太陽, 20.": a short form, the title in both scripts
+    return (d, end) if d.pages and not text[end:].strip(" .;") else None
+
+
+def _title_editor(d: _Draft, text: str, pos: int) -> int:
+    """Liangjing xinji jijiao 兩京新記輯校 ed. Xin Deyong 辛德勇 / as told to Li Ming 李明."""
     ed = _AFTER_TITLE_EDITOR.match(text[pos:])
-    if ed:  # Liangjing xinji jijiao 兩京新記輯校 ed. Xin Deyong 辛德勇
-        pairs = _pairs(text[pos + ed.end():])
-        if pairs:
-            d.editors.extend(p for _, _, p, _ in pairs)
-            pos += ed.end() + pairs[-1][1]
+    if not ed:
+        return pos
+    start = pos + ed.end()
+    pairs = _pairs(text[start:])
+    if pairs:
+        people, end = [p for _, _, p, _ in pairs], start + pairs[-1][1]
+    else:
+        latin = _LATIN_PERSON.match(text, start)
+        names = _latin_names(latin.group(0)) if latin else None
+        if not (latin and names):
+            return pos
+        people, end = list(names), latin.end()
+    if ed.group(1).startswith("trans"):
+        d.translators.extend(people)
+    elif d.chapter:
+        d.container_editors += tuple(people)
+    else:
+        d.editors.extend(people)
+    return end
+
+
+# '"Zai Chengdu huiyi" 在成都會議, in *Mao Zedong sixiang wansui* 毛澤東思想萬歲 (…)'
+_IN = re.compile(r"\s*,?\s*in\s+")
+
+
+def _in_volume(d: _Draft, text: str, pos: int, marked: str) -> int:
+    """A chapter's volume, romanised then in characters (CMOS 14.106)."""
+    into = _IN.match(text, pos) if d.title_kind == "quote" else None
+    if into is None:
+        return pos
+    volume = _Draft()
+    end = _title(volume, text, into.end(), marked)
+    if not end:
+        return pos
+    d.chapter, d.container = True, volume.title
+    d.extra["romanized_container"] = volume.extra.get("romanized_title", "")
+    return _title_editor(d, text, end)
+
+
+# CMOS 14.113, 14.120: ", rev. ed." / ", 2nd ed." then ", 2 vols." (the set) or
+# ", vol. 7" (the volume cited) after the title.
+_EDITION = re.compile(r"\s*,?\s*((?:\d+(?:st|nd|rd|th)|rev\.|[Rr]evised|enl\.)\s+ed\.)")
+
+
+def _volumes(d: _Draft, text: str, pos: int) -> int:
+    edition = _EDITION.match(text, pos)
+    if edition:
+        d.extra["edition"], pos = edition.group(1), edition.end()
     vols = _VOLS.match(text, pos)
     if vols:
         if vols.group(1):
@@ -177,21 +264,48 @@ def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]]
         else:
             d.volume = vols.group(2)
         pos = vols.end()
+    return pos
+
+
+def _imprint(d: _Draft, text: str, pos: int) -> int:
+    """``(Beijing: Zhonghua shuju, 1982)`` or a journal after an article; -1 if unread."""
     rest = text[pos:].lstrip(" ,")
     pos = len(text) - len(rest)
     if rest[:1] == "(":
         close = _match_close(text, pos)
         if close < 0 or not _pub_group(d, text[pos + 1:close]):
-            return None
-        pos = close + 1
-    elif d.title_kind == "quote":
-        pos = _container(d, text, pos)
-    if not (d.year or d.publishers or d.container):
-        return None
+            return -1
+        return close + 1
+    if d.title_kind == "quote" and not d.chapter:
+        return _container(d, text, pos)
+    return pos
+
+
+def _locator(d: _Draft, text: str, pos: int) -> int:
+    """``, 10.432`` (juan.page as printed) / ``, 1:153–55`` / ``246–94, at 258``."""
     loc = _LOCATOR.match(text, pos)
-    if loc and loc.group(2):
-        cited = loc.group(3) or loc.group(2)
-        d.pages = _pages(cited) if "." not in cited else cited
-        d.volume = loc.group(1) or d.volume
-        pos = loc.end()
-    return d, pos
+    if not (loc and loc.group(2)):
+        return pos
+    cited = loc.group(3) or loc.group(2)
+    d.pages = _pages(cited) if "." not in cited else cited
+    if loc.group(3):  # "246–94, at 258": the span is the work's own pages
+        d.extra["extent"] = _pages(loc.group(2))
+    d.volume = loc.group(1) or d.volume
+    return loc.end()
+
+
+def _periodical_issue(text: str, marked: str) -> tuple[_Draft, int] | None:
+    """``*Renmin ribao* 人民日報, June 12, 1958, 1.``: a newspaper cited by its dated issue
+    (CMOS 14.194), its name in both scripts; the name is the container and the title."""
+    d = _Draft()
+    pos = _title(d, text, 0, marked)
+    date = _ISSUE_DATE.match(text, pos) if pos else None
+    if date is None:
+        return None
+    d.container, d.extra["romanized_container"] = d.title, d.extra.pop("romanized_title")
+    d.year, d.date = _date_of(date.group(1))
+    pages = _ISSUE_PAGE.match(text, date.end())
+    if pages:
+        d.pages = _pages(pages.group(1))
+        return d, pages.end()
+    return d, date.end()

@@ -96,6 +96,9 @@ ENTRY_TYPE_RULES: tuple[TypeRule, ...] = (
     TypeRule("web-site-issue", lambda f: _newspaper_issue(f) and f.online_title, "online"),
     TypeRule("newspaper-issue", _newspaper_issue, "article"),
     TypeRule("edited-volume", lambda f: f.editors and not f.authors, "collection"),
+    # *Huaxi dushi bao*, <https://…>, accessed …: an italic title with only its address
+    TypeRule("titled-web-source", lambda f: f.url and f.title_kind == "plain"
+             and not (f.publishers or f.places), "online"),
     TypeRule("book", lambda f: f.title, "book"),
 )
 

@@ -76,6 +76,9 @@ def short(drafts: Sequence[Draft], ref: Reference) -> Target:
     if not title:
         return _by_author_only(drafts, ref, persons, wanted)
     scored = _scored(drafts, title, prefix_ok=len(title) >= (4 if has_cjk(ref.title) else 8))
+    if not scored and wanted:  # a one-word short title with its author: "MacFarquhar, Origins"
+        scored = [(s, i) for s, i in _scored(drafts, title, prefix_ok=True)
+                  if drafts[i].name_keys() & wanted]
     if not scored:
         return None, NO_EARLIER
     return _choose(drafts, scored, persons, wanted)

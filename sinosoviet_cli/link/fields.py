@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -206,6 +206,8 @@ def own_fields(ref: Reference, kind: str) -> dict[str, str]:
     f.update((name, text(get(ref))) for name, get in _CONTAINER.get(kind, ()))
     if kind != "incollection":
         f.update(_imprint(ref, kind))
+    # "246–94, at 258": the span of a chapter or article printed beside the page cited.
+    f["pages"] = text(ref.extra.get("extent", ""))
     if ref.url:
         f["url"] = nfc(ref.url.strip())  # url is verbatim in biblatex: no escaping
         f["urldate"] = text(ref.extra.get("urldate", ""))
@@ -230,6 +232,17 @@ def romanized_fields(ref: Reference) -> dict[str, str]:
             if ref.extra.get(key)}
 
 
+def _volume_extra(extra: Mapping[str, str]) -> dict[str, str]:
+    """A chapter's extras as its volume's: the volume's romanised title is the chapter's
+    romanised container; the chapter's romanised authors and page span are not the
+    volume's."""
+    out = {k: v for k, v in extra.items() if k not in (
+        "romanized_names", "romanized_title", "romanized_container", "extent")}
+    if extra.get("romanized_container"):
+        out["romanized_title"] = extra["romanized_container"]
+    return out
+
+
 def volume_fields(ref: Reference) -> dict[str, str]:
     """The ``collection`` entry for the volume a chapter is in."""
     volume = Reference(
@@ -244,7 +257,7 @@ def volume_fields(ref: Reference) -> dict[str, str]:
         date=ref.date,
         volume=ref.volume,
         langid=ref.langid,
-        extra=MappingProxyType({**ref.extra, "editortype": _editortype(ref.extra.get(
+        extra=MappingProxyType({**_volume_extra(ref.extra), "editortype": _editortype(ref.extra.get(
             "containereditortype" if ref.container_editors else "editortype", ""),
             ref.container, ref.container_editors or ref.editors)}),
     )

@@ -33,9 +33,13 @@ _YAML_ITEM = re.compile(r"^\s+-\s+(.*)$")
 _EMPHASIS = re.compile(r"[*_]")
 
 
-def read_markdown(source: str, path: str = "<string>") -> Draft:
+def read_markdown(source: str, path: str = "<string>", *, as_paper: bool = False) -> Draft:
     """Pandoc Markdown: ``[^n]`` and ``^[…]`` footnotes with hand-typed citations,
-    ``[@key]``, ``[see @a, 12; @b]``, ``@key`` and ``[-@key]`` citations."""
+    ``[@key]``, ``[see @a, 12; @b]``, ``@key`` and ``[-@key]`` citations.
+
+    ``as_paper`` keeps a note as printed: its ``*…*``/``_…_`` (a paper's italics are its
+    title marks, read by ``grammar.emphasis``) and its URLs and links (``check``
+    compares drafts without them)."""
     lines = Lines(source)
     quarto = path.lower().endswith(".qmd")
     text, bibs, nocite_all = _mask_markdown(source)
@@ -62,6 +66,7 @@ def read_markdown(source: str, path: str = "<string>") -> Draft:
     units.sort()
     notes: list[DraftNote] = []
     counter = 0
+    printed = _unmasked(source) if as_paper else text
     for _pos, kind, start, end in units:
         n: int | None = None
         if kind != "body":
@@ -75,13 +80,21 @@ def read_markdown(source: str, path: str = "<string>") -> Draft:
         pos = start
         if kind != "body":
             for s, e in spans:  # key citations are not hand-typed text
-                built.add_source(text, pos, s, lines)
+                built.add_source(printed, pos, s, lines)
                 pos = e
-            built.add_source(text, pos, end, lines)
-            built = _without_markup(built)
+            built.add_source(printed, pos, end, lines)
+            if not as_paper:
+                built = _without_markup(built)
         line, column = lines.at(start)
         notes.append(make_note(n, built, keys, line, column))
     return Draft(path, DraftFormat.MARKDOWN, tuple(notes), tuple(bibs), nocite_all)
+
+
+def _unmasked(source: str) -> str:
+    """The source with only comments and code blanked: a paper's URLs and links are part
+    of its citations (``<https://…>`` as printed)."""
+    return blank_all(source, [(m.start(), m.end()) for pattern in (_COMMENT, _INLINE_CODE)
+                              for m in pattern.finditer(source)])
 
 
 def _without_markup(built: SourceText) -> SourceText:

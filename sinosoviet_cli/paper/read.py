@@ -23,6 +23,7 @@ from sinosoviet_cli.files import decode, read_bytes
 from sinosoviet_cli.model import Footnote, Paper
 from sinosoviet_cli.paper import drafts
 from sinosoviet_cli.paper.footnotes import Layout, extract
+from sinosoviet_cli.paper.markdown import read_markdown
 from sinosoviet_cli.text.normalize import nfc
 
 _OLD_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -68,6 +69,9 @@ def read_paper(path: str | Path, *, layout: Layout | None = None) -> Paper:
     if not text.strip():
         raise InputError("is empty", path=path, fix="give a file with text in it")
     fmt = drafts.detect(path, text)
+    if fmt is drafts.DraftFormat.MARKDOWN:
+        # A paper's italics are its title marks (Chicago) and its URLs its addresses.
+        return _from_draft(read_markdown(text, str(path), as_paper=True))
     if fmt is not drafts.DraftFormat.PLAIN:
         return _from_draft(drafts.parse(text, fmt, str(path)))
     paper = extract(text, layout)
