@@ -153,6 +153,7 @@ def score(key: Mapping[str, Any], notes: Mapping[int, str], bib: Bibliography) -
 def run(paper: Path, key_path: Path) -> Score:
     """Read the paper as ``parse`` does and score it against the key."""
     from sinosoviet_cli import pipeline
+    from sinosoviet_cli.grammar.emphasis import strip_marks
     from sinosoviet_cli.paper.read import read_paper
 
     with key_path.open("rb") as fh:
@@ -161,7 +162,8 @@ def run(paper: Path, key_path: Path) -> Score:
     # As `parse` runs with no files named: the bundled debate model tags the schools.
     inputs = pipeline.paper_inputs()
     bib = pipeline.parse_paper(parsed, schools=inputs.schools).bibliography
-    return score(key, {f.n: f.text for f in parsed.footnotes}, bib)
+    # The notes as `footnotes --json` prints them (a Markdown paper's *italics* unmarked).
+    return score(key, {f.n: strip_marks(f.text) for f in parsed.footnotes}, bib)
 
 
 FIGURES = ("notes", "links", "forms", "pages", "volume", "fields", "note (unscored)")

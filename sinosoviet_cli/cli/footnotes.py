@@ -32,14 +32,19 @@ FullOpt = Annotated[bool, typer.Option("--full", help="Show each note's whole te
 
 def footnotes(paper: PaperArg, as_json: JsonOpt = False, full: FullOpt = False) -> None:
     """List the paper's footnotes: number, page, section and text."""
+    from sinosoviet_cli.grammar.emphasis import strip_marks
     from sinosoviet_cli.pipeline import read_paper
 
     result = read_paper(paper)
     # Problems go to stderr in both modes: with --json they were dropped silently.
     warn_all([f"{paper}:{p.line}: {p.reason}: {p.text[:60]}" for p in result.problems])
+    # A note as a reader reads it: a Markdown paper's *italics* (kept for the grammar,
+    # where they mark titles) print without their marks, so one paper gives the same
+    # notes as Markdown, Word or PDF.
+    shown = [(f, strip_marks(f.text)) for f in result.footnotes]
     if as_json:
-        print_json([{"n": f.n, "page": f.page, "section": f.section, "text": f.text}
-                    for f in result.footnotes])
+        print_json([{"n": f.n, "page": f.page, "section": f.section, "text": text}
+                    for f, text in shown])
         return
     table = Table(title=Text(f"{len(result.footnotes)} footnotes in {input_name(paper)}"),
                   expand=False)
@@ -50,8 +55,8 @@ def footnotes(paper: PaperArg, as_json: JsonOpt = False, full: FullOpt = False) 
     # make room for the long (CJK, double-width) note text. 21 = other columns + rules.
     width = max(10, out.width - 21)
     table.add_column("text", overflow="ellipsis", no_wrap=True, max_width=width)
-    for f in result.footnotes:
-        text = "\n".join(_wrapped(f.text, width)) if full else f.text
+    for f, plain in shown:
+        text = "\n".join(_wrapped(plain, width)) if full else plain
         table.add_row(str(f.n), str(f.page or "?"), f.section or "", Text(text))
     emit(table)
 
