@@ -2,7 +2,8 @@
 in Chinese and English, subtitles dropped and kept, other editions, chapters in shared
 volumes, short forms, 前引書, 同上, Ibid., 同註N) the indexed resolution gives the same
 Bibliography as the brute-force reference that compares each citation with every
-earlier work."""
+earlier work. School tagging: the same tags with the body's sentence index as with a
+full search of every section for every work."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sinosoviet_cli import pipeline
 from sinosoviet_cli.grammar import segment
 from sinosoviet_cli.link import resolve as rs
-from sinosoviet_cli.model import Bibliography
+from sinosoviet_cli.model import Bibliography, Footnote, Marker, Paper, Paragraph
+from sinosoviet_cli.schools.tag import tag_works
+from sinosoviet_cli.schools.works import Tag
 
 _ZH = [("楊奎松", "走向破裂", "毛澤東與莫斯科的恩恩怨怨"), ("沈志華", "思考與選擇", "從知識分子會議到反右派運動"),
        ("牛軍", "冷戰與新中國外交的緣起", ""), ("李丹慧", "北京與莫斯科", "從聯盟走向對抗"),
@@ -116,3 +120,52 @@ def test_a_long_random_paper_exercises_every_path() -> None:
     assert any(w.get("crossref") for w in indexed.works)
     assert any(link.problem for link in indexed.links)  # ambiguous ones stay unresolved
 
+
+# ── school tagging: the body's pair index against a full search ─────────────
+
+_BODY = ["{who}認為，中蘇分歧源於意識形態與發展模式之爭。", "{who}指出，金門砲擊破壞了和平共處。",
+         "{who}強調毛澤東的認知與個人期待。", "{who}並不支持此說。", "關於這段經過，可參考{who}的研究。",
+         "{who} argues that the polemic was at the core of the split.",
+         "{who} stresses Mao's perception of the Taiwan Strait crisis.", "這一點仍有爭議。"]
+_WHO = ["楊奎松", "沈志華", "牛軍", "李丹慧", "陳兼", "Zagoria", "Lüthi", "Westad", "Hinton",
+        "Robinson", "邁斯納", "Meisner", "舒曼"]
+_SECTION_NUMBERS = ["一", "二", "三", "四", "五"]
+
+
+def random_paper(seed: int, count: int) -> Paper:
+    """A paper of ``count`` notes (``random_notes``) whose body sentences, spread over
+    five sections, close with the notes' markers and name the debate's scholars."""
+    r = random.Random(seed)
+    footnotes, markers, paragraphs = [], [], []
+    for n, text in random_notes(seed, count):
+        section = _SECTION_NUMBERS[(n - 1) * len(_SECTION_NUMBERS) // count]
+        sentence = r.choice(_BODY).format(who=r.choice(_WHO))
+        extra = r.choice(_BODY).format(who=r.choice(_WHO))
+        footnotes.append(Footnote(n, text, section=section))
+        markers.append(Marker(n, sentence, section))
+        paragraphs.append(Paragraph(extra + sentence, section))
+    return Paper(tuple(footnotes), tuple(paragraphs), tuple(markers))
+
+
+def _tags_both(paper: Paper) -> tuple[dict[str, Tag], dict[str, Tag]]:
+    rules = pipeline.load_schools(pipeline.bundled_data("models/wang-2008-zhengda.toml"))
+    bib = rs.build(paper)
+    return (tag_works(paper, bib.works, bib.links, rules),
+            tag_works(paper, bib.works, bib.links, rules, indexed=False))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**9), st.integers(1, 60))
+def test_tagging_index_gives_the_full_search_tags(seed: int, count: int) -> None:
+    indexed, full = _tags_both(random_paper(seed, count))
+    assert indexed == full
+
+
+def test_a_long_random_paper_is_tagged_by_its_body() -> None:
+    """The same tags, and the body decided some of them (proponent, marker, negation
+    rules fired), so the property above is not vacuous."""
+    indexed, full = _tags_both(random_paper(11, 300))
+    assert indexed == full
+    rules = {t.rule for t in indexed.values()}
+    assert {"marker", "proponent"} & rules
+    assert any("negated" in other for t in indexed.values() for other in t.others)
