@@ -1,12 +1,13 @@
-"""The fast walks of ``grammar.segment`` (visiting only brackets and stops) cut
-exactly where the character-by-character walks they replaced cut."""
+"""The fast walks of ``grammar.segment`` and ``grammar.lexical`` (visiting only brackets,
+separators and stops) cut exactly where the character-by-character walks they replaced
+cut."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sinosoviet_cli.grammar.lexical import _CLOSE, _OPEN, _TITLE_OPEN, _depths
+from sinosoviet_cli.grammar.lexical import _CLOSE, _OPEN, _TITLE_OPEN, _depths, _split_top
 from sinosoviet_cli.grammar.segment import _cuts_at_top, _sentences, _top_titles, segment
 
 _ALPHABET = [*(_OPEN + _CLOSE + "。？！；;.,，：: \n"),
@@ -59,3 +60,33 @@ def test_a_note_of_several_sentences() -> None:
     assert _sentences(note) == slow_sentences(note)
     assert len(_sentences(note)) >= 2
     assert [s.kind for s in segment(note)].count("citation") >= 2
+
+
+def slow_depths(text: str) -> list[int]:
+    out: list[int] = []
+    depth = 0
+    for char in text:
+        out.append(depth)
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+    return out
+
+
+def slow_split_top(text: str, seps: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i, (char, d) in enumerate(zip(text, slow_depths(text), strict=True)):
+        if d == 0 and char in seps:
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(text)))
+    return spans
+
+
+@settings(max_examples=400, deadline=None)
+@given(notes, st.sampled_from(["，,：:", ",", "，,", "、", "；;", "（"]))
+def test_bracket_walks_agree_with_the_character_walks(text: str, seps: str) -> None:
+    assert _depths(text) == slow_depths(text)
+    assert _split_top(text, seps) == slow_split_top(text, seps)
