@@ -1,7 +1,8 @@
 """Resolution: from parsed citation spans to works and links.
 
 ``resolve`` walks the notes in order. A full citation becomes a work, or is merged into
-an earlier one with the same title and persons (see ``matching``); short forms, ibids
+an earlier one with the same title and persons (see ``matching``; the candidates come
+from ``index``, so a citation is not compared with every earlier work); short forms, ibids
 and ``同註N`` link to earlier works by the rules of ``backrefs`` (the one home of the
 ibid rule). A work's first citation counts as full even when printed short (a chapter
 whose volume is cited in full elsewhere).
