@@ -5,11 +5,14 @@ lead's runner calls :func:`run`. For each N, generates a bibliography of N/4 wor
 Markdown and a LaTeX draft of N footnotes (hand-typed full, short and ibid citations in
 Chinese and English, a few planted errors, key citations), then prints the wall time of
 the whole ``sinosoviet check`` process (median of ``repeat`` runs) and the number of
-findings, so that a regression in speed or in what is found shows at once.
+findings, so that a regression in speed or in what is found shows at once; ``--digest``
+adds a hash of the ``--json`` output (the draft's temporary path left out), to show that
+a faster commit finds exactly what the one before found.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import statistics
 import subprocess
@@ -143,7 +146,8 @@ def _time(args: list[str], repeat: int) -> tuple[float, int, str]:
     return statistics.median(times), code, out
 
 
-def run(sizes: Sequence[int] = (2000,), repeat: int = 3) -> dict[int, dict[str, float]]:
+def run(sizes: Sequence[int] = (2000,), repeat: int = 3, *, digest: bool = False
+        ) -> dict[int, dict[str, float]]:
     """Time ``sinosoviet check --json`` on generated drafts; print and return the figures."""
     import json
 
@@ -168,12 +172,15 @@ def run(sizes: Sequence[int] = (2000,), repeat: int = 3) -> dict[int, dict[str, 
                 for f in found:
                     rules[f["rule"]] = rules.get(f["rule"], 0) + 1
                 figures[name] = seconds
+                hashed = hashlib.sha256(out.replace(str(path), name).encode()).hexdigest()
                 print(f"check {name:9} {n:5} footnotes, {len(works):4} entries: "
                       f"{seconds:6.2f} s  findings {dict(sorted(rules.items()))}  "
-                      f"planted {dict(sorted(planted.items()))}")
+                      f"planted {dict(sorted(planted.items()))}"
+                      + (f"  digest {hashed[:16]}" if digest else ""))
             results[n] = figures
     return results
 
 
 if __name__ == "__main__":
-    run([int(a) for a in sys.argv[1:]] or [2000])
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    run([int(a) for a in args] or [2000], digest="--digest" in sys.argv)

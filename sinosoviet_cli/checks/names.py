@@ -52,6 +52,13 @@ def name_of(raw: str) -> Name:
 def person_names(person: Person) -> list[Name]:
     """Every form a parsed person may match by: the literal, the split name, the
     alternate script (``莫里斯‧邁斯納`` with ``Maurice Meisner``)."""
+    return list(_person_names(person))
+
+
+@lru_cache(maxsize=1 << 14)
+def _person_names(person: Person) -> tuple[Name, ...]:
+    """``person_names``, computed once per person: a draft cites the same people in
+    thousands of notes, and every key is folded through OpenCC."""
     forms: list[Name] = []
     if person.literal:
         forms.append(Name(person.literal, _names.key_of(person.literal)))
@@ -59,7 +66,7 @@ def person_names(person: Person) -> list[Name]:
         forms.append(_split_name(person))
     if person.alt:
         forms.append(name_of(person.alt))
-    return [f for f in forms if f.whole]
+    return tuple(f for f in forms if f.whole)
 
 
 def same_person(a: Name, b: Name) -> bool:

@@ -33,11 +33,14 @@ from sinosoviet_cli.text.years import years_in
 
 def unknown_key(a: Analysis) -> Iterator[Finding]:
     keys = list(a.index.keys)
+    hints: dict[str, str] = {}  # one search of the keys per unknown key, not per citation
     for c in a.cites:
         if c.keyed and not c.work:
-            close = difflib.get_close_matches(c.text, keys, n=1, cutoff=0.75)
-            folded = [k for k in keys if k.casefold() == c.text.casefold()]
-            hint = (folded or close or [""])[0]
+            if c.text not in hints:
+                close = difflib.get_close_matches(c.text, keys, n=1, cutoff=0.75)
+                folded = [k for k in keys if k.casefold() == c.text.casefold()]
+                hints[c.text] = (folded or close or [""])[0]
+            hint = hints[c.text]
             yield finding(a, c, "unknown-key", f"citation key '{c.text}' is not in the "
                            "bibliography", key=c.text,
                            fix=f"did you mean '{hint}'?" if hint else "add the entry to the "

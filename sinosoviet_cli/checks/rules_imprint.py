@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -73,6 +73,7 @@ def _same_words(printed: list[str], expected: list[str]) -> bool:
     return all(_abbreviates(x, y) or _abbreviates(y, x) for x, y in zip(a, b, strict=True))
 
 
+@lru_cache(maxsize=1 << 14)  # a draft compares the same few names thousands of times
 def same_publisher(printed: str, expected: str) -> bool:
     """The same firm: generic words (出版社, Press, Inc.) and abbreviations (UP) aside,
     the same words, or one name contains the other (三聯書店, 生活·讀書·新知三聯書店)
@@ -98,6 +99,7 @@ def same_publisher(printed: str, expected: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 14)
 def same_place(printed: str, expected: str) -> bool:
     """The same place under any of its names (北京, Peking, Beijing), or one name
     beginning the other (Cambridge, Cambridge, Mass.; 北京, 北京市) - beginning, not

@@ -95,27 +95,45 @@ def _is_pages(text: str) -> bool:
     return not re.fullmatch(rf"{_YEAR}(?:\s*[{_D}]+\s*{_YEAR})?", text)
 
 
+_BRACKET = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
+
+
 def _depths(text: str) -> list[int]:
-    """Bracket depth *before* each character (《〈（( and their closers; clamped at 0)."""
+    """Bracket depth *before* each character (《〈（( and their closers; clamped at 0).
+    Only the brackets are visited: the runs between them are filled at once."""
     out: list[int] = []
-    depth = 0
-    for char in text:
-        out.append(depth)
+    depth = last = 0
+    for found in _BRACKET.finditer(text):
+        i = found.start()
+        out.extend([depth] * (i + 1 - last))
+        last = i + 1
+        if found.group() in _OPEN:
+            depth += 1
+        elif depth:
+            depth -= 1
+    out.extend([depth] * (len(text) - last))
+    return out
+
+
+@cache
+def _marks(seps: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(_OPEN + _CLOSE + seps) + "]")
+
+
+def _split_top(text: str, seps: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` between top-level separators (the separators excluded); only
+    brackets and separators are visited."""
+    spans: list[tuple[int, int]] = []
+    start = depth = 0
+    for found in _marks(seps).finditer(text):
+        i, char = found.start(), found.group()
+        if depth == 0 and char in seps:
+            spans.append((start, i))
+            start = i + 1
         if char in _OPEN:
             depth += 1
         elif char in _CLOSE and depth:
             depth -= 1
-    return out
-
-
-def _split_top(text: str, seps: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` between top-level separators (the separators excluded)."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for i, (char, d) in enumerate(zip(text, _depths(text), strict=True)):
-        if d == 0 and char in seps:
-            spans.append((start, i))
-            start = i + 1
     spans.append((start, len(text)))
     return spans
 

@@ -19,7 +19,6 @@ from sinosoviet_cli.grammar.lexical import (
     _TITLE_OPEN,
     _WIDTH,
     _cue_cut,
-    _depths,
     _is_pages,
     _pages,
     _split_top,
@@ -79,13 +78,21 @@ def _cuts_at_top(note: str, start: int, i: int) -> bool:
     return char == "." and i + 1 < len(note) and _period_ends_sentence(note, start, i)
 
 
+#: The characters a sentence cut depends on (brackets and stops); the rest is skipped.
+_SENTENCE_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + "。？！；;.") + "]")
+
+
 def _sentences(note: str) -> list[tuple[int, int]]:
     """Tile the note into sentences: at 。 (always), at ？！；; at depth 0, and at a
-    Western full stop (not after an abbreviation or an initial)."""
+    Western full stop (not after an abbreviation or an initial). Only brackets and
+    stops are visited (the note is not walked character by character)."""
     spans: list[tuple[int, int]] = []
-    start = depth = i = 0
+    start = depth = 0
     n = len(note)
-    while i < n:
+    for found in _SENTENCE_MARKS.finditer(note):
+        i = found.start()
+        if i < start:
+            continue  # inside the spaces a cut already skipped (never a mark)
         char = note[i]
         if char in _OPEN:
             depth += 1
@@ -98,9 +105,7 @@ def _sentences(note: str) -> list[tuple[int, int]]:
             while j < n and note[j].isspace():
                 j += 1
             spans.append((start, j))
-            start = i = j
-            continue
-        i += 1
+            start = j
     if start < n:
         spans.append((start, n))
     return spans
@@ -187,8 +192,9 @@ def _find_ibid(s: str, body: str) -> _Found | None:
 
 def _find_titled(s: str, body: str) -> _Found | None:
     """Chinese: the first title bracket with a valid start."""
-    depths = _depths(body)
-    titles = [t for t, char in enumerate(body) if char in _TITLE_OPEN and not depths[t]]
+    if not _has_title_mark(body):
+        return None  # most Western notes: no bracket depths to count
+    titles = _top_titles(body)
     for t in titles[:_MAX_TITLES]:
         start = _cjk_start(body, t)
         if start is None:
@@ -202,6 +208,29 @@ def _find_titled(s: str, body: str) -> _Found | None:
             continue
         return start, _to_end(s, body, start + used), ref, ""
     return None
+
+
+def _has_title_mark(body: str) -> bool:
+    return any(mark in body for mark in _TITLE_OPEN)
+
+
+_BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
+
+
+def _top_titles(body: str) -> list[int]:
+    """Offsets of the title brackets 《〈 at depth 0 (``_depths``' rule: depth before the
+    character, closers clamped at 0), visiting the brackets only."""
+    titles: list[int] = []
+    depth = 0
+    for found in _BRACKETS.finditer(body):
+        char = found.group()
+        if char in _TITLE_OPEN and not depth:
+            titles.append(found.start())
+        if char in _OPEN:
+            depth += 1
+        elif depth:
+            depth -= 1
+    return titles
 
 
 def _find_backref(s: str, body: str) -> _Found | None:
@@ -376,6 +405,8 @@ def segment(note: str) -> tuple[Segment, ...]:
         # (參見A，《…》，頁1，B，《…》，頁2): look again after each one.
         for _ in range(_MAX_TITLES):
             sentence = note[pos:s1]
+            if not sentence.strip():
+                break  # only the spaces after a citation are left: nothing to find
             # Parse NFC text (compatibility ideographs -> unified) where that keeps offsets.
             normal = nfc(sentence)
             try:

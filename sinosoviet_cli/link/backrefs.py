@@ -15,8 +15,9 @@ the link is certain.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from sinosoviet_cli.link.index import DraftIndex
 from sinosoviet_cli.link.matching import (
     Draft,
     Link,
@@ -67,42 +68,52 @@ def same_note(by_note: Mapping[int, Sequence[Link]], n: int, number: str) -> Tar
     return works[0], ""
 
 
-def short(drafts: Sequence[Draft], ref: Reference) -> Target:
+def short(drafts: Sequence[Draft], ref: Reference, index: DraftIndex | None = None
+          ) -> Target:
     """The earlier work a short form points to. ``(None, NO_EARLIER)`` when no earlier
-    title matches: the caller then keeps the citation as a work of its own."""
+    title matches: the caller then keeps the citation as a work of its own. ``index``
+    (the drafts', kept by the caller) narrows the drafts looked at; without it, all."""
     persons = persons_of(ref)
     wanted = all_name_keys(persons)
     title = short_title_key(ref.title)
     if not title:
-        return _by_author_only(drafts, ref, persons, wanted)
-    scored = _scored(drafts, title, prefix_ok=len(title) >= (4 if has_cjk(ref.title) else 8))
+        pool = index.by_names(wanted) if index is not None else range(len(drafts))
+        return _by_author_only(drafts, pool, ref, persons, wanted)
+    prefix_ok = len(title) >= (4 if has_cjk(ref.title) else 8)
+    pool = (index.by_title_start(title, prefix=prefix_ok) if index is not None
+            else range(len(drafts)))
+    scored = _scored(drafts, pool, title, prefix_ok=prefix_ok)
     if not scored and wanted:  # a one-word short title with its author: "MacFarquhar, Origins"
-        scored = [(s, i) for s, i in _scored(drafts, title, prefix_ok=True)
+        pool = index.by_names(wanted) if index is not None else range(len(drafts))
+        scored = [(s, i) for s, i in _scored(drafts, pool, title, prefix_ok=True)
                   if drafts[i].name_keys() & wanted]
     if not scored:
         return None, NO_EARLIER
     return _choose(drafts, scored, persons, wanted)
 
 
-def _by_author_only(drafts: Sequence[Draft], ref: Reference, persons: tuple[Person, ...],
-                    wanted: frozenset[str]) -> Target:
+def _by_author_only(drafts: Sequence[Draft], pool: Iterable[int], ref: Reference,
+                    persons: tuple[Person, ...], wanted: frozenset[str]) -> Target:
     """``前引書`` with an author: that author's unique earlier work."""
     if not wanted:
         backref = ref.extra.get("backref", "")
         return None, f"{backref or 'short form'} names neither author nor title"
-    pool = [i for i, d in enumerate(drafts) if d.cited and d.name_keys() & wanted]
-    if len(pool) == 1:
-        return pool[0], ""
+    found = [i for i in pool if drafts[i].cited and drafts[i].name_keys() & wanted]
+    if len(found) == 1:
+        return found[0], ""
     who = "、".join(p.display for p in persons)
-    if not pool:
+    if not found:
         return None, f"no earlier work by {who}"
-    return None, f"{who} has {len(pool)} earlier works; the citation does not say which"
+    return None, f"{who} has {len(found)} earlier works; the citation does not say which"
 
 
-def _scored(drafts: Sequence[Draft], title: str, *, prefix_ok: bool) -> list[tuple[int, int]]:
-    """(2, i) for a draft with this exact title variant, (1, i) for a title prefix."""
+def _scored(drafts: Sequence[Draft], pool: Iterable[int], title: str, *,
+            prefix_ok: bool) -> list[tuple[int, int]]:
+    """(2, i) for a draft of ``pool`` (indices in order) with this exact title
+    variant, (1, i) for a title prefix."""
     scored: list[tuple[int, int]] = []
-    for i, d in enumerate(drafts):
+    for i in pool:
+        d = drafts[i]
         if title in d.variants:
             scored.append((2, i))
         elif prefix_ok and any(v.startswith(title) for v in d.variants):

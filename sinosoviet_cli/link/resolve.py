@@ -1,7 +1,8 @@
 """Resolution: from parsed citation spans to works and links.
 
 ``resolve`` walks the notes in order. A full citation becomes a work, or is merged into
-an earlier one with the same title and persons (see ``matching``); short forms, ibids
+an earlier one with the same title and persons (see ``matching``; the candidates come
+from ``index``, so a citation is not compared with every earlier work); short forms, ibids
 and ``同註N`` link to earlier works by the rules of ``backrefs`` (the one home of the
 ibid rule). A work's first citation counts as full even when printed short (a chapter
 whose volume is cited in full elsewhere).
@@ -35,6 +36,7 @@ from sinosoviet_cli.link.corrections import (
 )
 from sinosoviet_cli.link.corrections import correct as _correct
 from sinosoviet_cli.link.fields import normalised_type, own_fields, volume_fields
+from sinosoviet_cli.link.index import DraftIndex
 from sinosoviet_cli.link.matching import (
     Draft,
     Link,
@@ -78,9 +80,10 @@ class SegmentLike(Protocol):
 
 
 class _Resolver:
-    def __init__(self, corrections: Sequence[Correction] = ()) -> None:
+    def __init__(self, corrections: Sequence[Correction] = (), *, brute: bool = False) -> None:
         self.corrections = tuple(corrections)  # for keys only (see ``resolve``)
         self.drafts: list[Draft] = []
+        self.index = DraftIndex(brute=brute)  # brute: every draft a candidate (tests)
         self.links: list[Link] = []
         self.unparsed: list[Unparsed] = []
         self.by_note: dict[int, list[Link]] = {}  # for 同註5
@@ -91,19 +94,32 @@ class _Resolver:
              title: str) -> int:
         # A sinological entry is also cited by its romanised title (Shi, Xi'an lishi dituji).
         variants = title_variants(title) | title_variants(fields.get("userb", ""))
-        self.drafts.append(
-            Draft(kind, fields, persons, fold_strict(title), variants, main_key(title))
-        )
-        return len(self.drafts) - 1
+        draft = Draft(kind, fields, persons, fold_strict(title), variants, main_key(title))
+        self.drafts.append(draft)
+        return self.index.add(draft)
 
-    def _same_work(self, d: Draft, title: str, persons: tuple[Person, ...],
+    def _same_as(self, title: str, persons: tuple[Person, ...], fields: Mapping[str, str],
+                 kinds: tuple[str, ...] = ()) -> int | None:
+        """The first earlier draft (of one of ``kinds``, if given) that is this work:
+        the index offers the candidates, ``_same_work`` decides."""
+        if not title:
+            return None
+        for i in self.index.same_title(fold_strict(title), main_key(title)):
+            d = self.drafts[i]
+            if (not kinds or d.entry_type in kinds) and self._same_work(
+                    i, title, persons, fields):
+                return i
+        return None
+
+    def _same_work(self, i: int, title: str, persons: tuple[Person, ...],
                    fields: Mapping[str, str]) -> bool:
         """One work printed twice: same title (or, for the same persons and year, the
         same main title with and without its subtitle), persons and dates that agree."""
+        d = self.drafts[i]
         if not title:
             return False
         same_persons = bool(persons and d.persons) and bool(
-            d.name_keys() & all_name_keys(persons))
+            self.index.name_keys(i) & all_name_keys(persons))
         if persons and d.persons and not same_persons:
             return False
         mine, theirs = when(fields), when(d.fields)
@@ -134,13 +150,11 @@ class _Resolver:
     def _volume(self, ref: Reference) -> int:
         persons = ref.container_editors or ref.editors
         fields = volume_fields(ref)
-        for i, d in enumerate(self.drafts):
-            if d.entry_type in ("collection", "book") and self._same_work(
-                d, ref.container, persons, fields
-            ):
-                self._merge(i, fields)
-                self.drafts[i].is_parent = True
-                return i
+        found = self._same_as(ref.container, persons, fields, ("collection", "book"))
+        if found is not None:
+            self._merge(found, fields)
+            self.drafts[found].is_parent = True
+            return found
         i = self._new("collection", fields, persons, ref.container)
         self.drafts[i].is_parent = True
         return i
@@ -152,12 +166,13 @@ class _Resolver:
         kind = normalised_type(ref)
         persons = persons_of(ref) if kind != "incollection" else ref.authors
         fields = own_fields(ref, kind)
-        for i, d in enumerate(self.drafts):
-            if self._same_work(d, ref.title, persons, fields):
-                self._merge(i, fields)
-                if kind == "incollection" and d.parent is None and ref.container:
-                    d.parent = self._volume(ref)
-                return i, ""
+        found = self._same_as(ref.title, persons, fields)
+        if found is not None:
+            self._merge(found, fields)
+            d = self.drafts[found]
+            if kind == "incollection" and d.parent is None and ref.container:
+                d.parent = self._volume(ref)
+            return found, ""
         index = self._new(kind, fields, persons, ref.title)
         if kind == "incollection":
             self.drafts[index].parent = self._volume(ref)
@@ -167,7 +182,7 @@ class _Resolver:
         """The earlier work a short form points to (``backrefs.short``). A short form
         with nothing earlier becomes a work of its own, problem ``NO_EARLIER``
         (``_one`` then counts it as the work's full citation)."""
-        target, problem = backrefs.short(self.drafts, ref)
+        target, problem = backrefs.short(self.drafts, ref, self.index)
         if problem == backrefs.NO_EARLIER:
             # Nothing earlier to point to: keep the work rather than drop the citation.
             index, _ = self.full(replace(ref, form=Form.FULL))
@@ -313,14 +328,16 @@ class _Resolver:
 
 
 def resolve(notes: Sequence[tuple[int, Sequence[SegmentLike]]], *,
-            corrections: Sequence[Correction] = ()) -> Bibliography:
+            corrections: Sequence[Correction] = (), brute: bool = False) -> Bibliography:
     """Works and links from the segmented notes ``[(footnote number, segments)]``.
     ``links`` has one entry per citation segment, in note order and segment order.
 
     ``corrections`` shape the keys only (``Sun Warren`` printed family-first is keyed
     by Sun's co-author's and Sun's right names): values stay as printed until
-    ``apply_corrections``, so a corrected and an uncorrected bibliography cite alike."""
-    resolver = _Resolver(corrections)
+    ``apply_corrections``, so a corrected and an uncorrected bibliography cite alike.
+    ``brute`` compares each citation with every earlier work instead of its candidates
+    in the index (the slow reference the tests hold the index to)."""
+    resolver = _Resolver(corrections, brute=brute)
     resolver.run(notes)
     return resolver.result()
 

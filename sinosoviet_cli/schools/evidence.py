@@ -4,7 +4,10 @@
 names the work's author or title; ``proponent`` (3 / 2) — the section's body names the
 author (3 if the work is also cited there); ``section`` (1) — cited there unnamed. A
 scholar the body names as *not* holding the view (``negation``) loses the school.
-The paper is read once into a ``PaperView`` shared by all works.
+The paper is read once into a ``PaperView`` shared by all works; a section's sentences
+are indexed by their character pairs the first time a work is looked for there, so each
+work's names are searched only in the sentences that contain them (issue 15: the body
+was scanned once per work).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from types import MappingProxyType
 
 from sinosoviet_cli.model import CitationLink, Marker, Paper, Person, Work
@@ -29,6 +33,9 @@ from sinosoviet_cli.text.names import family_name, transliteration_parts
 from sinosoviet_cli.text.normalize import fold, has_cjk
 
 _SCORE_MARKER, _SCORE_IN_SECTION, _SCORE_ELSEWHERE, _SCORE_SECTION = 4, 3, 2, 1
+
+#: The model's words and the works' names are folded again for every work.
+_fold_word = lru_cache(maxsize=16384)(fold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,7 @@ class Candidate:
 class _Needle:
     display: str
     pattern: re.Pattern[str]
+    literal: str = ""  # the folded text the pattern looks for (for the pair index)
 
 
 def _needles(person: Person, rules: Rules) -> list[_Needle]:
@@ -70,9 +78,10 @@ def _needles(person: Person, rules: Rules) -> list[_Needle]:
         forms += [(p, False) for p in transliteration_parts(person.literal)[1:] if len(p) >= 2]
     result = []
     for form, word in forms:
-        folded = re.escape(fold(form))
+        literal = _fold_word(form)
+        folded = re.escape(literal)
         pattern = rf"(?<![a-z]){folded}(?![a-z])" if word else folded
-        result.append(_Needle(display, re.compile(pattern)))
+        result.append(_Needle(display, re.compile(pattern), literal))
     return result
 
 
@@ -104,9 +113,9 @@ def kind_of(work: Work, rules: Rules) -> str | None:
     for school in rules.schools:
         if school.kind != "role":
             continue
-        if any(fold(w) in title for w in school.title_words):
+        if any(_fold_word(w) in title for w in school.title_words):
             return school.id
-        if any(fold(w) in bodies for w in school.corporate_words):
+        if any(_fold_word(w) in bodies for w in school.corporate_words):
             return school.id
         if _of_the_period(work, school):
             return school.id
@@ -121,7 +130,7 @@ def _of_the_period(work: Work, school: School) -> bool:
                                  work.get("booktitle"), work.get("publisher")])))
     year = re.search(r"1[89]\d\d|20\d\d", work.get("year") or work.get("date"))
     return (year is not None and school.period[0] <= int(year.group()) <= school.period[1]
-            and any(fold(p) in where for p in school.periodicals))
+            and any(_fold_word(p) in where for p in school.periodicals))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +143,66 @@ class PaperView:
     cues: CueIndex | None = None  # the citing sentences read once for a model's cues
     by_section: Mapping[str | None, tuple[Sentence, ...]] = field(
         default_factory=lambda: MappingProxyType({}))
+    #: ``False``: every sentence of a section is searched for every work (the slow
+    #: reference the tests hold the index to).
+    indexed: bool = True
+    # Filled on first use: section → character pair → positions of the sentences
+    # that contain it; footnote → its marker's sentence, folded.
+    _pairs: dict[str | None, dict[str, list[int]]] = field(
+        default_factory=dict, compare=False, repr=False)
+    _marker_text: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def pairs(self, section: str | None) -> dict[str, list[int]]:
+        """The pair index of a section's sentences, built the first time it is asked."""
+        found = self._pairs.get(section)
+        if found is None:
+            found = self._pairs[section] = _pair_index(self.by_section.get(section, ()))
+        return found
+
+    def marker_text(self, n: int) -> str | None:
+        """The folded sentence marker ``n`` closes (``None``: no marker)."""
+        if n not in self._marker_text:
+            marker = self.markers.get(n)
+            if marker is None:
+                return None
+            self._marker_text[n] = fold(marker.sentence)
+        return self._marker_text[n]
+
+
+def _pair_index(sentences: Sequence[Sentence]) -> dict[str, list[int]]:
+    """Each sentence read once: which character pairs it contains."""
+    index: dict[str, list[int]] = {}
+    for pos, s in enumerate(sentences):
+        text = s.folded
+        for pair in {text[i:i + 2] for i in range(len(text) - 1)}:
+            index.setdefault(pair, []).append(pos)
+    return index
+
+
+def _named_in(sentences: Sequence[Sentence], needles: Sequence[_Needle],
+              pairs: Mapping[str, list[int]] | None) -> list[tuple[_Needle, Sentence]]:
+    """Every (needle, sentence) where the sentence names the needle's person, in
+    sentence order then needle order. With ``pairs`` a needle is tried only on the
+    sentences that hold the rarest pair of its text (a sentence without it cannot
+    match); without, on every sentence."""
+    found: list[tuple[int, int]] = []
+    everywhere = range(len(sentences))
+    for k, nd in enumerate(needles):
+        where: Iterable[int] = everywhere
+        if pairs is not None and len(nd.literal) >= 2:
+            postings: list[list[int]] = [pairs.get(nd.literal[i:i + 2], []) for i in
+                                         range(len(nd.literal) - 1)]
+            rarest: list[int] = min(postings, key=len)
+            where = rarest
+        found += [(pos, k) for pos in where if nd.pattern.search(sentences[pos].folded)]
+    return [(needles[k], sentences[pos]) for pos, k in sorted(found)]
 
 
 def view(paper: Paper, body: Sequence[Sentence] | None = None,
-         rules: Rules | None = None) -> PaperView:
+         rules: Rules | None = None, *, indexed: bool = True) -> PaperView:
     """The paper as the tagger reads it (``body`` if already split into sentences);
-    with ``rules``, its citing sentences are indexed for that model's cues."""
+    with ``rules``, its citing sentences are indexed for that model's cues;
+    ``indexed=False`` searches every sentence for every work (tests' reference)."""
     markers = MappingProxyType({m.n: m for m in paper.markers})
     sentences = tuple(body_of(paper) if body is None else body)
     grouped: dict[str | None, list[Sentence]] = {}
@@ -148,7 +211,7 @@ def view(paper: Paper, body: Sequence[Sentence] | None = None,
     return PaperView(sentences, markers,
                      MappingProxyType({f.n: f.section for f in paper.footnotes}),
                      index_cues(markers, rules) if rules is not None else None,
-                     MappingProxyType({k: tuple(v) for k, v in grouped.items()}))
+                     MappingProxyType({k: tuple(v) for k, v in grouped.items()}), indexed)
 
 
 def candidates(work: Work, paper: Paper, rules: Rules,
@@ -177,7 +240,7 @@ def candidates_in(work: Work, paper: PaperView, rules: Rules,
             cited_in.setdefault(section, []).append(n)
     probe = _Probe(tuple(nd for person in persons_of(work) for nd in _needles(person, rules)),
                    _title_needle(work), {k: tuple(v) for k, v in cited_in.items()})
-    negations = [fold(w) for w in rules.negation_words]
+    negations = [_fold_word(w) for w in rules.negation_words]
     found = (_school_candidate(school, probe, paper, negations, rules.negation_gap)
              for school in rules.schools)
     result = [c for c in found if c is not None]
@@ -216,7 +279,8 @@ def _school_candidate(school: School, probe: _Probe, paper: PaperView,
         return None
     here = paper.by_section.get(section) if paper.by_section else tuple(
         s for s in paper.body if s.section == section)
-    named = [(nd, s) for s in here or () for nd in probe.needles if nd.pattern.search(s.folded)]
+    pairs = paper.pairs(section) if paper.indexed and paper.by_section else None
+    named = _named_in(here or (), probe.needles, pairs)
     who = tuple(dict.fromkeys(nd.display for nd, _ in named))
     notes_here = probe.cited_in.get(section, ())
     if any(_negated(nd.pattern, s.folded, negations, gap) for nd, s in named):
@@ -237,13 +301,12 @@ def _school_candidate(school: School, probe: _Probe, paper: PaperView,
 def _marker_naming(probe: _Probe, paper: PaperView, notes: Sequence[int]) -> Marker | None:
     """The first marker of these notes whose sentence names the work's author or title."""
     for n in notes:
-        marker = paper.markers.get(n)
-        if marker is None:
+        sentence = paper.marker_text(n)
+        if sentence is None:
             continue
-        sentence = fold(marker.sentence)
         if any(nd.pattern.search(sentence) for nd in probe.needles) or (
                 probe.title is not None and probe.title.search(sentence)):
-            return marker
+            return paper.markers[n]
     return None
 
 

@@ -85,16 +85,20 @@ def _inherited(own: Tag, kids: list[str], tags: dict[str, Tag], rules: Rules) ->
 
 def tag_works(paper: Paper, works: Sequence[Work], links: Iterable[CitationLink] = (),
               rules: Rules | None = None,
-              overrides: Sequence[Override] = ()) -> dict[str, Tag]:
+              overrides: Sequence[Override] = (), *, indexed: bool = True) -> dict[str, Tag]:
     """Tags for all works: own evidence, then overrides (those given, then the model's
     own), then volumes from their chapters.
-    The paper is read once and each work's candidates are computed once."""
+    The paper is read once, the links grouped by key once, and each work's candidates
+    are computed once (``indexed=False``: the body searched in full for every work, the
+    slow reference of the tests)."""
     rules = rules or load_rules()
     overrides = (*overrides, *rules.overrides)  # given first, then the model's own
-    links = tuple(links)
-    seen: PaperView = view(paper, rules=rules)
-    found = {w.key: candidates_in(w, seen, rules, links) for w in works}
-    raw = {w.key: _own_tag(w, found[w.key], rules, links) for w in works}
+    by_key: dict[str, list[CitationLink]] = {}
+    for link in links:
+        by_key.setdefault(link.key, []).append(link)
+    seen: PaperView = view(paper, rules=rules, indexed=indexed)
+    found = {w.key: candidates_in(w, seen, rules, by_key.get(w.key, ())) for w in works}
+    raw = {w.key: _own_tag(w, found[w.key], rules, by_key.get(w.key, ())) for w in works}
     scores = {w.key: max((c.score for c in found[w.key] if not c.negated), default=0)
               for w in works}
     tags = {w.key: _overridden(w, raw[w.key], overrides) for w in works}
