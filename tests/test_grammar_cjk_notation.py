@@ -85,6 +85,18 @@ def test_a_chinese_five_character_clause_is_still_not_a_name() -> None:
     assert got.authors == ()
 
 
+def test_a_japanese_place_inside_a_chinese_title_does_not_make_the_work_japanese() -> None:
+    got = parse_citation("鳥居民三郎，《東京審判》（北京：人民出版社，2012），頁5。")
+    assert isinstance(got, Reference)
+    assert got.authors == () and got.langid == "chinese"
+
+
+def test_a_work_with_a_japanese_imprint_is_japanese_even_in_kanji_only() -> None:
+    """和田春樹，《朝鮮戦争全史》（東京：岩波書店）: no kana, but a Japanese imprint."""
+    assert _ref(JAPANESE[-1][0]).langid == "japanese"
+    assert _ref("楊奎松，《走向破裂》（香港：三聯書店，1999），頁5。").langid == "chinese"
+
+
 @pytest.mark.parametrize("prose", ["此外還可參考", "另一種看法", "此外"])
 def test_prose_before_a_japanese_title_is_never_an_author(prose: str) -> None:
     text = f"{prose}，《アジア冷戦史》（東京：中央公論新社，2004），頁112。"
@@ -115,6 +127,12 @@ def test_periodical_with_place_in_brackets_is_an_article(text: str, want: dict[s
     assert ref.places == ()  # not a book's place of publication
     assert ref.extra["journalplace"] == "香港"
     assert {k: getattr(ref, k) for k in want} == want
+
+
+def test_periodical_cited_by_its_issue_with_place_in_brackets() -> None:
+    _check("《明報月刊》（香港）1998年4月號，頁5。", type="article", title="",
+           container="明報月刊", date="1998-04", places=[], pages="5",
+           **{"extra.journalplace": "香港"})
 
 
 def test_periodical_article_entry_has_journal_and_no_address() -> None:

@@ -4,6 +4,7 @@ back-references (前引書) that print no title."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from sinosoviet_cli.grammar.draft import _Draft
 from sinosoviet_cli.grammar.lexical import (
@@ -26,9 +27,17 @@ def japanese_work(rest: str) -> bool:
     """The citation from its title on is of a Japanese work: kana in it, a Japanese
     place or a Japanese publisher's ending (grammar.toml [japanese]). Its authors' names
     may then run to 6 kanji (下斗米伸夫, 五百旗頭真)."""
+    return has_kana(rest) or _japanese_imprint().search(rest) is not None
+
+
+@cache
+def _japanese_imprint() -> re.Pattern[str]:
+    """（東京：… / …書房，2002: a Japanese place before its publisher, or a publisher's
+    ending before the year — not the same words inside a title (《東京審判》)."""
     v = _vocab()
-    return (has_kana(rest) or any(p in rest for p in v.japanese_places)
-            or any(w in rest for w in v.japanese_publishers))
+    places = "|".join(map(re.escape, v.japanese_places))
+    endings = "|".join(map(re.escape, v.japanese_publishers))
+    return re.compile(rf"[（(]\s*(?:{places})\s*[：:]|(?:{endings})\s*[，,、]?\s*\d{{4}}")
 
 
 def _read_prefix(d: _Draft, prefix: str, *, japanese: bool = False) -> bool:
