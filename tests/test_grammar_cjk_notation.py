@@ -220,6 +220,13 @@ def test_newspaper_article_has_journal_date_and_cited_page(text: str) -> None:
     assert bib.links[0].pages == "1"
 
 
+def test_taiwanese_newspaper_page_printed_after_its_word() -> None:
+    """〈社論〉，《中央日報》（台北），1958年8月24日，版1: page 1 of a newspaper."""
+    ref = _ref("〈社論〉，《中央日報》（台北），1958年8月24日，版1。")
+    assert (ref.entry_type, ref.container, ref.date) == ("article", "中央日報", "1958-08-24")
+    assert (ref.pages, ref.extra.get("locator"), ref.places) == ("1", "版", ())
+
+
 def test_newspaper_issue_without_an_article_title() -> None:
     _check("《人民日报》1958年12月19日第1版。", type="article", container="人民日报",
            date="1958-12-19", pages="1")

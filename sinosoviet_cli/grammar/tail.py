@@ -128,7 +128,9 @@ def _item_pages(d: _Draft, item: str) -> bool | None:
     if not _is_pages(item):
         return None
     d.pages = _pages(item)
-    word = next((w for w in _vocab().newspaper_words if item.endswith(w)), "")
+    # 第1版 / 版1 (Taiwanese order): a newspaper page
+    word = next((w for w in _vocab().newspaper_words if item.endswith(w) or item.startswith(w)),
+                "")
     if word:
         d.extra["locator"] = word
     return True
