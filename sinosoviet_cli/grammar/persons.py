@@ -77,6 +77,31 @@ def _plain_limit(core: str, plain_limit: int, japanese: bool) -> int:
     return plain_limit
 
 
+def _cjk_person(item: str, alt: str, *, has_role: bool, foreign: bool, plain_limit: int,
+                japanese: bool) -> Person | None:
+    """A name in characters. A role word or an alternate form vouches for it (prose words
+    are not checked); with a nationality prefix too, it may be long."""
+    v = _vocab()
+    # "A. M. 列多夫斯基": Latin initials before a transliterated name
+    core = re.sub(r"[‧·・•．.\s]", "", re.sub(r"^(?:[A-Z]\.\s*)+", "", item))
+    if not core or not all(_CJK_RE.match(c) for c in core):
+        return None
+    if _is_corporate(core) and len(core) <= 24:
+        return Person(literal=item, alt=alt)
+    # 卓也, 達也: a Japanese given name may end in 也, which elsewhere marks prose
+    checked = core.removesuffix("也") if _japanese_family(core) else core
+    if item in v.not_names or (not has_role and not alt and v.prose.search(checked)):
+        return None
+    limit = (16 if (has_role or alt or foreign or len(core) != len(item))
+             else _plain_limit(core, plain_limit, japanese))
+    if not 2 <= len(core) <= limit or (len(core) > plain_limit and _prose_like(core)):
+        return None
+    item = re.sub(f"(?<={CJK_CHAR})\\s+(?={CJK_CHAR})", "", item)  # 楊 奎松 (PDF spacing)
+    if alt and _is_latin_name(alt):
+        return _western(alt, alt=item)
+    return Person(literal=item, alt=alt)
+
+
 def _person(item: str, *, has_role: bool, plain_limit: int = 4,
             japanese: bool = False) -> Person | None:
     """One printed name, or None if it does not look like one. ``plain_limit``: the
@@ -94,24 +119,8 @@ def _person(item: str, *, has_role: bool, plain_limit: int = 4,
     if m:
         item, alt = m.group(1).strip(), _clean(m.group(2))
     if has_cjk(item):
-        # "A. M. 列多夫斯基": Latin initials before a transliterated name
-        core = re.sub(r"[‧·・•．.\s]", "", re.sub(r"^(?:[A-Z]\.\s*)+", "", item))
-        if not core or not all(_CJK_RE.match(c) for c in core):
-            return None
-        if _is_corporate(core) and len(core) <= 24:
-            return Person(literal=item, alt=alt)
-        # 卓也, 達也: a Japanese given name may end in 也, which elsewhere marks prose
-        checked = core.removesuffix("也") if _japanese_family(core) else core
-        if item in v.not_names or (not has_role and not alt and v.prose.search(checked)):
-            return None
-        limit = (16 if (has_role or alt or foreign or len(core) != len(item))
-                 else _plain_limit(core, plain_limit, japanese))
-        if not 2 <= len(core) <= limit or (len(core) > plain_limit and _prose_like(core)):
-            return None
-        item = re.sub(f"(?<={CJK_CHAR})\\s+(?={CJK_CHAR})", "", item)  # 楊 奎松 (PDF spacing)
-        if alt and _is_latin_name(alt):
-            return _western(alt, alt=item)
-        return Person(literal=item, alt=alt)
+        return _cjk_person(item, alt, has_role=has_role, foreign=foreign,
+                           plain_limit=plain_limit, japanese=japanese)
     if _is_latin_name(item):
         return _western(item, alt=alt)
     return None
