@@ -48,7 +48,10 @@ What a ``Reference`` holds:
   ``pages``); ``docdate`` (a document's own date when the citation
   also prints a publication year); ``series`` (a report series); ``parenthesis`` (a
   parenthesis that was not publication facts); ``prefix`` (text before the title that
-  was not names — parse_citation only).
+  was not names — parse_citation only); ``journalplace`` (《二十一世紀》（香港）: where a
+  periodical appears — biblatex's @article has no field for it, so never ``places``);
+  ``editora`` + ``editoratype`` ("reviser": 唐少杰校, biblatex's "revised by"; editora
+  is ready BibTeX, ``{唐少杰}``); ``totalnumber`` (總第58期 beside 第4期).
 
 Entry types: book, collection (edited, no author), incollection (〈篇〉 in a volume with
 收入/載於/in, or in a book with publisher), article (journal, newspaper), online (a web
@@ -81,8 +84,9 @@ words, cue words, back-references, thesis words, publishing cities, archives, �
 data: ``sinosoviet_cli/data/grammar.toml``.
 
 Modules: ``vocab`` (grammar.toml), ``lexical`` (brackets, pages, dates), ``persons``,
-``draft``, ``tail`` (imprint rules), ``cjk``, ``latin``, ``sino``, ``types`` (entry-type decision
-table), ``parse`` (one span), ``segment`` (a whole note).
+``draft``, ``group`` (the bracketed publication group), ``tail`` (the items after a
+title), ``cjk``, ``latin``, ``sino``, ``types`` (entry-type decision table), ``parse``
+(one span), ``segment`` (a whole note).
 """
 
 from sinosoviet_cli.grammar.lexical import langid

@@ -4,6 +4,7 @@ back-references (前引書) that print no title."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from sinosoviet_cli.grammar.draft import _Draft
 from sinosoviet_cli.grammar.lexical import (
@@ -19,10 +20,27 @@ from sinosoviet_cli.grammar.lexical import (
 from sinosoviet_cli.grammar.persons import _name_clause
 from sinosoviet_cli.grammar.tail import _read_tail
 from sinosoviet_cli.grammar.vocab import _vocab
-from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk
+from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, has_kana
 
 
-def _read_prefix(d: _Draft, prefix: str) -> bool:
+def japanese_work(rest: str) -> bool:
+    """The citation from its title on is of a Japanese work: kana in it, a Japanese
+    place or a Japanese publisher's ending (grammar.toml [japanese]). Its authors' names
+    may then run to 6 kanji (下斗米伸夫, 五百旗頭真)."""
+    return has_kana(rest) or _japanese_imprint().search(rest) is not None
+
+
+@cache
+def _japanese_imprint() -> re.Pattern[str]:
+    """（東京：… / …書房，2002: a Japanese place before its publisher, or a publisher's
+    ending before the year — not the same words inside a title (《東京審判》)."""
+    v = _vocab()
+    places = "|".join(map(re.escape, v.japanese_places))
+    endings = "|".join(map(re.escape, v.japanese_publishers))
+    return re.compile(rf"[（(]\s*(?:{places})\s*[：:]|(?:{endings})\s*[，,、]?\s*\d{{4}}")
+
+
+def _read_prefix(d: _Draft, prefix: str, *, japanese: bool = False) -> bool:
     """Read the persons before the first title; False if some clause is not a name."""
     ok = True
     clauses = [prefix[a:b] for a, b in _split_top(prefix, "，,：:")]
@@ -32,11 +50,11 @@ def _read_prefix(d: _Draft, prefix: str) -> bool:
             clause = clause.removesuffix("的")  # 參見楊奎松的《走向破裂》
         if k == 0 and clause:
             cut = _cue_cut(clause)
-            if cut >= 0 and _name_clause(clause) is None:
+            if cut >= 0 and _name_clause(clause, japanese=japanese) is None:
                 clause = clause[cut:].strip()
         if not clause:
             continue
-        names = _name_clause(clause)
+        names = _name_clause(clause, japanese=japanese)
         if names is None:
             ok = False
             continue
@@ -51,7 +69,7 @@ def _parse_cjk(text: str) -> tuple[_Draft, int] | None:
     if t < 0:
         return None
     d = _Draft()
-    if not _read_prefix(d, text[:t]):
+    if not _read_prefix(d, text[:t], japanese=japanese_work(text[t:])):
         d.extra["prefix"] = _clean(text[:t])
     close = _match_close(text, t)
     if close < 0:
@@ -78,6 +96,7 @@ def _parse_cjk(text: str) -> tuple[_Draft, int] | None:
             d.container = _clean(text[nxt + 1:cclose])
             d.chapter = bool(marker)
             pos = cclose + 1
+    pos = _periodical_place(d, text, pos)
     # The journal's web edition is printed right after its title: 《二十一世紀》網路版
     m = v.edition.match(text, pos)
     if m:
@@ -100,6 +119,24 @@ def _parse_cjk(text: str) -> tuple[_Draft, int] | None:
     end = _read_tail(d, text[pos:], pos)
     # Back-references after the persons: 楊奎松，前引書 … are read by _parse_backref.
     return d, max(end, pos)
+
+
+_PLACE_BRACKET = re.compile(r"\s*[（(]\s*([^（()）：:，,\d]{1,8}?)\s*[）)]")
+_ISSUE_NEXT = re.compile(
+    r"\s*[，,]?\s*(?:[總总]?第\s*\S|\d{4}\s*年|\d{1,4}\s*[期卷號号]|[（(]\s*\d{4})"
+)
+
+
+def _periodical_place(d: _Draft, text: str, pos: int) -> int:
+    """《二十一世紀》（香港），第58期 / 《明報月刊》（香港）第5期 / …（香港）2000年4月號: a
+    city in brackets right after a periodical's name, then its issue, is where the
+    periodical appears — not a book's place of publication. biblatex's @article has no
+    field for it, so it is kept aside (``extra["journalplace"]``), never as ``places``."""
+    m = _PLACE_BRACKET.match(text, pos)
+    if not (m and m.group(1) in _vocab().places and _ISSUE_NEXT.match(text, m.end())):
+        return pos
+    d.extra["journalplace"] = m.group(1)
+    return m.end()
 
 
 #: The longest name (in characters) read before 前引書 without a role word or ‧.

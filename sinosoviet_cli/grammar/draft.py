@@ -38,6 +38,13 @@ class _Draft:
 
     def add_names(self, names: _Names, *, default: str, container: bool = False) -> None:
         role = names.role or default
+        if role == "reviser":
+            # 唐少杰校: biblatex's editora with editoratype = reviser ("revised by")
+            revisers = [x for x in (self.extra.get("editora", ""),) if x]
+            revisers.extend(p.bibtex() for p in names.persons)
+            self.extra["editora"] = " and ".join(revisers)
+            self.extra["editoratype"] = "reviser"
+            return
         if container and role in ("editor", "author"):
             self.container_editors += names.persons
         elif role == "translator":

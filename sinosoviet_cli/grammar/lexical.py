@@ -57,7 +57,20 @@ def _pages(text: str) -> str:
     then the one page reader (``text.pages``) for ranges and lists."""
     text = text.strip().strip("。.．,，;；")
     prefix, suffix = _page_affixes()
+    text = _range_word().sub("-", text)  # 第55至60页 -> 55-60
     return normalize_pages(suffix.sub("", prefix.sub("", text)))
+
+
+@cache
+def _range_word() -> re.Pattern[str]:
+    """至 / 到 between two page numbers (grammar.toml [pages] range_words), with the
+    page words repeated or not: 第55至60页, 第55页至第60页."""
+    return re.compile(rf"(?<=\d){_range_word_body()}(?=\d)")
+
+
+def _range_word_body() -> str:
+    v = _vocab()
+    return rf"\s*(?:{v.page_cjk})?\s*(?:{v.page_range_words})\s*(?:{v.page_ordinal})?\s*"
 
 
 def _page_words(*extra: str) -> str:
@@ -81,7 +94,8 @@ def _pages_re() -> re.Pattern[str]:
     words = _page_words()
     return re.compile(
         rf"^(?:(?:{_page_words(v.page_latin)})\s*)?(?:(?:{v.page_ordinal})\s*)?"
-        rf"[0-9ivxlcIVXLC]+(?:n\d+)?(?:\s*[{_D}]+\s*[0-9ivxlcIVXLC]+)?"
+        rf"[0-9ivxlcIVXLC]+(?:n\d+)?(?:\s*[{_D}]+\s*[0-9ivxlcIVXLC]+"
+        rf"|{_range_word_body()}[0-9]+)?"
         rf"(?:\s*[、,，]\s*[0-9]+(?:\s*[{_D}]+\s*[0-9]+)?)*"
         rf"\s*(?:{words})?\s*$"
     )
@@ -92,7 +106,8 @@ def _is_pages(text: str) -> bool:
     if not _pages_re().match(text):
         return False
     # A bare year or a span of years is not a page: "1999", "1956-1961".
-    return not re.fullmatch(rf"{_YEAR}(?:\s*[{_D}]+\s*{_YEAR})?", text)
+    return not re.fullmatch(
+        rf"{_YEAR}(?:\s*(?:[{_D}]+|{_vocab().page_range_words})\s*{_YEAR})?", text)
 
 
 _BRACKET = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")

@@ -53,9 +53,60 @@ def _is_corporate(name: str) -> bool:
     return name.endswith(_vocab().corporate) and len(name) >= 3
 
 
-def _person(item: str, *, has_role: bool, plain_limit: int = 4) -> Person | None:
+#: The longest Japanese name in kanji read without a role word (下斗米伸夫, 五百旗頭真).
+JAPANESE_NAME_LIMIT = 6
+
+
+def _japanese_family(core: str) -> bool:
+    """The name starts with a known Japanese family name (grammar.toml [japanese]) and
+    leaves at least one character for the given name."""
+    return any(core.startswith(f) and len(core) > len(f) for f in _vocab().japanese_families)
+
+
+def _prose_like(core: str) -> bool:
+    """此外還可參考: a cue word inside, or a prose opener (此外, 參見) at the start."""
+    v = _vocab()
+    return bool(v.cue_cjk.search(core)) or core.startswith(tuple(v.not_names))
+
+
+def _plain_limit(core: str, plain_limit: int, japanese: bool) -> int:
+    """A bare CJK name stops at ``plain_limit`` characters (4 for Chinese), or at 6 when
+    the work is Japanese or the name starts with a Japanese family name."""
+    if japanese or _japanese_family(core):
+        return max(plain_limit, JAPANESE_NAME_LIMIT)
+    return plain_limit
+
+
+def _cjk_person(item: str, alt: str, *, has_role: bool, foreign: bool, plain_limit: int,
+                japanese: bool) -> Person | None:
+    """A name in characters. A role word or an alternate form vouches for it (prose words
+    are not checked); with a nationality prefix too, it may be long."""
+    v = _vocab()
+    # "A. M. 列多夫斯基": Latin initials before a transliterated name
+    core = re.sub(r"[‧·・•．.\s]", "", re.sub(r"^(?:[A-Z]\.\s*)+", "", item))
+    if not core or not all(_CJK_RE.match(c) for c in core):
+        return None
+    if _is_corporate(core) and len(core) <= 24:
+        return Person(literal=item, alt=alt)
+    # 卓也, 達也: a Japanese given name may end in 也, which elsewhere marks prose
+    checked = core.removesuffix("也") if _japanese_family(core) else core
+    if item in v.not_names or (not has_role and not alt and v.prose.search(checked)):
+        return None
+    limit = (16 if (has_role or alt or foreign or len(core) != len(item))
+             else _plain_limit(core, plain_limit, japanese))
+    if not 2 <= len(core) <= limit or (len(core) > plain_limit and _prose_like(core)):
+        return None
+    item = re.sub(f"(?<={CJK_CHAR})\\s+(?={CJK_CHAR})", "", item)  # 楊 奎松 (PDF spacing)
+    if alt and _is_latin_name(alt):
+        return _western(alt, alt=item)
+    return Person(literal=item, alt=alt)
+
+
+def _person(item: str, *, has_role: bool, plain_limit: int = 4,
+            japanese: bool = False) -> Person | None:
     """One printed name, or None if it does not look like one. ``plain_limit``: the
-    longest Chinese name accepted without a role word, alternate form or separator."""
+    longest Chinese name accepted without a role word, alternate form or separator
+    (raised to 6 for a Japanese name: ``japanese`` work, or a known family name)."""
     v = _vocab()
     # 〔美〕麥克法夸爾: a nationality prefix marks a transliterated foreign name, which may
     # be long without a separator; the prefix itself is dropped (as CMOS does).
@@ -68,21 +119,8 @@ def _person(item: str, *, has_role: bool, plain_limit: int = 4) -> Person | None
     if m:
         item, alt = m.group(1).strip(), _clean(m.group(2))
     if has_cjk(item):
-        # "A. M. 列多夫斯基": Latin initials before a transliterated name
-        core = re.sub(r"[‧·・•．.\s]", "", re.sub(r"^(?:[A-Z]\.\s*)+", "", item))
-        if not core or not all(_CJK_RE.match(c) for c in core):
-            return None
-        if _is_corporate(core) and len(core) <= 24:
-            return Person(literal=item, alt=alt)
-        if item in v.not_names or (not has_role and not alt and v.prose.search(core)):
-            return None
-        limit = 16 if (has_role or alt or foreign or len(core) != len(item)) else plain_limit
-        if not 2 <= len(core) <= limit:
-            return None
-        item = re.sub(f"(?<={CJK_CHAR})\\s+(?={CJK_CHAR})", "", item)  # 楊 奎松 (PDF spacing)
-        if alt and _is_latin_name(alt):
-            return _western(alt, alt=item)
-        return Person(literal=item, alt=alt)
+        return _cjk_person(item, alt, has_role=has_role, foreign=foreign,
+                           plain_limit=plain_limit, japanese=japanese)
     if _is_latin_name(item):
         return _western(item, alt=alt)
     return None
@@ -96,8 +134,14 @@ class _Names:
     word: str  # the role word as printed
 
 
-def _name_clause(clause: str, *, plain_limit: int = 4) -> _Names | None:
-    """``閻學通、陳寒溪等譯`` -> translators; ``李越然`` -> unnamed role; else None."""
+def _role_in_body(clause: str, word: str) -> bool:
+    """校 ending 中共中央黨校 is part of a body's name (黨校), not the role "revised by"."""
+    return any(clause.endswith(s) and len(s) > len(word) for s in _vocab().corporate)
+
+
+def _name_clause(clause: str, *, plain_limit: int = 4, japanese: bool = False) -> _Names | None:
+    """``閻學通、陳寒溪等譯`` -> translators; ``李越然`` -> unnamed role; else None.
+    ``japanese``: the work is Japanese, so a bare name may run to 6 kanji."""
     v = _vocab()
     clause = clause.strip()
     if clause in v.self_refs:
@@ -105,7 +149,7 @@ def _name_clause(clause: str, *, plain_limit: int = 4) -> _Names | None:
         return _Names(v.roles.get(clause[1:], "author"), (), False, clause[1:])
     role, word, etal = "", "", False
     m = v.role_re.search(clause)
-    if m and m.start() > 0:
+    if m and m.start() > 0 and not _role_in_body(clause, m.group("role")):
         word = m.group("role")
         role = v.roles[word]
         etal = bool(m.group("etal"))
@@ -121,7 +165,8 @@ def _name_clause(clause: str, *, plain_limit: int = 4) -> _Names | None:
         items = re.split(r",?\s+(?:and|&)\s+|\s*、\s*", clause)
     persons = []
     for item in items:
-        person = _person(item, has_role=bool(role) or etal, plain_limit=plain_limit)
+        person = _person(item, has_role=bool(role) or etal, plain_limit=plain_limit,
+                         japanese=japanese)
         if person is not None:
             persons.append(person)
             continue

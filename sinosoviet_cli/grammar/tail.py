@@ -1,13 +1,13 @@
-"""Imprint and tail rules: publication groups and the items after a title
-(places, publishers, dates, volumes, pages, archives)."""
+"""Tail rules: the items after a title (places, publishers, dates, volumes, pages,
+archives), one ordered rule table; the bracketed publication group is ``group``."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import cache
 
 from sinosoviet_cli.grammar.draft import _Draft
+from sinosoviet_cli.grammar.group import GROUP_RULES, TailRule, _first, _pub_group
 from sinosoviet_cli.grammar.lexical import (
     _D,
     _EDITION,
@@ -30,126 +30,7 @@ from sinosoviet_cli.grammar.persons import _name_clause
 from sinosoviet_cli.grammar.vocab import _vocab
 from sinosoviet_cli.text.normalize import has_cjk
 
-TailRule = tuple[str, Callable[[_Draft, str], "bool | None"]]
-"""(name, read): ``read`` fills the draft and says True (an item of the citation), False
-(the citation ends here) or None (not this rule's item: try the next one)."""
-
-
-def _first(rules: tuple[TailRule, ...], d: _Draft, text: str) -> bool | None:
-    """Walk an ordered rule table: the first rule that claims ``text`` decides."""
-    for _name, read in rules:
-        verdict = read(d, text)
-        if verdict is not None:
-            return verdict
-    return None
-
-
-# ── the publication group: （北京：人民出版社，1999年） ─────────────────────────
-
-_ISSUE_GROUP = re.compile(rf"({_YEAR})\s*年\s*第?\s*({_NUM}+)\s*[期號号]")
-_TRAILING_DATE = re.compile(
-    rf"[,，\s]*({_YEAR}(?:\s*年)?(?:\s*[、,，{_D}/]\s*{_YEAR}\s*年?)?(?:\s*\d{{1,2}}\s*月)?"
-    r"(?:\s*\d{1,2}\s*日)?(?:\s*版)?)\s*$"
-)
-_TRAILING_EDITION = re.compile(rf"[，,\s]*({_EDITION.pattern})\s*$")
-
-
-def _group_issue(d: _Draft, body: str) -> bool | None:
-    issue = _ISSUE_GROUP.fullmatch(body)
-    if not issue:
-        return None
-    d.year, d.number = issue.group(1), _cn_number(issue.group(2))  # 《歷史研究》（1998年第2期）
-    return True
-
-
-def _group_date(d: _Draft, body: str) -> bool | None:
-    if not _is_date(body):
-        return None
-    d.year, d.date = _date_of(body)
-    return True
-
-
-def _group_thesis(d: _Draft, body: str) -> bool | None:
-    """台北：國立政治大學東亞研究所博士論文，1996 / PhD diss., Harvard University, 1990"""
-    v = _vocab()
-    thesis = v.phd.search(body) or v.masters.search(body)
-    if not thesis:
-        return None
-    d.thesis = "phdthesis" if v.phd.search(body) else "mastersthesis"
-    before, after = body[: thesis.start()], body[thesis.end():]
-    place, _, inst = before.rpartition("：") if "：" in before else before.rpartition(":")
-    inst = inst.strip(" ,，")
-    after_parts = [p.strip() for p in re.split(r"[,，]", after) if p.strip()]
-    years = [p for p in after_parts if _is_date(p)]
-    if not inst:
-        inst = ", ".join(p for p in after_parts if not _is_date(p))
-    d.institution = _clean(inst)
-    if place.strip():
-        d.places = (_clean(place),)
-    if years:
-        d.year, d.date = _date_of(years[-1])
-    return True
-
-
-def _group_imprint(d: _Draft, body: str) -> bool | None:
-    """``北京：春秋出版社；長沙：湖南教育出版社，1989`` / ``北京，1999`` / ``聯經，2001``."""
-    m = _TRAILING_DATE.search(body)
-    head = body
-    if m:
-        head = body[: m.start()]
-        d.year, d.date = _date_of(m.group(1).replace("版", ""))
-    head = head.strip(" ,，")
-    if not head:
-        return bool(m)
-    places: list[str] = []
-    publishers: list[str] = []
-    for part in re.split(r"\s*[；;]\s*", head):
-        _imprint_part(part, places, publishers)
-    if not m and not places:
-        return False  # "(a remark)" without a year, a city or "place: publisher"
-    # 东方出版中心（上海）2015年版: the bracket gives the place of a publisher read before.
-    d.places = tuple(p for p in places if p) or d.places
-    d.publishers = tuple(p for p in publishers if p) or d.publishers
-    return True
-
-
-def _imprint_part(part: str, places: list[str], publishers: list[str]) -> None:
-    """One ``place：publisher`` (or a bare city, or a bare publisher) of an imprint."""
-    if not part:
-        return
-    if re.search(r"[：:]", part):
-        place, publisher = re.split(r"\s*[：:]\s*", part, maxsplit=1)
-        places.append(_clean(place))
-        publishers.append(_clean(publisher))
-    elif part.strip() in _vocab().places:
-        places.append(_clean(part))  # （北京，1999）: a city without a publisher
-    else:
-        publishers.append(_clean(part))
-
-
-#: Ordered rules for the body of a publication parenthesis.
-GROUP_RULES: tuple[TailRule, ...] = (
-    ("issue", _group_issue),
-    ("date", _group_date),
-    ("thesis", _group_thesis),
-    ("imprint", _group_imprint),
-)
-
-
-def _pub_group(d: _Draft, body: str) -> bool:
-    """Read a parenthesised publication group: ``北京：春秋出版社；長沙：湖南教育出版社，1989``,
-    ``台北：…研究所博士論文，1996``, ``2003.3``. False if it is something else."""
-    body = _roc(body.strip())
-    if not body:
-        return False
-    if _EDITION.fullmatch(body):
-        d.extra["edition"] = body  # 《書名》（修訂版）
-        return True
-    edition = _TRAILING_EDITION.search(body)
-    if edition and re.search(_YEAR, body[: edition.start()]):
-        d.extra["edition"] = edition.group(1)  # （台北：聯經，2001年初版）
-        body = body[: edition.start()]
-    return bool(_first(GROUP_RULES, d, body))
+__all__ = ["GROUP_RULES", "TAIL_RULES", "TailRule", "_pub_group", "_read_tail"]
 
 
 # ── the items after the title(s) ────────────────────────────────────────────
@@ -213,12 +94,27 @@ def _item_remark(d: _Draft, item: str) -> bool | None:
 _VOLUME_IN_BRACKETS = re.compile(r"[（(]\s*([上中下]|[一二三四五六七八九十]{1,3})\s*[）)]")
 
 
+@cache
+def _unit_in_brackets() -> re.Pattern[str]:
+    """（上册） / （第3卷）: a volume word inside the brackets."""
+    v = _vocab()
+    return re.compile(rf"[（(]\s*(?:第\s*({_NUM}+)|([{v.volume_parts}]))\s*[{v.volume_units}]"
+                      r"\s*[）)]")
+
+
 def _item_volume_in_brackets(d: _Draft, item: str) -> bool | None:
-    """《十年論戰》（上） / 《回憶錄》（一）: the volume cited, kept as printed."""
-    m = _VOLUME_IN_BRACKETS.fullmatch(item)
-    if not m or d.volume:
+    """《十年論戰》（上） / 《回憶錄》（一） / （上册） / （第3卷）: the volume cited; a bare
+    part or numeral is kept as printed, 第N卷 as a number."""
+    if d.volume:
         return None
-    d.volume = m.group(1)
+    m = _VOLUME_IN_BRACKETS.fullmatch(item)
+    if m:
+        d.volume = m.group(1)
+        return True
+    u = _unit_in_brackets().fullmatch(item)
+    if not u:
+        return None
+    d.volume = _cn_number(u.group(1)) if u.group(1) else u.group(2)
     return True
 
 
@@ -232,7 +128,9 @@ def _item_pages(d: _Draft, item: str) -> bool | None:
     if not _is_pages(item):
         return None
     d.pages = _pages(item)
-    word = next((w for w in _vocab().newspaper_words if item.endswith(w)), "")
+    # 第1版 / 版1 (Taiwanese order): a newspaper page
+    word = next((w for w in _vocab().newspaper_words if item.endswith(w) or item.startswith(w)),
+                "")
     if word:
         d.extra["locator"] = word
     return True
@@ -328,6 +226,30 @@ def _item_date(d: _Draft, item: str) -> bool | None:
         return None
     d.year, d.date = _date_of(item.removesuffix("版"))
     return True
+
+
+_MONTH_ISSUE = re.compile(rf"({_YEAR})\s*年\s*(\d{{1,2}})\s*月\s*[號号]")
+
+
+def _item_month_issue(d: _Draft, item: str) -> bool | None:
+    """《二十一世紀》2000年4月號: a monthly dated by its issue month (date 2000-04)."""
+    m = _MONTH_ISSUE.fullmatch(item)
+    if not m:
+        return None
+    d.year, d.date = m.group(1), f"{m.group(1)}-{int(m.group(2)):02d}"
+    return True
+
+
+_DATED_PAGE = re.compile(rf"({_YEAR}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)\s*(第.+|[头頭]版)")
+
+
+def _item_dated_page(d: _Draft, item: str) -> bool | None:
+    """《人民日报》1958年12月19日第1版: the date and the page printed without a comma."""
+    m = _DATED_PAGE.fullmatch(item)
+    if not m:
+        return None
+    d.year, d.date = _date_of(m.group(1))
+    return _tail_item(d, m.group(2))
 
 
 def _item_mainland_imprint(d: _Draft, item: str) -> bool | None:
@@ -441,6 +363,8 @@ TAIL_RULES: tuple[TailRule, ...] = (
     ("journal-issue", _item_journal_issue),
     ("volume-number", _item_volume_number),
     ("date", _item_date),
+    ("month-issue", _item_month_issue),
+    ("dated-page", _item_dated_page),
     ("mainland-imprint", _item_mainland_imprint),
     ("call-number", _item_call_number),
     ("repository", _item_repository),
@@ -451,6 +375,9 @@ TAIL_RULES: tuple[TailRule, ...] = (
     ("publisher", _item_publisher),
 )
 
+#: A CJK letter (not punctuation, not a digit): what glues a bracket into a name.
+_CJK_LETTER = re.compile(r"[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
 _NEWSPAPER_PAGE = re.compile(r"^第\s*([一二三四五六七八九十]{1,3})\s*版$")
 
 
@@ -459,9 +386,19 @@ def _tail_item(d: _Draft, item: str) -> bool:
     item = _roc(item.strip().strip("。．"))
     if not item:
         return True
-    if d.date:  # 第一版 after a dated newspaper: a page, in digits
+    if d.date:  # 第一版 (头版) after a dated newspaper: a page, in digits
+        item = "第1版" if item in _vocab().front_page else item
         item = _NEWSPAPER_PAGE.sub(lambda m: f"第{_cn_number(m.group(1))}版", item)
     return bool(_first(TAIL_RULES, d, item))
+
+
+def _inside_name(text: str, i: int) -> bool:
+    """三联书店（香港）有限公司 / 星克尔出版（香港）有限公司: a bracket glued to CJK
+    letters on both sides is part of a name, not an item of its own."""
+    close = _match_close(text, i)
+    return (i > 0 and close > 0 and close + 1 < len(text)
+            and _CJK_LETTER.match(text[i - 1]) is not None
+            and _CJK_LETTER.match(text[close + 1]) is not None)
 
 
 def _tail_items(text: str) -> list[tuple[int, int]]:
@@ -473,7 +410,7 @@ def _tail_items(text: str) -> list[tuple[int, int]]:
     i = 0
     while i < len(text):
         char = text[i]
-        if depths[i] == 0 and char in "（(":
+        if depths[i] == 0 and char in "（(" and not _inside_name(text, i):
             close = _match_close(text, i)
             close = len(text) - 1 if close < 0 else close
             items.append((start, i))
@@ -492,6 +429,32 @@ def _tail_items(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in items if a < b]
 
 
+#: The longest publisher name read by its position alone (before the year).
+_PUBLISHER_LIMIT = 30
+
+
+def _publisher_before_year(d: _Draft, item: str, nxt: str) -> bool:
+    """``《书名》，某某书社，2008年``: a CJK item right after the title(s) and right before
+    the year, with no role word, no prose and no publisher yet, is the publisher, whatever
+    its name ends with. Items that other rules read never get here."""
+    if not (d.title and not d.publishers and not d.container and not d.year
+            and has_cjk(item) and len(item) <= _PUBLISHER_LIMIT and _is_year_item(nxt)):
+        return False
+    v = _vocab()
+    if v.prose.search(item) or v.cue_cjk.search(item) or item in v.not_names:
+        return False
+    if v.role_re.search(item) or re.search(r"[《》〈〉「」“”]", item):
+        return False
+    d.publishers = (_clean(item),)
+    return True
+
+
+def _is_year_item(item: str) -> bool:
+    """2008年 / 2008年版 / 2008: a year (or a date), nothing else."""
+    item = _roc(item.strip().strip("。．"))
+    return _is_date(item.removesuffix("版")) and re.match(_YEAR, item) is not None
+
+
 def _read_tail(d: _Draft, text: str, offset: int) -> int:
     """Read bibliographic items after the titles; return the end offset (relative to
     the whole citation) of what was recognised."""
@@ -504,7 +467,7 @@ def _read_tail(d: _Draft, text: str, offset: int) -> int:
         if (re.fullmatch(r"\d{1,4}", item) and d.container and not d.chapter and not d.volume
                 and nxt[:1] in "（(" and _is_date(nxt[1:-1])):
             d.volume = item
-        elif not _tail_item(d, item):
+        elif not _tail_item(d, item) and not _publisher_before_year(d, item, nxt):
             break
         end = offset + b
     rest = text[end - offset:]

@@ -141,6 +141,16 @@ def _title_and_container(d: _Draft, kind: str) -> tuple[str, str]:
     return d.title, d.container
 
 
+def _langid(d: _Draft, title: str, container: str, institution: str) -> str:
+    """As :func:`langid`, and ``japanese`` for a work in kanji only (和田春樹，《朝鮮戦争
+    全史》) whose imprint is Japanese (東京, …書房, …出版会: grammar.toml [japanese])."""
+    lang = langid(title, container, *(p.literal for p in d.authors), institution)
+    v = _vocab()
+    imprint = any(p in v.japanese_places for p in d.places) or any(
+        p.endswith(v.japanese_publishers) for p in d.publishers)
+    return "japanese" if lang == "chinese" and imprint else lang
+
+
 def _build(d: _Draft, text: str) -> Reference:
     docdate = d.extra.get("docdate", "")
     if not d.year and not d.date and docdate[:4].isdigit():
@@ -172,6 +182,6 @@ def _build(d: _Draft, text: str) -> Reference:
         eventtitle=d.eventtitle,
         url=d.url,
         note=d.note,
-        langid=langid(title, container, *(p.literal for p in d.authors), institution),
+        langid=_langid(d, title, container, institution),
         extra=MappingProxyType({k: v for k, v in d.extra.items() if k != "callparts"}),
     )

@@ -22,7 +22,7 @@ def _alt(words: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class _Vocab:
-    roles: Mapping[str, str]  # role word -> "author" | "editor" | "translator"
+    roles: Mapping[str, str]  # role word -> "author" | "editor" | "translator" | "reviser"
     compilers: frozenset[str]  # editor words meaning "compiled by" (編, not 主編)
     compiled_titles: tuple[str, ...]  # title words of a compilation of documents
     bodies: tuple[str, ...]  # name endings of a corporate editor
@@ -76,6 +76,11 @@ class _Vocab:
     page_ordinal: str  # regex: 第
     page_newspaper: str  # regex: 版
     newspaper_words: tuple[str, ...]  # 版: a locator that is a newspaper page
+    page_range_words: str  # regex: 至 / 到 between the two ends of a page range
+    front_page: frozenset[str]  # 头版: page 1 of a newspaper
+    japanese_families: tuple[str, ...]  # 下斗米, 佐々木: a 5-6 character name is Japanese
+    japanese_places: frozenset[str]  # 東京, 京都: a Japanese imprint
+    japanese_publishers: tuple[str, ...]  # 書房, 出版会: endings of Japanese publishers
 
 
 @cache
@@ -83,7 +88,8 @@ def _vocab() -> _Vocab:
     raw: dict[str, Any] = tomllib.loads(
         (resources.files("sinosoviet_cli") / "data" / "grammar.toml").read_text("utf-8")
     )
-    roles = {w: role for role in ("author", "editor", "translator") for w in raw["roles"][role]}
+    roles = {w: role for role in ("author", "editor", "translator", "reviser")
+             for w in raw["roles"][role]}
     nat = raw["nationality"]
     pages = raw["pages"]
     months = {k: int(v) for k, v in raw["months"].items()}
@@ -151,6 +157,12 @@ def _vocab() -> _Vocab:
         page_ordinal=_alt(pages["cjk_ordinal"]),
         page_newspaper=_alt(pages["cjk_newspaper"]),
         newspaper_words=tuple(pages["cjk_newspaper"]),
+        page_range_words=_alt(pages["range_words"]),
+        front_page=frozenset(pages["front_page"]),
+        japanese_families=tuple(sorted(set(raw["japanese"]["family_names"]), key=len,
+                                       reverse=True)),
+        japanese_places=frozenset(raw["japanese"]["places"]),
+        japanese_publishers=tuple(raw["japanese"]["publisher_suffixes"]),
     )
 
 
