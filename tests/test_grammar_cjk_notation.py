@@ -7,6 +7,7 @@ newspapers, and the common journal notations (年月號, 總第N期, 第N輯, �
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -286,3 +287,23 @@ def test_works_helper_sees_every_note() -> None:
     bib = _bib(*NEWSPAPERS)
     assert sorted(link.footnote for link in bib.links) == [1, 2, 3]
     assert all(isinstance(w, Work) for w in bib.works)
+
+
+def test_japanese_authors_and_revisers_reach_the_bibliography(tmp_path: Path) -> None:
+    """Through the whole parse (segment → resolve → fields), not only parse_citation: a
+    6-kanji Japanese author is kept and 校 is biblatex's editora with its role."""
+    from sinosoviet_cli import pipeline
+    from sinosoviet_cli.paper.read import read_paper
+
+    paper = tmp_path / "p.txt"
+    paper.write_text(
+        "注释：\n"
+        "[1] 五百旗頭真，《日米戦争と戦後日本》（東京：講談社，2005），頁3。\n"
+        "[2] [美]某某：《某国史》，张三译，李四校，某某书社，2009年，第5页。\n",
+        encoding="utf-8")
+    bib = pipeline.parse_paper(read_paper(paper),
+                               schools=pipeline.paper_inputs().schools).bibliography
+    first, second = bib.works
+    assert (first.get("author"), first.get("langid")) == ("{五百旗頭真}", "japanese")
+    assert (second.get("translator"), second.get("editora"), second.get("editoratype"),
+            second.get("publisher")) == ("{张三}", "{李四}", "reviser", "某某书社")

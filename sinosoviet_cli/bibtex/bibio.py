@@ -24,8 +24,9 @@ from sinosoviet_cli.model import Unparsed, Work
 
 #: The order fields are written in; the rest follow alphabetically.
 FIELD_ORDER = (
-    "author", "editor", "editortype", "translator", "title", "subtitle", "crossref",
-    "booktitle", "journal", "journaltitle", "journalsubtitle", "howpublished", "edition",
+    "author", "editor", "editortype", "translator", "editora", "editoratype", "title",
+    "subtitle", "crossref", "booktitle", "journal", "journaltitle", "journalsubtitle",
+    "howpublished", "edition",
     "volume", "number", "pages",
     "address", "location", "publisher", "institution", "school", "type", "eventtitle", "year",
     "date", "month", "url", "urldate", "doi", "note", "langid", "keywords", "footnotes",

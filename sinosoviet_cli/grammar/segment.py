@@ -9,7 +9,7 @@ from functools import cache
 from typing import Literal
 
 from sinosoviet_cli.grammar import emphasis
-from sinosoviet_cli.grammar.cjk import _parse_archive, _parse_backref, _quote_titles
+from sinosoviet_cli.grammar.cjk import _parse_archive, _parse_backref, _quote_titles, japanese_work
 from sinosoviet_cli.grammar.draft import _Draft
 from sinosoviet_cli.grammar.latin import _parse_latin
 from sinosoviet_cli.grammar.lexical import (
@@ -122,6 +122,7 @@ def _cjk_start(s: str, t: int) -> int | None:
     base = max(0, t - _LOOKBACK)
     prefix = s[base:t]
     clauses = _split_top(prefix, "，,：:")
+    japanese = japanese_work(s[t:])  # its authors' names may run to 6 kanji
     last = len(clauses) - 1
     empty_last = not prefix[clauses[last][0]:clauses[last][1]].strip()
     start: int | None = None
@@ -142,7 +143,8 @@ def _cjk_start(s: str, t: int) -> int | None:
             if not bare or _name_clause(bare) is not None:
                 return base + a + cut + len(rest) - len(rest.lstrip())
         cue_first = _vocab().cue_cjk.match(clause.strip())
-        names = _name_clause(clause) if clause.strip() and not cue_first else None
+        names = (_name_clause(clause, japanese=japanese)
+                 if clause.strip() and not cue_first else None)
         if names is None or (k == last and not names.role):
             break  # a bare name must be followed by ，/： — 「楊奎松在《…》一書中」 is prose
         start = base + a + lead

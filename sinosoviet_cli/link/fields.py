@@ -163,6 +163,9 @@ def _contributors(ref: Reference) -> dict[str, str]:
         f["editortype"] = _editortype(ref.extra.get("editortype", ""), ref.title, ref.editors)
     f["translator"] = person_field(ref.translators, _etal(ref, "translators"))
     f.update(alt_fields(ref, "editor", "translator"))
+    if ref.extra.get("editora"):  # 校 (revised by): biblatex's editora with its role
+        f["editora"] = ref.extra["editora"]
+        f["editoratype"] = ref.extra.get("editoratype", "")
     return f
 
 
