@@ -125,3 +125,18 @@ def test_footnotes_and_check_agree_on_the_notes(path: Path, monkeypatch: pytest.
     draft_notes = [(n.n, n.text) for n in read_draft(path).notes if n.n is not None]
     # check compares a draft's notes without their italics; a paper keeps them.
     assert draft_notes == [(n["n"], strip_marks(n["text"])) for n in notes]
+
+
+@pytest.mark.parametrize("command", [["footnotes"], ["parse", "--json"], ["notes"],
+                                     ["show", "yang1999zouxiang", "--paper"], ["check"]])
+def test_text_named_docx_is_one_clear_error_for_every_command(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import run_main
+
+    fake = tmp_path / "fake.docx"
+    fake.write_text("hello\n", encoding="utf-8")
+    code, _, stderr = run_main([*command, str(fake)], monkeypatch, capsys)
+    assert code == 2, stderr
+    assert "fake.docx" in stderr and "not a zip archive" in stderr
+    assert "internal error" not in stderr

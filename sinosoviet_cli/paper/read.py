@@ -69,6 +69,8 @@ def read_paper(path: str | Path, *, layout: Layout | None = None) -> Paper:
     if not text.strip():
         raise InputError("is empty", path=path, fix="give a file with text in it")
     fmt = drafts.detect(path, text)
+    if fmt is drafts.DraftFormat.DOCX:  # text named .docx: read_docx says it is no Word file
+        return _from_draft(drafts.read_docx(data, str(path)))
     if fmt is drafts.DraftFormat.MARKDOWN:
         # A paper's italics are its title marks (Chicago) and its URLs its addresses.
         return _from_draft(read_markdown(text, str(path), as_paper=True))
