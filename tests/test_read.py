@@ -140,3 +140,16 @@ def test_text_named_docx_is_one_clear_error_for_every_command(
     assert code == 2, stderr
     assert "fake.docx" in stderr and "not a zip archive" in stderr
     assert "internal error" not in stderr
+
+
+def test_a_markdown_papers_dashes_read_as_pandoc_prints_them(tmp_path: Path) -> None:
+    """`--` is an en dash and `---` an em dash in pandoc Markdown, as in LaTeX; a URL
+    keeps its hyphens. The same note typeset or in Word reads the same."""
+    paper = tmp_path / "p.md"
+    paper.write_text(
+        "Text.[^1] More.[^2]\n\n"
+        "[^1]: A. Author, *A History, 1949--1976* (Place: Press, 2001), 12--15.\n"
+        "[^2]: See <https://example.org/a--b>---a page.\n", encoding="utf-8")
+    notes = [f.text for f in read_paper(paper).footnotes]
+    assert strip_marks(notes[0]) == "A. Author, A History, 1949–1976 (Place: Press, 2001), 12–15."
+    assert notes[1] == "See <https://example.org/a--b>—a page."

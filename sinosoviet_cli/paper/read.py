@@ -15,7 +15,9 @@ The format comes from the content first, then the file name:
 
 from __future__ import annotations
 
+import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from sinosoviet_cli.errors import InputError
@@ -73,7 +75,7 @@ def read_paper(path: str | Path, *, layout: Layout | None = None) -> Paper:
         return _from_draft(drafts.read_docx(data, str(path)))
     if fmt is drafts.DraftFormat.MARKDOWN:
         # A paper's italics are its title marks (Chicago) and its URLs its addresses.
-        return _from_draft(read_markdown(text, str(path), as_paper=True))
+        return _smart_dashes(_from_draft(read_markdown(text, str(path), as_paper=True)))
     if fmt is not drafts.DraftFormat.PLAIN:
         return _from_draft(drafts.parse(text, fmt, str(path)))
     paper = extract(text, layout)
@@ -98,6 +100,32 @@ def read_draft(path: str | Path) -> drafts.Draft:
         raise InputError("is a LibreOffice document", path=path,
                          fix="save it as .docx, or export its text as .txt")
     return drafts.load(path)
+
+
+_DASHES = re.compile(r"(?<![-/])(---?)(?![->])")
+_URL = re.compile(r"<https?://[^>\s]+>|https?://[^\s<>()]+")
+
+
+def _smart_dashes(paper: Paper) -> Paper:
+    """A Markdown paper's ``--`` and ``---`` as pandoc prints them (– and —), so its notes
+    read as the same paper typeset or in Word; URLs keep theirs."""
+    def dashes(text: str) -> str:
+        if "--" not in text:
+            return text
+        out, pos = [], 0
+        for m in _URL.finditer(text):
+            out.append(_DASHES.sub(_dash, text[pos:m.start()]))
+            out.append(m.group(0))
+            pos = m.end()
+        out.append(_DASHES.sub(_dash, text[pos:]))
+        return "".join(out)
+
+    notes = tuple(replace(f, text=dashes(f.text)) for f in paper.footnotes)
+    return replace(paper, footnotes=notes)
+
+
+def _dash(m: re.Match[str]) -> str:
+    return "—" if m.group(1) == "---" else "–"
 
 
 def _from_draft(draft: drafts.Draft) -> Paper:
