@@ -157,3 +157,27 @@ def test_parse_json_gives_the_volume_of_a_multi_volume_set(tmp_path, monkeypatch
     cites = [c for f in data["footnotes"] for c in f["citations"]]
     assert [(c["volume"], c["pages"]) for c in cites] == [("7", "85"), ("8", "12")]
     assert cites[0]["key"] == cites[1]["key"] and data["entries"] == 1
+
+
+@pytest.mark.parametrize("trailer", [
+    "\n\n（责任编辑：陈晓）\n", "（责任编辑：陈晓）", "\n[责任编辑 王五]\n", "\n【责任编辑】李四\n",
+    "\n作者单位：北京大学历史学系\n", "\n收稿日期：2010-01-02\n", "\n© 2010 某某杂志社\n",
+    "\n本文原载《当代中国史研究》2009年第1期。\n", "\n参考文献：\n[1] 不是注释。\n",
+    " 参考文献：[1] 不是注释。", "\n责 任 编 辑 ： 张三\n", "\nCopyright 2010 Some Press.\n",
+])
+def test_the_last_note_ends_before_a_trailer(trailer: str) -> None:
+    """A web copy's editor, affiliation, date, copyright or references after the notes
+    (the trailer words are data: ``[endnotes] trailers`` in layout.toml)."""
+    text = ("正文[1]。又[2]。\n注释：\n[1] 第一条。\n"
+            "[2] 牛军：《1962：中国对外政策“左”转的前夜》，《历史研究》2003年第3期。" + trailer)
+    paper = extract_endnotes(text)
+    assert paper is not None
+    assert [f.text for f in paper.footnotes] == [
+        "第一条。", "牛军：《1962：中国对外政策“左”转的前夜》，《历史研究》2003年第3期。"]
+
+
+def test_a_trailer_word_inside_a_note_is_note_text() -> None:
+    text = "正文[1]。\n注释：\n[1] 见该书附录。本文作者感谢某某先生提供资料。\n"
+    paper = extract_endnotes(text)
+    assert paper is not None
+    assert paper.footnotes[0].text == "见该书附录。本文作者感谢某某先生提供资料。"
