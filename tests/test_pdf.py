@@ -395,3 +395,52 @@ def test_flush_left_wrapped_line_opening_with_the_next_number_continues_the_note
         (2, "同上，第3 冊，頁 5。"),
         (3, "沈志華，《無奈的選擇》。"),
     ]
+
+
+def _cut(name: str, paragraphs: int, chars: int, **layout: object) -> tuple[Source, Layout]:
+    """The first ``paragraphs`` of a fixture, ``chars`` characters cut off the last one,
+    with the notes it cites, in a changed layout."""
+    from dataclasses import replace
+
+    source, base = load(FIXTURES / f"{name}.json")
+    paras = list(source.paragraphs[:paragraphs])
+    paras[-1] = paras[-1][: len(paras[-1]) - chars]
+    cited = {int(n) for p in paras for n in re.findall(r"\{(\d+)\}", p)}
+    return Source(source.title, tuple(paras), source.notes[: len(cited)]), replace(base, **layout)
+
+
+@pytest.mark.parametrize(
+    ("name", "paragraphs", "chars", "span"),
+    [
+        ("latin_two_columns_wide_notes", 5, 391, True),  # one page, its footer unrepeated
+        ("latin_two_columns_wide_notes", 8, 0, True),
+        ("latin_two_columns_wide_notes", 4, 92, False),
+        ("cjk_footnotes", 6, 0, True),  # the notes' small type outnumbers the body's
+        ("cjk_footnotes", 6, 69, True),
+        ("cjk_footnotes", 5, 0, False),
+    ],
+)
+@pytest.mark.parametrize("style", ["plain", "super", "circled"])
+def test_two_columns_one_holding_a_single_line(
+    tmp_path: Path, name: str, paragraphs: int, chars: int, span: bool, style: str
+) -> None:
+    """A two-column page whose last column holds one line, notes across the page or
+    under each column: notes, body and markers all read back."""
+    from tests.pdf_builder import _Typesetter
+
+    source, layout = _cut(
+        name, paragraphs, chars, columns=2, width=595, span_notes=span, note_number=style
+    )
+    last_page = _Typesetter(source, layout).run()[-1]
+    assert 1 in [len(getattr(column, "body", [])) for column in last_page]  # the case
+    path = tmp_path / "two.pdf"
+    path.write_bytes(build(source, layout))
+    paper = read_pdf(path)
+    expected = [unicodedata.normalize("NFC", n) for n in source.notes]
+    assert [f.text for f in paper.footnotes] == expected
+    assert [m.n for m in paper.markers] == list(range(1, len(expected) + 1))
+    body = "".join(_squash(p.text) for p in paper.paragraphs)
+    for para in source.paragraphs:
+        if not para.startswith("# "):
+            assert _squash(re.sub(r"\{\d+\}", "", para)) in body
+    assert not paper.problems

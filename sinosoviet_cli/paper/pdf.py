@@ -300,23 +300,22 @@ def _strip_running(pages: list[_PageData]) -> tuple[list[list[_Row]], list[int]]
     carries the page's number."""
     candidates: list[list[tuple[int, str, list[int], bool]]] = []
     keys: Counter[tuple[str, int]] = Counter()
+    centred_feet: list[int] = []  # the row index of a centred foot, or -1
     for page in pages:
-        rows = page.rows
-        found: list[tuple[int, str, list[int], bool]] = []
-        for index in sorted({0, 1, len(rows) - 2, len(rows) - 1}):
-            if 0 <= index < len(rows) and _is_apart(rows, index):
-                text = rows[index].text(raised=False)
-                if text != rows[index].text():  # it carries a note marker: no running head
-                    continue
-                keys[(_running_key(rows[index]), round(rows[index].base / 4))] += 1
-                numbers = [int(n) for n in _STANDALONE_NUMBER.findall(text)]
-                found.append((index, text, numbers, index in (0, len(rows) - 1)))
+        found = _edge_rows(page.rows)
+        keys.update(
+            (_running_key(page.rows[index]), round(page.rows[index].base / 4))
+            for index, *_ in found
+        )
         candidates.append(found)
+        rows = page.rows
+        centred_feet.append(len(rows) - 1 if rows and _centred_foot(rows, page.width) else -1)
     printed, confirmed = _printed_pages(
         [
-            [(n, _folio_weight(text, n)) for _, text, ns, outer in found
+            [(n, max(_folio_weight(text, n), 2 * (index == centred)))
+             for index, text, ns, outer in found
              for n in ns if outer or _PAGE_NUMBER_ONLY.match(text)]
-            for found in candidates
+            for found, centred in zip(candidates, centred_feet, strict=True)
         ]
     )
     result: list[list[_Row]] = []
@@ -330,6 +329,31 @@ def _strip_running(pages: list[_PageData]) -> tuple[list[list[_Row]], list[int]]
                 drop.add(index)
         result.append([row for i, row in enumerate(page.rows) if i not in drop])
     return result, printed
+
+
+def _edge_rows(rows: list[_Row]) -> list[tuple[int, str, list[int], bool]]:
+    """The rows that may be a running head or foot: the two at the top and bottom set
+    apart from the text, without note markers; with their text, the numbers in it, and
+    whether each is the outermost row."""
+    found: list[tuple[int, str, list[int], bool]] = []
+    for index in sorted({0, 1, len(rows) - 2, len(rows) - 1}):
+        if 0 <= index < len(rows) and _is_apart(rows, index):
+            text = rows[index].text(raised=False)
+            if text != rows[index].text():  # it carries a note marker: no running head
+                continue
+            numbers = [int(n) for n in _STANDALONE_NUMBER.findall(text)]
+            found.append((index, text, numbers, index in (0, len(rows) - 1)))
+    return found
+
+
+def _centred_foot(rows: list[_Row], width: float) -> bool:
+    """The page's last row is a short line centred on the page, set apart, ending with a
+    number: a running foot even on a one-page paper, where nothing repeats."""
+    row = rows[-1]
+    text = row.text()
+    centre = (row.x0 + row.x1) / 2
+    return (len(rows) > 1 and _is_apart(rows, len(rows) - 1) and len(text) < 60
+            and abs(centre - width / 2) < 0.05 * width and re.search(r"\d\W*$", text) is not None)
 
 
 def _folio_weight(text: str, number: int) -> int:
@@ -538,11 +562,17 @@ def _needs_space(prev: _Char, char: _Char, size: float) -> bool:
 
 
 def _body_size(pages: list[list[_Row]]) -> float:
+    """The body text's size: the largest size that sets a good share of the characters.
+    Not simply the commonest: in a short paper with long notes the notes' smaller type
+    may outnumber the body's (headings in larger type are too few to count)."""
     sizes: Counter[float] = Counter()
     for rows in pages:
         for row in rows:
             sizes[row.size] += len(row.chars)
-    return sizes.most_common(1)[0][0] if sizes else 10.0
+    if not sizes:
+        return 10.0
+    most = max(sizes.values())
+    return max(size for size, count in sizes.items() if count >= 0.25 * most)
 
 
 def read_lines(path: Path) -> tuple[list[Line], list[int]]:
