@@ -25,20 +25,24 @@ LAYOUTS = {
     "dot": ("[{n}]", "{n}. "),
     "dunhao": ("[{n}]", "{n}、"),
     "circled": ("{c}", "{c}"),
+    "superscript": ("{s}", "{n}. "),
+    "superscript-both": ("{s}", "{s}"),
 }
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _paper(body_mark: str, note_mark: str, heading: str = "注释：", glue: str = "\n") -> str:
     def mk(pattern: str, n: int) -> str:
-        return pattern.format(n=n, c=_CIRCLED[n - 1])
+        return pattern.format(n=n, c=_CIRCLED[n - 1], s=str(n).translate(_SUPERSCRIPT))
     body = BODY.format(**{f"m{i}": mk(body_mark, i) for i in range(1, 6)})
     notes = glue.join(mk(note_mark, i) + text for i, text in enumerate(NOTES, 1))
     return f"标题\n作者\n\n{body}\n{heading}\n{notes}\n"
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-@pytest.mark.parametrize("heading", ["注释：", "【注释】", "註釋", "Notes", "附注"])
+@pytest.mark.parametrize(
+    "heading", ["注释：", "【注释】", "註釋", "注釋", "Notes", "Endnotes", "附注", "注 释", "[注释]"])
 def test_every_note_found_with_its_number_and_text(layout: str, heading: str) -> None:
     body_mark, note_mark = LAYOUTS[layout]
     paper = extract_endnotes(_paper(body_mark, note_mark, heading))
@@ -49,7 +53,8 @@ def test_every_note_found_with_its_number_and_text(layout: str, heading: str) ->
     assert paper.markers[0].sentence == "大跃进与中苏关系"
 
 
-@pytest.mark.parametrize("layout", ["square", "tortoise", "paren", "circled"])
+@pytest.mark.parametrize(
+    "layout", ["square", "tortoise", "paren", "circled", "dot", "dunhao", "superscript-both"])
 def test_notes_glued_on_one_line(layout: str) -> None:
     body_mark, note_mark = LAYOUTS[layout]
     paper = extract_endnotes(_paper(body_mark, note_mark, glue=" "))
@@ -181,3 +186,14 @@ def test_a_trailer_word_inside_a_note_is_note_text() -> None:
     paper = extract_endnotes(text)
     assert paper is not None
     assert paper.footnotes[0].text == "见该书附录。本文作者感谢某某先生提供资料。"
+
+
+def test_glued_dot_markers_need_a_closed_note_before_them() -> None:
+    """In a one-line `1.` block, `2.` starts a note only after a note's closing
+    punctuation: a section `第2、3节` or a volume `vol. 2, 12` stays in its note."""
+    text = ("正文[1][2][3]。\n注释：\n1. 参见该书第2、3节。2. Zagoria, Conflict, vol. 3, 12. "
+            "3. 同上。\n")
+    paper = extract_endnotes(text)
+    assert paper is not None
+    assert [f.text for f in paper.footnotes] == [
+        "参见该书第2、3节。", "Zagoria, Conflict, vol. 3, 12.", "同上。"]

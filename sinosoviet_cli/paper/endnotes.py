@@ -45,7 +45,13 @@ _BRACKETED = re.compile(
     rf"|(?P<circled>[{_CIRCLED}])|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
 )
 # A marker that counts only at the start of a line: `12.`, `12、`, `12 〕` (lost bracket).
-_LINE_START = re.compile(rf"(?m)^[ \t\u3000]*(?P<n>{_N})\s*(?:[.．、]|[\]］〕）)])\s*")
+_LINE_START = re.compile(rf"(?m)^[ \t\u3000]*(?P<n>{_N})\s*(?:(?P<dot>[.．、])|[\]］〕）)])\s*")
+# In a block whose first note opens `1.` or `1、`, the same marker after a note's closing
+# punctuation, inside a line: notes glued on one physical line (`…第85页。2. 同上。`).
+_GLUED_DOT = re.compile(
+    rf"(?<=[。．.!?！？)）」”』\]])[ \t\u3000]*(?P<n>{_N})[ \t\u3000]*(?P<dot>[.．、])(?!\d)"
+    r"[ \t\u3000]*(?=\S)"
+)
 _WIDE = rf"{CJK_CHAR[1:-1]}（）。，、：；《》〈〉「」『』－—"
 # A space run that a web copy put between CJK characters, or between CJK and digits
 # (``2006  年``); never between two Latin words or two numbers.
@@ -75,9 +81,14 @@ def _marks(text: str, *, line_starts: bool) -> Iterator[_Mark]:
             found.append(_Mark(m.start(), m.end(), int(m["a"] or m["b"] or m["c"]), False))
     if line_starts:
         taken = {mk.start for mk in found}
-        for m in _LINE_START.finditer(text):
+        starts = list(_LINE_START.finditer(text))
+        first = next((m for m in starts if m["n"] == "1"), None)
+        if first is not None and first["dot"]:
+            starts += [m for m in _GLUED_DOT.finditer(text) if m["dot"] == first["dot"]]
+        for m in starts:
             if m.start("n") not in taken and not any(
                     mk.start <= m.start("n") < mk.end for mk in found):
+                taken.add(m.start("n"))
                 found.append(_Mark(m.start("n"), m.end(), int(m["n"]), False))
     return iter(sorted(found, key=lambda mk: mk.start))
 
