@@ -444,3 +444,29 @@ def test_two_columns_one_holding_a_single_line(
         if not para.startswith("# "):
             assert _squash(re.sub(r"\{\d+\}", "", para)) in body
     assert not paper.problems
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        {"columns": 2, "width": 595, "span_notes": True, "note_number": "plain"},
+        {"columns": 2, "width": 595, "span_notes": True, "note_number": "circled"},
+        {"columns": 1, "endnotes": "注釋", "note_number": "plain"},
+        {"columns": 1, "endnotes": "Notes", "note_number": "super"},
+        {"columns": 2, "width": 595, "note_number": "super", "footer": "— {n} —"},
+    ],
+    ids=["span-plain", "span-circled", "endnotes-plain", "endnotes-super", "columns-super"],
+)
+def test_long_papers_in_other_layouts_read_back_exactly(tmp_path: Path, layout: dict[str, object]) -> None:
+    """A 24-note paper over several pages: notes that run over page and column breaks,
+    notes across two columns whose short lines fit beside the gutter, endnotes that
+    continue on the next page."""
+    from dataclasses import replace
+
+    source, base = load(FIXTURES / "cjk_footnotes.json")
+    source = long_source(source, 2 if layout.get("note_number") != "circled" else 1)
+    path = tmp_path / "long.pdf"
+    path.write_bytes(build(source, replace(base, **layout)))  # type: ignore[arg-type]
+    paper = read_pdf(path)
+    expected = [unicodedata.normalize("NFC", n) for n in source.notes]
+    assert [f.text for f in paper.footnotes] == expected

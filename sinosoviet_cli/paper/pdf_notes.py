@@ -80,13 +80,14 @@ class _Assembly:
     indented_starts: int = 0  # plain-number note starts seen indented
     flush_starts: int = 0  # ... and flush left
     lead_starts: int = 0  # note starts with a raised or circled number
+    indented_pages: frozenset[int] = frozenset()  # pages with an indented note line
     new_para: bool = True
 
     def note_line(self, no: int, line: Line) -> None:
         expected = self.notes[-1].n + 1 if self.notes else 1
         start = _note_number(line, expected, not self.notes)
         indented = line.indent >= 0.5 * line.size
-        if start is not None and line.lead is None and self._wrapped_number(indented):
+        if start is not None and line.lead is None and self._wrapped_number(indented, line):
             start = None
         if start is not None:
             n, text = start
@@ -102,13 +103,15 @@ class _Assembly:
                 Unparsed("line", line.text, "note text before any numbered note", line=no)
             )
 
-    def _wrapped_number(self, indented: bool) -> bool:
+    def _wrapped_number(self, indented: bool, line: Line) -> bool:
         """A plain number opening a note line is a wrapped part of the note before when
         the paper's notes are numbered otherwise: with raised or circled numbers, or
-        indented where this line is flush left (`4 頁。`, a page number wrapped)."""
+        indented where this line is flush left (`4 頁。`, a page number wrapped) on a
+        page whose note lines show indentation at all."""
         if self.lead_starts and not self.indented_starts and not self.flush_starts:
             return True
-        return not indented and self.indented_starts >= 1 and not self.flush_starts
+        return (not indented and self.indented_starts >= 1 and not self.flush_starts
+                and line.page in self.indented_pages)
 
     def body_line(self, line: Line) -> None:
         text = line.text
@@ -175,6 +178,11 @@ def assemble(lines: list[Line], printed: list[int]) -> Paper:
         if line.zone == "body":
             sizes[line.size] += len(line.text)
     work = _Assembly(printed, sizes.most_common(1)[0][0] if sizes else 10.0)
+    heading = next((i for i, line in enumerate(lines)
+                    if line.zone == "body" and is_notes_heading(line.text)), len(lines))
+    work.indented_pages = frozenset(
+        line.page for i, line in enumerate(lines)
+        if (line.zone == "notes" or i > heading) and line.indent >= 0.5 * line.size)
     for no, raw in enumerate(lines, 1):
         line = Line(
             nfc(raw.text), raw.markers, raw.page, raw.zone, raw.size, raw.indent, raw.lead
