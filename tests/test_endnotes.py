@@ -197,3 +197,35 @@ def test_glued_dot_markers_need_a_closed_note_before_them() -> None:
     assert paper is not None
     assert [f.text for f in paper.footnotes] == [
         "参见该书第2、3节。", "Zagoria, Conflict, vol. 3, 12.", "同上。"]
+
+
+_PIECES = st.sampled_from([
+    "毛泽东：", "《建国以来毛泽东文稿》第7册，", "中央文献出版社1992年版，", "第85页。", "同上。",
+    "出处同注1。", "[美]肯尼思·华尔兹：", "（1956—1961）", "第2、3节。", "上海市档案馆藏，全宗号A36，",
+    "Chen Jian, Mao's China (Chapel Hill: UNC Press, 2001), pp. 49-84.", "vol. 2, 12.", "1958年",
+])
+
+
+@given(
+    notes=st.lists(st.lists(_PIECES, min_size=1, max_size=6).map("".join), min_size=1, max_size=25),
+    layout=st.sampled_from(sorted(LAYOUTS)),
+    glue=st.sampled_from(["\n", " ", "\n\n"]),
+    heading=st.sampled_from(["注释：", "【注释】", "Notes", "註釋"]),
+)
+def test_property_any_layout_round_trip(notes: list[str], layout: str, glue: str,
+                                        heading: str) -> None:
+    """Citation-like notes in any layout, on separate lines or glued on one, come back
+    exactly (circled numbers only go to 10 here, glued ones need a closed note)."""
+    body_mark, note_mark = LAYOUTS[layout]
+    if layout == "circled":
+        notes = notes[:10]
+    if glue == " " and layout in ("dot", "dunhao", "superscript"):
+        notes = [n if n.endswith(("。", ".")) else n + "。" for n in notes]
+
+    def mk(pattern: str, n: int) -> str:
+        return pattern.format(n=n, c=_CIRCLED[(n - 1) % 10], s=str(n).translate(_SUPERSCRIPT))
+    body = "".join(f"句子{mk(body_mark, n)}。" for n in range(1, len(notes) + 1))
+    block = glue.join(mk(note_mark, n) + t for n, t in enumerate(notes, 1))
+    paper = extract_endnotes(f"{body}\n{heading}\n{block}\n")
+    assert paper is not None
+    assert [f.text for f in paper.footnotes] == [tidy(t) for t in notes]

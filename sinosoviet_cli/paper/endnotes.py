@@ -49,7 +49,7 @@ _LINE_START = re.compile(rf"(?m)^[ \t\u3000]*(?P<n>{_N})\s*(?:(?P<dot>[.．、])
 # In a block whose first note opens `1.` or `1、`, the same marker after a note's closing
 # punctuation, inside a line: notes glued on one physical line (`…第85页。2. 同上。`).
 _GLUED_DOT = re.compile(
-    rf"(?<=[。．.!?！？)）」”』\]])[ \t\u3000]*(?P<n>{_N})[ \t\u3000]*(?P<dot>[.．、])(?!\d)"
+    rf"(?<=[。．.!?！？)）」”』\]])[ \t\u3000]*(?P<n>{_N})[ \t\u3000]*(?P<dot>、|[.．](?!\d))"
     r"[ \t\u3000]*(?=\S)"
 )
 _WIDE = rf"{CJK_CHAR[1:-1]}（）。，、：；《》〈〉「」『』－—"
