@@ -116,13 +116,13 @@ def test_latex_cites_and_footnotes() -> None:
         (None, "zagoria1962sino", "", "p.~1"), (None, "gaddis1997we", "", "2"),
     ]
     texts = [n.text for n in draft.notes if n.text]
-    assert texts == ["羅平漢，文革前夜的中國（北京：人民出版社，2007），148-149。另见。",
+    assert texts == ["羅平漢，文革前夜的中國（北京：人民出版社，2007），148–149。另见。",
                      "同上，150。"]
     for note in draft.notes:
         for k in note.keys:
             assert TEX.split("\n")[k.line - 1][k.column - 1 :].startswith(k.key)
         for i, ch in enumerate(note.text):
-            if ch not in "- ":  # `--` becomes `-`
+            if ch not in "– ":  # `--` becomes `–`
                 assert char_at(TEX, *note.where(i)) == ch
 
 

@@ -25,20 +25,24 @@ LAYOUTS = {
     "dot": ("[{n}]", "{n}. "),
     "dunhao": ("[{n}]", "{n}、"),
     "circled": ("{c}", "{c}"),
+    "superscript": ("{s}", "{n}. "),
+    "superscript-both": ("{s}", "{s}"),
 }
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _paper(body_mark: str, note_mark: str, heading: str = "注释：", glue: str = "\n") -> str:
     def mk(pattern: str, n: int) -> str:
-        return pattern.format(n=n, c=_CIRCLED[n - 1])
+        return pattern.format(n=n, c=_CIRCLED[n - 1], s=str(n).translate(_SUPERSCRIPT))
     body = BODY.format(**{f"m{i}": mk(body_mark, i) for i in range(1, 6)})
     notes = glue.join(mk(note_mark, i) + text for i, text in enumerate(NOTES, 1))
     return f"标题\n作者\n\n{body}\n{heading}\n{notes}\n"
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-@pytest.mark.parametrize("heading", ["注释：", "【注释】", "註釋", "Notes", "附注"])
+@pytest.mark.parametrize(
+    "heading", ["注释：", "【注释】", "註釋", "注釋", "Notes", "Endnotes", "附注", "注 释", "[注释]"])
 def test_every_note_found_with_its_number_and_text(layout: str, heading: str) -> None:
     body_mark, note_mark = LAYOUTS[layout]
     paper = extract_endnotes(_paper(body_mark, note_mark, heading))
@@ -49,7 +53,8 @@ def test_every_note_found_with_its_number_and_text(layout: str, heading: str) ->
     assert paper.markers[0].sentence == "大跃进与中苏关系"
 
 
-@pytest.mark.parametrize("layout", ["square", "tortoise", "paren", "circled"])
+@pytest.mark.parametrize(
+    "layout", ["square", "tortoise", "paren", "circled", "dot", "dunhao", "superscript-both"])
 def test_notes_glued_on_one_line(layout: str) -> None:
     body_mark, note_mark = LAYOUTS[layout]
     paper = extract_endnotes(_paper(body_mark, note_mark, glue=" "))
@@ -157,3 +162,70 @@ def test_parse_json_gives_the_volume_of_a_multi_volume_set(tmp_path, monkeypatch
     cites = [c for f in data["footnotes"] for c in f["citations"]]
     assert [(c["volume"], c["pages"]) for c in cites] == [("7", "85"), ("8", "12")]
     assert cites[0]["key"] == cites[1]["key"] and data["entries"] == 1
+
+
+@pytest.mark.parametrize("trailer", [
+    "\n\n（责任编辑：陈晓）\n", "（责任编辑：陈晓）", "\n[责任编辑 王五]\n", "\n【责任编辑】李四\n",
+    "\n作者单位：北京大学历史学系\n", "\n收稿日期：2010-01-02\n", "\n© 2010 某某杂志社\n",
+    "\n本文原载《当代中国史研究》2009年第1期。\n", "\n参考文献：\n[1] 不是注释。\n",
+    " 参考文献：[1] 不是注释。", "\n责 任 编 辑 ： 张三\n", "\nCopyright 2010 Some Press.\n",
+])
+def test_the_last_note_ends_before_a_trailer(trailer: str) -> None:
+    """A web copy's editor, affiliation, date, copyright or references after the notes
+    (the trailer words are data: ``[endnotes] trailers`` in layout.toml)."""
+    text = ("正文[1]。又[2]。\n注释：\n[1] 第一条。\n"
+            "[2] 牛军：《1962：中国对外政策“左”转的前夜》，《历史研究》2003年第3期。" + trailer)
+    paper = extract_endnotes(text)
+    assert paper is not None
+    assert [f.text for f in paper.footnotes] == [
+        "第一条。", "牛军：《1962：中国对外政策“左”转的前夜》，《历史研究》2003年第3期。"]
+
+
+def test_a_trailer_word_inside_a_note_is_note_text() -> None:
+    text = "正文[1]。\n注释：\n[1] 见该书附录。本文作者感谢某某先生提供资料。\n"
+    paper = extract_endnotes(text)
+    assert paper is not None
+    assert paper.footnotes[0].text == "见该书附录。本文作者感谢某某先生提供资料。"
+
+
+def test_glued_dot_markers_need_a_closed_note_before_them() -> None:
+    """In a one-line `1.` block, `2.` starts a note only after a note's closing
+    punctuation: a section `第2、3节` or a volume `vol. 2, 12` stays in its note."""
+    text = ("正文[1][2][3]。\n注释：\n1. 参见该书第2、3节。2. Zagoria, Conflict, vol. 3, 12. "
+            "3. 同上。\n")
+    paper = extract_endnotes(text)
+    assert paper is not None
+    assert [f.text for f in paper.footnotes] == [
+        "参见该书第2、3节。", "Zagoria, Conflict, vol. 3, 12.", "同上。"]
+
+
+_PIECES = st.sampled_from([
+    "毛泽东：", "《建国以来毛泽东文稿》第7册，", "中央文献出版社1992年版，", "第85页。", "同上。",
+    "出处同注1。", "[美]肯尼思·华尔兹：", "（1956—1961）", "第2、3节。", "上海市档案馆藏，全宗号A36，",
+    "Chen Jian, Mao's China (Chapel Hill: UNC Press, 2001), pp. 49-84.", "vol. 2, 12.", "1958年",
+])
+
+
+@given(
+    notes=st.lists(st.lists(_PIECES, min_size=1, max_size=6).map("".join), min_size=1, max_size=25),
+    layout=st.sampled_from(sorted(LAYOUTS)),
+    glue=st.sampled_from(["\n", " ", "\n\n"]),
+    heading=st.sampled_from(["注释：", "【注释】", "Notes", "註釋"]),
+)
+def test_property_any_layout_round_trip(notes: list[str], layout: str, glue: str,
+                                        heading: str) -> None:
+    """Citation-like notes in any layout, on separate lines or glued on one, come back
+    exactly (circled numbers only go to 10 here, glued ones need a closed note)."""
+    body_mark, note_mark = LAYOUTS[layout]
+    if layout == "circled":
+        notes = notes[:10]
+    if glue == " " and layout in ("dot", "dunhao", "superscript"):
+        notes = [n if n.endswith(("。", ".")) else n + "。" for n in notes]
+
+    def mk(pattern: str, n: int) -> str:
+        return pattern.format(n=n, c=_CIRCLED[(n - 1) % 10], s=str(n).translate(_SUPERSCRIPT))
+    body = "".join(f"句子{mk(body_mark, n)}。" for n in range(1, len(notes) + 1))
+    block = glue.join(mk(note_mark, n) + t for n, t in enumerate(notes, 1))
+    paper = extract_endnotes(f"{body}\n{heading}\n{block}\n")
+    assert paper is not None
+    assert [f.text for f in paper.footnotes] == [tidy(t) for t in notes]

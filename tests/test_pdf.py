@@ -3,6 +3,7 @@ text; PDFs without decodable text are refused with a message that says to OCR th
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sinosoviet_cli.errors import InputError
@@ -348,7 +349,11 @@ def _words(words: list[str]) -> str:
     return out
 
 
-@settings(max_examples=40, deadline=None)
+# Typesetting is slow: 40 examples by default; HYPOTHESIS_EXAMPLES=3000 for a long run.
+@settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "40")), deadline=None)
+@example(  # a trailing `4` wrapped to a line of its own is text, not note 4's marker
+    notes=["中", "中", "中" * 22 + "Aaaaaaa Aaaaaaa Aaaaaaaa Aaaaaaaaw 4"], style="super", columns=1
+)
 @given(
     notes=st.lists(st.lists(_WORD, min_size=1, max_size=40).map(_words), min_size=1, max_size=12),
     style=st.sampled_from(["plain", "super", "circled"]),
@@ -390,3 +395,78 @@ def test_flush_left_wrapped_line_opening_with_the_next_number_continues_the_note
         (2, "同上，第3 冊，頁 5。"),
         (3, "沈志華，《無奈的選擇》。"),
     ]
+
+
+def _cut(name: str, paragraphs: int, chars: int, **layout: object) -> tuple[Source, Layout]:
+    """The first ``paragraphs`` of a fixture, ``chars`` characters cut off the last one,
+    with the notes it cites, in a changed layout."""
+    from dataclasses import replace
+
+    source, base = load(FIXTURES / f"{name}.json")
+    paras = list(source.paragraphs[:paragraphs])
+    paras[-1] = paras[-1][: len(paras[-1]) - chars]
+    cited = {int(n) for p in paras for n in re.findall(r"\{(\d+)\}", p)}
+    return Source(source.title, tuple(paras), source.notes[: len(cited)]), replace(base, **layout)
+
+
+@pytest.mark.parametrize(
+    ("name", "paragraphs", "chars", "span"),
+    [
+        ("latin_two_columns_wide_notes", 5, 391, True),  # one page, its footer unrepeated
+        ("latin_two_columns_wide_notes", 8, 0, True),
+        ("latin_two_columns_wide_notes", 4, 92, False),
+        ("cjk_footnotes", 6, 0, True),  # the notes' small type outnumbers the body's
+        ("cjk_footnotes", 6, 69, True),
+        ("cjk_footnotes", 5, 0, False),
+    ],
+)
+@pytest.mark.parametrize("style", ["plain", "super", "circled"])
+def test_two_columns_one_holding_a_single_line(
+    tmp_path: Path, name: str, paragraphs: int, chars: int, span: bool, style: str
+) -> None:
+    """A two-column page whose last column holds one line, notes across the page or
+    under each column: notes, body and markers all read back."""
+    from tests.pdf_builder import _Typesetter
+
+    source, layout = _cut(
+        name, paragraphs, chars, columns=2, width=595, span_notes=span, note_number=style
+    )
+    last_page = _Typesetter(source, layout).run()[-1]
+    assert 1 in [len(getattr(column, "body", [])) for column in last_page]  # the case
+    path = tmp_path / "two.pdf"
+    path.write_bytes(build(source, layout))
+    paper = read_pdf(path)
+    expected = [unicodedata.normalize("NFC", n) for n in source.notes]
+    assert [f.text for f in paper.footnotes] == expected
+    assert [m.n for m in paper.markers] == list(range(1, len(expected) + 1))
+    body = "".join(_squash(p.text) for p in paper.paragraphs)
+    for para in source.paragraphs:
+        if not para.startswith("# "):
+            assert _squash(re.sub(r"\{\d+\}", "", para)) in body
+    assert not paper.problems
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        {"columns": 2, "width": 595, "span_notes": True, "note_number": "plain"},
+        {"columns": 2, "width": 595, "span_notes": True, "note_number": "circled"},
+        {"columns": 1, "endnotes": "注釋", "note_number": "plain"},
+        {"columns": 1, "endnotes": "Notes", "note_number": "super"},
+        {"columns": 2, "width": 595, "note_number": "super", "footer": "— {n} —"},
+    ],
+    ids=["span-plain", "span-circled", "endnotes-plain", "endnotes-super", "columns-super"],
+)
+def test_long_papers_in_other_layouts_read_back_exactly(tmp_path: Path, layout: dict[str, object]) -> None:
+    """A 24-note paper over several pages: notes that run over page and column breaks,
+    notes across two columns whose short lines fit beside the gutter, endnotes that
+    continue on the next page."""
+    from dataclasses import replace
+
+    source, base = load(FIXTURES / "cjk_footnotes.json")
+    source = long_source(source, 2 if layout.get("note_number") != "circled" else 1)
+    path = tmp_path / "long.pdf"
+    path.write_bytes(build(source, replace(base, **layout)))  # type: ignore[arg-type]
+    paper = read_pdf(path)
+    expected = [unicodedata.normalize("NFC", n) for n in source.notes]
+    assert [f.text for f in paper.footnotes] == expected

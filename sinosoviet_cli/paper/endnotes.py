@@ -22,8 +22,11 @@ removed as a reader would: spaces between CJK characters and digits go.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from sinosoviet_cli.model import Footnote, Marker, Paper, Paragraph, Unparsed
 from sinosoviet_cli.text.normalize import CJK_CHAR, nfc
@@ -32,11 +35,6 @@ from sinosoviet_cli.text.normalize import CJK_CHAR, nfc
 _HEADING = re.compile(
     r"^[ \t\u3000]*[【\[［]?\s*(?:注\s*释|注\s*釋|註\s*釋|註\s*解|附\s*注|附\s*註|注|註|"
     r"[Ee]nd\s*[Nn]otes|N[Oo][Tt][Ee][Ss])\s*[】\]］]?\s*[:：]?[ \t\u3000]*$"
-)
-# What ends the note block: a references list, an author's note, an editor's line.
-_BLOCK_END = re.compile(
-    r"^[ \t\u3000]*[【\[［]?\s*(?:参考文献|參考文獻|作者简介|作者簡介|责任编辑|責任編輯|"
-    r"References|Bibliography)\s*[】\]］]?\s*[:：]?"
 )
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -47,7 +45,13 @@ _BRACKETED = re.compile(
     rf"|(?P<circled>[{_CIRCLED}])|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
 )
 # A marker that counts only at the start of a line: `12.`, `12、`, `12 〕` (lost bracket).
-_LINE_START = re.compile(rf"(?m)^[ \t\u3000]*(?P<n>{_N})\s*(?:[.．、]|[\]］〕）)])\s*")
+_LINE_START = re.compile(rf"(?m)^[ \t\u3000]*(?P<n>{_N})\s*(?:(?P<dot>[.．、])|[\]］〕）)])\s*")
+# In a block whose first note opens `1.` or `1、`, the same marker after a note's closing
+# punctuation, inside a line: notes glued on one physical line (`…第85页。2. 同上。`).
+_GLUED_DOT = re.compile(
+    rf"(?<=[。．.!?！？)）」”』\]])[ \t\u3000]*(?P<n>{_N})[ \t\u3000]*(?P<dot>、|[.．](?!\d))"
+    r"[ \t\u3000]*(?=\S)"
+)
 _WIDE = rf"{CJK_CHAR[1:-1]}（）。，、：；《》〈〉「」『』－—"
 # A space run that a web copy put between CJK characters, or between CJK and digits
 # (``2006  年``); never between two Latin words or two numbers.
@@ -77,9 +81,14 @@ def _marks(text: str, *, line_starts: bool) -> Iterator[_Mark]:
             found.append(_Mark(m.start(), m.end(), int(m["a"] or m["b"] or m["c"]), False))
     if line_starts:
         taken = {mk.start for mk in found}
-        for m in _LINE_START.finditer(text):
+        starts = list(_LINE_START.finditer(text))
+        first = next((m for m in starts if m["n"] == "1"), None)
+        if first is not None and first["dot"]:
+            starts += [m for m in _GLUED_DOT.finditer(text) if m["dot"] == first["dot"]]
+        for m in starts:
             if m.start("n") not in taken and not any(
                     mk.start <= m.start("n") < mk.end for mk in found):
+                taken.add(m.start("n"))
                 found.append(_Mark(m.start("n"), m.end(), int(m["n"]), False))
     return iter(sorted(found, key=lambda mk: mk.start))
 
@@ -93,6 +102,39 @@ def _in_sequence(marks: Iterator[_Mark]) -> list[_Mark]:
             chosen.append(mark)
             expected = mark.n + 1
     return chosen
+
+
+@cache
+def _trailers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What ends a note block (``[endnotes] trailers`` of ``data/layout.toml``): a line
+    opening with a trailer word, and the same word right after a note's closing
+    punctuation and before a colon, bracket or number (a block on one physical line:
+    ``…第3期。（责任编辑：陈晓）``, never ``…。本文作者感谢…``)."""
+    source = resources.files("sinosoviet_cli") / "data" / "layout.toml"
+    words = tomllib.loads(source.read_text(encoding="utf-8"))["endnotes"]["trailers"]
+    spaced = "|".join(r"\s*".join(re.escape(ch) for ch in word) for word in words)
+    opening = r"[（(\[［【〔]?[ \t\u3000]*"
+    return (re.compile(rf"^[ \t\u3000]*{opening}(?:{spaced})"),
+            re.compile(rf"(?<=[。.）)」”])[ \t\u3000]*{opening}(?:{spaced})"
+                       r"(?=[ \t\u3000]*[:：】\]］〕）)\[［〔©\d])"))
+
+
+def _block_end(lines: list[str], head: int) -> int:
+    """The index of the line that ends the note block after line ``head``: the first
+    trailer line, else the text's end."""
+    return next((i for i in range(head + 1, len(lines)) if ends_notes(lines[i])), len(lines))
+
+
+def ends_notes(line: str) -> bool:
+    """True for a line that ends an endnote block (``（责任编辑：陈晓）``, ``参考文献``…)."""
+    return bool(_trailers()[0].match(line))
+
+
+def _cut_trailer(zone: str, last: int) -> str:
+    """The zone without a trailer glued after the last note (``…第3期。（责任编辑：陈晓）``)."""
+    _, glued = _trailers()
+    found = glued.search(zone, last)
+    return zone[: found.start()] if found else zone
 
 
 def tidy(text: str) -> str:
@@ -134,12 +176,12 @@ def extract_endnotes(text: str) -> Paper | None:
     head = _heading_line(lines)
     if head is None:
         return None
-    end = next((i for i in range(head + 1, len(lines)) if _BLOCK_END.match(lines[i])),
-               len(lines))
+    end = _block_end(lines, head)
     zone = "\n".join(lines[head + 1: end])
     chosen = _in_sequence(_marks(zone, line_starts=True))
     if not chosen:
         return None
+    zone = _cut_trailer(zone, chosen[-1].end)
     offsets = [0]
     for raw in lines[head + 1: end]:
         offsets.append(offsets[-1] + len(raw) + 1)

@@ -31,7 +31,7 @@ _STRIP_ARG = re.compile(
     r"\\(?:emph|textit|textbf|textsc|textup|textrm|textsf|mkbibquote|mkbibemph|enquote|"
     r"mbox|hbox|text|uline|underline)\s*\{"
 )
-_LATEX_REPL = (("---", "—"), ("--", "-"), ("``", "“"), ("''", "”"), ("~", " "), ("\\&", "&"),
+_LATEX_REPL = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("~", " "), ("\\&", "&"),
                ("\\%", "%"), ("\\$", "$"), ("\\#", "#"), ("\\_", "_"), ("\\,", " "),
                ("\\ ", " "), ("\\\\", " "))
 _REPLACE = dict(_LATEX_REPL)

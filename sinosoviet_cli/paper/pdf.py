@@ -26,6 +26,7 @@ from typing import Any
 
 from sinosoviet_cli.errors import InputError
 from sinosoviet_cli.model import Paper
+from sinosoviet_cli.paper.pdf_columns import frames, note_lefts, note_start
 from sinosoviet_cli.text.normalize import is_cjk
 
 _OCR_FIX = "OCR it first, e.g. `ocrmypdf --force-ocr IN.pdf OUT.pdf`, or give its text as .txt"
@@ -300,23 +301,22 @@ def _strip_running(pages: list[_PageData]) -> tuple[list[list[_Row]], list[int]]
     carries the page's number."""
     candidates: list[list[tuple[int, str, list[int], bool]]] = []
     keys: Counter[tuple[str, int]] = Counter()
+    centred_feet: list[int] = []  # the row index of a centred foot, or -1
     for page in pages:
-        rows = page.rows
-        found: list[tuple[int, str, list[int], bool]] = []
-        for index in sorted({0, 1, len(rows) - 2, len(rows) - 1}):
-            if 0 <= index < len(rows) and _is_apart(rows, index):
-                text = rows[index].text(raised=False)
-                if text != rows[index].text():  # it carries a note marker: no running head
-                    continue
-                keys[(_running_key(rows[index]), round(rows[index].base / 4))] += 1
-                numbers = [int(n) for n in _STANDALONE_NUMBER.findall(text)]
-                found.append((index, text, numbers, index in (0, len(rows) - 1)))
+        found = _edge_rows(page.rows)
+        keys.update(
+            (_running_key(page.rows[index]), round(page.rows[index].base / 4))
+            for index, *_ in found
+        )
         candidates.append(found)
+        rows = page.rows
+        centred_feet.append(len(rows) - 1 if rows and _centred_foot(rows, page.width) else -1)
     printed, confirmed = _printed_pages(
         [
-            [(n, _folio_weight(text, n)) for _, text, ns, outer in found
+            [(n, max(_folio_weight(text, n), 2 * (index == centred)))
+             for index, text, ns, outer in found
              for n in ns if outer or _PAGE_NUMBER_ONLY.match(text)]
-            for found in candidates
+            for found, centred in zip(candidates, centred_feet, strict=True)
         ]
     )
     result: list[list[_Row]] = []
@@ -330,6 +330,31 @@ def _strip_running(pages: list[_PageData]) -> tuple[list[list[_Row]], list[int]]
                 drop.add(index)
         result.append([row for i, row in enumerate(page.rows) if i not in drop])
     return result, printed
+
+
+def _edge_rows(rows: list[_Row]) -> list[tuple[int, str, list[int], bool]]:
+    """The rows that may be a running head or foot: the two at the top and bottom set
+    apart from the text, without note markers; with their text, the numbers in it, and
+    whether each is the outermost row."""
+    found: list[tuple[int, str, list[int], bool]] = []
+    for index in sorted({0, 1, len(rows) - 2, len(rows) - 1}):
+        if 0 <= index < len(rows) and _is_apart(rows, index):
+            text = rows[index].text(raised=False)
+            if text != rows[index].text():  # it carries a note marker: no running head
+                continue
+            numbers = [int(n) for n in _STANDALONE_NUMBER.findall(text)]
+            found.append((index, text, numbers, index in (0, len(rows) - 1)))
+    return found
+
+
+def _centred_foot(rows: list[_Row], width: float) -> bool:
+    """The page's last row is a short line centred on the page, set apart, ending with a
+    number: a running foot even on a one-page paper, where nothing repeats."""
+    row = rows[-1]
+    text = row.text()
+    centre = (row.x0 + row.x1) / 2
+    return (len(rows) > 1 and _is_apart(rows, len(rows) - 1) and len(text) < 60
+            and abs(centre - width / 2) < 0.05 * width and re.search(r"\d\W*$", text) is not None)
 
 
 def _folio_weight(text: str, number: int) -> int:
@@ -363,113 +388,6 @@ def _printed_pages(numbers: list[list[tuple[int, int]]]) -> tuple[list[int], boo
     if votes < max(2, len(numbers) // 3):
         return [index + 1 for index in range(len(numbers))], False
     return [index + offset for index in range(len(numbers))], True
-
-
-# ---------------------------------------------------------------- columns and zones
-
-
-def _segments(row: _Row) -> list[tuple[float, float]]:
-    chars = sorted((c for c in row.chars if c.text.strip()), key=lambda c: c.x0)
-    spans: list[tuple[float, float]] = []
-    for c in chars:
-        if spans and c.x0 - spans[-1][1] <= 1.5 * row.size:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], c.x1))
-        else:
-            spans.append((c.x0, c.x1))
-    return spans
-
-
-def _gutter(rows: list[_Row], width: float, body: float) -> float | None:
-    """The x of a column gutter: the middle of the widest band crossed by fewest
-    body-text rows (notes in smaller type may run across the page under two columns),
-    with rows of text on both sides of it."""
-    spans = [_segments(row) for row in rows if row.size >= 0.9 * body]
-    scores: list[tuple[int, float]] = []
-    x = width * 0.3
-    while x <= width * 0.7:
-        crossing = sum(1 for s in spans if any(a < x < b for a, b in s))
-        left = sum(1 for s in spans if s and s[0][0] < x and not any(a < x < b for a, b in s))
-        right = sum(1 for s in spans if s and s[-1][1] > x and not any(a < x < b for a, b in s))
-        sides = min(left, right)  # a last column may hold a single line
-        if max(left, right) >= 3 and sides >= 1 and crossing <= sides // 6:
-            scores.append((crossing, x))
-        x += 2.0
-    return _widest_band(scores)
-
-
-def _widest_band(scores: list[tuple[int, float]]) -> float | None:
-    """The middle of the widest run of neighbouring x positions crossed by fewest rows:
-    the gutter's centre, not its edge (a note line may reach the edge)."""
-    if not scores:
-        return None
-    fewest = min(c for c, _ in scores)
-    bands: list[list[float]] = []
-    for crossing, x in scores:
-        if crossing != fewest:
-            continue
-        if bands and x - bands[-1][-1] <= 2.5:
-            bands[-1].append(x)
-        else:
-            bands.append([x])
-    widest = max(bands, key=len)
-    return (widest[0] + widest[-1]) / 2
-
-
-def _frames(rows: list[_Row], width: float, body: float) -> list[list[_Row]]:
-    """The page's rows as frames in reading order: full-width blocks, and within a
-    two-column block the left column, then the right."""
-    gutter = _gutter(rows, width, body)
-    if gutter is None:
-        return [rows]
-    frames: list[list[_Row]] = []
-    left: list[_Row] = []
-    right: list[_Row] = []
-    spanning: list[_Row] = []
-
-    def flush_columns() -> None:
-        frames.extend(f for f in (left[:], right[:]) if f)
-        left.clear()
-        right.clear()
-
-    for row in rows:
-        if any(a < gutter < b for a, b in _segments(row)):
-            flush_columns()
-            spanning.append(row)
-            continue
-        if spanning:
-            frames.append(spanning[:])
-            spanning.clear()
-        parts = (
-            [c for c in row.chars if c.x1 <= gutter],
-            [c for c in row.chars if c.x1 > gutter],
-        )
-        for target, chars in zip((left, right), parts, strict=True):
-            if any(c.text.strip() for c in chars):
-                target.append(_Row(row.base, row.size, chars))
-    flush_columns()
-    if spanning:
-        frames.append(spanning)
-    return frames
-
-
-def _note_start(
-    frame: list[_Row], page: _PageData, body: float, follows: bool
-) -> int:
-    """Index of the first note row of a frame: below a short rule (under its text, or
-    just above a frame that ``follows`` another, e.g. notes across two columns), or else
-    the trailing rows in smaller type; ``len(frame)`` when there are none."""
-    if not frame:
-        return 0
-    left, right = min(r.x0 for r in frame), max(r.x1 for r in frame)
-    for x0, x1, y in page.rules:  # a short rule starting at the frame's left edge
-        if left - 3 * body <= x0 <= (left + right) / 2 and x1 - x0 < 0.6 * page.width:
-            below = [i for i, row in enumerate(frame) if row.base < y]
-            if below and (below[0] > 0 or (follows and y - frame[0].base < 3 * frame[0].size)):
-                return below[0]
-    start = len(frame)
-    while start > 0 and frame[start - 1].size < 0.9 * body:
-        start -= 1
-    return start if start > 0 or follows else len(frame)
 
 
 # ---------------------------------------------------------------- lines
@@ -538,11 +456,17 @@ def _needs_space(prev: _Char, char: _Char, size: float) -> bool:
 
 
 def _body_size(pages: list[list[_Row]]) -> float:
+    """The body text's size: the largest size that sets a good share of the characters.
+    Not simply the commonest: in a short paper with long notes the notes' smaller type
+    may outnumber the body's (headings in larger type are too few to count)."""
     sizes: Counter[float] = Counter()
     for rows in pages:
         for row in rows:
             sizes[row.size] += len(row.chars)
-    return sizes.most_common(1)[0][0] if sizes else 10.0
+    if not sizes:
+        return 10.0
+    most = max(sizes.values())
+    return max(size for size, count in sizes.items() if count >= 0.25 * most)
 
 
 def read_lines(path: Path) -> tuple[list[Line], list[int]]:
@@ -552,12 +476,15 @@ def read_lines(path: Path) -> tuple[list[Line], list[int]]:
     body = _body_size(page_rows)
     lines: list[Line] = []
     for index, (page, rows) in enumerate(zip(pages, page_rows, strict=True)):
-        for number, frame in enumerate(_frames(rows, page.width, body) if rows else []):
-            split = _note_start(frame, page, body, number > 0)
+        placed: list[tuple[_Row, str, float]] = []
+        for number, frame in enumerate(frames(rows, page.width, body) if rows else []):
+            split = note_start(frame, page, body, number > 0)
             left = min(r.x0 for r in frame)
             for position, row in enumerate(frame):
-                zone = "notes" if position >= split else "body"
-                lines.append(_line(row, index, zone, left))
+                placed.append((row, "notes" if position >= split else "body", left))
+        lefts = note_lefts([row for row, zone, _ in placed if zone == "notes"])
+        for row, zone, left in placed:
+            lines.append(_line(row, index, zone, min(lefts.get(id(row), left), left)))
     return lines, printed
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from sinosoviet_cli.model import Footnote, Marker, Paper, Paragraph, Unparsed
-from sinosoviet_cli.paper.endnotes import is_notes_heading
+from sinosoviet_cli.paper.endnotes import ends_notes, is_notes_heading
 from sinosoviet_cli.paper.footnotes import _sentence_before, bundled_layout
 from sinosoviet_cli.paper.pdf import Line
 from sinosoviet_cli.text.normalize import join_lines, nfc
@@ -54,12 +54,13 @@ def _soft_join(lines: list[str]) -> str:
 
 
 def _note_number(line: Line, expected: int, first: bool) -> tuple[int, str] | None:
-    """The note number a note-zone line opens with, if it opens the next note."""
+    """The note number a note-zone line opens with, if it opens the next note: a raised
+    or circled number, or plain digits followed by note text."""
     if line.lead is not None:
         n, text = line.lead, line.text
     else:
         match = _NOTE_START.match(line.text)
-        if match is None:
+        if match is None or not match["text"]:
             return None
         n, text = int(match["n"]), match["text"]
     return (n, text) if n == expected or (first and n >= 1) else None
@@ -75,20 +76,22 @@ class _Assembly:
     problems: list[Unparsed] = field(default_factory=list)
     section: str | None = None
     endnotes: bool = False
+    back_matter: bool = False  # after the endnotes: an editor's line, references …
     indented_starts: int = 0  # plain-number note starts seen indented
     flush_starts: int = 0  # ... and flush left
+    lead_starts: int = 0  # note starts with a raised or circled number
+    indented_pages: frozenset[int] = frozenset()  # pages with an indented note line
     new_para: bool = True
 
     def note_line(self, no: int, line: Line) -> None:
         expected = self.notes[-1].n + 1 if self.notes else 1
         start = _note_number(line, expected, not self.notes)
         indented = line.indent >= 0.5 * line.size
-        # Once the notes have shown that they start indented, a flush-left line that
-        # opens with the next number is a wrapped line (`4 頁。`), not a new note.
-        if start is not None and line.lead is None and not indented:
-            start = None if self.indented_starts >= 2 and not self.flush_starts else start
+        if start is not None and line.lead is None and self._wrapped_number(indented, line):
+            start = None
         if start is not None:
             n, text = start
+            self.lead_starts += line.lead is not None
             if line.lead is None:
                 self.indented_starts += indented
                 self.flush_starts += not indented
@@ -99,6 +102,16 @@ class _Assembly:
             self.problems.append(
                 Unparsed("line", line.text, "note text before any numbered note", line=no)
             )
+
+    def _wrapped_number(self, indented: bool, line: Line) -> bool:
+        """A plain number opening a note line is a wrapped part of the note before when
+        the paper's notes are numbered otherwise: with raised or circled numbers, or
+        indented where this line is flush left (`4 頁。`, a page number wrapped) on a
+        page whose note lines show indentation at all."""
+        if self.lead_starts and not self.indented_starts and not self.flush_starts:
+            return True
+        return (not indented and self.indented_starts >= 1 and not self.flush_starts
+                and line.page in self.indented_pages)
 
     def body_line(self, line: Line) -> None:
         text = line.text
@@ -165,13 +178,20 @@ def assemble(lines: list[Line], printed: list[int]) -> Paper:
         if line.zone == "body":
             sizes[line.size] += len(line.text)
     work = _Assembly(printed, sizes.most_common(1)[0][0] if sizes else 10.0)
+    heading = next((i for i, line in enumerate(lines)
+                    if line.zone == "body" and is_notes_heading(line.text)), len(lines))
+    work.indented_pages = frozenset(
+        line.page for i, line in enumerate(lines)
+        if (line.zone == "notes" or i > heading) and line.indent >= 0.5 * line.size)
     for no, raw in enumerate(lines, 1):
         line = Line(
             nfc(raw.text), raw.markers, raw.page, raw.zone, raw.size, raw.indent, raw.lead
         )
         if not line.text and line.lead is None:
             continue
-        if line.zone == "notes" or work.endnotes:
+        if work.endnotes and (work.back_matter or ends_notes(line.text)):
+            work.back_matter = True  # no note's text, no body paragraph
+        elif line.zone == "notes" or work.endnotes:
             work.note_line(no, line)
         else:
             work.body_line(line)
