@@ -153,3 +153,34 @@ def test_a_markdown_papers_dashes_read_as_pandoc_prints_them(tmp_path: Path) -> 
     notes = [f.text for f in read_paper(paper).footnotes]
     assert strip_marks(notes[0]) == "A. Author, A History, 1949–1976 (Place: Press, 2001), 12–15."
     assert notes[1] == "See <https://example.org/a--b>—a page."
+
+
+def _italic(text: str) -> str:
+    return f'<w:r><w:rPr><w:i/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+@pytest.mark.parametrize("kind", ["footnotes", "endnotes"])
+def test_a_word_papers_italics_are_its_titles_in_footnotes_or_endnotes(
+        kind: str, tmp_path: Path) -> None:
+    """Word italics mark a Chicago title as *…* does in Markdown: the grammar reads the
+    title, the short form links to it, and the note prints without marks. A paper whose
+    notes are Word endnotes is read as well as one with footnotes."""
+    from docx_builder import build_fields_docx, endnote_ref, footnote_ref, run
+
+    from sinosoviet_cli import pipeline
+
+    ref = footnote_ref if kind == "footnotes" else endnote_ref
+    notes = {1: run("Zhang San 張三, ") + _italic("Xiangcun shehui") + run(" 鄉村社會 (Beijing: "
+                                                                         "Renmin chubanshe, 1990), 12."),
+             2: run("Zhang, ") + _italic("Xiangcun shehui") + run(", 30.")}
+    path = build_fields_docx(tmp_path / "p.docx", [run("Text.") + ref(1) + ref(2)],
+                             **{kind: notes})
+    paper = read_paper(path)
+    assert [strip_marks(f.text) for f in paper.footnotes] == [
+        "Zhang San 張三, Xiangcun shehui 鄉村社會 (Beijing: Renmin chubanshe, 1990), 12.",
+        "Zhang, Xiangcun shehui, 30."]
+    bib = pipeline.parse_paper(paper, schools=pipeline.paper_inputs().schools).bibliography
+    (work,) = bib.works
+    assert (work.get("author"), work.get("title"), work.get("year")) == (
+        "{張三}", "鄉村社會", "1990")
+    assert [(link.key, link.pages) for link in bib.links] == [(work.key, "12"), (work.key, "30")]

@@ -66,7 +66,7 @@ def read_paper(path: str | Path, *, layout: Layout | None = None) -> Paper:
         raise InputError("is a LibreOffice document", path=path,
                          fix="save it as .docx, or export its text as .txt")
     if kind == "docx":
-        return _from_draft(drafts.read_docx(data, str(path)))
+        return _from_draft(drafts.read_docx(data, str(path), as_paper=True))
     text = nfc(decode(data, path).replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise InputError("is empty", path=path, fix="give a file with text in it")
