@@ -126,6 +126,11 @@ def score(key: Mapping[str, Any], notes: Mapping[int, str], bib: Bibliography) -
             pairs.append((n, cit, link))
             if link is not None and cit["form"] == "full" and link.key:
                 mapping.setdefault(cit["work"], link.key)
+    # A work the paper never cites in full (a volume met first through its chapter)
+    # maps at its first use.
+    for _n, cit, link in pairs:
+        if link is not None and link.key:
+            mapping.setdefault(cit["work"], link.key)
     for n, cit, link in pairs:
         got_key = link.key if link is not None else ""
         s.add("links", bool(got_key) and mapping.get(cit["work"]) == got_key,

@@ -147,3 +147,15 @@ def test_character_title_with_bracketed_years_or_opening_year() -> None:
                   "Dangshi yanjiu 黨史研究, no. 1 (2000): 9.")
     assert ref.title == "1958：大躍進的前夜"
     assert ref.extra["romanized_title"] == "1958: Dayuejin de qianye"
+
+
+def test_a_bracketed_translation_after_the_title_is_read_past() -> None:
+    """CMOS 14.98: an English translation may follow a title in brackets; the journal
+    and issue after it are still read."""
+    ref = parse_citation(
+        'Wang Wu 王五, "Nongcun yu chengshi" 農村與城市 [Countryside and city], '
+        "*Jindaishi yanjiu* 近代史研究, no. 2 (2004): 33.")
+    assert isinstance(ref, Reference)
+    assert (ref.entry_type, ref.title, ref.container, ref.number, ref.year, ref.pages) == (
+        "article", "農村與城市", "近代史研究", "2", "2004", "33")
+    assert ref.extra["translated_title"] == "Countryside and city"

@@ -105,7 +105,21 @@ _ISSUE_PAGE = re.compile(r"\s*,\s*(\d{1,3})\s*\.?")
 _AFTER_ITALIC = re.compile(rf"\s*[,，]?\s*({_CJK_TITLE})\s*[,，]?\s*")
 
 
+# CMOS 14.98: an English translation of the title may follow it in brackets.
+_TRANSLATION = re.compile(r"\s*\[([^\[\]]+)\]\s*[,，]?\s*")
+
+
 def _title(d: _Draft, text: str, pos: int, marked: str = "") -> int:
+    """The title at ``pos`` and a bracketed translation after it (kept in ``extra``)."""
+    end = _title_only(d, text, pos, marked)
+    m = _TRANSLATION.match(text, end) if end else None
+    if m:
+        d.extra["translated_title"] = _clean(m.group(1))
+        return m.end()
+    return end
+
+
+def _title_only(d: _Draft, text: str, pos: int, marked: str = "") -> int:
     """The title at ``pos``: italic (``marked``: ``grammar.emphasis``), quoted or plain."""
     span = emphasis.span_at(marked, pos) if marked else None
     after = _AFTER_ITALIC.match(text, span[1]) if span else None
