@@ -37,7 +37,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
 from sinosoviet_cli.model import Bibliography, Work, split_persons  # noqa: E402
 
 PERSON_FIELDS = ("author", "editor", "translator")
-UNSCORED = ("note", "reason")  # free prose, read by a person
+UNSCORED = ("note", "reason", "comment")  # free prose, read by a person
 
 
 @dataclass

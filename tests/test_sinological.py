@@ -159,3 +159,16 @@ def test_a_bracketed_translation_after_the_title_is_read_past() -> None:
     assert (ref.entry_type, ref.title, ref.container, ref.number, ref.year, ref.pages) == (
         "article", "農村與城市", "近代史研究", "2", "2004", "33")
     assert ref.extra["translated_title"] == "Countryside and city"
+
+
+def test_an_article_cited_whole_keeps_its_span_but_a_chinese_page_range_does_not() -> None:
+    """`…(2009): 74–117.` in a Chicago note is the article's span (its entry's pages);
+    第85—87页 in a Chinese note is the pages cited, not the article's extent."""
+    from sinosoviet_cli.link.fields import own_fields
+
+    chicago = parse_citation('A. Writer, "An Essay," *Journal of Things* 11, no. 4 (2009): '
+                             "74–117.")
+    chinese = parse_citation("张三：《论某事》，《历史研究》2004年第3期，第85—87页。")
+    assert isinstance(chicago, Reference) and isinstance(chinese, Reference)
+    assert own_fields(chicago, "article")["pages"] == "74--117"
+    assert chinese.entry_type == "article" and "pages" not in own_fields(chinese, "article")

@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from sinosoviet_cli.bibtex.escape import escape
 from sinosoviet_cli.grammar import is_compilation, langid
-from sinosoviet_cli.model import Person, Reference
+from sinosoviet_cli.model import Form, Person, Reference
 from sinosoviet_cli.text.names import ALT_ANNOTATION, alt_annotation
 from sinosoviet_cli.text.normalize import has_cjk, nfc
 
@@ -198,6 +198,16 @@ def _imprint(ref: Reference, kind: str) -> dict[str, str]:
     return f
 
 
+def _article_span(ref: Reference, kind: str) -> str:
+    """A Chicago full note of an article that prints a page range and no page of its
+    own (``…(2009): 74–117.``) cites the whole article: the range is its span. Chinese
+    notation prints the pages cited (第85—87页), so only Latin-script notes count."""
+    chicago = "romanized_title" in ref.extra or not has_cjk(ref.title)
+    if kind != "article" or not chicago or ref.form is not Form.FULL or "--" not in ref.pages:
+        return ""
+    return text(ref.pages)
+
+
 def own_fields(ref: Reference, kind: str) -> dict[str, str]:
     """The fields a reference gives its own entry (not its volume's)."""
     if kind == "article":
@@ -210,7 +220,7 @@ def own_fields(ref: Reference, kind: str) -> dict[str, str]:
     if kind != "incollection":
         f.update(_imprint(ref, kind))
     # "246–94, at 258": the span of a chapter or article printed beside the page cited.
-    f["pages"] = text(ref.extra.get("extent", ""))
+    f["pages"] = text(ref.extra.get("extent", "")) or _article_span(ref, kind)
     if ref.url:
         f["url"] = nfc(ref.url.strip())  # url is verbatim in biblatex: no escaping
         f["urldate"] = text(ref.extra.get("urldate", ""))
