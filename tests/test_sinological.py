@@ -76,7 +76,8 @@ def test_short_form_links_by_romanised_title_and_fields_are_written() -> None:
 EXPECTED = {
     1: ["司馬遷 史記"], 2: ["胡海帆"], 4: ["史念海 西安歷史地圖集", "妹尾達彥 長安の都市計画"],
     6: ["李芳瑤", "楊曉春"], 7: ["韋述 兩京新記輯校"], 9: ["陝西省考古研究院"], 11: ["嚴少飛"],
-    12: ["程大昌 雍錄"], 24: ["何清谷"], 25: ["駱天驤"], 26: ["辛德勇"], 33: ["Seo"],
+    12: ["程大昌 雍錄"], 24: ["何清谷"], 25: ["駱天驤"], 26: ["辛德勇"],
+    33: ["妹尾達彥"],  # printed "Seo Tatsuhiko" alone: the person of note 4
     **{n: ["史念海 西安歷史地圖集"] for n in range(14, 21)},
 }
 
@@ -172,3 +173,17 @@ def test_an_article_cited_whole_keeps_its_span_but_a_chinese_page_range_does_not
     assert isinstance(chicago, Reference) and isinstance(chinese, Reference)
     assert own_fields(chicago, "article")["pages"] == "74--117"
     assert chinese.entry_type == "article" and "pages" not in own_fields(chinese, "article")
+
+
+def test_a_romanised_name_printed_once_with_characters_keeps_them_later() -> None:
+    """Seo Tatsuhiko 妹尾達彥 in one note, "Seo Tatsuhiko" alone later (which a Western
+    reading takes as given Seo, family Tatsuhiko): one person, in characters, keyed seo."""
+    notes = [
+        "Ishida Akira 石田明, *Tōkyō no rekishi* 東京の歴史 (Tokyo: Heibonsha, 1999), 3.",
+        'Ishida Akira, "Cities and Rivers," *Urban Studies* 5, no. 2 (2004): 10–20.',
+    ]
+    bib = resolve([(n, segment(t)) for n, t in enumerate(notes, 1)])
+    book, article = bib.works
+    assert book.get("author") == article.get("author") == "{石田明}"
+    assert article.key.startswith("ishida2004") and article.get("usera") == "Ishida Akira"
+    assert article.get("pages") == "10--20"

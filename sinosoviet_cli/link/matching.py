@@ -54,6 +54,11 @@ def name_keys(person: Person) -> frozenset[str]:
             found |= _cjk_name_keys(form) if has_cjk(form) else _latin_name_keys(form)
     if person.family:
         found.add(fold_strict(person.family))
+    if person.family and person.given:
+        # The whole name in either order: "Seo Tatsuhiko" printed alone (read as given
+        # Seo, family Tatsuhiko) is the Seo Tatsuhiko 妹尾達彥 printed with characters.
+        found.add(fold_strict(f"{person.given} {person.family}"))
+        found.add(fold_strict(f"{person.family} {person.given}"))
     return frozenset(k for k in found if k)
 
 

@@ -58,6 +58,7 @@ from sinosoviet_cli.model import (
     Unparsed,
     Work,
 )
+from sinosoviet_cli.text.normalize import has_cjk
 
 __all__ = [
     "Correction", "SegmentLike", "apply_corrections", "build", "bundled_corrections",
@@ -79,6 +80,11 @@ class SegmentLike(Protocol):
     def problem(self) -> str: ...
 
 
+def _whole_name(person: Person) -> frozenset[str]:
+    """A romanised name's words, folded, in no order (Seo Tatsuhiko = Tatsuhiko Seo)."""
+    return frozenset(fold_strict(w) for w in f"{person.family} {person.given}".split())
+
+
 class _Resolver:
     def __init__(self, corrections: Sequence[Correction] = (), *, brute: bool = False) -> None:
         self.corrections = tuple(corrections)  # for keys only (see ``resolve``)
@@ -87,6 +93,7 @@ class _Resolver:
         self.links: list[Link] = []
         self.unparsed: list[Unparsed] = []
         self.by_note: dict[int, list[Link]] = {}  # for 同註5
+        self.romanised: dict[frozenset[str], Person] = {}  # see _known_persons
 
     # Works ------------------------------------------------------------------
 
@@ -159,10 +166,27 @@ class _Resolver:
         self.drafts[i].is_parent = True
         return i
 
+    def _known_persons(self, ref: Reference) -> Reference:
+        """A romanised name the paper printed once with its characters (Seo Tatsuhiko
+        妹尾達彥) is that person where it recurs without them, in either order: the
+        characters go to the field, the romanised form beside them, as printed first."""
+        for p in ref.authors:
+            if p.family and p.given and has_cjk(p.literal):
+                self.romanised.setdefault(_whole_name(p), p)
+        known = [self.romanised.get(_whole_name(p)) for p in ref.authors
+                 if not has_cjk(p.literal)]
+        if not ref.authors or len(known) != len(ref.authors) or None in known:
+            return ref
+        persons = tuple(p for p in known if p is not None)
+        extra = {**ref.extra, "romanized_names": " and ".join(
+            f"{p.family} {p.given}" for p in persons)}
+        return replace(ref, authors=persons, extra=extra)
+
     def full(self, ref: Reference) -> tuple[int, str]:
         if not ref.title and ref.container and ref.entry_type == "article":
             # 《人民日報》，1962年12月15日: an issue cited without an article title.
             ref = replace(ref, title=ref.container)
+        ref = self._known_persons(ref)
         kind = normalised_type(ref)
         persons = persons_of(ref) if kind != "incollection" else ref.authors
         fields = own_fields(ref, kind)
