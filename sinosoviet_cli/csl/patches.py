@@ -105,12 +105,10 @@ def _owner(path: str) -> Any:
 def check_citeproc(patches: Sequence[Patch] | None = None) -> None:
     """Fail fast, naming the installed version, when citeproc-py lacks an attribute
     a patch replaces (another release would be patched wrongly, not just slowly)."""
-    from importlib.metadata import PackageNotFoundError, version
+    from sinosoviet_cli.csl.cache import package_version  # not importlib.metadata: ~10 ms
 
-    try:
-        installed = version("citeproc-py")
-    except PackageNotFoundError:
-        installed = "unknown"
+    installed = package_version("citeproc-py", "citeproc")
+    installed = "unknown" if installed == "none" else installed
     for patch in PATCHES if patches is None else patches:
         owner = _owner(patch.owner)
         if owner is None or not hasattr(owner, patch.attr):
