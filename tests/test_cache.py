@@ -327,3 +327,29 @@ def test_cli_export_same_bytes_without_cold_and_warm_caches(
     assert (tmp_path / "xdg" / "sinosoviet" / "packs").is_dir()
     assert (tmp_path / "xdg" / "sinosoviet" / "parsed").is_dir()
     assert fresh == cold == warm and fresh
+
+
+def test_packed_reading_table_reads_every_character_as_built(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """The stored index (a syllable number per code point) gives each character the
+    reading the built table gives it, and nothing for the rest; a damaged file is
+    rebuilt, not trusted."""
+    from sinosoviet_cli.csl import readings
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = readings._build()
+    assert isinstance(built["chars"], dict)
+    expected = {ch: r for r, members in built["chars"].items() for ch in members}
+    chars = readings._unpack(readings._pack(built)).chars
+    assert len(chars) == len(expected) and dict(chars) == expected
+    assert any(ord(ch) >= 0x20000 for ch in expected)  # the ideographic planes too
+    assert chars.get("a") == "" and chars.get("銀行") == "" and "a" not in chars
+    readings.table.cache_clear()
+    try:
+        first = readings.table()
+        readings._table_path().write_bytes(b'{"v": 2}\n\x00')  # truncated
+        readings.table.cache_clear()
+        assert dict(readings.table().chars) == dict(first.chars) == expected
+    finally:
+        readings.table.cache_clear()
