@@ -353,3 +353,33 @@ def test_packed_reading_table_reads_every_character_as_built(tmp_path: Path,
         assert dict(readings.table().chars) == dict(first.chars) == expected
     finally:
         readings.table.cache_clear()
+
+
+def test_style_facts_and_probe_are_kept_in_the_cache(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A style's facts and its places probe are learnt once per style file and read
+    back in later runs (another process: the in-memory caches are cleared here); an
+    edited style is learnt afresh; a damaged file is a miss."""
+    from sinosoviet_cli.csl import styles
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    style = tmp_path / "mine.csl"
+    style.write_bytes(styles.style_path("chicago-notes-bibliography-17th-edition").read_bytes())
+    monkeypatch.setattr(styles, "_facts_cache", {})
+    monkeypatch.setattr(styles, "_places_cache", {})
+    fresh = styles.style_facts(style)
+    assert styles._prints_places(style, styles._load_style(style)) is True
+    stored = styles._stored_path(style)
+    assert stored is not None and stored.is_file()
+    styles._facts_cache.clear()
+    styles._places_cache.clear()
+    monkeypatch.setattr(styles, "_load_style", None)  # a stored answer needs no citeproc
+    assert styles.style_facts(style) == fresh
+    assert styles._prints_places(style, None) is True
+    stored.write_bytes(b"{not json")
+    styles._facts_cache.clear()
+    assert styles.style_facts(style) == fresh  # parsed again
+    style.write_bytes(style.read_bytes().replace(b'class="note"',
+                                                 b'class="note" default-locale="de-DE"', 1))
+    styles._facts_cache.clear()
+    assert styles.style_facts(style).locale == "de-DE"
