@@ -383,3 +383,30 @@ def test_style_facts_and_probe_are_kept_in_the_cache(tmp_path: Path,
                                                  b'class="note" default-locale="de-DE"', 1))
     styles._facts_cache.clear()
     assert styles.style_facts(style).locale == "de-DE"
+
+
+def test_parallel_render_stores_each_slice_as_it_arrives(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """In two processes, finished slices are written to the cache while the others
+    render (several writes, every entry once); the entries are those of a serial
+    render, and a second export reads them all back."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import bench_export as bench
+
+    works = bibio.parse(bench.synthetic_bib(60)).works
+    cache = EntryCache(tmp_path)
+    writes: list[int] = []
+    put_many = cache.put_many
+
+    def counted(items: dict[str, object]) -> None:
+        writes.append(len(items))
+        put_many(items)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "put_many", counted)
+    parallel = render.bibliography(works, jobs=2, cache=cache)
+    assert len([n for n in writes if n]) > 1 and sum(writes) == len(works)
+    serial = render.bibliography(works, jobs=1)
+    assert [(e.key, e.text) for e in parallel] == [(e.key, e.text) for e in serial]
+    writes.clear()
+    assert render.bibliography(works, jobs=2, cache=cache) == parallel
+    assert sum(writes) == 0  # all read back
