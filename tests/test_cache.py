@@ -327,3 +327,86 @@ def test_cli_export_same_bytes_without_cold_and_warm_caches(
     assert (tmp_path / "xdg" / "sinosoviet" / "packs").is_dir()
     assert (tmp_path / "xdg" / "sinosoviet" / "parsed").is_dir()
     assert fresh == cold == warm and fresh
+
+
+def test_packed_reading_table_reads_every_character_as_built(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """The stored index (a syllable number per code point) gives each character the
+    reading the built table gives it, and nothing for the rest; a damaged file is
+    rebuilt, not trusted."""
+    from sinosoviet_cli.csl import readings
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = readings._build()
+    assert isinstance(built["chars"], dict)
+    expected = {ch: r for r, members in built["chars"].items() for ch in members}
+    chars = readings._unpack(readings._pack(built)).chars
+    assert len(chars) == len(expected) and dict(chars) == expected
+    assert any(ord(ch) >= 0x20000 for ch in expected)  # the ideographic planes too
+    assert chars.get("a") == "" and chars.get("銀行") == "" and "a" not in chars
+    readings.table.cache_clear()
+    try:
+        first = readings.table()
+        readings._table_path().write_bytes(b'{"v": 2}\n\x00')  # truncated
+        readings.table.cache_clear()
+        assert dict(readings.table().chars) == dict(first.chars) == expected
+    finally:
+        readings.table.cache_clear()
+
+
+def test_style_facts_and_probe_are_kept_in_the_cache(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A style's facts and its places probe are learnt once per style file and read
+    back in later runs (another process: the in-memory caches are cleared here); an
+    edited style is learnt afresh; a damaged file is a miss."""
+    from sinosoviet_cli.csl import styles
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    style = tmp_path / "mine.csl"
+    style.write_bytes(styles.style_path("chicago-notes-bibliography-17th-edition").read_bytes())
+    monkeypatch.setattr(styles, "_facts_cache", {})
+    monkeypatch.setattr(styles, "_places_cache", {})
+    fresh = styles.style_facts(style)
+    assert styles._prints_places(style, styles._load_style(style)) is True
+    stored = styles._stored_path(style)
+    assert stored is not None and stored.is_file()
+    styles._facts_cache.clear()
+    styles._places_cache.clear()
+    monkeypatch.setattr(styles, "_load_style", None)  # a stored answer needs no citeproc
+    assert styles.style_facts(style) == fresh
+    assert styles._prints_places(style, None) is True
+    stored.write_bytes(b"{not json")
+    styles._facts_cache.clear()
+    assert styles.style_facts(style) == fresh  # parsed again
+    style.write_bytes(style.read_bytes().replace(b'class="note"',
+                                                 b'class="note" default-locale="de-DE"', 1))
+    styles._facts_cache.clear()
+    assert styles.style_facts(style).locale == "de-DE"
+
+
+def test_parallel_render_stores_each_slice_as_it_arrives(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """In two processes, finished slices are written to the cache while the others
+    render (several writes, every entry once); the entries are those of a serial
+    render, and a second export reads them all back."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import bench_export as bench
+
+    works = bibio.parse(bench.synthetic_bib(60)).works
+    cache = EntryCache(tmp_path)
+    writes: list[int] = []
+    put_many = cache.put_many
+
+    def counted(items: dict[str, object]) -> None:
+        writes.append(len(items))
+        put_many(items)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "put_many", counted)
+    parallel = render.bibliography(works, jobs=2, cache=cache)
+    assert len([n for n in writes if n]) > 1 and sum(writes) == len(works)
+    serial = render.bibliography(works, jobs=1)
+    assert [(e.key, e.text) for e in parallel] == [(e.key, e.text) for e in serial]
+    writes.clear()
+    assert render.bibliography(works, jobs=2, cache=cache) == parallel
+    assert sum(writes) == 0  # all read back

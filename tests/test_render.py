@@ -523,8 +523,31 @@ def test_memo_caches_are_bounded_by_the_style() -> None:
     render.bibliography(many[:40])
     # Keys are style elements, never entries: rendering the same kinds of entry again
     # adds nothing (the caches do not grow with the size of a bibliography).
-    assert min(sizes[k] for k in ("xpath", "calls", "children", "branches")) > 0
+    assert min(sizes[k] for k in ("xpath", "find", "calls", "children", "branches")) > 0
     assert patches.memo_sizes() == sizes
+
+
+def test_memoised_child_lookup_finds_what_lxml_finds() -> None:
+    """The ``find_child`` patch (``element.layout`` and the like) answers as citeproc-py's
+    own ``find`` does, for every element of a style and every child name, absent ones
+    (None) included, asked twice."""
+    from sinosoviet_cli.csl.styles import _load_style
+
+    render.bibliography(bibio.load(bibio.bundled_path()).works[:3])  # patched, style loaded
+    root = _load_style(render.style_path("chicago-notes-bibliography")).root
+    names = {el.tag.split("}")[-1] for el in root.iter() if isinstance(el.tag, str)}
+    names |= {"no-such-element"}
+    checked = 0
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in sorted(names):
+            if hasattr(type(element), name) or name in getattr(element, "__dict__", {}):
+                continue  # a real attribute (text, a locale's style): no lookup
+            for _ in range(2):
+                assert getattr(element, name) is element.find("cs:" + name, element.nsmap)
+                checked += 1
+    assert checked > 1000
 
 
 # ── styles ───────────────────────────────────────────────────────────────────

@@ -87,6 +87,9 @@ def export(
         from sinosoviet_cli.drafts.fielddraft import cited_works  # the draft readers
 
         shown = cited_works(cited_in, works)
+        if not shown:
+            _nothing_cited(loaded.path, cited_in)
+            return
     sections = None if cited_in is None else [("", list(shown))]
     if school is not None or by_school:
         # The grouping is the schools package's (the one list and schools use).
@@ -99,10 +102,14 @@ def export(
     if fmt == "csl-json":
         import json
 
-        from sinosoviet_cli.drafts.csljson import works_to_csl_json
+        from sinosoviet_cli.drafts.csljson import work_to_csl
 
+        # A chapter takes its crossref volume's fields from the whole library, so a
+        # selection without the volume still carries its container.
+        everything = {w.key.casefold(): w for w in works}
         chosen = [w for _, ws in sections for w in ws] if sections else works
-        text = json.dumps(works_to_csl_json(chosen), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps([work_to_csl(w, everything) for w in chosen],
+                          ensure_ascii=False, indent=2) + "\n"
     else:
         cache = None if no_cache else render.EntryCache()
         text = render.export(works, style=style, fmt=fmt, sections=sections,
@@ -126,6 +133,15 @@ def _nothing_in_school(school: str | None, sections: list[tuple[str, list[Work]]
                    + (f" cited in {cited_in}" if cited_in else "")
                    + "; nothing written (`sinosoviet list` shows the schools' works)"))
     return True
+
+
+def _nothing_cited(path: str, cited_in: Path) -> None:
+    """``--cited-in DRAFT`` that cites no work of the bibliography: say so on stderr
+    and write nothing (exit 0, as ``--school`` with no works)."""
+    from rich.text import Text
+
+    err.print(Text(f"no works of {path} cited in {cited_in}; nothing written (check the "
+                   "draft's citation keys against `sinosoviet list`)"))
 
 
 def export_heading(school_id: str, rules: Rules) -> str:

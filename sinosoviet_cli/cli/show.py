@@ -173,8 +173,10 @@ def _print(s: _Shown) -> None:
                    title_justify="left", box=None, pad_edge=False, show_header=False)
     fields.add_column("field", style="dim", no_wrap=True)
     fields.add_column("value", overflow="fold")
+    # Names as Text too: a str cell goes through rich's markup and emoji parsers, whose
+    # emoji table alone costs several ms of start-up (field names hold neither).
     for name, value in s.work.fields.items():
-        fields.add_row(name, Text(value))
+        fields.add_row(Text(name), Text(value))
     emit(fields)
     emit()
     emit(Text("school: "), school_heading(schools.school_of(s.work) or "untagged", s.rules),
@@ -200,8 +202,8 @@ def _facts(evidence: dict[str, Any]) -> Table:
     facts.add_column("what", style="dim", no_wrap=True)
     facts.add_column("value", overflow="fold")
     if rule:
-        facts.add_row("rule", Text(f"{rule}: {_RULES_EXPLAINED.get(rule, '')}".rstrip(": ")))
+        facts.add_row(Text("rule"), Text(f"{rule}: {_RULES_EXPLAINED.get(rule, '')}".rstrip(": ")))
     for name, value in shown.items():
-        facts.add_row(name, Text(", ".join(map(str, value)) if isinstance(value, list)
+        facts.add_row(Text(name), Text(", ".join(map(str, value)) if isinstance(value, list)
                                  else str(value)))
     return facts

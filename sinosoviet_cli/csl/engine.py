@@ -219,32 +219,43 @@ _worker_engine: _Engine | None = None
 PARALLEL_MIN = 400
 
 
-def _render_slice(keys: Sequence[str]) -> list[str]:
+def _render_slice(job: tuple[int, Sequence[str]]) -> tuple[int, list[str]]:
     assert _worker_engine is not None
-    return _worker_engine.entries(keys)
+    return job[0], _worker_engine.entries(job[1])
+
+
+# Slices per worker: results come back while others render, so the parent can store
+# them meanwhile (``on_chunk``) instead of after the last one.
+_SLICES_PER_JOB = 8
 
 
 def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int,
-                      meanwhile: Callable[[], _T]) -> tuple[_T, list[str]]:
+                      meanwhile: Callable[[], _T],
+                      on_chunk: Callable[[_T, list[str], list[str]], None] | None = None,
+                      ) -> tuple[_T, list[str]]:
     """Render ``keys`` in ``jobs`` forked workers (they inherit the loaded style) while
-    this process runs ``meanwhile`` (the sort keys); entries come back in ``keys``'
-    order, with what ``meanwhile`` returned."""
+    this process runs ``meanwhile`` (the sort keys), then hands each finished slice to
+    ``on_chunk`` (with what ``meanwhile`` returned) as it arrives; entries come back
+    in ``keys``' order, with what ``meanwhile`` returned."""
     import multiprocessing
 
     global _worker_engine
-    chunks = [list(keys[i::jobs]) for i in range(jobs)]
+    size = max(1, -(-len(keys) // (jobs * _SLICES_PER_JOB)))
+    chunks = [list(keys[i:i + size]) for i in range(0, len(keys), size)]
     _worker_engine = engine
+    rendered: dict[str, str] = {}
     try:
         ctx = multiprocessing.get_context("fork")
         # Workers ignore Ctrl-C: the parent alone is interrupted and terminates the pool.
         with ctx.Pool(jobs, initializer=_ignore_sigint) as pool:
-            pending = pool.map_async(_render_slice, chunks)
+            pending = pool.imap_unordered(_render_slice, enumerate(chunks))
             computed = meanwhile()
-            results = pending.get()
+            for index, out in pending:
+                rendered.update(zip(chunks[index], out, strict=True))
+                if on_chunk is not None:
+                    on_chunk(computed, chunks[index], out)
     finally:
         _worker_engine = None
-    rendered = {k: text for chunk, out in zip(chunks, results, strict=True)
-                for k, text in zip(chunk, out, strict=True)}
     return computed, [rendered[k] for k in keys]
 
 

@@ -18,9 +18,19 @@ _CJK = (
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 )
 CJK_CHAR = f"[{_CJK}]"
-_CJK_RE = re.compile(CJK_CHAR)
+# The first code point of any CJK range above: text whose largest character is below
+# it has no CJK, decided without the regexes.
+_CJK_FIRST = "\u2e80"
 # CJK punctuation (full-width forms and brackets) joins without spaces too.
-_CJK_OR_PUNCT = re.compile(f"[{_CJK}\u3000-\u303f\uff00-\uffef\u2014\u2015\u2500\u2027]")
+_CJK_OR_PUNCT_CHAR = f"[{_CJK}\u3000-\u303f\uff00-\uffef\u2014\u2015\u2500\u2027]"
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """The patterns of this module are compiled on first use, not at import: their
+    astral-plane classes cost milliseconds every start-up of commands (list, show)
+    that may never need them."""
+    return re.compile(pattern)
 
 
 def nfc(text: str) -> str:
@@ -29,19 +39,18 @@ def nfc(text: str) -> str:
 
 
 def is_cjk(char: str) -> bool:
-    return bool(_CJK_RE.match(char))
+    return char[:1] >= _CJK_FIRST and _compiled(CJK_CHAR).match(char) is not None
 
 
 def has_cjk(text: str) -> bool:
-    return _CJK_RE.search(text) is not None
-
-
-_KANA_RE = re.compile("[\u3040-\u30ff]")
+    return bool(text) and max(text) >= _CJK_FIRST \
+        and _compiled(CJK_CHAR).search(text) is not None
 
 
 def has_kana(text: str) -> bool:
     """Hiragana or katakana betray Japanese (kanji alone do not)."""
-    return _KANA_RE.search(text) is not None
+    return bool(text) and max(text) >= "\u3040" \
+        and _compiled("[\u3040-\u30ff]").search(text) is not None
 
 
 def join_lines(lines: list[str]) -> str:
@@ -49,13 +58,14 @@ def join_lines(lines: list[str]) -> str:
     CJK punctuation), one space between Latin words. Hyphenated Latin line breaks are
     kept as they are, since a PDF's hyphen may be real (``Sino-``/``Soviet``)."""
     out = ""
+    joins = _compiled(_CJK_OR_PUNCT_CHAR).match
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
         if not out:
             out = line
-        elif _CJK_OR_PUNCT.match(out[-1]) or _CJK_OR_PUNCT.match(line[0]) or out.endswith("-"):
+        elif joins(out[-1]) or joins(line[0]) or out.endswith("-"):
             out += line
         else:
             out += " " + line
@@ -71,8 +81,6 @@ _PUNCT_FOLD = str.maketrans(
         "〕": "]", "【": "[", "】": "]",
     }
 )
-_SPACE = re.compile(r"\s+")
-_NON_WORD = re.compile(r"[\W_]+")
 
 
 @cache
@@ -93,13 +101,13 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", nfc(text).translate(_PUNCT_FOLD))
     if has_cjk(text):
         text = to_simplified(text)
-    return _SPACE.sub(" ", text.casefold()).strip()
+    return _compiled(r"\s+").sub(" ", text.casefold()).strip()
 
 
 def fold_strict(text: str) -> str:
     """``fold`` with all punctuation and spaces removed: for titles and names, where
     ``Hinton , Harold`` and ``Hinton, Harold`` must compare equal."""
-    return _NON_WORD.sub("", fold(text))
+    return _compiled(r"[\W_]+").sub("", fold(text))
 
 
 # ── wrapping CJK text for the terminal ───────────────────────────────────────
@@ -112,7 +120,7 @@ _NO_LINE_END = frozenset("（「『《〈【〔［｛‘“([{")
 # One token per CJK character or CJK/full-width punctuation mark (a break may fall
 # between any two); Latin words (with curly quotes, dashes) stay whole.
 _BREAKABLE = f"{_CJK}\u3000-\u303f\uff00-\uffef"
-_WRAP_TOKEN = re.compile(rf"\s+|[{_BREAKABLE}]|[^\s{_BREAKABLE}]+")
+_WRAP_TOKEN = rf"\s+|[{_BREAKABLE}]|[^\s{_BREAKABLE}]+"
 
 
 def cell_width(text: str) -> int:
@@ -130,7 +138,7 @@ def wrap_cjk(text: str, width: int) -> list[str]:
     word wider than the line is cut."""
     width = max(width, 2)
     lines: list[list[str]] = [[]]
-    for token in _WRAP_TOKEN.findall(text.strip()):
+    for token in _compiled(_WRAP_TOKEN).findall(text.strip()):
         line = lines[-1]
         if token.isspace():
             if line and line[-1] != " ":
