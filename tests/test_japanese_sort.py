@@ -10,8 +10,9 @@ from types import MappingProxyType
 from typer.testing import CliRunner
 
 from sinosoviet_cli.cli import app
-from sinosoviet_cli.csl import japanese, render
+from sinosoviet_cli.csl import render
 from sinosoviet_cli.model import Work
+from sinosoviet_cli.romanize import japanese
 
 
 def _book(key: str, author: str, title: str, langid: str = "chinese") -> Work:

@@ -165,3 +165,13 @@ def test_undated_works_key_nd_as_a_word() -> None:
 
     assert base_key({"author": "{羅平漢}", "title": "文革前夜的中國"}) == "luo-nd-wenge"
     assert base_key({"author": "{羅平漢}", "title": "文革前夜的中國", "date": "2007-05"}) == "luo2007wenge"
+
+
+def test_a_japanese_authors_key_uses_the_reading_of_the_name_table() -> None:
+    """和田春樹 keys as wada (data/japanese.toml), as it sorts; a Chinese name keeps
+    its pinyin surname."""
+    from sinosoviet_cli.link import keys
+
+    assert keys.romanise_family("{和田春樹}") == "wada"
+    assert keys.romanise_family("{下斗米伸夫}") == "shimotomai"
+    assert keys.romanise_family("{楊奎松}") == "yang"

@@ -11,9 +11,9 @@ from functools import cache
 from importlib import resources
 
 from sinosoviet_cli.bibtex.bibio import inherit
-from sinosoviet_cli.csl import japanese
 from sinosoviet_cli.csl.items import _by_key, csl_name
 from sinosoviet_cli.model import Work, split_persons
+from sinosoviet_cli.romanize import japanese
 from sinosoviet_cli.text.latex import unbrace
 from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, nfc, to_simplified
 

@@ -90,6 +90,11 @@ def romanise_family(person: str) -> str:
     vocab = _vocabulary()
     cjk = "".join(_CJK_RUN.findall(family))
     is_person_literal = person.strip().startswith("{")
+    from sinosoviet_cli.romanize.japanese import reading as japanese_reading
+
+    known = japanese_reading(cjk) if is_person_literal else ""
+    if known:  # 和田春樹 → wada (its reading in data/japanese.toml), not pinyin he
+        return ascii_fold(known.split()[0])
     if cjk and cjk[-1] in vocab.corporate_endings and len(cjk) > 3:
         return first_title_word(cjk)
     if is_person_literal and family != person.strip()[1:-1].strip():

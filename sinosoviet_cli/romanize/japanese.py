@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from sinosoviet_cli.text.normalize import has_cjk, nfc, to_simplified
+from sinosoviet_cli.text.normalize import has_cjk, has_kana, nfc, to_simplified
 
 #: Sorts after every romanised sort string (a code point above any letter).
 AFTER_ROMANISED = "\U0010ffff"
-_KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30ff]")
 _SMALL_Y = {"ゃ": "a", "ゅ": "u", "ょ": "o"}
 
 
@@ -82,7 +81,7 @@ def is_japanese(fields: Mapping[str, str]) -> bool:
     """A work in Japanese: ``langid = japanese``, or kana in its title or names."""
     if fields.get("langid", "").strip().lower() == "japanese":
         return True
-    return any(_KANA.search(fields.get(f, "")) for f in ("title", "author", "editor"))
+    return any(has_kana(fields.get(f, "")) for f in ("title", "author", "editor"))
 
 
 def file_after_romanised(first: str, printed: str, fields: Mapping[str, str],
