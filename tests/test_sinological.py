@@ -187,3 +187,13 @@ def test_a_romanised_name_printed_once_with_characters_keeps_them_later() -> Non
     assert book.get("author") == article.get("author") == "{石田明}"
     assert article.key.startswith("ishida2004") and article.get("usera") == "Ishida Akira"
     assert article.get("pages") == "10--20"
+
+
+def test_a_name_the_prose_prints_in_both_scripts_is_known_in_the_citation_after() -> None:
+    notes = ["This survey was begun by Wang Fuzhi 王夫之 (1619–1692). See Wang Fuzhi, "
+             "Du Tongjian lun 讀通鑑論 (Beijing: Zhonghua shuju, 1975), 8."]
+    bib = resolve([(n, segment(t)) for n, t in enumerate(notes, 1)])
+    (work,) = bib.works
+    assert (work.get("author"), work.get("usera"), work.get("title")) == (
+        "{王夫之}", "Wang Fuzhi", "讀通鑑論")
+    assert work.key.startswith("wang1975")

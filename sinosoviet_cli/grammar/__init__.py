@@ -92,8 +92,9 @@ title), ``cjk``, ``latin``, ``sino``, ``types`` (entry-type decision table), ``p
 from sinosoviet_cli.grammar.lexical import langid
 from sinosoviet_cli.grammar.parse import parse_citation
 from sinosoviet_cli.grammar.segment import Segment, segment
+from sinosoviet_cli.grammar.sino import printed_persons
 from sinosoviet_cli.grammar.types import ENTRY_TYPE_RULES, EntryFacts, TypeRule, entry_type
 from sinosoviet_cli.grammar.vocab import is_compilation
 
 __all__ = ["ENTRY_TYPE_RULES", "EntryFacts", "Segment", "TypeRule", "entry_type",
-           "is_compilation", "langid", "parse_citation", "segment"]
+           "is_compilation", "langid", "parse_citation", "printed_persons", "segment"]

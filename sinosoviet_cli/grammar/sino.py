@@ -61,6 +61,20 @@ _ISSUE = re.compile(
 )
 
 
+# In prose: two or three capitalised words, then the name in characters (2-4).
+_PROSE_PERSON = re.compile(
+    rf"(?<![\w'’])([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){{1,2}})\s+({CJK_CHAR}{{2,4}})"
+    rf"(?!{CJK_CHAR})")
+
+
+def printed_persons(text: str) -> list[Person]:
+    """Persons a note's prose names in both scripts (``started by Xu Song 徐松 (1781–
+    1848)``): resolution then knows the romanised name where it recurs alone."""
+    return [Person(literal=m.group(2), family=words[0], given=" ".join(words[1:]))
+            for m in _PROSE_PERSON.finditer(text)
+            for words in [m.group(1).split()]]
+
+
 def _pairs(text: str) -> list[tuple[int, int, Person, str]]:
     """The ``Rom 漢字`` pairs at the start, joined by commas or ``and``: (start, end,
     person, romanised) each. The last ones may be the title: the caller decides."""

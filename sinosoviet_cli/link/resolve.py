@@ -26,7 +26,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from sinosoviet_cli.bibtex.escape import escape, unescape
-from sinosoviet_cli.grammar import langid
+from sinosoviet_cli.grammar import langid, printed_persons
 from sinosoviet_cli.link import backrefs, keys
 from sinosoviet_cli.link.corrections import (
     Correction,
@@ -182,6 +182,12 @@ class _Resolver:
             f"{p.family} {p.given}" for p in persons)}
         return replace(ref, authors=persons, extra=extra)
 
+    def _prose_persons(self, text: str) -> None:
+        """Names the prose prints in both scripts (by Xu Song 徐松) count as printed."""
+        if has_cjk(text):
+            for p in printed_persons(text):
+                self.romanised.setdefault(_whole_name(p), p)
+
     def full(self, ref: Reference) -> tuple[int, str]:
         if not ref.title and ref.container and ref.entry_type == "article":
             # 《人民日報》，1962年12月15日: an issue cited without an article title.
@@ -221,6 +227,7 @@ class _Resolver:
             here: list[Link] = []
             for seg in segments:
                 if seg.kind != "citation":
+                    self._prose_persons(seg.text)
                     continue
                 link = self._one(n, seg, here, previous)
                 here.append(link)
