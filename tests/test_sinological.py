@@ -197,3 +197,13 @@ def test_a_name_the_prose_prints_in_both_scripts_is_known_in_the_citation_after(
     assert (work.get("author"), work.get("usera"), work.get("title")) == (
         "{王夫之}", "Wang Fuzhi", "讀通鑑論")
     assert work.key.startswith("wang1975")
+
+
+def test_a_bare_family_name_is_the_person_the_same_notes_prose_named() -> None:
+    notes = ["Zhao Yi 趙翼 (1727–1814) extended the work. See Zhao, Nianershi zhaji "
+             "廿二史劄記 (Beijing: Zhonghua shuju, 1984), 5.",
+             "See Zhao, *Another Book* (Beijing: Somebody Press, 1990), 1."]
+    bib = resolve([(n, segment(t)) for n, t in enumerate(notes, 1)])
+    first, second = bib.works
+    assert (first.get("author"), first.get("usera")) == ("{趙翼}", "Zhao Yi")
+    assert second.get("author") == "Zhao"  # another note: no prose names him there

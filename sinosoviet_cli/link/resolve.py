@@ -94,6 +94,7 @@ class _Resolver:
         self.unparsed: list[Unparsed] = []
         self.by_note: dict[int, list[Link]] = {}  # for 同註5
         self.romanised: dict[frozenset[str], Person] = {}  # see _known_persons
+        self.in_note: list[Person] = []  # persons the current note's prose names
 
     # Works ------------------------------------------------------------------
 
@@ -173,8 +174,7 @@ class _Resolver:
         for p in ref.authors:
             if p.family and p.given and has_cjk(p.literal):
                 self.romanised.setdefault(_whole_name(p), p)
-        known = [self.romanised.get(_whole_name(p)) for p in ref.authors
-                 if not has_cjk(p.literal)]
+        known = [self._known(p) for p in ref.authors if not has_cjk(p.literal)]
         if not ref.authors or len(known) != len(ref.authors) or None in known:
             return ref
         persons = tuple(p for p in known if p is not None)
@@ -182,11 +182,22 @@ class _Resolver:
             f"{p.family} {p.given}" for p in persons)}
         return replace(ref, authors=persons, extra=extra)
 
+    def _known(self, person: Person) -> Person | None:
+        """The person printed with characters whose romanised name this is; a bare
+        family name (``see Li, …``) is the one person of that family the same note's
+        prose has just named (Li Jianchao 李建超)."""
+        if person.given:
+            return self.romanised.get(_whole_name(person))
+        family = fold_strict(person.family)
+        here = [p for p in self.in_note if fold_strict(p.family) == family]
+        return here[0] if len(here) == 1 else None
+
     def _prose_persons(self, text: str) -> None:
         """Names the prose prints in both scripts (by Xu Song 徐松) count as printed."""
         if has_cjk(text):
             for p in printed_persons(text):
                 self.romanised.setdefault(_whole_name(p), p)
+                self.in_note.append(p)
 
     def full(self, ref: Reference) -> tuple[int, str]:
         if not ref.title and ref.container and ref.entry_type == "article":
@@ -225,6 +236,7 @@ class _Resolver:
         previous: list[Link] = []
         for n, segments in notes:
             here: list[Link] = []
+            self.in_note = []
             for seg in segments:
                 if seg.kind != "citation":
                     self._prose_persons(seg.text)
