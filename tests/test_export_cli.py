@@ -402,3 +402,17 @@ def test_csl_json_export_renders_in_pandoc(runner: CliRunner, tmp_path: Path) ->
         capture_output=True, text=True, check=True)
     assert proc.stderr == ""
     assert "楊奎松. 1999." in proc.stdout
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["export", "--romanize", "--style", "zhengda-shicui"], "--romanize is for English"),
+    (["export", "--format", "csl-json", "--style", "no-such-style"], "unknown style"),
+    (["export", "--format", "pdf"], "csl-json"),  # the message lists every format
+])
+def test_export_refuses_what_it_would_ignore_or_garble(
+        args: list[str], says: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import run_main
+
+    code, out, err = run_main(args, monkeypatch, capsys)
+    assert code == 2 and says in err and not out

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sinosoviet_cli.cli._common import BibOpt, SchoolsOpt, err, library
-from sinosoviet_cli.cli.romanize import RomanizeOpt, romanised_output
+from sinosoviet_cli.cli.romanize import RomanizeOpt, require_english_style, romanised_output
 
 if TYPE_CHECKING:
     from sinosoviet_cli.model import Work
@@ -74,6 +74,13 @@ def export(
 
     if school is not None and by_school:
         raise UsageError("--school and --by-school exclude each other", fix="give one of them")
+    if fmt not in (*render.FORMATS, "csl-json"):
+        raise UsageError(f"unknown format {fmt!r}",
+                         fix="use one of " + ", ".join((*render.FORMATS, "csl-json")))
+    if fmt == "csl-json":
+        render.require_style(style, "bibliography")  # not used, but never ignored silently
+    if romanize:
+        require_english_style(style)
     from sinosoviet_cli.bibtex.bibio import default_path
     from sinosoviet_cli.schools.model import beside
 

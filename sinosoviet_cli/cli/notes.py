@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from sinosoviet_cli.cli._common import BibOpt, JsonOpt, PaperArg, print_json, warn
-from sinosoviet_cli.cli.romanize import RomanizeOpt, romanised_output
+from sinosoviet_cli.cli.romanize import RomanizeOpt, require_english_style, romanised_output
 
 
 def notes(
@@ -35,6 +35,8 @@ def notes(
     from sinosoviet_cli import pipeline
     from sinosoviet_cli.bibtex import bibio
 
+    if romanize:
+        require_english_style(style)
     library = bibio.load_all(bib)
     parsed = pipeline.read_paper(paper)
     for problem in parsed.problems:
