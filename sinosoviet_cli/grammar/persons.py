@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from sinosoviet_cli.grammar.lexical import _CJK_RE, _clean, _split_top
 from sinosoviet_cli.grammar.vocab import _vocab
@@ -60,7 +61,16 @@ JAPANESE_NAME_LIMIT = 6
 def _japanese_family(core: str) -> bool:
     """The name starts with a known Japanese family name (grammar.toml [japanese]) and
     leaves at least one character for the given name."""
-    return any(core.startswith(f) and len(core) > len(f) for f in _vocab().japanese_families)
+    lengths, families = _japanese_families()
+    return any(len(core) > k and core[:k] in families for k in lengths)
+
+
+@cache
+def _japanese_families() -> tuple[tuple[int, ...], frozenset[str]]:
+    """The family names as a set and their lengths: a name looks up its prefixes
+    instead of testing every family name (this runs for every CJK name clause)."""
+    families = frozenset(_vocab().japanese_families)
+    return tuple(sorted({len(f) for f in families})), families
 
 
 def _prose_like(core: str) -> bool:
