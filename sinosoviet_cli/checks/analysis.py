@@ -19,6 +19,7 @@ from sinosoviet_cli.checks.match import Match, match, ref_names
 from sinosoviet_cli.checks.names import Name, person_names, same_person
 from sinosoviet_cli.model import Form, Reference, Unparsed, Work
 from sinosoviet_cli.paper.drafts import Draft, DraftNote
+from sinosoviet_cli.text.normalize import has_cjk
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ def default_segmenter() -> Segmenter:
     @cache
     def segment(text: str) -> tuple[tuple[int, Reference], ...]:
         found: list[tuple[int, Reference]] = []
-        for seg in notes.segment(unemphasise(text)):
+        for seg in notes.segment(text):
             if seg.kind == "citation" and isinstance(seg.reference, Reference):
                 found.append((seg.start, seg.reference))
         stripped = None if found else romanised.without_characters(text)
@@ -73,18 +74,6 @@ def default_segmenter() -> Segmenter:
         return tuple(found)
 
     return segment
-
-
-_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=\S)([^*\n]+?)(?<=\S)\1(?![\w*])"
-                       r"|(?<![\w_])(_{1,2})(?=\S)([^_\n]+?)(?<=\S)\3(?![\w_])")
-
-
-def unemphasise(text: str) -> str:
-    """Markdown ``*italics*``, ``**bold**`` and ``_italics_`` typed into a plain-text
-    draft, the marks turned into spaces: the citation grammar reads the title, and
-    offsets into the note stay where they were."""
-    return _EMPHASIS.sub(lambda m: " " * len(m.group(1) or m.group(3)) + (m.group(2) or
-                         m.group(4)) + " " * len(m.group(1) or m.group(3)), text)
 
 
 def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None = None,
@@ -118,6 +107,7 @@ class _Resolver:
         self.segment = segment
         self.matched: dict[tuple[Form, str, str, str], Match | None] = {}
         self.recent: list[tuple[Name, Entry]] = []  # printed names of the works cited so far
+        self.romanised: dict[str, Entry] = {}  # romanised titles printed in full notes
         self.draft_only = 0
 
     def note(self, i: int, note: DraftNote, previous: tuple[str, ...]) -> list[Cite]:
@@ -144,12 +134,31 @@ class _Resolver:
         m = self._resolve(ref, f"?{note.n or i + 1}")
         if m is None:
             return _with(base, match=None)
+        if ref.form is Form.FULL and m.entry.in_bib and has_cjk(m.entry.title):
+            m = self._printed_romanised(note.text[start:end], m)
         if ref.form is Form.SHORT and (_names_venue(note.text[start:end], m.entry)
                                        or imprint_follows(note.text, start + len(ref.text), end)):
             base = _with(base, form=Form.FULL)  # a short form never names the journal
         self.recent += [(n, m.entry) for p in (*ref.authors, *ref.editors)
                         for n in person_names(p)]
         return _with(base, work=m.entry.key, match=m)
+
+    def _printed_romanised(self, text: str, m: Match) -> Match:
+        """A full note that prints a Chinese or Japanese work's title romanised beside
+        its characters (``*Chōsen sensō zenshi* 朝鮮戦争全史``): the romanised title
+        names that work in the draft's short forms, even where no romanisation this
+        tool makes would give it (Japanese readings, older spellings)."""
+        from sinosoviet_cli.grammar import emphasis
+
+        coded = emphasis.encode(text)
+        titles = [fold_strict(coded[a:b].strip(emphasis.CLOSE))
+                  for a, b in emphasis.spans(coded)]
+        titles = [t for t in titles if t and not has_cjk(t)]
+        if not titles:
+            return m
+        entry = self.index.with_titles(m.entry, titles)
+        self.romanised.update(dict.fromkeys(titles, entry))
+        return replace(m, entry=entry)
 
     def _resolve(self, ref: Reference, draft_key: str) -> Match | None:
         """The entry a full or short citation cites; a full citation the bibliography
@@ -163,6 +172,8 @@ class _Resolver:
         if memo not in self.matched:
             self.matched[memo] = match(ref, self.index)
         m = self.matched[memo]
+        if m is None and ref.form is Form.SHORT and fold_strict(ref.title) in self.romanised:
+            return Match(self.romanised[fold_strict(ref.title)], 1.0, 1.0)
         if m is None and ref.form is Form.FULL and (ref.title or ref.authors):
             self.draft_only += 1
             entry = entry_of_reference(ref, f"{draft_key}.{self.draft_only}")

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from sinosoviet_cli.checks.fold import fold_strict
 from sinosoviet_cli.checks.names import Name, name_of, person_names
 from sinosoviet_cli.model import Reference, Work, split_persons
+from sinosoviet_cli.romanize.japanese import is_japanese
 from sinosoviet_cli.text.names import ALT_ANNOTATION, key_of, parse_alt_annotation
 from sinosoviet_cli.text.titles import title_parts
 from sinosoviet_cli.text.years import years_in
@@ -35,6 +36,7 @@ class Entry:
     in_bib: bool = True
     line: int | None = None
     venues: tuple[str, ...] = ()  # folded journal, volume title, publisher: full-form signs
+    japanese: bool = False  # a Japanese work: its romanised values cannot be checked here
 
     @property
     def main_title(self) -> str:
@@ -97,7 +99,9 @@ def entry_of(work: Work, parent: Work | None = None) -> Entry:
               else "", publisher)
     return Entry(work.key, titles, full, people, frozenset(years_in(year)), year,
                  publisher, get("address", "location"), line=work.line,
-                 venues=tuple(v for v in map(fold_strict, venues) if len(v) >= 2))
+                 venues=tuple(v for v in map(fold_strict, venues) if len(v) >= 2),
+                 japanese=is_japanese(parent.fields if parent and not work.get("title")
+                                      else work.fields))
 
 
 def entry_of_reference(ref: Reference, key: str) -> Entry:
@@ -143,6 +147,21 @@ class Index:
         for p in e.people:
             for w in (*p.words, p.whole):
                 self._words[w].add(i)
+
+    def with_titles(self, entry: Entry, titles: Iterable[str]) -> Entry:
+        """``entry`` with more folded titles, put in its place in the index: the
+        romanised title a draft prints beside a Chinese or Japanese one, so that the
+        draft's short forms by it find the work."""
+        extra = tuple(t for t in dict.fromkeys(titles) if t and t not in entry.titles)
+        if not extra or entry not in self.entries:
+            return entry
+        new = replace(entry, titles=(*entry.titles, *extra))
+        i = self.entries.index(entry)
+        self.entries[i] = new
+        for variants in self.exact.values():
+            variants[:] = [new if e is entry else e for e in variants]
+        self._add(i, new)
+        return new
 
     def add(self, entry: Entry) -> None:
         self.entries.append(entry)

@@ -45,6 +45,8 @@ def title_score(printed: str, entry: Entry, *, short: bool = False) -> float:
     # The printed title adds a subtitle the entry lacks.
     if title_variants(printed)[1:2] == entry.titles[:1]:
         return 1.0
+    if _romanised_title(printed, entry.title, short=short):
+        return 1.0
     return max(_ratio(t, v) for v in entry.titles)
 
 
@@ -55,6 +57,35 @@ def _part_of(printed: str, folded: str, entry: Entry) -> bool:
         return any(folded in v for v in entry.titles)
     words = _spaced_words(printed)
     return any(words in v for v in _word_titles(entry.title))
+
+
+def _romanised_title(printed: str, title: str, *, short: bool) -> bool:
+    """A Chinese title printed romanised (sinological Chicago): its pinyin, or for a
+    short form the pinyin of its first whole words (``Mao Zedong yu Mosike`` for
+    毛澤東與莫斯科的恩恩怨怨), word division, case and punctuation aside."""
+    if has_cjk(printed) or not has_cjk(title):
+        return False
+    words = _WORD.findall(fold(printed))
+    t = "".join(words)
+    for joined, ends in _pinyin_parts(title):
+        if t == joined or (short and len(words) >= 2 and len(t) in ends
+                           and joined.startswith(t)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1 << 12)
+def _pinyin_parts(title: str) -> tuple[tuple[str, frozenset[int]], ...]:
+    """Each part of a Chinese title (whole, main title, subtitle) romanised through the
+    romanize module, as its letters run together and the offsets where words end."""
+    from sinosoviet_cli.romanize import romanize_title
+
+    out: list[tuple[str, frozenset[int]]] = []
+    for part in title_parts(title):
+        words = _WORD.findall(fold(romanize_title(part)))
+        ends = frozenset(len("".join(words[: i + 1])) for i in range(len(words)))
+        out.append(("".join(words), ends))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1 << 14)

@@ -83,7 +83,8 @@ def _romanised(entry: Entry, work: Work) -> Entry:
     extra = title_variants(*(romanize_title(t.strip("{}")) for t in titles))
     people = [*entry.people]
     for person in (*split_persons(work.get("author")), *split_persons(work.get("editor"))):
-        for name in romanised_names(person):
+        names = _japanese_names(person) if entry.japanese else romanised_names(person)
+        for name in names:
             if all(name.whole != p.whole for p in people):
                 people.append(name)
     venues = [romanize_body(v) for v in (work.get("journal"), work.get("booktitle"),
@@ -92,6 +93,15 @@ def _romanised(entry: Entry, work: Work) -> Entry:
                    people=tuple(people),
                    venues=tuple(dict.fromkeys((*entry.venues,
                                                *(fold_strict(v) for v in venues)))))
+
+
+def _japanese_names(person: str) -> list[Name]:
+    """和田春樹 → Wada Haruki where the reading table knows the name; never its pinyin
+    (He Tianchunshu is no one's name)."""
+    from sinosoviet_cli.romanize.japanese import reading
+
+    form = " ".join(w.capitalize() for w in reading(person.strip().strip("{}")).split())
+    return [Name(form, key_of(form, family=form.split()[0]))] if form else []
 
 
 def romanised_names(person: str) -> list[Name]:

@@ -12,6 +12,7 @@ from sinosoviet_cli.checks.analysis import IMPRINT, Analysis
 from sinosoviet_cli.checks.findings import Finding
 from sinosoviet_cli.checks.fold import short as _short
 from sinosoviet_cli.checks.registry import RULES
+from sinosoviet_cli.grammar.emphasis import strip_marks
 
 _TITLE_AND_PAGE = re.compile(r"[《〈][^《》〈〉]{2,}[》〉]\s*[，,]?\s*(?:頁|页|第|pp?\.)?\s*\d")
 
@@ -45,7 +46,7 @@ def unread(a: Analysis) -> tuple[Unread, ...]:
         for offset, gap in gaps:
             if _looks_cited(gap):
                 lead = len(gap) - len(gap.lstrip())
-                found.append(Unread(i, offset + lead, gap.strip(),
+                found.append(Unread(i, offset + lead, strip_marks(gap.strip()),
                                     not a.by_note.get(i)))
     return tuple(found)
 

@@ -30,16 +30,16 @@ _NOT_TEXT = re.compile(r"</?[A-Za-z][^<>\n]*>|\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|\
 _QUARTO_XREF = re.compile(r"(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)-")
 _YAML_BIB = re.compile(r"^bibliography:\s*(.*)$")
 _YAML_ITEM = re.compile(r"^\s+-\s+(.*)$")
-_EMPHASIS = re.compile(r"[*_]")
 
 
 def read_markdown(source: str, path: str = "<string>", *, as_paper: bool = False) -> Draft:
     """Pandoc Markdown: ``[^n]`` and ``^[…]`` footnotes with hand-typed citations,
     ``[@key]``, ``[see @a, 12; @b]``, ``@key`` and ``[-@key]`` citations.
 
-    ``as_paper`` keeps a note as printed: its ``*…*``/``_…_`` (a paper's italics are its
-    title marks, read by ``grammar.emphasis``) and its URLs and links (``check``
-    compares drafts without them)."""
+    A note keeps its ``*…*``/``_…_``: italics are a Chicago note's title marks, read by
+    ``grammar.emphasis`` (a draft's ``check`` and a paper's ``parse`` alike; dropping
+    them left romanised titles unread). ``as_paper`` also keeps its URLs and links
+    (``check`` compares drafts without them)."""
     lines = Lines(source)
     quarto = path.lower().endswith(".qmd")
     text, bibs, nocite_all = _mask_markdown(source)
@@ -83,8 +83,6 @@ def read_markdown(source: str, path: str = "<string>", *, as_paper: bool = False
                 built.add_source(printed, pos, s, lines)
                 pos = e
             built.add_source(printed, pos, end, lines)
-            if not as_paper:
-                built = _without_markup(built)
         line, column = lines.at(start)
         notes.append(make_note(n, built, keys, line, column))
     return Draft(path, DraftFormat.MARKDOWN, tuple(notes), tuple(bibs), nocite_all)
@@ -95,22 +93,6 @@ def _unmasked(source: str) -> str:
     of its citations (``<https://…>`` as printed)."""
     return blank_all(source, [(m.start(), m.end()) for pattern in (_COMMENT, _INLINE_CODE)
                               for m in pattern.finditer(source)])
-
-
-def _without_markup(built: SourceText) -> SourceText:
-    """Drop Markdown emphasis marks (``*``/``_`` runs) but keep positions."""
-    value = built.value()
-    return built.without(m.start() for m in _EMPHASIS.finditer(value)
-                         if _is_emphasis(value, m.start()))
-
-
-def _is_emphasis(text: str, i: int) -> bool:
-    # An underscore inside a word (snake_case) is literal in pandoc; stars always mark.
-    if text[i] == "*":
-        return True
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return not (before.isalnum() and after.isalnum())
 
 
 def _mask_markdown(source: str) -> tuple[str, list[str], bool]:
