@@ -185,3 +185,26 @@ def test_a_word_papers_italics_are_its_titles_in_footnotes_or_endnotes(
     assert (work.get("author"), work.get("title"), work.get("year")) == (
         "{張三}", "鄉村社會", "1990")
     assert [(link.key, link.pages) for link in bib.links] == [(work.key, "12"), (work.key, "30")]
+
+
+def test_check_reads_a_word_drafts_italic_titles_as_it_reads_markdowns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A romanised title with years in parentheses inside is bounded by its italics only:
+    in Word as in Markdown, check reads the note (no unread-note) and finds the entry."""
+    from conftest import run_main
+    from docx_builder import build_fields_docx, footnote_ref, run
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@book{zhou1990xiangcun,\n  author = {{周六}},\n"
+                   "  title = {鄉村與城市：一個比較（1949—1959）},\n  address = {北京},\n"
+                   "  publisher = {人民出版社},\n  year = {1990},\n  langid = {chinese},\n}\n",
+                   encoding="utf-8")
+    note = (run("Zhou Liu 周六, ") + _italic("Xiangcun yu chengshi: Yige bijiao (1949–1959)")
+            + run(" 鄉村與城市：一個比較（1949—1959） (Beijing: Renmin chubanshe, 1990), 12."))
+    path = build_fields_docx(tmp_path / "d.docx", [run("Text.") + footnote_ref(1)],
+                             footnotes={1: note})
+    code, out, err = run_main(["check", str(path), "--bib", str(bib), "--json"],
+                              monkeypatch, capsys)
+    findings = json.loads(out)["findings"]
+    assert code == 0 and not [f for f in findings if f["rule"] == "unread-note"], findings

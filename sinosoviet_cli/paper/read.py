@@ -94,8 +94,8 @@ def read_draft(path: str | Path) -> drafts.Draft:
         paper = read_paper(path)
         notes = tuple(drafts.DraftNote(f.n, f.text, f.line, 1) for f in paper.footnotes)
         return drafts.Draft(str(path), drafts.DraftFormat.PLAIN, notes, problems=paper.problems)
-    if kind == "docx":
-        return drafts.read_docx(data, str(path))
+    if kind == "docx":  # italics kept as *…*, the grammar's titles, as in Markdown
+        return drafts.read_docx(data, str(path), as_paper=True)
     if kind == "odt":
         raise InputError("is a LibreOffice document", path=path,
                          fix="save it as .docx, or export its text as .txt")
