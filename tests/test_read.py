@@ -204,7 +204,7 @@ def test_check_reads_a_word_drafts_italic_titles_as_it_reads_markdowns(
             + run(" 鄉村與城市：一個比較（1949—1959） (Beijing: Renmin chubanshe, 1990), 12."))
     path = build_fields_docx(tmp_path / "d.docx", [run("Text.") + footnote_ref(1)],
                              footnotes={1: note})
-    code, out, err = run_main(["check", str(path), "--bib", str(bib), "--json"],
+    code, out, _err = run_main(["check", str(path), "--bib", str(bib), "--json"],
                               monkeypatch, capsys)
     findings = json.loads(out)["findings"]
     assert code == 0 and not [f for f in findings if f["rule"] == "unread-note"], findings
