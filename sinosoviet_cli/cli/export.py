@@ -74,13 +74,7 @@ def export(
 
     if school is not None and by_school:
         raise UsageError("--school and --by-school exclude each other", fix="give one of them")
-    if fmt not in (*render.FORMATS, "csl-json"):
-        raise UsageError(f"unknown format {fmt!r}",
-                         fix="use one of " + ", ".join((*render.FORMATS, "csl-json")))
-    if fmt == "csl-json":
-        render.require_style(style, "bibliography")  # not used, but never ignored silently
-    if romanize:
-        require_english_style(style)
+    _require_usable(fmt, style, romanize=romanize)
     from sinosoviet_cli.bibtex.bibio import default_path
     from sinosoviet_cli.schools.model import beside
 
@@ -126,6 +120,21 @@ def export(
                      inputs=[*(loaded.paths or [loaded.path]), *([cited_in] if cited_in else [])])
     else:
         sys.stdout.write(text)
+
+
+def _require_usable(fmt: str, style: str, *, romanize: bool) -> None:
+    """Refuse what export would ignore or garble: an unknown format, an unknown style
+    even where csl-json does not use it, pinyin in a Chinese-locale style."""
+    from sinosoviet_cli.csl import render
+    from sinosoviet_cli.errors import UsageError
+
+    if fmt not in (*render.FORMATS, "csl-json"):
+        raise UsageError(f"unknown format {fmt!r}",
+                         fix="use one of " + ", ".join((*render.FORMATS, "csl-json")))
+    if fmt == "csl-json":
+        render.require_style(style, "bibliography")
+    if romanize:
+        require_english_style(style)
 
 
 def _nothing_in_school(school: str | None, sections: list[tuple[str, list[Work]]],
