@@ -12,6 +12,8 @@ from sinosoviet_cli.cli._common import BibOpt, SchoolsOpt, err, library
 from sinosoviet_cli.cli.romanize import RomanizeOpt, require_english_style, romanised_output
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sinosoviet_cli.model import Work
     from sinosoviet_cli.schools.tagging import Rules
 
@@ -101,16 +103,7 @@ def export(
         if _nothing_in_school(school, sections, loaded.path, cited_in):
             return
     if fmt == "csl-json":
-        import json
-
-        from sinosoviet_cli.drafts.csljson import work_to_csl
-
-        # A chapter takes its crossref volume's fields from the whole library, so a
-        # selection without the volume still carries its container.
-        everything = {w.key.casefold(): w for w in works}
-        chosen = [w for _, ws in sections for w in ws] if sections else works
-        text = json.dumps([work_to_csl(w, everything) for w in chosen],
-                          ensure_ascii=False, indent=2) + "\n"
+        text = _csl_json(works, sections)
     else:
         cache = None if no_cache else render.EntryCache()
         text = render.export(works, style=style, fmt=fmt, sections=sections,
@@ -120,6 +113,19 @@ def export(
                      inputs=[*(loaded.paths or [loaded.path]), *([cited_in] if cited_in else [])])
     else:
         sys.stdout.write(text)
+
+
+def _csl_json(works: Sequence[Work], sections: list[tuple[str, list[Work]]] | None) -> str:
+    """The selected works as CSL-JSON. A chapter takes its crossref volume's fields
+    from the whole library, so a selection without the volume keeps its container."""
+    import json
+
+    from sinosoviet_cli.drafts.csljson import work_to_csl
+
+    everything = {w.key.casefold(): w for w in works}
+    chosen = [w for _, ws in sections for w in ws] if sections else works
+    return json.dumps([work_to_csl(w, everything) for w in chosen],
+                      ensure_ascii=False, indent=2) + "\n"
 
 
 def _require_usable(fmt: str, style: str, *, romanize: bool) -> None:
