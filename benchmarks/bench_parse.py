@@ -175,7 +175,7 @@ def notes(n: int, works: Sequence[_Work], rng: random.Random) -> list[str]:
     return out
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def wrap_lines(text: str, width: int) -> list[str]:
     """Lines of about ``width`` characters, cut where the paper's line joiner puts the
     text back unchanged: at a space, or between two CJK characters."""
     from sinosoviet_cli.text.normalize import is_cjk
@@ -228,11 +228,11 @@ def paper(n: int, seed: int | None = None) -> str:
             topic = "".join(rng.sample(_ZH_WORDS, 2))
             body += rng.choice(_CLAIMS).format(who=who, topic=topic) + str(k)
             body += " " if body[-2] in ".?" else ""
-        for i, line in enumerate(_wrap(body.strip(), 26)):
+        for i, line in enumerate(wrap_lines(body.strip(), 26)):
             emit(("  " if i == 0 else "") + line)
         emit(" " * 54)
         for k in block:
-            for i, line in enumerate(_wrap(texts[k - 1], 38)):
+            for i, line in enumerate(wrap_lines(texts[k - 1], 38)):
                 emit(f"  {k} {line}" if i == 0 else line)
     return "".join(out)
 

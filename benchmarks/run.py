@@ -41,6 +41,8 @@ SEED = ROOT.parent / "shared" / "seed" / "000_6653d7c0def87b6d.txt"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_parse import wrap_lines  # noqa: E402  (the paper layout's one line cutter)
+
 
 @dataclass
 class Row:
@@ -127,28 +129,6 @@ _ODD = re.compile(r"^(\S.*?)\s*．\d+．\s*$")
 _EVEN = re.compile(r"^．\d+．\s*(\S.*?)\s*$")
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Cut text into lines of about ``width`` characters where the paper's line joiner
-    puts it back together unchanged: at a space, or between two CJK characters."""
-    from sinosoviet_cli.text.normalize import is_cjk
-
-    lines: list[str] = []
-    while len(text) > width:
-        cut = -1
-        for i in range(width, max(width // 2, 1), -1):
-            if text[i] == " " or (is_cjk(text[i - 1]) and is_cjk(text[i])):
-                cut = i
-                break
-        if cut < 0:
-            cut = text.find(" ", width)
-            if cut < 0:
-                break
-        lines.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    lines.append(text)
-    return lines
-
-
 def longer_paper(seed_text: str, copies: int) -> tuple[str, int]:
     """The seed's layout ``copies`` times over: its running headers, section headings,
     body paragraphs with their markers, separator lines and wrapped note blocks, page by
@@ -193,14 +173,14 @@ def longer_paper(seed_text: str, copies: int) -> tuple[str, int]:
                         end = at + len(m.sentence)
                         text = f"{text[:end]}{m.n + copy * n_seed}{text[end:]}"
                         pending.remove(m)
-                for i, line in enumerate(_wrap(text, 26)):
+                for i, line in enumerate(wrap_lines(text, 26)):
                     emit(("  " if i == 0 else "") + line)
             for m in pending:  # a marker whose sentence spans pages: its own line
                 emit(f"  {m.sentence}{m.n + copy * n_seed}")
             if notes:
                 emit(" " * 54)
                 for f in notes:
-                    for i, line in enumerate(_wrap(f.text, 38)):
+                    for i, line in enumerate(wrap_lines(f.text, 38)):
                         emit(f"  {f.n + copy * n_seed} {line}" if i == 0 else line)
     return "".join(out), n_seed * copies
 
