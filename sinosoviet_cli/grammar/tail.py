@@ -228,7 +228,7 @@ def _item_date(d: _Draft, item: str) -> bool | None:
     return True
 
 
-_MONTH_ISSUE = re.compile(rf"({_YEAR})\s*年\s*(\d{{1,2}})\s*月\s*[號号]")
+_MONTH_ISSUE = re.compile(rf"({_YEAR}\s*年\s*\d{{1,2}}\s*月)\s*[號号]")
 
 
 def _item_month_issue(d: _Draft, item: str) -> bool | None:
@@ -236,7 +236,7 @@ def _item_month_issue(d: _Draft, item: str) -> bool | None:
     m = _MONTH_ISSUE.fullmatch(item)
     if not m:
         return None
-    d.year, d.date = m.group(1), f"{m.group(1)}-{int(m.group(2)):02d}"
+    d.year, d.date = _date_of(m.group(1))
     return True
 
 
