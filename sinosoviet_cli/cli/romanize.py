@@ -103,11 +103,10 @@ def require_english_style(style: str) -> None:
     default locale is Chinese (zhengda-shicui, GB/T 7714) would print it mixed with the
     characters, so it is refused with a clear error."""
     from sinosoviet_cli.csl import render
-    from sinosoviet_cli.csl.styles import style_facts
     from sinosoviet_cli.errors import UsageError
 
     path = render.style_path(style)
-    if style_facts(path).locale.lower().startswith("zh"):
+    if render.style_facts(path).locale.lower().startswith("zh"):
         raise UsageError(f"--romanize is for English-language styles; {path.stem} writes "
                          "Chinese", fix="drop --romanize, or give a Chicago style")
 

@@ -27,6 +27,7 @@ from sinosoviet_cli.csl.styles import (
     bundled_styles_dir,
     iter_styles,
     require_style,
+    style_facts,
     style_path,
     western_style,
 )
@@ -39,5 +40,5 @@ __all__ = [
     "bundled_styles_dir", "check_citeproc", "csl_name", "delatex", "document", "export",
     "iter_styles", "nest_quotes", "note_parts", "notes", "paper_notes", "patch_citeproc",
     "positions", "require_style", "romanise", "romanise_name", "sort_key", "sort_works",
-    "split_persons", "style_path", "to_csl", "unpatched", "western_style",
+    "split_persons", "style_facts", "style_path", "to_csl", "unpatched", "western_style",
 ]
