@@ -171,13 +171,16 @@ class _Resolver:
         """A romanised name the paper printed once with its characters (Seo Tatsuhiko
         妹尾達彥) is that person where it recurs without them, in either order: the
         characters go to the field, the romanised form beside them, as printed first."""
-        for p in ref.authors:
-            if p.family and p.given and has_cjk(p.literal):
+        printed = [p for p in ref.authors if has_cjk(p.literal)]
+        for p in printed:
+            if p.family and p.given:
                 self.romanised.setdefault(_whole_name(p), p)
-        known = [self._known(p) for p in ref.authors if not has_cjk(p.literal)]
-        if not ref.authors or len(known) != len(ref.authors) or None in known:
-            return ref
+        if not ref.authors or printed:
+            return ref  # only a citation whose every author lacks characters gains them
+        known = [self._known(p) for p in ref.authors]
         persons = tuple(p for p in known if p is not None)
+        if len(persons) != len(known):
+            return ref
         extra = {**ref.extra, "romanized_names": " and ".join(
             f"{p.family} {p.given}" for p in persons)}
         return replace(ref, authors=persons, extra=extra)
