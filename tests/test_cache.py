@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import pytest
 
@@ -36,8 +37,8 @@ def test_cached_export_is_byte_identical(tmp_path: Path, fmt: str, by_school: bo
     plain = render.export(works, fmt=fmt, sections=sections)
     cache = EntryCache(tmp_path)
     cold = render.export(works, fmt=fmt, sections=sections, cache=cache)
-    stored = list((tmp_path / "entries").glob("*/*.json"))
-    assert len(stored) == len(works)
+    (pack,) = (tmp_path / "packs").glob("*.json")  # one file for every entry
+    assert len(json.loads(pack.read_bytes())) == len(works)
     warm = render.export(works, fmt=fmt, sections=sections, cache=cache)
     assert cold.encode() == plain.encode() == warm.encode()
 
@@ -55,8 +56,8 @@ def test_key_covers_entry_format_style_and_options(tmp_path: Path) -> None:
                                               "title": "Mao's China", "year": "1977"}))
     cache = EntryCache(tmp_path)
 
-    def count() -> int:
-        return len(list((tmp_path / "entries").glob("*/*.json")))
+    def count() -> int:  # entries stored, over every context's pack
+        return sum(len(json.loads(p.read_bytes())) for p in (tmp_path / "packs").glob("*.json"))
 
     render.bibliography([book], cache=cache)
     render.bibliography([book], cache=cache)
@@ -83,18 +84,38 @@ def test_crossref_parent_change_misses(tmp_path: Path) -> None:
 
 def test_unreadable_cache_file_is_a_miss(tmp_path: Path) -> None:
     works = bibio.load(BUNDLED).works[:5]
-    cache = EntryCache(tmp_path)
     plain = render.export(works)
-    render.export(works, cache=cache)
-    packs = list((tmp_path / "packs").glob("*.json"))
-    assert len(packs) == 1
-    packs[0].write_text('{"digest": ["half', encoding="utf-8")
-    assert render.export(works, cache=cache) == plain  # a corrupt pack: the entry files
-    for path in [*(tmp_path / "entries").glob("*/*.json"), *packs]:
-        path.write_text("{half a rec", encoding="utf-8")
-    assert render.export(works, cache=cache) == plain
-    assert all(json.loads(p.read_bytes())["t"]
-               for p in (tmp_path / "entries").glob("*/*.json"))
+    render.export(works, cache=EntryCache(tmp_path))
+    (pack,) = (tmp_path / "packs").glob("*.json")
+    for garbage in ('{"digest": ["half', "[1, 2]", '{"d": 3}', ""):
+        pack.write_text(garbage, encoding="utf-8")
+        assert render.export(works, cache=EntryCache(tmp_path)) == plain
+        assert len(json.loads(pack.read_bytes())) == len(works)  # rendered and rewritten
+
+
+def test_pack_keeps_other_bibliographies_up_to_its_bound(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pack holds this export's entries first, then earlier ones under the same
+    context (another bibliography with the same style), up to ``PACK_MAX``."""
+    from sinosoviet_cli.csl import cache as cache_mod
+
+    works = bibio.load(BUNDLED).works
+    first, second = works[:6], works[6:10]
+    render.export(first, cache=EntryCache(tmp_path))
+    render.export(second, cache=EntryCache(tmp_path))
+    (pack,) = (tmp_path / "packs").glob("*.json")
+    assert len(json.loads(pack.read_bytes())) == 10
+    fresh = EntryCache(tmp_path)
+    monkeypatch.setattr("sinosoviet_cli.csl.export._render", None)  # nothing to render
+    assert render.export(first, cache=fresh) == render.export(first, cache=fresh)
+    monkeypatch.undo()
+    monkeypatch.setattr(cache_mod, "PACK_MAX", 7)
+    third = works[10:13]
+    render.export(third, cache=EntryCache(tmp_path))
+    kept = json.loads(pack.read_bytes())
+    assert len(kept) == 7
+    texts = {e.text for e in render.bibliography(third)}
+    assert texts <= {t for t, _ in kept.values()}  # this export's entries are kept
 
 
 def test_cache_root_respects_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -109,8 +130,11 @@ def test_cache_root_respects_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 def test_prune_removes_old_and_oversized(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sinosoviet_cli.csl import cache as cache_mod
 
-    entries = tmp_path / "entries" / "ab"
+    entries = tmp_path / "packs"
     entries.mkdir(parents=True)
+    legacy = tmp_path / "entries" / "ab" / "one.json"  # earlier builds' per-entry files
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text("{}", encoding="utf-8")
     now = time.time()
     old = entries / "old.json"
     old.write_text("{}", encoding="utf-8")
@@ -122,9 +146,10 @@ def test_prune_removes_old_and_oversized(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(cache_mod, "MAX_BYTES", 250)
     cache = EntryCache(tmp_path)
     assert cache.prune(now=now) == 3  # the old one, then the two oldest young ones
-    assert sorted(p.name for p in entries.iterdir()) == ["y2.json", "y3.json"]
+    assert sorted(p.name for p in entries.glob("*.json")) == ["y2.json", "y3.json"]
+    assert not legacy.exists()
     assert cache.prune(now=now) == 0  # at most once a day
-    assert (tmp_path / "entries" / ".pruned").exists()
+    assert (entries / ".pruned").exists()
 
 
 _PROBE = """
@@ -286,22 +311,28 @@ def test_warm_list_and_export_never_import_bibtexparser(tmp_path: Path) -> None:
         assert runs[1].stdout == runs[0].stdout and runs[0].stdout
 
 
-def test_warm_export_reads_the_pack_not_each_entry(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_warm_export_renders_nothing_and_an_edit_renders_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sinosoviet_cli.csl import export as export_mod
+
     works = bibio.load(BUNDLED).works
-    cache = EntryCache(tmp_path)
-    cold = render.export(works, cache=cache)
-
-    def no_entry_files(self: EntryCache, digest: str) -> None:
-        raise AssertionError("an entry file was read")
-
-    monkeypatch.setattr(EntryCache, "get", no_entry_files)
-    assert render.export(works, cache=cache) == cold
     edited = (Work("zz2020new", "book", MappingProxyType({"title": "新書", "year": "2020"})),)
-    monkeypatch.undo()  # one new entry: the rest from the pack, the pack rewritten
-    assert "新書" in render.export(works + edited, cache=cache)
-    monkeypatch.setattr(EntryCache, "get", no_entry_files)
-    assert render.export(works + edited, cache=cache) == render.export(works + edited)
+    plain = render.export(works + edited)
+    cold = render.export(works, cache=EntryCache(tmp_path))
+    rendered: list[str] = []
+    real = export_mod._render
+
+    def counted(*args: Any) -> Any:
+        rendered.extend(w.key for w in args[3])
+        return real(*args)
+
+    monkeypatch.setattr(export_mod, "_render", counted)
+    assert render.export(works, cache=EntryCache(tmp_path)) == cold
+    assert rendered == []
+    assert render.export(works + edited, cache=EntryCache(tmp_path)) == plain
+    assert rendered == ["zz2020new"]  # the rest from the pack, the pack rewritten
+    assert render.export(works + edited, cache=EntryCache(tmp_path)) == plain
+    assert rendered == ["zz2020new"]
 
 
 @pytest.mark.parametrize("args", [["--romanize"], ["--romanize", "--by-school"],
@@ -385,28 +416,18 @@ def test_style_facts_and_probe_are_kept_in_the_cache(tmp_path: Path,
     assert styles.style_facts(style).locale == "de-DE"
 
 
-def test_parallel_render_stores_each_slice_as_it_arrives(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """In two processes, finished slices are written to the cache while the others
-    render (several writes, every entry once); the entries are those of a serial
-    render, and a second export reads them all back."""
+def test_parallel_render_is_the_serial_one_and_is_read_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In two processes, the entries are those of a serial render, stored in one
+    pack; a second export reads them all back without rendering."""
+    from sinosoviet_cli.csl import export as export_mod
+
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
     import bench_export as bench
 
     works = bibio.parse(bench.synthetic_bib(60)).works
-    cache = EntryCache(tmp_path)
-    writes: list[int] = []
-    put_many = cache.put_many
-
-    def counted(items: dict[str, object]) -> None:
-        writes.append(len(items))
-        put_many(items)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(cache, "put_many", counted)
-    parallel = render.bibliography(works, jobs=2, cache=cache)
-    assert len([n for n in writes if n]) > 1 and sum(writes) == len(works)
+    parallel = render.bibliography(works, jobs=2, cache=EntryCache(tmp_path))
     serial = render.bibliography(works, jobs=1)
     assert [(e.key, e.text) for e in parallel] == [(e.key, e.text) for e in serial]
-    writes.clear()
-    assert render.bibliography(works, jobs=2, cache=cache) == parallel
-    assert sum(writes) == 0  # all read back
+    monkeypatch.setattr(export_mod, "_render", None)  # a render would fail
+    assert render.bibliography(works, jobs=2, cache=EntryCache(tmp_path)) == parallel

@@ -317,10 +317,10 @@ def test_export_cache_gives_the_same_bytes(runner: CliRunner, cache_home: Path, 
                                            grouping: list[str]) -> None:
     args = ["export", "--format", fmt, *grouping]
     fresh = invoke(runner, *args, "--no-cache")
-    entries = cache_home / "sinosoviet" / "entries"
-    assert fresh[0] == 0 and not entries.exists()  # --no-cache caches no entry
+    packs = cache_home / "sinosoviet" / "packs"
+    assert fresh[0] == 0 and not packs.exists()  # --no-cache caches no entry
     cold = invoke(runner, *args)
-    assert list(entries.glob("*/*.json"))
+    assert len(list(packs.glob("*.json"))) == 1  # one file, however many entries
     warm = invoke(runner, *args)
     assert fresh == cold == warm
     assert fresh[1].encode() == warm[1].encode()

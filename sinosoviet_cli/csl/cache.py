@@ -9,13 +9,12 @@ caller's options (e.g. romanisation), the citeproc-py version, the project's ver
 enter an entry's text: the repeated-author dash and year suffixes are applied after the
 cache, in bibliography order.
 
-Files live under ``$XDG_CACHE_HOME/sinosoviet/entries`` (default ``~/.cache``), one
-small JSON file per entry, plus per context a *pack* of the last export's entries in
-one file under ``packs`` (what a warm export reads); each is written to a temporary
-file and ``os.replace``-d, so concurrent runs never see half a file; unreadable files
-count as misses. The
-directory is pruned at most once a day: files older than ``MAX_AGE`` go, then the
-oldest until it holds less than ``MAX_BYTES``.
+Entries live under ``$XDG_CACHE_HOME/sinosoviet/packs`` (default ``~/.cache``), one
+file per context (a *pack*): a cold export writes one file, a warm one reads one. A
+pack is written to a temporary file and ``os.replace``-d, so concurrent runs never see
+half of one; an unreadable pack counts as a miss. The directory is pruned at most once
+a day: packs older than ``MAX_AGE`` go, then the oldest until it holds less than
+``MAX_BYTES``.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +34,9 @@ from typing import Any
 FIXES_VERSION = "1"
 MAX_BYTES = 64 * 1024 * 1024
 MAX_AGE = 60 * 24 * 3600.0
+#: Entries one pack keeps: this export's, then those of earlier ones (other
+#: bibliographies under the same style and options) up to this many.
+PACK_MAX = 50_000
 _PRUNE_EVERY = 24 * 3600.0
 
 
@@ -135,57 +138,50 @@ def entry_digest(context: str, key: str, entry_type: str, fields: Mapping[str, s
 
 
 class EntryCache:
-    """Rendered entries on disk, by ``entry_digest``."""
+    """Rendered entries on disk, by ``entry_digest``: one *pack* file per context."""
 
     def __init__(self, root: Path | None = None) -> None:
-        self.root = (root or cache_root()) / "entries"
-
-    def _path(self, digest: str) -> Path:
-        return self.root / digest[:2] / f"{digest[2:]}.json"
-
-    def get(self, digest: str) -> Cached | None:
-        try:
-            data = json.loads(self._path(digest).read_bytes())
-            return Cached(str(data["t"]), tuple(str(x) for x in data["s"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        self.root = (root or cache_root()) / "packs"
+        self._packs: dict[str, dict[str, Cached]] = {}
 
     def _pack_path(self, context: str) -> Path:
-        return self.root.parent / "packs" / f"{context}.json"
+        return self.root / f"{context}.json"
 
     def pack(self, context: str) -> dict[str, Cached]:
-        """The entries of the last export under ``context``, from one file (a warm
-        export of 1,000 entries reads one file instead of 1,000); ``{}`` if there is
-        none or it is unreadable."""
-        try:
-            data = json.loads(self._pack_path(context).read_bytes())
-            return {str(d): Cached(str(t), tuple(str(x) for x in s)) for d, (t, s) in data.items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return {}
+        """The entries stored under ``context`` (read once per instance); ``{}`` if
+        there are none or the file is unreadable."""
+        found = self._packs.get(context)
+        if found is None:
+            try:
+                data = json.loads(self._pack_path(context).read_bytes())
+                found = {str(d): Cached(str(t), tuple(str(x) for x in s))
+                         for d, (t, s) in data.items()}
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                found = {}
+            self._packs[context] = found
+        return found
 
-    def put_pack(self, context: str, items: Mapping[str, Cached]) -> None:
-        """Store this export's entries (digest -> entry) as the pack of ``context``,
-        atomically; skipped silently when the cache cannot be written."""
-        data = {d: [e.text, list(e.sort)] for d, e in items.items()}
-        with contextlib.suppress(OSError):
-            self._write(self._pack_path(context), json.dumps(data, ensure_ascii=False).encode())
-
-    def put_many(self, items: Mapping[str, Cached]) -> None:
-        """Store ``items`` (digest -> entry) atomically; a cache that cannot be written
-        (read-only home, full disk) is skipped silently: it only costs speed."""
+    def store(self, context: str, items: Mapping[str, Cached]) -> None:
+        """Add this export's entries (digest -> entry) to the pack of ``context`` and
+        write it atomically: this export's entries first, then the others stored
+        before, up to ``PACK_MAX`` entries. One file per run however many entries were
+        rendered (1,000 small files cost more than rendering them); two runs storing at
+        once keep the last one's pack, which only costs speed. A cache that cannot be
+        written (read-only home, full disk) is skipped silently."""
+        older = self.pack(context)
+        merged = dict(items)
+        for digest, entry in older.items():
+            if len(merged) >= PACK_MAX:
+                break
+            merged.setdefault(digest, entry)
+        self._packs[context] = merged
+        data = {d: [e.text, list(e.sort)] for d, e in merged.items()}
         try:
-            for digest, entry in items.items():
-                self._write(self._path(digest),
-                            json.dumps({"t": entry.text, "s": list(entry.sort)},
-                                       ensure_ascii=False).encode())
-            if items:
-                self.prune()
+            write_atomic_bytes(self._pack_path(context),
+                               json.dumps(data, ensure_ascii=False).encode())
+            self.prune()
         except OSError:
             return
-
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        write_atomic_bytes(path, data)
 
     def prune(self, *, now: float | None = None, force: bool = False) -> int:
         """Remove stale entries (older than ``MAX_AGE``, then the oldest beyond
@@ -200,8 +196,10 @@ class EntryCache:
             pass
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.touch()
+        # Earlier builds kept one file per entry in entries/: no longer read.
+        shutil.rmtree(self.root.parent / "entries", ignore_errors=True)
         files: list[tuple[float, int, Path]] = []
-        for path in [*self.root.glob("*/*"), *(self.root.parent / "packs").glob("*.json")]:
+        for path in self.root.glob("*.json"):
             try:
                 st = path.stat()
             except FileNotFoundError:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sinosoviet_cli.bibtex.bibio import inherit
 from sinosoviet_cli.csl.formats import _escaper, _formatter
-from sinosoviet_cli.csl.items import _ET_AL, _by_key, to_csl
+from sinosoviet_cli.csl.items import _ET_AL, _by_key, _language, to_csl
 from sinosoviet_cli.csl.patches import patch_citeproc
 from sinosoviet_cli.csl.styles import (
     _load_style,
@@ -54,7 +55,11 @@ class _Engine:
     works: Sequence[Work]
     _style: Any = None
     _source: Any = None
-    _csl: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _pending: dict[str, Work] = field(default_factory=dict)
+    _by_key: Mapping[str, Work] = field(default_factory=dict)
+    _escape: Callable[[str], str] = str
+    _pair: bool = False
+    _both: bool = False
     _substitute: str | None = None
     _piq: bool = False
     year_suffix: bool = False
@@ -66,35 +71,46 @@ class _Engine:
     _fallback: _Engine | None = None
 
     def load(self) -> _Engine:
+        """Load the style; works become citeproc-py items only when first rendered
+        (``_ensure``), so a forked worker converts only its own slice."""
         from citeproc.source.json import CiteProcJSON
 
         patch_citeproc()
-        by_key = _by_key(self.works)
-        escape = _escaper(self.fmt)
+        self._by_key = _by_key(self.works)
+        self._escape = _escaper(self.fmt)
         self._style = _load_style(self.style_file)
-        self.locale = locale = self._style.root.get("default-locale", "en-US")
-        pair = _prints_places(self.style_file, self._style)
-        both = both_scripts(self.style_file)
-        items = [to_csl(w, by_key, escape, locale, pair_places=pair, both_scripts=both)
-                 for w in self.works]
-        self._csl = {i["id"].lower(): i for i in items}
+        self.locale = self._style.root.get("default-locale", "en-US")
+        self._pair = _prints_places(self.style_file, self._style)
+        self._both = both_scripts(self.style_file)
+        self._pending = {w.key.lower(): w for w in self.works}
+        self._source = CiteProcJSON([])
         companion = western_style(self.style_file)
         if companion is not None:
             self.western = _Engine(style_path(companion), self.fmt, self.works).load()
             self._western_keys = frozenset(
-                k for k, i in self._csl.items() if not i["language"].startswith(("zh", "ja", "ko"))
-            )
-        with warnings.catch_warnings():
-            # citeproc-py 0.11 predates CSL 1.0.2's event-title; it keeps and renders
-            # it, but warns once per process.
-            warnings.filterwarnings("ignore", message=r".*unsupported: event_title$")
-            self._source = CiteProcJSON(items)
+                k for k, w in self._pending.items()
+                if not _language(inherit(w, self._by_key)).startswith(("zh", "ja", "ko")))
         facts = style_facts(self.style_file)
         self._substitute, self.by_date = facts.substitute, facts.by_date
         self.year_suffix = facts.year_suffix
         option = self._style.root.get_locale_option("punctuation-in-quote")
         self._piq = str(option).lower() == "true"
         return self
+
+    def _ensure(self, keys: Iterable[str]) -> None:
+        """Convert the works of ``keys`` not converted yet into citeproc-py items."""
+        from citeproc.source.json import CiteProcJSON
+
+        todo = [self._pending.pop(k) for k in {k.lower() for k in keys} if k in self._pending]
+        if not todo:
+            return
+        items = [to_csl(w, self._by_key, self._escape, self.locale, pair_places=self._pair,
+                        both_scripts=self._both) for w in todo]
+        with warnings.catch_warnings():
+            # citeproc-py 0.11 predates CSL 1.0.2's event-title; it keeps and renders
+            # it, but warns once per process.
+            warnings.filterwarnings("ignore", message=r".*unsupported: event_title$")
+            self._source.update(CiteProcJSON(items))
 
     def _bibliography(self) -> Any:
         from citeproc import CitationStylesBibliography
@@ -110,6 +126,7 @@ class _Engine:
             return self._split(keys, lambda engine, part: engine.entries(part))
         if self._style.root.bibliography is None:
             return self._citations_as_entries(keys)
+        self._ensure(keys)
         bib = self._bibliography()
         items = []
         for key in keys:
@@ -161,6 +178,7 @@ class _Engine:
 
         bib = self._bibliography()
         parts = []
+        self._ensure(c.key for c in cites)
         for cite, position in zip(cites, positions, strict=True):
             if cite.key.lower() not in self._source:
                 parts.append("")
@@ -224,23 +242,16 @@ def _render_slice(job: tuple[int, Sequence[str]]) -> tuple[int, list[str]]:
     return job[0], _worker_engine.entries(job[1])
 
 
-# Slices per worker: results come back while others render, so the parent can store
-# them meanwhile (``on_chunk``) instead of after the last one.
-_SLICES_PER_JOB = 8
-
-
 def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int,
-                      meanwhile: Callable[[], _T],
-                      on_chunk: Callable[[_T, list[str], list[str]], None] | None = None,
-                      ) -> tuple[_T, list[str]]:
+                      meanwhile: Callable[[], _T]) -> tuple[_T, list[str]]:
     """Render ``keys`` in ``jobs`` forked workers (they inherit the loaded style) while
-    this process runs ``meanwhile`` (the sort keys), then hands each finished slice to
-    ``on_chunk`` (with what ``meanwhile`` returned) as it arrives; entries come back
-    in ``keys``' order, with what ``meanwhile`` returned."""
+    this process runs ``meanwhile`` (the sort keys); entries come back in ``keys``'
+    order, with what ``meanwhile`` returned."""
     import multiprocessing
 
     global _worker_engine
-    size = max(1, -(-len(keys) // (jobs * _SLICES_PER_JOB)))
+    # A few slices a worker: a worker on a busy core takes fewer of them.
+    size = max(1, -(-len(keys) // (jobs * 4)))
     chunks = [list(keys[i:i + size]) for i in range(0, len(keys), size)]
     _worker_engine = engine
     rendered: dict[str, str] = {}
@@ -252,8 +263,6 @@ def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int,
             computed = meanwhile()
             for index, out in pending:
                 rendered.update(zip(chunks[index], out, strict=True))
-                if on_chunk is not None:
-                    on_chunk(computed, chunks[index], out)
     finally:
         _worker_engine = None
     return computed, [rendered[k] for k in keys]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import html
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -53,31 +53,20 @@ def bibliography(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str 
     digests: dict[str, str] = {}
     found: dict[str, Cached] = {}
     run = ""
-    packed: dict[str, Cached] = {}
     if cache is not None:
         run = context_digest(_styles_used(path), fmt, options or {})
         packed = cache.pack(run)
         for w in works:
             digests[w.key] = entry_digest(run, w.key, w.entry_type, inherit(w, by_key))
-            hit = packed.get(digests[w.key]) or cache.get(digests[w.key])
+            hit = packed.get(digests[w.key])
             if hit is not None:
                 found[w.key] = hit
     missing = [w for w in works if w.key not in found]
     if missing:
-        stored: set[str] = set()
-
-        def store(entries: Mapping[str, Cached]) -> None:
-            if cache is not None:
-                cache.put_many({digests[k]: e for k, e in entries.items()})
-                stored.update(entries)
-
         with _quiet_gc():
-            fresh = _render(path, fmt, all_works, missing, by_key, facts.by_date, jobs,
-                            store)
-        store({k: e for k, e in fresh.items() if k not in stored})
-        found.update(fresh)
-    if cache is not None and not set(digests.values()) <= packed.keys():
-        cache.put_pack(run, {d: found[k] for k, d in digests.items()})
+            found.update(_render(path, fmt, all_works, missing, by_key, facts.by_date, jobs))
+        if cache is not None:
+            cache.store(run, {digests[w.key]: found[w.key] for w in works})
     ordered = sorted(works, key=lambda w: found[w.key].sort) if facts.sorted else list(works)
     texts = [found[w.key].text for w in ordered]
     if facts.year_suffix:
@@ -120,28 +109,21 @@ def _styles_used(path: Path) -> list[Path]:
 
 def _render(path: Path, fmt: str, all_works: Sequence[Work], works: Sequence[Work],
             by_key: Mapping[str, Work], by_date: bool, jobs: int | None,
-            store: Callable[[Mapping[str, Cached]], None] | None = None,
             ) -> dict[str, Cached]:
     """Render ``works`` and compute their sort keys (in parallel for many entries:
     entries render independently of their order, so the sort keys are computed
-    meanwhile, and each slice of entries is handed to ``store`` as it arrives, while
-    the rest render)."""
+    meanwhile)."""
     engine = _Engine(path, fmt, all_works).load()
     keys = [w.key for w in works]
 
     def sort_keys() -> dict[str, tuple[str, ...]]:
         return {w.key: sort_key(w, by_key, by_date=by_date) for w in works}
 
-    def arrived(sorts: Mapping[str, tuple[str, ...]], part: list[str],
-                texts: list[str]) -> None:
-        if store is not None:
-            store({k: Cached(t, sorts[k]) for k, t in zip(part, texts, strict=True)})
-
     n_jobs = _jobs(len(works), jobs)
     if n_jobs == 1:
         texts, sorts = engine.entries(keys), sort_keys()
     else:
-        sorts, texts = _entries_parallel(engine, keys, n_jobs, sort_keys, arrived)
+        sorts, texts = _entries_parallel(engine, keys, n_jobs, sort_keys)
     return {k: Cached(t, sorts[k]) for k, t in zip(keys, texts, strict=True)}
 
 
