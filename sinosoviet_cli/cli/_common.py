@@ -103,12 +103,12 @@ def library(bib: Sequence[Path] | Path | None, rules: Rules) -> Library:
     """Load the bibliographies (``--bib``, repeatable), warning about unusable entries,
     keys found in two files and unknown school ids."""
     from sinosoviet_cli.bibtex import bibio
-    from sinosoviet_cli.schools import tagging as schools
+    from sinosoviet_cli.schools.works import unknown_schools
 
     loaded = bibio.load_all(bib)
     for problem in loaded.problems:
         warn(f"{loaded.where(problem)}: {problem.reason}")
-    for school, keys in schools.unknown_schools(loaded.works, rules).items():
+    for school, keys in unknown_schools(loaded.works, rules.ids).items():
         warn(f"{loaded.path}: unknown school id {school!r} on {len(keys)} "
              f"entr{'y' if len(keys) == 1 else 'ies'} ({', '.join(keys[:3])}"
              f"{', …' if len(keys) > 3 else ''}); valid ids: " + ", ".join(rules.ids))

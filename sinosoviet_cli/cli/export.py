@@ -72,7 +72,6 @@ def export(
     from sinosoviet_cli.errors import UsageError
     from sinosoviet_cli.files import write_atomic
     from sinosoviet_cli.pipeline import load_schools
-    from sinosoviet_cli.schools import tagging as schools
 
     if school is not None and by_school:
         raise UsageError("--school and --by-school exclude each other", fix="give one of them")
@@ -82,7 +81,9 @@ def export(
 
     rules = load_schools(schools_file or beside(default_path(bib)))
     if school is not None:
-        school = schools.require_school(school, rules)
+        from sinosoviet_cli.schools.tagging import require_school
+
+        school = require_school(school, rules)
     loaded = library(bib, rules)  # warns about unknown school ids, as list does
     works = romanised_output(loaded.works, loaded.path) if romanize else loaded.works
     shown = works
@@ -96,6 +97,8 @@ def export(
     sections = None if cited_in is None else [("", list(shown))]
     if school is not None or by_school:
         # The grouping is the schools package's (the one list and schools use).
+        from sinosoviet_cli.schools import tagging as schools
+
         groups = [(g, ws) for g, ws in schools.group(shown, rules)
                   if school in (None, g)]
         sections = [(export_heading(g, rules), ws)

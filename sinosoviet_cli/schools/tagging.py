@@ -55,6 +55,7 @@ from sinosoviet_cli.schools.works import (
     plain,
     school_of,
     short_title,
+    unknown_schools,
     with_school,
     year_of,
 )
@@ -123,16 +124,6 @@ def group(works: Iterable[Work], rules: Rules) -> list[tuple[str, list[Work]]]:
     unknown = sorted(k for k in groups if k not in rules.ids and k != UNTAGGED)
     order = [*rules.ids, *unknown, UNTAGGED]
     return [(k, groups[k]) for k in order if k in groups]
-
-
-def unknown_schools(works: Iterable[Work], rules: Rules) -> dict[str, list[str]]:
-    """School ids in keywords that the model does not know, with the keys using them."""
-    found: dict[str, list[str]] = {}
-    for w in works:
-        school = school_of(w)
-        if school is not None and school not in rules.ids:
-            found.setdefault(school, []).append(w.key)
-    return found
 
 
 def language(work: Work) -> str:

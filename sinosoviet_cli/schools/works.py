@@ -5,7 +5,7 @@ keyword, and the ``schoolevidence`` field (``Tag``) written to and read from a .
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from sinosoviet_cli.model import CitationLink, Person, Work
@@ -64,6 +64,17 @@ def school_of(work: Work) -> str | None:
         if keyword.casefold().startswith(KEYWORD_PREFIX):
             return keyword[len(KEYWORD_PREFIX):].strip()
     return None
+
+
+def unknown_schools(works: Iterable[Work], known: Container[str]) -> dict[str, list[str]]:
+    """School ids in keywords that are not ``known`` (a model's ids), with the keys
+    using them."""
+    found: dict[str, list[str]] = {}
+    for w in works:
+        school = school_of(w)
+        if school is not None and school not in known:
+            found.setdefault(school, []).append(w.key)
+    return found
 
 
 def with_school(keywords: str, school: str) -> str:
