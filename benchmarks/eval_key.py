@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
+from sinosoviet_cli.cli.parse import printed_form  # noqa: E402
 from sinosoviet_cli.model import Bibliography, Work, split_persons  # noqa: E402
 
 PERSON_FIELDS = ("author", "editor", "translator")
@@ -135,8 +136,8 @@ def score(key: Mapping[str, Any], notes: Mapping[int, str], bib: Bibliography) -
         got_key = link.key if link is not None else ""
         s.add("links", bool(got_key) and mapping.get(cit["work"]) == got_key,
               f"{n}: {cit['work']} -> {got_key or '(none)'}")
-        s.add("forms", link is not None and str(link.form) == cit["form"],
-              f"{n}: {cit['form']} got {link.form if link else None}")
+        form = printed_form(link) if link is not None else None
+        s.add("forms", form == cit["form"], f"{n}: {cit['form']} got {form}")
         if "pages" in cit:
             s.add("pages", link is not None and link.pages == cit["pages"],
                   f"{n}: {cit['pages']} got {link.pages if link else None}")

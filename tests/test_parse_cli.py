@@ -127,6 +127,23 @@ def test_parse_json(runner: CliRunner, tmp_path: Path) -> None:
         ("wang1999xugou", "40"), ("li2004diyi", "35")]
 
 
+def test_json_and_summary_agree_on_a_short_form_with_nothing_earlier(
+        runner: CliRunner, tmp_path: Path) -> None:
+    """The paper prints note 1 short (the resolver keeps it as its work's first
+    citation): --json says "short", as the summary counts it, with the problem."""
+    paper = tmp_path / "p.md"
+    paper.write_text("Text.[^1] More.[^2]\n\n[^1]: Westad, *Brothers in Arms*, 45.\n"
+                     "[^2]: 楊奎松：《走向破裂》，北京：三聯書店，1999年，第12頁。\n",
+                     encoding="utf-8")
+    result = runner.invoke(app, ["parse", str(paper), "-o", str(tmp_path / "r.bib"), "--json"])
+    assert result.exit_code == 0, result.output
+    cites = [c for f in json.loads(result.stdout)["footnotes"] for c in f["citations"]]
+    assert [(c["form"], c["pages"], bool(c["problem"])) for c in cites] == [
+        ("short", "45", True), ("full", "12", False)]
+    summary = runner.invoke(app, ["parse", str(paper), "-o", str(tmp_path / "s.bib")])
+    assert "2 citations (1 full, 1 short, 0 ibid)" in summary.output
+
+
 def test_existing_output_needs_force(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "refs.bib"

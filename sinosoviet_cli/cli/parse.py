@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from sinosoviet_cli.model import Bibliography, Paper
+    from sinosoviet_cli.model import Bibliography, CitationLink, Paper
 else:
     from sinosoviet_cli._lazy import LazyClass
 
@@ -123,10 +123,18 @@ def _target(output: Path | None, as_json: bool) -> tuple[Path | None, bool]:
     return output, to_stdout
 
 
+def printed_form(link: CitationLink) -> str:
+    """The form the paper prints: a short form with nothing earlier is kept as its
+    work's full citation (``link.form``), but it is printed short."""
+    from sinosoviet_cli.link.backrefs import NO_EARLIER
+
+    return "short" if link.problem == NO_EARLIER else str(link.form)
+
+
 def _parse_json(paper: Paper, bib: Bibliography) -> dict[str, Any]:
     by_note: dict[int, list[dict[str, str]]] = {f.n: [] for f in paper.footnotes}
     for link in bib.links:
-        cite = {"key": link.key, "form": str(link.form), "pages": link.pages,
+        cite = {"key": link.key, "form": printed_form(link), "pages": link.pages,
                 "text": link.text, "problem": link.problem}
         if link.volume:  # the volume cited of a multi-volume set (one work)
             cite["volume"] = link.volume
@@ -145,12 +153,7 @@ def _summary(paper: Path, output: Path, extracted: Paper, bib: Bibliography,
     when the bibliography itself goes to stdout."""
     from collections import Counter
 
-    from sinosoviet_cli.link.backrefs import NO_EARLIER
-
-    # A short form with nothing earlier is kept as its work's full citation, but the
-    # paper prints it short (and the table below lists it as one): count it short.
-    forms = Counter("short" if link.problem == NO_EARLIER else str(link.form)
-                    for link in bib.links)
+    forms = Counter(printed_form(link) for link in bib.links)
     types = Counter(w.entry_type for w in bib.works)
     console.print(Text(f"{input_name(paper)}: {len(extracted.footnotes)} footnotes, "
                        f"{len(bib.links)} citations (" +
