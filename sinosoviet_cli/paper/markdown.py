@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sinosoviet_cli.paper.body import Body, assemble
 from sinosoviet_cli.paper.draft_types import Draft, DraftFormat, DraftNote, KeyCite
 from sinosoviet_cli.paper.positions import (
     Lines,
@@ -43,27 +44,7 @@ def read_markdown(source: str, path: str = "<string>", *, as_paper: bool = False
     lines = Lines(source)
     quarto = path.lower().endswith(".qmd")
     text, bibs, nocite_all = _mask_markdown(source)
-    defs = _footnote_definitions(text)
-    # Footnote bodies are blanked out of the body text once collected.
-    body = blank_all(text, [(start, end) for start, end, _label, _cstart in defs])
-    # Inline notes ^[...] (brackets balanced).
-    inline: list[tuple[int, int]] = []
-    for m in re.finditer(r"\^\[", body):
-        end = balanced_end(body, m.end() - 1, "[", "]")
-        if end > 0 and not inside(inline, m.start()):
-            inline.append((m.start(), end))
-    units: list[tuple[int, str, int, int]] = []  # (reading position, kind, start, end)
-    first_ref: dict[str, int] = {}
-    for m in _FN_REF.finditer(body):
-        first_ref.setdefault(m.group("label"), m.start())
-    for start, end in inline:
-        units.append((start, "inline", start + 2, end - 1))
-    for start, end, label, cstart in defs:
-        units.append((first_ref.get(label, start), "def", cstart, end))
-    body_only = blank_all(body, inline)
-    for kc_start, kc_end in _key_spans(body_only):
-        units.append((kc_start, "body", kc_start, kc_end))
-    units.sort()
+    body, units, _refs = _note_units(text)
     notes: list[DraftNote] = []
     counter = 0
     printed = _unmasked(source) if as_paper else text
@@ -86,6 +67,63 @@ def read_markdown(source: str, path: str = "<string>", *, as_paper: bool = False
         line, column = lines.at(start)
         notes.append(make_note(n, built, keys, line, column))
     return Draft(path, DraftFormat.MARKDOWN, tuple(notes), tuple(bibs), nocite_all)
+
+
+def _note_units(text: str) -> tuple[str, list[tuple[int, str, int, int]], list[int]]:
+    """The body (footnote definitions blanked), the notes and key citations in reading
+    order as (reading position, kind, start, end), and the body offset of each numbered
+    note's marker (its first ``[^label]``, or its ``^[``; -1 for a note never referenced)."""
+    defs = _footnote_definitions(text)
+    # Footnote bodies are blanked out of the body text once collected.
+    body = blank_all(text, [(start, end) for start, end, _label, _cstart in defs])
+    # Inline notes ^[...] (brackets balanced).
+    inline: list[tuple[int, int]] = []
+    for m in re.finditer(r"\^\[", body):
+        end = balanced_end(body, m.end() - 1, "[", "]")
+        if end > 0 and not inside(inline, m.start()):
+            inline.append((m.start(), end))
+    units: list[tuple[int, str, int, int]] = []  # (reading position, kind, start, end)
+    first_ref: dict[str, int] = {}
+    for m in _FN_REF.finditer(body):
+        first_ref.setdefault(m.group("label"), m.start())
+    for start, end in inline:
+        units.append((start, "inline", start + 2, end - 1))
+    for start, end, label, cstart in defs:
+        units.append((first_ref.get(label, start), "def", cstart, end))
+    referenced = set(first_ref.values()) | {start for start, _end in inline}
+    body_only = blank_all(body, inline)
+    for kc_start, kc_end in _key_spans(body_only):
+        units.append((kc_start, "body", kc_start, kc_end))
+    units.sort()
+    refs = [pos if pos in referenced else -1 for pos, kind, _s, _e in units if kind != "body"]
+    return body, units, refs
+
+
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_EMPHASIS = re.compile(r"(?<!\\)\*{1,3}|(?<![\w\\])_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)")
+
+
+def markdown_body(source: str) -> Body:
+    """A Markdown paper's body (``paper.body``): ATX headings (``## 二、…``) make the
+    sections, ``[^n]`` and ``^[…]`` the markers, notes numbered as :func:`read_markdown`
+    numbers them."""
+    text, _bibs, _nocite = _mask_markdown(source)
+    body, units, refs = _note_units(text)
+    notes = [(start, end) for _pos, kind, start, end in units if kind == "inline"]
+    marks = [(m.start(), m.end()) for m in _FN_REF.finditer(body)]
+    spans = [(s - 2, e + 1) for s, e in notes] + marks
+    markers = [(pos, n) for n, pos in enumerate(refs, 1) if pos >= 0]
+
+    def heading(line: str) -> str | None:
+        m = _ATX.match(line)
+        return _clean(m.group(1)) if m else None
+
+    return assemble(blank_all(body, spans), markers, heading, _clean)
+
+
+def _clean(run: str) -> str:
+    """A run of Markdown as read: emphasis marks and escapes dropped."""
+    return re.sub(r"\\(?=[^\w\s])", "", _EMPHASIS.sub("", run))
 
 
 def _unmasked(source: str) -> str:

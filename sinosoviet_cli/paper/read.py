@@ -24,8 +24,9 @@ from sinosoviet_cli.errors import InputError
 from sinosoviet_cli.files import decode, read_bytes
 from sinosoviet_cli.model import Footnote, Paper
 from sinosoviet_cli.paper import drafts
+from sinosoviet_cli.paper.body import Body
 from sinosoviet_cli.paper.footnotes import Layout, extract
-from sinosoviet_cli.paper.markdown import read_markdown
+from sinosoviet_cli.paper.markdown import markdown_body, read_markdown
 from sinosoviet_cli.text.normalize import nfc
 
 _OLD_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -75,7 +76,8 @@ def read_paper(path: str | Path, *, layout: Layout | None = None) -> Paper:
         return _from_draft(drafts.read_docx(data, str(path)))
     if fmt is drafts.DraftFormat.MARKDOWN:
         # A paper's italics are its title marks (Chicago) and its URLs its addresses.
-        return _smart_dashes(_from_draft(read_markdown(text, str(path), as_paper=True)))
+        paper = _from_draft(read_markdown(text, str(path), as_paper=True))
+        return _smart_dashes(with_body(paper, markdown_body(text)))
     if fmt is not drafts.DraftFormat.PLAIN:
         return _from_draft(drafts.parse(text, fmt, str(path)))
     paper = extract(text, layout)
@@ -126,6 +128,14 @@ def _smart_dashes(paper: Paper) -> Paper:
 
 def _dash(m: re.Match[str]) -> str:
     return "—" if m.group(1) == "---" else "–"
+
+
+def with_body(paper: Paper, body: Body) -> Paper:
+    """``paper`` with its body: paragraphs, markers, headings, each note's section."""
+    notes = tuple(replace(f, section=body.note_sections.get(f.n, f.section))
+                  for f in paper.footnotes)
+    return replace(paper, footnotes=notes, paragraphs=body.paragraphs, markers=body.markers,
+                   headings=body.headings)
 
 
 def _from_draft(draft: drafts.Draft) -> Paper:

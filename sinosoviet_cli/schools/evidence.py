@@ -31,6 +31,7 @@ from sinosoviet_cli.schools.model import Rules, School
 from sinosoviet_cli.schools.works import footnotes_of, persons_of, plain, short_title
 from sinosoviet_cli.text.names import family_name, transliteration_parts
 from sinosoviet_cli.text.normalize import fold, has_cjk
+from sinosoviet_cli.text.sections import section_id
 
 _SCORE_MARKER, _SCORE_IN_SECTION, _SCORE_ELSEWHERE, _SCORE_SECTION = 4, 3, 2, 1
 
@@ -102,7 +103,7 @@ class Sentence:
 
 
 def body_of(paper: Paper) -> list[Sentence]:
-    return [Sentence(s.strip(), fold(s), p.section)
+    return [Sentence(s.strip(), fold(s), _section(p.section))
             for p in paper.paragraphs for s in _SENTENCE_END.split(p.text) if s.strip()]
 
 
@@ -198,18 +199,24 @@ def _named_in(sentences: Sequence[Sentence], needles: Sequence[_Needle],
     return [(needles[k], sentences[pos]) for pos, k in sorted(found)]
 
 
+def _section(section: str | None) -> str | None:
+    return section_id(section) if section else section
+
+
 def view(paper: Paper, body: Sequence[Sentence] | None = None,
          rules: Rules | None = None, *, indexed: bool = True) -> PaperView:
     """The paper as the tagger reads it (``body`` if already split into sentences);
     with ``rules``, its citing sentences are indexed for that model's cues;
     ``indexed=False`` searches every sentence for every work (tests' reference)."""
-    markers = MappingProxyType({m.n: m for m in paper.markers})
+    # Sections compared by id: a model's "The Famine" is a Markdown paper's "## The famine".
+    markers = MappingProxyType({m.n: replace(m, section=_section(m.section))
+                                for m in paper.markers})
     sentences = tuple(body_of(paper) if body is None else body)
     grouped: dict[str | None, list[Sentence]] = {}
     for s in sentences:
         grouped.setdefault(s.section, []).append(s)
     return PaperView(sentences, markers,
-                     MappingProxyType({f.n: f.section for f in paper.footnotes}),
+                     MappingProxyType({f.n: _section(f.section) for f in paper.footnotes}),
                      index_cues(markers, rules) if rules is not None else None,
                      MappingProxyType({k: tuple(v) for k, v in grouped.items()}), indexed)
 
@@ -274,7 +281,7 @@ def _best_per_school(found: list[Candidate]) -> list[Candidate]:
 def _school_candidate(school: School, probe: _Probe, paper: PaperView,
                       negations: list[str], gap: int) -> Candidate | None:
     """One school's support for the work, if any."""
-    section = school.section
+    section = _section(school.section)
     if school.kind != "school" or section is None:
         return None
     here = paper.by_section.get(section) if paper.by_section else tuple(

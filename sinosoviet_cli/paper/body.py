@@ -1,0 +1,103 @@
+"""The body of a marked-up paper (Markdown, LaTeX): its paragraphs, its sections and
+the sentence each note marker closes, as the PDF and plain-text readers give them, so
+that school tagging finds its evidence (a claim naming the author, a school's cue, the
+section presenting a school) in any form of the paper.
+
+A reader hands over the source with note contents blanked out (offsets kept), where
+each note's marker stands, and how it recognises a heading line and cleans a run of
+text; :func:`assemble` does the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from sinosoviet_cli.model import Marker, Paragraph
+from sinosoviet_cli.text.sections import section_id
+
+_SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s)")
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """What the body gives school tagging (``Paper``'s fields of the same names)."""
+
+    paragraphs: tuple[Paragraph, ...] = ()
+    markers: tuple[Marker, ...] = ()
+    headings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    note_sections: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def sentence_before(text: str, pos: int) -> str:
+    """The sentence a marker at ``pos`` closes: from the last sentence end before it."""
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, max(pos - 1, 0))]
+    return text[starts[-1] if starts else 0:pos].strip()
+
+
+def assemble(text: str, markers: Iterable[tuple[int, int]],
+             heading: Callable[[str], str | None], clean: Callable[[str], str]) -> Body:
+    """Paragraphs (blank-line separated), sections and markers of ``text``.
+
+    ``markers`` are (offset, note number) pairs, the first marker of each note;
+    ``heading(line)`` returns a heading line's title (``None`` for other lines);
+    ``clean(run)`` turns a run of source text between markers into reading text."""
+    at = sorted(markers)
+    paragraphs: list[Paragraph] = []
+    found: list[Marker] = []
+    headings: dict[str, str] = {}
+    note_sections: dict[int, str] = {}
+    section: str | None = None
+    lines: list[tuple[int, str]] = []
+    seen: set[int] = set()
+
+    def flush() -> None:
+        if not lines:
+            return
+        start, end = lines[0][0], lines[-1][0] + len(lines[-1][1])
+        pieces: list[str] = []
+        length = 0
+        pos = start
+        for offset, n in at:
+            if offset < start or offset >= end or n in seen:
+                continue
+            piece = clean(_joined(text[pos:offset]))
+            pieces.append(piece)
+            length += len(piece)
+            seen.add(n)
+            para = "".join(pieces)
+            found.append(Marker(n, _tidy(sentence_before(para, len(para))), section, None))
+            if section is not None:
+                note_sections[n] = section
+            pos = offset
+        pieces.append(clean(_joined(text[pos:end])))
+        para = _tidy("".join(pieces))
+        if para:
+            paragraphs.append(Paragraph(para, section, None))
+        lines.clear()
+
+    offset = 0
+    for line in text.split("\n"):
+        title = heading(line)
+        if title is not None:
+            flush()
+            section = section_id(title)
+            headings.setdefault(section, title)
+        elif not line.strip():
+            flush()
+        else:
+            lines.append((offset, line))
+        offset += len(line) + 1
+    flush()
+    return Body(tuple(paragraphs), tuple(found), MappingProxyType(headings),
+                MappingProxyType(note_sections))
+
+
+def _joined(run: str) -> str:
+    return re.sub(r"[ \t]*\n[ \t]*", " ", run)
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s{2,}", " ", text).strip()

@@ -1,0 +1,159 @@
+"""paper/body.py: a Markdown paper's body — paragraphs, sections from its headings and
+the sentence each note marker closes — as school tagging reads it; and a model of
+another debate that names its sections by heading tags a Markdown paper by them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sinosoviet_cli.paper.markdown import markdown_body, read_markdown
+from sinosoviet_cli.paper.read import read_paper
+from sinosoviet_cli.text.sections import section_id
+
+# Our own prose about another debate (the causes of the 1959-61 famine).
+PAPER = """\
+---
+title: Explaining the famine
+---
+
+# Introduction
+
+Three explanations compete. Demographers disagree on the toll.[^toll] The party
+blamed the weather for two decades.^[中共中央：〈關於建國以來黨的若干歷史問題的決議〉，《人民日報》1981年7月1日，第1版。]
+
+## 1. Political radicalism
+
+Yang Jisheng argues that the *political system* silenced every report of hunger.[^yang]
+Dikötter stresses coercion by cadres.[^dik]
+
+## The Extraction School
+
+Bernstein traces the deaths to grain procurement in 1959.[^bern] See also the
+county studies.[^yang2]
+
+[^toll]: Judith Banister, *China's Changing Population* (Stanford: Stanford University Press, 1987), 85.
+[^yang]: Yang Jisheng, *Tombstone* (New York: Farrar, Straus and Giroux, 2012), 12.
+[^dik]: Frank Dikötter, *Mao's Great Famine* (London: Bloomsbury, 2010), 292.
+[^bern]: Thomas P. Bernstein, "Stalinism, Famine, and Chinese Peasants," *Theory and Society* 13, no. 3 (1984): 339--377.
+[^yang2]: Yang, *Tombstone*, 30.
+"""
+
+
+def test_markers_close_their_sentences_in_their_sections() -> None:
+    body = markdown_body(PAPER)
+    got = {m.n: (m.section, m.sentence) for m in body.markers}
+    assert got[1] == ("introduction", "Demographers disagree on the toll.")
+    assert got[2] == ("introduction", "The party blamed the weather for two decades.")
+    assert got[3] == ("1", "Yang Jisheng argues that the political system silenced every "
+                           "report of hunger.")
+    assert got[4][1] == "Dikötter stresses coercion by cadres."
+    assert got[5] == ("the extraction school",
+                      "Bernstein traces the deaths to grain procurement in 1959.")
+    assert got[6] == ("the extraction school", "See also the county studies.")
+    assert dict(body.headings) == {"introduction": "Introduction", "1": "1. Political radicalism",
+                                   "the extraction school": "The Extraction School"}
+    assert [p.section for p in body.paragraphs] == ["introduction", "1", "the extraction school"]
+    assert "[^" not in " ".join(p.text for p in body.paragraphs)
+    assert "*" not in body.paragraphs[1].text  # emphasis marks are not read
+
+
+def test_body_numbers_notes_as_the_notes_reader_does() -> None:
+    notes = [n for n in read_markdown(PAPER, as_paper=True).notes if n.n is not None]
+    by_n = {m.n: m for m in markdown_body(PAPER).markers}
+    assert sorted(by_n) == [n.n for n in notes]
+    assert "Bernstein" in next(n.text for n in notes if n.n == 5)
+    assert "Bernstein" in by_n[5].sentence
+
+
+def test_read_paper_gives_each_note_its_section(tmp_path: Path) -> None:
+    path = tmp_path / "famine.md"
+    path.write_text(PAPER, encoding="utf-8")
+    paper = read_paper(path)
+    assert [(f.n, f.section) for f in paper.footnotes] == [
+        (1, "introduction"), (2, "introduction"), (3, "1"), (4, "1"),
+        (5, "the extraction school"), (6, "the extraction school")]
+    assert len(paper.markers) == 6 and len(paper.paragraphs) == 3
+
+
+@pytest.mark.parametrize(("heading", "sid"), [
+    ("二、意識型態的衝突", "二"), ("三．金門", "三"), ("第四節 毛澤東", "四"),
+    ("2. The Leap", "2"), ("II. The Leap", "II"), ("10 Conclusions", "10"),
+    ("The Extraction School:", "the extraction school"), ("  The   famine ", "the famine"),
+    ("二", "二"), ("II", "II"), ("ii", "II"), ("2", "2"),
+    ("1959 and after", "1959 and after")])
+def test_section_ids(heading: str, sid: str) -> None:
+    assert section_id(heading) == sid
+
+
+@given(st.text(max_size=40))
+def test_section_id_is_idempotent(heading: str) -> None:
+    once = section_id(heading)
+    assert section_id(once) == once
+
+
+MODEL = """\
+min_score = 2
+volume_own_score = 3
+fallback = "context"
+claim_words = ["argue", "stress"]
+
+[sections]
+"1. Political radicalism" = "radicalism"
+"the extraction school" = "extraction"
+
+[[school]]
+id = "radicalism"
+kind = "school"
+name_zh = "政治激進論"
+name_en = "Political radicalism"
+description_zh = "政治激進。"
+description_en = "Radical politics caused the famine."
+cues = ["political system"]
+
+[[school]]
+id = "extraction"
+kind = "school"
+name_zh = "徵購論"
+name_en = "Extraction"
+description_zh = "徵購。"
+description_en = "State procurement caused the famine."
+cues = ["procurement"]
+
+[[school]]
+id = "primary"
+kind = "role"
+name_zh = "史料"
+name_en = "Primary sources"
+description_zh = "文件。"
+description_en = "Documents."
+title_words = ["決議"]
+
+[[school]]
+id = "context"
+kind = "role"
+name_zh = "背景"
+name_en = "Context"
+description_zh = "其他。"
+description_en = "Everything else."
+"""
+
+
+def test_another_debates_model_tags_a_markdown_paper_by_its_sections(tmp_path: Path) -> None:
+    """No proponent is listed: the schools come from the sections the paper presents
+    them in (and the cue words of the sentences citing them)."""
+    from sinosoviet_cli import pipeline
+
+    (tmp_path / "famine.md").write_text(PAPER, encoding="utf-8")
+    (tmp_path / "famine.toml").write_text(MODEL, encoding="utf-8")
+    rules = pipeline.load_schools(tmp_path / "famine.toml")
+    bib = pipeline.parse_paper(read_paper(tmp_path / "famine.md"), schools=rules).bibliography
+    schools = {w.key: w.get("keywords") for w in bib.works}
+    by_title = {w.get("title"): schools[w.key] for w in bib.works}
+    assert by_title["Tombstone"] == "school:radicalism"
+    assert by_title["Mao's Great Famine"] == "school:radicalism"
+    assert by_title["Stalinism, Famine, and Chinese Peasants"] == "school:extraction"
+    assert by_title["China's Changing Population"] == "school:context"
