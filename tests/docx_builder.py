@@ -21,14 +21,18 @@ _OVERRIDE = ('<Override PartName="/word/footnotes.xml" ContentType="application/
 
 def build_docx(path: Path, paragraphs: Sequence[tuple[str, Sequence[int]]],
                footnotes: dict[int, Sequence[str]]) -> Path:
-    """``paragraphs``: body text and the footnote ids referenced at its end (in order);
-    ``footnotes``: id → the note's paragraphs (each may be split into runs by ``|``)."""
+    """``paragraphs``: body text and the footnote ids referenced at its end (in order;
+    a text starting ``# `` is a Heading 1); ``footnotes``: id → the note's paragraphs
+    (each may be split into runs by ``|``)."""
     import docx
     from docx.oxml import parse_xml
 
     document = docx.Document()
     for text, ids in paragraphs:
-        paragraph = document.add_paragraph(text)
+        if text.startswith("# "):
+            paragraph = document.add_heading(text[2:], level=1)
+        else:
+            paragraph = document.add_paragraph(text)
         for fid in ids:
             paragraph._p.append(parse_xml(
                 f'<w:r xmlns:w="{W}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'

@@ -157,3 +157,57 @@ def test_another_debates_model_tags_a_markdown_paper_by_its_sections(tmp_path: P
     assert by_title["Mao's Great Famine"] == "school:radicalism"
     assert by_title["Stalinism, Famine, and Chinese Peasants"] == "school:extraction"
     assert by_title["China's Changing Population"] == "school:context"
+
+
+LATEX = r"""\documentclass{article}
+\usepackage{xeCJK}
+\begin{document}
+\section{一、前言}
+學界對饑荒的成因仍有爭論。楊繼繩認為政治體制使
+災情無法上報。\footnote{楊繼繩，《墓碑》（香港：天地圖書，2008），頁12。}
+
+\section*{二、徵購}
+Bernstein stresses \emph{procurement}.\footcite{bernstein1984} 羅平漢指出統購統銷
+加重了農村的負擔。\footnote{羅平漢，《大鍋飯》（北京：中共黨史出版社，2001），頁45。}
+% a comment.\footnote{not a note}
+\end{document}
+"""
+
+
+def test_latex_body_sections_markers_and_numbering(tmp_path: Path) -> None:
+    path = tmp_path / "paper.tex"
+    path.write_text(LATEX, encoding="utf-8")
+    paper = read_paper(path)
+    assert dict(paper.headings) == {"一": "一、前言", "二": "二、徵購"}
+    got = [(m.n, m.section, m.sentence) for m in paper.markers]
+    assert got == [(1, "一", "楊繼繩認為政治體制使災情無法上報。"),
+                   (2, "二", "Bernstein stresses procurement."),
+                   (3, "二", "羅平漢指出統購統銷加重了農村的負擔。")]
+    assert [(f.n, f.section) for f in paper.footnotes] == [(1, "一"), (2, "二"), (3, "二")]
+    assert [p.section for p in paper.paragraphs] == ["一", "二"]
+    assert "footnote" not in paper.paragraphs[1].text and "墓碑" not in paper.paragraphs[0].text
+
+
+def test_word_paper_body_has_the_markdown_papers_sections_and_markers(tmp_path: Path) -> None:
+    """The same paper in Word (Heading 1 paragraphs, real footnotes) and in Markdown
+    gives the same markers, sections and paragraphs."""
+    from docx_builder import build_docx
+
+    paras = [("# Introduction", []), ("Three explanations compete. Demographers disagree.", [1]),
+             ("# The Extraction School", []),
+             ("Bernstein traces the deaths to procurement. Walker counts the grain.", [2, 3])]
+    notes = {1: ["Banister, *China's Changing Population*, 85."],
+             2: ["Bernstein, \"Stalinism, Famine, and Chinese Peasants,\" 340."],
+             3: ["Walker, *Food Grain Procurement*, 12."]}
+    word = read_paper(build_docx(tmp_path / "p.docx", paras, notes))
+    markdown = "\n\n".join(
+        (t if t.startswith("# ") else t + "".join(f"[^{i}]" for i in ids)) for t, ids in paras)
+    markdown += "\n\n" + "\n".join(f"[^{i}]: {n[0]}" for i, n in notes.items()) + "\n"
+    (tmp_path / "p.md").write_text(markdown, encoding="utf-8")
+    md = read_paper(tmp_path / "p.md")
+    assert word.markers == md.markers
+    assert [(m.n, m.section) for m in word.markers] == [
+        (1, "introduction"), (2, "the extraction school"), (3, "the extraction school")]
+    assert word.markers[1].sentence == word.markers[2].sentence == \
+        "Walker counts the grain."
+    assert word.paragraphs == md.paragraphs and dict(word.headings) == dict(md.headings)

@@ -10,12 +10,14 @@ text; :func:`assemble` does the rest.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from sinosoviet_cli.model import Marker, Paragraph
+from sinosoviet_cli.text.normalize import CJK_CHAR
 from sinosoviet_cli.text.sections import section_id
 
 _SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s)")
@@ -58,20 +60,25 @@ def assemble(text: str, markers: Iterable[tuple[int, int]],
             return
         start, end = lines[0][0], lines[-1][0] + len(lines[-1][1])
         pieces: list[str] = []
-        length = 0
+        mine: list[Marker] = []  # this paragraph's
         pos = start
-        for offset, n in at:
-            if offset < start or offset >= end or n in seen:
+        for offset, n in at[bisect.bisect_left(at, (start, -1)):]:
+            if offset > end:
+                break
+            if n in seen:
                 continue
             piece = clean(_joined(text[pos:offset]))
             pieces.append(piece)
-            length += len(piece)
             seen.add(n)
             para = "".join(pieces)
-            found.append(Marker(n, _tidy(sentence_before(para, len(para))), section, None))
+            sentence = _tidy(sentence_before(para, len(para)))
+            if not sentence and not piece.strip() and mine:  # [^2][^3]: the same sentence
+                sentence = mine[-1].sentence
+            mine.append(Marker(n, sentence, section, None))
             if section is not None:
                 note_sections[n] = section
             pos = offset
+        found.extend(mine)
         pieces.append(clean(_joined(text[pos:end])))
         para = _tidy("".join(pieces))
         if para:
@@ -96,7 +103,15 @@ def assemble(text: str, markers: Iterable[tuple[int, int]],
 
 
 def _joined(run: str) -> str:
-    return re.sub(r"[ \t]*\n[ \t]*", " ", run)
+    """Source lines joined as read: a line break between two Han characters is no space."""
+    def join(m: re.Match[str]) -> str:
+        before, after = m.group(1) or "", m.group(2) or ""
+        return before + ("" if before and after else " ") + after
+
+    return _BREAK.sub(join, run)
+
+
+_BREAK = re.compile(rf"({CJK_CHAR}|[，。、；：！？」』）》〉])?[ \t]*\n[ \t]*({CJK_CHAR})?")
 
 
 def _tidy(text: str) -> str:

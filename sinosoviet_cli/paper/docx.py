@@ -7,6 +7,7 @@ import zipfile
 from xml.etree import ElementTree
 
 from sinosoviet_cli.errors import InputError
+from sinosoviet_cli.paper.body import Body, assemble
 from sinosoviet_cli.paper.draft_types import Draft, DraftFormat, DraftNote
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -47,6 +48,48 @@ def read_docx(data: bytes, path: str = "<string>", *, as_paper: bool = False) ->
         text = raw.strip()
         notes.append(DraftNote(n, text, paragraph, 1, (), ((0, paragraph, 1 + lead),)))
     return Draft(path, DraftFormat.DOCX, tuple(notes))
+
+
+_HEADING_MARK = "\x00"
+
+
+def docx_body(data: bytes) -> Body:
+    """A Word paper's body (``paper.body``): paragraphs styled Heading (or with an
+    outline level) make the sections, note references the markers, numbered in body
+    order as :func:`read_docx` numbers them. ``data`` has been read by ``read_docx``."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = ElementTree.fromstring(z.read("word/document.xml"))
+    kind = "footnote" if any(True for _ in root.iter(f"{_W}footnoteReference")) else "endnote"
+    lines: list[str] = []
+    markers: list[tuple[int, int]] = []
+    offset = 0
+    for paragraph in root.iter(f"{_W}p"):
+        pieces = [_HEADING_MARK] if _is_heading(paragraph) else []
+        for el in paragraph.iter():
+            if el.tag == f"{_W}t" and el.text:
+                pieces.append(el.text)
+            elif el.tag in (f"{_W}tab", f"{_W}br"):
+                pieces.append(" ")
+            elif el.tag == f"{_W}{kind}Reference":
+                markers.append((offset + sum(len(p) for p in pieces), len(markers) + 1))
+        line = "".join(pieces).replace("\n", " ")
+        lines += [line, ""]
+        offset += len(line) + 2
+
+    def heading(line: str) -> str | None:
+        return line[1:].strip() if line.startswith(_HEADING_MARK) else None
+
+    return assemble("\n".join(lines), markers, heading, str)
+
+
+def _is_heading(paragraph: ElementTree.Element) -> bool:
+    props = paragraph.find(f"{_W}pPr")
+    if props is None:
+        return False
+    style = props.find(f"{_W}pStyle")
+    name = (style.get(f"{_W}val", "") if style is not None else "").casefold()
+    return name.startswith(("heading", "berschrift", "titre")) or \
+        props.find(f"{_W}outlineLvl") is not None
 
 
 def _docx_references(document: bytes, kind: str) -> list[tuple[str, int]]:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from sinosoviet_cli.paper.body import Body, assemble
 from sinosoviet_cli.paper.draft_types import Draft, DraftFormat, DraftNote, KeyCite
 from sinosoviet_cli.paper.positions import (
     Lines,
@@ -70,6 +71,47 @@ def read_latex(source: str, path: str = "<string>") -> Draft:
     if nocited:
         notes.append(DraftNote(None, "", nocited[0].line, nocited[0].column, tuple(nocited)))
     return Draft(path, DraftFormat.LATEX, tuple(notes), tuple(b for b in bibs if b), nocite_all)
+
+
+_HEADING = re.compile(r"^\s*\\(?:part|chapter|section|subsection|subsubsection)\*?"
+                      r"(?:\[[^\]]*\])?\s*\{(?P<title>.*)\}\s*$")
+
+
+def latex_body(source: str) -> Body:
+    """A LaTeX paper's body (``paper.body``): ``\\section`` and its kin make the
+    sections, ``\\footnote`` and ``\\footcite`` the markers, numbered as
+    :func:`read_latex` numbers them; citation commands in the body are not read."""
+    lines = Lines(source)
+    text = mask_latex(source)
+    begin = text.find("\\begin{document}")
+    if begin > 0:
+        text = blank(text, 0, begin + len("\\begin{document}"))
+    footnotes = _footnote_spans(text)
+    cites = [_Cite(*c) for c in _latex_cites(text, lines)]
+    heads = {e: m.start() for m in _FOOTNOTE.finditer(text)
+             if (e := balanced_end(text, m.end() - 1, "{", "}")) > 0}
+    markers = [(heads.get(end + 1, start) if kind == "footnote" else start, n)
+               for n, (start, kind, _s, end) in _numbered(_events(footnotes, cites))
+               if n is not None]
+    cut = [(heads.get(e + 1, s), e + 1) for s, e in footnotes]
+    cut += [(c.start, c.end) for c in cites if not inside(footnotes, c.start)]
+
+    def heading(line: str) -> str | None:
+        m = _HEADING.match(line)
+        return _read(m.group("title")).strip() if m else None
+
+    return assemble(blank_all(text, cut), markers, heading, _read)
+
+
+def _read(run: str) -> str:
+    """A run of LaTeX as read: ligatures and escapes as characters, commands and braces
+    dropped (their arguments kept)."""
+    return _TOKEN.sub(lambda m: _REPLACE.get(m.group(), ""), _NOT_READ.sub("", run))
+
+
+# Commands whose argument is no text a reader reads.
+_NOT_READ = re.compile(r"\\(?:begin|end|label|ref|eqref|pageref|includegraphics|vspace|hspace"
+                       r"|setlength|maketitle|tableofcontents)\*?(?:\[[^\]]*\])?(?:\{[^{}]*\})?")
 
 
 def _footnote_spans(text: str) -> list[tuple[int, int]]:

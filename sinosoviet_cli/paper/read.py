@@ -25,7 +25,9 @@ from sinosoviet_cli.files import decode, read_bytes
 from sinosoviet_cli.model import Footnote, Paper
 from sinosoviet_cli.paper import drafts
 from sinosoviet_cli.paper.body import Body
+from sinosoviet_cli.paper.docx import docx_body
 from sinosoviet_cli.paper.footnotes import Layout, extract
+from sinosoviet_cli.paper.latex import latex_body
 from sinosoviet_cli.paper.markdown import markdown_body, read_markdown
 from sinosoviet_cli.text.normalize import nfc
 
@@ -67,7 +69,8 @@ def read_paper(path: str | Path, *, layout: Layout | None = None) -> Paper:
         raise InputError("is a LibreOffice document", path=path,
                          fix="save it as .docx, or export its text as .txt")
     if kind == "docx":
-        return _from_draft(drafts.read_docx(data, str(path), as_paper=True))
+        paper = _from_draft(drafts.read_docx(data, str(path), as_paper=True))
+        return with_body(paper, docx_body(data))
     text = nfc(decode(data, path).replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise InputError("is empty", path=path, fix="give a file with text in it")
@@ -78,6 +81,8 @@ def read_paper(path: str | Path, *, layout: Layout | None = None) -> Paper:
         # A paper's italics are its title marks (Chicago) and its URLs its addresses.
         paper = _from_draft(read_markdown(text, str(path), as_paper=True))
         return _smart_dashes(with_body(paper, markdown_body(text)))
+    if fmt is drafts.DraftFormat.LATEX:
+        return with_body(_from_draft(drafts.parse(text, fmt, str(path))), latex_body(text))
     if fmt is not drafts.DraftFormat.PLAIN:
         return _from_draft(drafts.parse(text, fmt, str(path)))
     paper = extract(text, layout)
