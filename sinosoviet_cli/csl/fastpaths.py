@@ -1,0 +1,463 @@
+"""citeproc-py's hot methods, replaced for speed only (``patches.PATCHES`` lists them),
+and the memo every replacement keeps.
+
+The style tree never changes while rendering (citeproc-py sets no attribute on it),
+so what an element's attributes decide is looked up once per element: xpath
+queries, ``calls_variable``, children, affixes, what a cs:text renders and how it is
+marked up, and which cs:choose branch a reference takes. A cs:choose whose branches
+test only the item type (the common case) becomes a lookup by type; one testing only
+types and variables is evaluated by a compiled predicate per branch. Each replacement
+returns what citeproc-py's own method (with ``patches``' fixes) returns:
+``tests/test_render_speed_identity.py`` compares them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class _Memo:
+    """Everything the patches remember while rendering, in one place.
+
+    Keys are style elements (lxml proxies), never entries, so the sizes are bounded by
+    the styles loaded. The dicts hold the proxies strongly on purpose: lxml then hands
+    back the same proxy for the same node, and citeproc-py keeps per-render state
+    (``layout.repressed``) as attributes on them. ``recording`` and
+    ``last_delimiter`` are stacks used during one render (W7, W19)."""
+
+    xpath: dict[tuple[Any, str], Any] = field(default_factory=dict)
+    find: dict[tuple[Any, str], Any] = field(default_factory=dict)
+    calls: dict[Any, bool] = field(default_factory=dict)
+    children: dict[Any, tuple[Any, ...]] = field(default_factory=dict)
+    branches: dict[Any, _Choice] = field(default_factory=dict)
+    formatted: dict[Any, bool] = field(default_factory=dict)
+    roots: dict[Any, Any] = field(default_factory=dict)
+    text_kinds: dict[Any, tuple[Any, ...]] = field(default_factory=dict)
+    affixes: dict[Any, tuple[str, str]] = field(default_factory=dict)
+    plans: dict[Any, tuple[Any, ...]] = field(default_factory=dict)
+    groups: dict[Any, tuple[Any, ...]] = field(default_factory=dict)
+    stop_words: dict[Any, frozenset[str]] = field(default_factory=dict)
+    recording: list[set[tuple[str, str]]] = field(default_factory=list)
+    last_delimiter: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        for value in vars(self).values():
+            value.clear()
+
+    def sizes(self) -> dict[str, int]:
+        return {k: len(v) for k, v in vars(self).items()}
+
+
+_memo = _Memo()
+# Hot paths read the memo's dicts through these names (the same objects; ``clear``
+# empties them in place).
+_xpath_memo, _calls_memo, _children_memo = _memo.xpath, _memo.calls, _memo.children
+_find_memo, _affix_memo, _plan_memo = _memo.find, _memo.affixes, _memo.plans
+_group_memo = _memo.groups
+_formatted_memo, _roots_memo = _memo.formatted, _memo.roots
+_text_kinds_memo, _branches_memo = _memo.text_kinds, _memo.branches
+#: citeproc-py's classes and original attributes (filled by ``patches.patch_citeproc``).
+_classes: dict[str, Any] = {}
+_originals: dict[str, Any] = {}
+# Bound by ``bind`` (hot paths avoid import statements and dict look-ups).
+_VariableError: Any = Exception
+_join: Any = None
+_normalize_seam: Any = None
+_String: Any = str
+_UNCHANGED: frozenset[type] = frozenset((str,))
+_Choose: Any = None
+_Text: Any = None
+
+
+def bind() -> None:
+    """Read citeproc-py's names the hot paths use (after ``_classes`` is filled)."""
+    global _VariableError, _join, _normalize_seam, _String, _Choose, _Text, _UNCHANGED
+    from citeproc.source import VariableError
+    from citeproc.string import MixedString, String, join, normalize_seam
+
+    _VariableError, _join, _normalize_seam = VariableError, join, normalize_seam
+    _String, _Choose, _Text = String, _classes["Choose"], _classes["Text"]
+    _UNCHANGED = frozenset((str, String, MixedString))
+
+
+def xpath_search(self: Any, expression: str) -> Any:
+    # The style tree is fixed while rendering, so every (element, expression) query
+    # has one answer. Keys hold the element proxies, so they stay alive and lxml
+    # returns the same proxy object for the same node.
+    key = (self, expression)
+    found = _xpath_memo.get(key)
+    if found is None:
+        found = self.xpath(expression, namespaces=self.nsmap)
+        _xpath_memo[key] = found
+    return found
+
+
+def find_child(self: Any, name: str) -> Any:
+    # ``element.layout``, ``style.root.bibliography`` and the like are lxml ``find``
+    # calls (~20 µs each, ~18 an entry); one answer per (element, name).
+    key = (self, name)
+    try:
+        return _find_memo[key]
+    except KeyError:
+        found = _find_memo[key] = self.find("cs:" + name, self.nsmap)
+        return found
+
+
+def item_reference(self: Any) -> Any:
+    # `item.reference` walks three properties and two dict subclasses and is read
+    # ~500 times per entry; a cite's reference never changes, so keep it.
+    found = dict.get(self, "_sinosoviet_reference")
+    if found is None:
+        found = self.citation.bibliography.source[self.key]
+        dict.__setitem__(self, "_sinosoviet_reference", found)
+    return found
+
+
+def children(element: Any) -> tuple[Any, ...]:
+    found = _children_memo.get(element)
+    if found is None:
+        found = _children_memo[element] = tuple(element.iterchildren())
+    return found
+
+
+def _child_plan(element: Any) -> tuple[tuple[Any, bool], ...]:
+    """``(child, is cs:choose)`` per child."""
+    found = _plan_memo.get(element)
+    if found is None:
+        found = _plan_memo[element] = tuple(
+            (child, isinstance(child, _Choose)) for child in children(element))
+    return found
+
+
+def _group_plan(group: Any) -> tuple[tuple[Any, bool, bool, bool], ...]:
+    """``(child, is cs:choose, calls a variable, is a cs:text macro call)`` per child
+    of a cs:group."""
+    found = _group_memo.get(group)
+    if found is None:
+        found = _group_memo[group] = tuple(
+            (child, is_choose, bool(child.calls_variable()),
+             isinstance(child, _Text) and child.get("macro") is not None)
+            for child, is_choose in _child_plan(group))
+    return found
+
+
+def render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
+    # citeproc-py's Parent.render_children over the cached children.
+    output = []
+    for child, is_choose in _child_plan(self):
+        try:
+            if is_choose:
+                text = child.render(item, delimiter=delimiter, **kwargs)
+            else:
+                text = child.render(item, **kwargs)
+            if text is not None:
+                output.append(text)
+        except _VariableError:
+            pass
+    return _join(output, delimiter) if output else None
+
+
+def group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    # citeproc-py's Group.process over the cached children, but (W20) a macro that
+    # prints something counts as a rendered variable, as citeproc-js and pandoc count
+    # it: GB/T 7714's [M]/[J]/[C] type marks are a macro of text values grouped with
+    # an empty medium variable, and were suppressed.
+    output = []
+    variable_called = variable_rendered = False
+    delimiter = self.get("delimiter", "")
+    for child, is_choose, calls, macro in _group_plan(self):
+        variable_called = variable_called or calls
+        try:
+            if is_choose:
+                text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+            else:
+                text = child.render(item, context=context, **kwargs)
+            if text is not None:
+                output.append(text)
+                variable_rendered = variable_rendered or calls or macro
+        except _VariableError:
+            pass
+    if output and (not variable_called or variable_rendered):
+        return self.join(output)
+    raise _VariableError
+
+
+# ── cs:choose ────────────────────────────────────────────────────────────────
+
+_Test = tuple[str, tuple[str, ...]]
+#: (item, reference, context) -> whether a branch's conditions hold.
+_Predicate = Callable[[Any, Any, Any], bool]
+_PURE = frozenset(("type", "variable", "disambiguate"))
+_BY_TYPE = frozenset(("type", "disambiguate"))
+
+
+@dataclass(slots=True)
+class _Choice:
+    """A cs:choose compiled: ``branches`` are ``(element, predicate)`` in order;
+    ``by_type`` (when no branch tests more than the item type) the branch each type
+    takes, filled as types are met (``None``: no branch)."""
+
+    branches: tuple[tuple[Any, _Predicate], ...]
+    specs: tuple[tuple[Any, bool, str, tuple[_Test, ...]], ...]
+    by_type: dict[Any, Any] | None
+
+
+def branch_specs(choose: Any) -> tuple[tuple[Any, bool, str, tuple[_Test, ...]], ...]:
+    """``(element, is_else, match, tests)`` per branch of a cs:choose."""
+    return _choice(choose).specs
+
+
+def _choice(choose: Any) -> _Choice:
+    found = _branches_memo.get(choose)
+    if found is None:
+        specs: list[tuple[Any, bool, str, tuple[_Test, ...]]] = []
+        for child in children(choose):
+            if isinstance(child, _classes["Else"]):
+                specs.append((child, True, "all", ()))
+                continue
+            tests = tuple((name, _test_values(name, child.get(name)))
+                          for name in ("type", "variable", "is-numeric", "is-uncertain-date",
+                                       "locator", "position", "disambiguate")
+                          if child.get(name) is not None)
+            specs.append((child, False, child.get("match", "all"), tests))
+        typed = all(name in _BY_TYPE for _, _, _, tests in specs for name, _ in tests)
+        found = _branches_memo[choose] = _Choice(
+            tuple((branch, _predicate(branch, is_else, match, tests))
+                  for branch, is_else, match, tests in specs),
+            tuple(specs), {} if typed else None)
+    return found
+
+
+def _test_values(name: str, value: str) -> tuple[str, ...]:
+    words = value.split()
+    if name == "type":
+        return tuple(w.lower() for w in words)
+    if name == "variable":  # CSL names to citeproc-py's attribute names
+        return tuple(w if w == "locator" else w.replace("-", "_") for w in words)
+    return tuple(words)
+
+
+def chosen(choose: Any, item: Any, context: Any) -> Any:
+    """The branch of ``choose`` that ``item`` takes, or None."""
+    choice = _branches_memo.get(choose) or _choice(choose)
+    reference = item.reference
+    by_type = choice.by_type
+    if by_type is None:
+        for branch, holds in choice.branches:
+            if holds(item, reference, context):
+                return branch
+        return None
+    kind = dict.get(reference, "type")
+    try:
+        return by_type[kind]
+    except KeyError:
+        found = by_type[kind] = next(
+            (b for b, holds in choice.branches if holds(item, reference, context)), None)
+        return found
+
+
+def choose_render(self: Any, item: Any, context: Any = None, delimiter: str = "",
+                  **kwargs: Any) -> Any:
+    # Conditions are evaluated from compiled branches without raising an exception per
+    # failed branch. W5 lives here: `disambiguate="true"` is never true.
+    branch = chosen(self, item, context)
+    if branch is None:
+        return None
+    return branch.render_children(item, context=context, delimiter=delimiter, **kwargs)
+
+
+def _predicate(branch: Any, is_else: bool, match: str, tests: tuple[_Test, ...]) -> _Predicate:
+    """A branch's conditions as a function: ``matches`` itself for tests that read
+    the cite (position, locator…); for type, variable and disambiguate tests (pure,
+    so they may stop at the first deciding one) a closure giving the same answer."""
+    if is_else:
+        return lambda item, reference, context: True
+    if any(name not in _PURE for name, _ in tests):
+        return lambda item, reference, context: matches(branch, item, context, match, tests)
+    types = frozenset(v for name, values in tests if name == "type" for v in values)
+    variables = tuple(v for name, values in tests if name == "variable"
+                      for v in values if v != "locator")
+    locator = any(v == "locator" for name, values in tests if name == "variable"
+                  for v in values)
+    never = any(v == "true" for name, values in tests if name == "disambiguate"
+                for v in values)
+    if match in ("any", "none"):
+        want = match == "any"
+
+        def any_holds(item: Any, reference: Any, context: Any) -> bool:
+            if (types and dict.__getitem__(reference, "type") in types) or (
+                    locator and "locator" in item):
+                return want
+            for v in variables:
+                if v in reference:
+                    return want
+            return not want
+
+        return any_holds
+    if never or len(types) > 1:
+        return lambda item, reference, context: False
+    kind = next(iter(types), None)
+
+    def all_hold(item: Any, reference: Any, context: Any) -> bool:
+        if kind is not None and dict.__getitem__(reference, "type") != kind:
+            return False
+        if locator and "locator" not in item:
+            return False
+        for v in variables:  # noqa: SIM110 (a loop: no generator per call)
+            if v not in reference:
+                return False
+        return True
+
+    return all_hold
+
+
+def matches(branch: Any, item: Any, context: Any, match: str,
+            tests: tuple[_Test, ...]) -> bool:
+    """Whether a branch's conditions hold, every test evaluated (citeproc-py's If.render
+    without the exception)."""
+    results: list[bool] = []
+    reference = item.reference
+    for name, values in tests:
+        if name == "type":
+            actual = dict.__getitem__(reference, "type")
+            results += [v == actual for v in values]
+        elif name == "variable":
+            results += [(v in item) if v == "locator" else (v in reference) for v in values]
+        elif name == "disambiguate":
+            results += [False for v in values if v == "true"]
+        elif name == "position":
+            results += branch._position(item, context)
+        elif name == "is-numeric":
+            results += branch._is_numeric(item)
+        elif name == "is-uncertain-date":
+            results += branch._is_uncertain_date(item)
+        elif name == "locator":
+            results += branch._locator(item)
+    if match == "any":
+        return any(results)
+    if match == "none":
+        return not any(results)
+    return all(results)
+
+
+# ── cs:text and mark-up ──────────────────────────────────────────────────────
+
+def _text_kind(self: Any) -> tuple[Any, ...]:
+    """What a cs:text renders (variable, macro, term, value) and how it is marked up:
+    ``(what, extra, strip_periods, text_case, formatted, quoted)``."""
+    kind: tuple[Any, ...] | None = _text_kinds_memo.get(self)
+    if kind is None:
+        if self.get("variable") is not None:
+            what, extra = "variable", None
+        elif self.get("macro") is not None:
+            what, extra = "macro", self.get_macro(self.get("macro"))
+        elif self.get("term") is not None:
+            what, extra = "term", None
+        else:
+            what, extra = "value", self.get("value")
+        kind = _text_kinds_memo[self] = (
+            what, extra, self.get("strip-periods", "false").lower() == "true",
+            self.get("text-case") is not None, _has_format(self),
+            self.get("quotes", "false").lower() == "true")
+    return kind
+
+
+def text_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    # citeproc-py's Text.process with what the element renders looked up once.
+    if context is None:
+        context = self
+    kind = _text_kinds_memo.get(self) or _text_kind(self)
+    what, extra = kind[0], kind[1]
+    language = dict.get(item.reference, "language")
+    language = (language or self.get_root().get("default-locale", "en"))[:2]
+    if what == "variable":
+        text = self._variable(item, context)
+    elif what == "macro":
+        text = extra.render(item, context) if extra is not None else None
+    elif what == "term":
+        text = self._term(item)
+    else:
+        text = _String(self.preformat(extra)) if extra is not None else None
+    return text, language
+
+
+def text_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    # citeproc-py's Text.render (process, then markup) with the element's mark-up
+    # steps decided once: a step its attributes leave out is not called.
+    text, language = self.process(item, context, **kwargs)
+    if not text:
+        return None
+    _what, _extra, strip, cased, formatted, quoted = _text_kind(self)
+    if strip:
+        text = text.replace(".", "")
+    if cased:
+        text = self.case(text, language)
+    if formatted:
+        text = _originals["format"](self, text)
+    elif isinstance(text, int | float):
+        text = str(text)
+    if quoted:
+        text = self.quote(text)
+    return wrap(self, text)
+
+
+def wrap(self: Any, string: Any) -> Any:
+    # citeproc-py's Affixed.wrap with the affixes read once; no affix, no seams.
+    if string is None:
+        return None
+    affixes = _affix_memo.get(self)
+    if affixes is None:
+        affixes = _affix_memo[self] = (self.get("prefix", ""), self.get("suffix", ""))
+    prefix, suffix = affixes
+    if not prefix and not suffix and type(string) in _UNCHANGED:
+        return string  # what '' + string + '' gives (a TagWrapper would become str)
+    string = _normalize_seam(prefix, string)
+    text = prefix + string
+    return text + _normalize_seam(text, suffix)
+
+
+def quote(self: Any, string: Any) -> Any:
+    # citeproc-py looks up punctuation-in-quote here and never uses it (W4).
+    if self.get("quotes", "false").lower() == "true":
+        return (self.get_single_term(name="open-quote") + string
+                + self.get_single_term(name="close-quote"))
+    return string
+
+
+_FORMAT_ATTRS = ("font-style", "font-variant", "font-weight", "text-decoration",
+                 "vertical-align")
+
+
+def _has_format(self: Any) -> bool:
+    has = _formatted_memo.get(self)
+    if has is None:
+        has = _formatted_memo[self] = any(self.get(a) is not None for a in _FORMAT_ATTRS)
+    return has
+
+
+def format_(self: Any, string: Any) -> Any:
+    # Most elements carry no font attributes; skip the five formatter calls.
+    if not _has_format(self):
+        return str(string) if isinstance(string, int | float) else string
+    return _originals["format"](self, string)
+
+
+def get_formatter(self: Any) -> Any:
+    root = _roots_memo.get(self)
+    if root is None:
+        root = self.get_root()
+        root = _roots_memo[self] = root.style if isinstance(root, _classes["Locale"]) else root
+    return root.formatter
+
+
+def memo_calls(original: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    def calls_variable(self: Any) -> bool:
+        found = _calls_memo.get(self)
+        if found is None:
+            found = _calls_memo[self] = bool(original(self))
+        return found
+
+    return calls_variable
