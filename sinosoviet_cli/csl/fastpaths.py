@@ -39,6 +39,9 @@ class _Memo:
     affixes: dict[Any, tuple[str, str]] = field(default_factory=dict)
     plans: dict[Any, tuple[Any, ...]] = field(default_factory=dict)
     groups: dict[Any, tuple[Any, ...]] = field(default_factory=dict)
+    options: dict[tuple[Any, str, Any], Any] = field(default_factory=dict)
+    terms: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    term_texts: dict[tuple[Any, Any, str], Any] = field(default_factory=dict)
     stop_words: dict[Any, frozenset[str]] = field(default_factory=dict)
     recording: list[set[tuple[str, str]]] = field(default_factory=list)
     last_delimiter: list[str] = field(default_factory=list)
@@ -56,7 +59,8 @@ _memo = _Memo()
 # empties them in place).
 _xpath_memo, _calls_memo, _children_memo = _memo.xpath, _memo.calls, _memo.children
 _find_memo, _affix_memo, _plan_memo = _memo.find, _memo.affixes, _memo.plans
-_group_memo = _memo.groups
+_group_memo, _option_memo = _memo.groups, _memo.options
+_term_memo, _term_text_memo = _memo.terms, _memo.term_texts
 _formatted_memo, _roots_memo = _memo.formatted, _memo.roots
 _text_kinds_memo, _branches_memo = _memo.text_kinds, _memo.branches
 #: citeproc-py's classes and original attributes (filled by ``patches.patch_citeproc``).
@@ -243,7 +247,7 @@ def _test_values(name: str, value: str) -> tuple[str, ...]:
 def chosen(choose: Any, item: Any, context: Any) -> Any:
     """The branch of ``choose`` that ``item`` takes, or None."""
     choice = _branches_memo.get(choose) or _choice(choose)
-    reference = item.reference
+    reference = dict.get(item, "_sinosoviet_reference") or item.reference
     by_type = choice.by_type
     if by_type is None:
         for branch, holds in choice.branches:
@@ -371,7 +375,8 @@ def text_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> An
         context = self
     kind = _text_kinds_memo.get(self) or _text_kind(self)
     what, extra = kind[0], kind[1]
-    language = dict.get(item.reference, "language")
+    reference = dict.get(item, "_sinosoviet_reference") or item.reference
+    language = dict.get(reference, "language")
     language = (language or self.get_root().get("default-locale", "en"))[:2]
     if what == "variable":
         text = self._variable(item, context)
@@ -451,6 +456,60 @@ def get_formatter(self: Any) -> Any:
         root = self.get_root()
         root = _roots_memo[self] = root.style if isinstance(root, _classes["Locale"]) else root
     return root.formatter
+
+
+def group_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    # citeproc-py's render (process, then markup) for a cs:group, in one call.
+    text = self.process(item, context=context, **kwargs)
+    return wrap(self, format_(self, text)) if text else None
+
+
+def name_option(self: Any, name: str, context: Any = None, sort_options: Any = None) -> Any:
+    """citeproc-py's ``Name.get_option``, which reads only the style: one answer per
+    (cs:name, option, context) unless sort options override it."""
+    if sort_options is not None:
+        return _originals["name_option"](self, name, context, sort_options)
+    key = (self, name, context)
+    try:
+        return _option_memo[key]
+    except KeyError:
+        found = _option_memo[key] = _originals["name_option"](self, name, context, None)
+        return found
+
+
+def memo_term(original: Callable[..., Any]) -> Callable[..., Any]:
+    def get_term(self: Any, name: str, form: Any = None, fallback_locale: bool = True,
+                 zero_padded: bool = False) -> Any:
+        # A term is found in the style's locales, which are fixed once it is loaded.
+        key = (self, name, form, fallback_locale, zero_padded)
+        try:
+            return _term_memo[key]
+        except KeyError:
+            found = _term_memo[key] = original(self, name, form, fallback_locale, zero_padded)
+            return found
+
+    return get_term
+
+
+def _term_text(original: Any, attr: str) -> Any:
+    def text(self: Any) -> Any:
+        # A term's text, preformatted for the output format (escaped in HTML).
+        key = (self, self.get_formatter().preformat, attr)
+        try:
+            return _term_text_memo[key]
+        except KeyError:
+            found = _term_text_memo[key] = original.fget(self)
+            return found
+
+    return property(text)
+
+
+def term_single(original: Any) -> Any:
+    return _term_text(original, "single")
+
+
+def term_multiple(original: Any) -> Any:
+    return _term_text(original, "multiple")
 
 
 def memo_calls(original: Callable[[Any], bool]) -> Callable[[Any], bool]:

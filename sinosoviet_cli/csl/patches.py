@@ -166,7 +166,7 @@ def _name_get_option(self: Any, name: str, context: Any = None,
         return None
     if name == "delimiter-precedes-last" and _last_delimiter:
         return _last_delimiter[-1]
-    return _originals["name_option"](self, name, context, sort_options)
+    return fastpaths.name_option(self, name, context, sort_options)
 
 
 def _name_process(self: Any, item: Any, variable: Any, context: Any = None,
@@ -175,7 +175,7 @@ def _name_process(self: Any, item: Any, variable: Any, context: Any = None,
     # Doe"); a literal name ("李英明") is never inverted, so two names read "李英明 and
     # 關向光" ("always" keeps the serial comma of three or more names). citeproc-py
     # also ignores "after-inverted-name"; it is decided here from the name before last.
-    option = _originals["name_option"](self, "delimiter-precedes-last", context, sort_options)
+    option = fastpaths.name_option(self, "delimiter-precedes-last", context, sort_options)
     names = item.reference.get(variable, [])
     if option not in ("always", "after-inverted-name") or len(names) < 2:
         return _originals["name_process"](self, item, variable, context=context,
@@ -264,6 +264,10 @@ def _names_process(self: Any, item: Any, names_context: Any = None, context: Any
     kept = [r for r in roles if r not in suppressed]
     if suppressed and roles and not kept:
         raise _VariableError
+    if kept and not any(r in item.reference for r in kept) and self.substitute() is None:
+        # Speed: what citeproc-py ends with for no name and no cs:substitute (about
+        # 13 cs:names an entry), without its two exceptions.
+        raise _VariableError
     if len(kept) != len(roles):
         self.set("variable", " ".join(kept))  # render the rest only, then restore
     try:
@@ -322,6 +326,11 @@ PATCHES: tuple[Patch, ...] = (
     Patch("text_process", "model.Text", "process", fastpaths.text_process),
     Patch("text_render", "model.Text", "render", fastpaths.text_render),
     Patch("wrap", "model.Affixed", "wrap", fastpaths.wrap),
+    Patch("group_render", "model.Group", "render", fastpaths.group_render),
+    Patch("get_term", "model.CitationStylesElement", "get_term", fastpaths.memo_term,
+          wraps=True),
+    Patch("term_single", "model.Term", "single", fastpaths.term_single, wraps=True),
+    Patch("term_multiple", "model.Term", "multiple", fastpaths.term_multiple, wraps=True),
 )
 
 
