@@ -37,13 +37,15 @@ class CiteprocError(SinosovietError):
 class Patch:
     """One replaced attribute of a citeproc-py class: ``owner`` is ``module.Class``
     under ``citeproc`` ("model.Name"), ``new`` the replacement, or (``wraps``) a
-    function of the original returning it; ``name`` keys ``_originals``."""
+    function of the original returning it; ``name`` keys ``_originals``. ``speed``:
+    the row changes nothing but speed (tests render with and without such rows)."""
 
     name: str
     owner: str
     attr: str
     new: Any
     wraps: bool = False
+    speed: bool = False
 
 
 _memo = fastpaths._memo
@@ -264,9 +266,7 @@ def _names_process(self: Any, item: Any, names_context: Any = None, context: Any
     kept = [r for r in roles if r not in suppressed]
     if suppressed and roles and not kept:
         raise _VariableError
-    if kept and not any(r in item.reference for r in kept) and self.substitute() is None:
-        # Speed: what citeproc-py ends with for no name and no cs:substitute (about
-        # 13 cs:names an entry), without its two exceptions.
+    if kept and fastpaths.no_names(self, item, kept):
         raise _VariableError
     if len(kept) != len(roles):
         self.set("variable", " ".join(kept))  # render the rest only, then restore
@@ -308,29 +308,34 @@ PATCHES: tuple[Patch, ...] = (
     Patch("choose_render", "model.Choose", "render", fastpaths.choose_render),  # W5
     Patch("group_process", "model.Group", "process", fastpaths.group_process),  # W20
     Patch("label_process", "model.Label", "process", _label_process),  # W14
-    Patch("quote", "model.Quoted", "quote", fastpaths.quote),  # W4
     Patch("case", "model.TextCased", "case", _case),  # W18
     Patch("name_process", "model.Name", "process", _name_process),  # W19
     # Speed only (``fastpaths``): the same output, looked up once per style element.
     Patch("xpath_search", "model.CitationStylesElement", "xpath_search",
-          fastpaths.xpath_search),
+          fastpaths.xpath_search, speed=True),
     Patch("find_child", "model.SomewhatObjectifiedElement", "__getattr__",
-          fastpaths.find_child),
-    Patch("parent_calls", "model.Parent", "calls_variable", fastpaths.memo_calls, wraps=True),
-    Patch("text_calls", "model.Text", "calls_variable", fastpaths.memo_calls, wraps=True),
-    Patch("reference", "source.CitationItem", "reference", property(fastpaths.item_reference)),
-    Patch("render_children", "model.Parent", "render_children", fastpaths.render_children),
-    Patch("format", "model.Formatted", "format", fastpaths.format_),
+          fastpaths.find_child, speed=True),
+    Patch("parent_calls", "model.Parent", "calls_variable",
+          fastpaths.memo_calls, wraps=True, speed=True),
+    Patch("text_calls", "model.Text", "calls_variable",
+          fastpaths.memo_calls, wraps=True, speed=True),
+    Patch("reference", "source.CitationItem", "reference",
+          property(fastpaths.item_reference), speed=True),
+    Patch("render_children", "model.Parent", "render_children",
+          fastpaths.render_children, speed=True),
+    Patch("format", "model.Formatted", "format", fastpaths.format_, speed=True),
     Patch("get_formatter", "model.CitationStylesElement", "get_formatter",
-          fastpaths.get_formatter),
-    Patch("text_process", "model.Text", "process", fastpaths.text_process),
-    Patch("text_render", "model.Text", "render", fastpaths.text_render),
-    Patch("wrap", "model.Affixed", "wrap", fastpaths.wrap),
-    Patch("group_render", "model.Group", "render", fastpaths.group_render),
-    Patch("get_term", "model.CitationStylesElement", "get_term", fastpaths.memo_term,
-          wraps=True),
-    Patch("term_single", "model.Term", "single", fastpaths.term_single, wraps=True),
-    Patch("term_multiple", "model.Term", "multiple", fastpaths.term_multiple, wraps=True),
+          fastpaths.get_formatter, speed=True),
+    Patch("text_process", "model.Text", "process", fastpaths.text_process, speed=True),
+    Patch("text_render", "model.Text", "render", fastpaths.text_render, speed=True),
+    Patch("wrap", "model.Affixed", "wrap", fastpaths.wrap, speed=True),
+    Patch("quote", "model.Quoted", "quote", fastpaths.quote, speed=True),  # see W4
+    Patch("group_render", "model.Group", "render", fastpaths.group_render, speed=True),
+    Patch("get_term", "model.CitationStylesElement", "get_term",
+          fastpaths.memo_term, wraps=True, speed=True),
+    Patch("term_single", "model.Term", "single", fastpaths.term_single, wraps=True, speed=True),
+    Patch("term_multiple", "model.Term", "multiple",
+          fastpaths.term_multiple, wraps=True, speed=True),
 )
 
 
