@@ -55,6 +55,7 @@ def fixes_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             m.setattr(fastpaths, "chosen", _plain_chosen)
             m.setattr(fastpaths, "no_names", lambda names, item, roles: False)
             m.setattr(fastpaths, "name_option", _stock_name_option)
+            m.setattr(fastpaths, "text_variable", patches._originals["text_variable"])
             clear_styles()
             patches._memo.clear()
             yield

@@ -42,6 +42,7 @@ class _Memo:
     options: dict[tuple[Any, str, Any], Any] = field(default_factory=dict)
     terms: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     term_texts: dict[tuple[Any, Any, str], Any] = field(default_factory=dict)
+    variables: dict[Any, tuple[str, str | None, str | None]] = field(default_factory=dict)
     stop_words: dict[Any, frozenset[str]] = field(default_factory=dict)
     recording: list[set[tuple[str, str]]] = field(default_factory=list)
     last_delimiter: list[str] = field(default_factory=list)
@@ -61,6 +62,7 @@ _xpath_memo, _calls_memo, _children_memo = _memo.xpath, _memo.calls, _memo.child
 _find_memo, _affix_memo, _plan_memo = _memo.find, _memo.affixes, _memo.plans
 _group_memo, _option_memo = _memo.groups, _memo.options
 _term_memo, _term_text_memo = _memo.terms, _memo.term_texts
+_variable_memo = _memo.variables
 _formatted_memo, _roots_memo = _memo.formatted, _memo.roots
 _text_kinds_memo, _branches_memo = _memo.text_kinds, _memo.branches
 #: citeproc-py's classes and original attributes (filled by ``patches.patch_citeproc``).
@@ -390,15 +392,30 @@ def text_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> An
 
 
 def text_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
-    # citeproc-py's Text.render (process, then markup) with the element's mark-up
-    # steps decided once: a step its attributes leave out is not called.
-    text, language = self.process(item, context, **kwargs)
+    # citeproc-py's Text.render (process, then markup) in one call, with the element's
+    # kind and mark-up steps decided once: a step its attributes leave out is not
+    # called, and the item's language is read only for text-case.
+    what, extra, strip, cased, formatted, quoted = (
+        _text_kinds_memo.get(self) or _text_kind(self))
+    if context is None:
+        context = self
+    if what == "variable":
+        text = self._variable(item, context)
+    elif what == "macro":  # Macro.render, which passes no sort options
+        text = (extra.render_children(item, context=context, sort_options=None)
+                if extra is not None else None)
+    elif what == "term":
+        text = self._term(item)
+    else:
+        text = _String(self.preformat(extra)) if extra is not None else None
     if not text:
         return None
-    _what, _extra, strip, cased, formatted, quoted = _text_kind(self)
     if strip:
         text = text.replace(".", "")
     if cased:
+        reference = dict.get(item, "_sinosoviet_reference") or item.reference
+        language = dict.get(reference, "language")
+        language = (language or self.get_root().get("default-locale", "en"))[:2]
         text = self.case(text, language)
     if formatted:
         text = _originals["format"](self, text)
@@ -407,6 +424,32 @@ def text_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any
     if quoted:
         text = self.quote(text)
     return wrap(self, text)
+
+
+def text_variable(self: Any, item: Any, context: Any) -> Any:
+    """citeproc-py's ``Text._variable`` with the element's variable names read once."""
+    spec = _variable_memo.get(self)
+    if spec is None:
+        variable = self.get("variable")
+        short = variable + "-short" if self.get("form") == "short" else None
+        spec = _variable_memo[self] = (variable, short,
+                                       short.replace("-", "_") if short else None)
+    variable, short, short_key = spec
+    repressed = context.get_layout().repressed
+    tag = self.tag
+    if tag in repressed and variable in repressed[tag]:
+        return None
+    reference = dict.get(item, "_sinosoviet_reference") or item.reference
+    if short is not None and short_key in reference:
+        variable = short
+    if variable.startswith("page"):
+        return self._process(reference.page, variable)
+    if variable == "citation-number":
+        return item.number
+    if variable == "locator":
+        en_dash = self.unicode_character("EN DASH")
+        return str(item.locator.identifier).replace("-", en_dash)
+    return reference[variable.replace("-", "_")]
 
 
 def wrap(self: Any, string: Any) -> Any:

@@ -288,7 +288,7 @@ def _text_variable(self: Any, item: Any, context: Any) -> Any:
             and item.locator.label == "page"):
         text = self._process(str(item.locator.identifier), "page")
     else:
-        text = _originals["text_variable"](self, item, context)
+        text = fastpaths.text_variable(self, item, context)
     if text is not None and _recording:
         _recording[-1].add((self.tag, self.get("variable")))
     return text
