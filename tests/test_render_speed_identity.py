@@ -200,3 +200,29 @@ def test_wrap_fast_path_is_citeproc_wrap(affixes: tuple[str | None, str | None])
         assert fast == _outcome(stock, element, string), (affixes, string)
     assert fastpaths.wrap(_Affixed("(", ")"), None) is None
     patches._memo.clear()
+
+
+# ── seams ────────────────────────────────────────────────────────────────────
+
+def _pieces() -> st.SearchStrategy[Any]:
+    from citeproc.string import MixedString, NoCase, String
+
+    text = st.text(alphabet=" .,;a<", max_size=3)
+    leaf = st.one_of(text, text.map(String), text.map(NoCase))
+    return st.recursive(leaf, lambda inner: st.lists(inner, max_size=3).map(MixedString),
+                        max_leaves=6)
+
+
+def _shape(value: Any) -> object:
+    """A value's type and text, segment by segment."""
+    if isinstance(value, list):
+        return type(value), [_shape(v) for v in value]
+    return type(value), str(value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(left=_pieces(), other=_pieces())
+def test_seam_reads_only_the_seam_but_answers_as_citeproc(left: Any, other: Any) -> None:
+    render.patch_citeproc()
+    stock = patches._originals["normalize_seam"]
+    assert _shape(fastpaths.normalize_seam(left, other)) == _shape(stock(left, other))

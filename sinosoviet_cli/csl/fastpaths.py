@@ -43,6 +43,7 @@ class _Memo:
     terms: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     term_texts: dict[tuple[Any, Any, str], Any] = field(default_factory=dict)
     variables: dict[Any, tuple[str, str | None, str | None]] = field(default_factory=dict)
+    layouts: dict[Any, Any] = field(default_factory=dict)
     stop_words: dict[Any, frozenset[str]] = field(default_factory=dict)
     recording: list[set[tuple[str, str]]] = field(default_factory=list)
     last_delimiter: list[str] = field(default_factory=list)
@@ -62,7 +63,7 @@ _xpath_memo, _calls_memo, _children_memo = _memo.xpath, _memo.calls, _memo.child
 _find_memo, _affix_memo, _plan_memo = _memo.find, _memo.affixes, _memo.plans
 _group_memo, _option_memo = _memo.groups, _memo.options
 _term_memo, _term_text_memo = _memo.terms, _memo.term_texts
-_variable_memo = _memo.variables
+_variable_memo, _layout_memo = _memo.variables, _memo.layouts
 _formatted_memo, _roots_memo = _memo.formatted, _memo.roots
 _text_kinds_memo, _branches_memo = _memo.text_kinds, _memo.branches
 #: citeproc-py's classes and original attributes (filled by ``patches.patch_citeproc``).
@@ -71,20 +72,24 @@ _originals: dict[str, Any] = {}
 # Bound by ``bind`` (hot paths avoid import statements and dict look-ups).
 _VariableError: Any = Exception
 _join: Any = None
-_normalize_seam: Any = None
 _String: Any = str
 _UNCHANGED: frozenset[type] = frozenset((str,))
+_MixedString: Any = list
+_strip_first_char: Any = None
 _Choose: Any = None
 _Text: Any = None
 
 
 def bind() -> None:
     """Read citeproc-py's names the hot paths use (after ``_classes`` is filled)."""
-    global _VariableError, _join, _normalize_seam, _String, _Choose, _Text, _UNCHANGED
+    global _VariableError, _join, _String, _Choose, _Text, _UNCHANGED, _MixedString
+    global _strip_first_char
+    from citeproc import string
     from citeproc.source import VariableError
-    from citeproc.string import MixedString, String, join, normalize_seam
+    from citeproc.string import MixedString, String, join
 
-    _VariableError, _join, _normalize_seam = VariableError, join, normalize_seam
+    _VariableError, _join, _MixedString = VariableError, join, MixedString
+    _strip_first_char = string._strip_first_char
     _String, _Choose, _Text = String, _classes["Choose"], _classes["Text"]
     _UNCHANGED = frozenset((str, String, MixedString))
 
@@ -462,9 +467,39 @@ def wrap(self: Any, string: Any) -> Any:
     prefix, suffix = affixes
     if not prefix and not suffix and type(string) in _UNCHANGED:
         return string  # what '' + string + '' gives (a TagWrapper would become str)
-    string = _normalize_seam(prefix, string)
+    string = normalize_seam(prefix, string)
     text = prefix + string
-    return text + _normalize_seam(text, suffix)
+    return text + normalize_seam(text, suffix)
+
+
+_SEAM_MARKS = frozenset(".,;:!?")  # citeproc.string.SEAM_PUNCTUATION
+
+
+def normalize_seam(left: Any, other: Any) -> Any:
+    """citeproc-py's ``normalize_seam`` (no double space or doubled mark where
+    ``other`` is appended to ``left``), reading only the characters at the seam: its
+    ``str()`` of a ``MixedString`` joins every segment, at every join."""
+    last = _edge(left, True)
+    if not last:
+        return other
+    first = _edge(other, False)
+    if not first:
+        return other
+    if (last == " " and first == " ") or (last == first and first in _SEAM_MARKS):
+        return _strip_first_char(other)
+    return other
+
+
+def _edge(value: Any, last: bool) -> str:
+    """The last (or first) character of ``str(value)``, "" if it is empty."""
+    if type(value) is _MixedString:
+        for segment in (reversed(value) if last else value):
+            found = _edge(segment, last)
+            if found:
+                return found
+        return ""
+    text = str(value)
+    return text[-1:] if last else text[:1]
 
 
 def quote(self: Any, string: Any) -> Any:
@@ -512,10 +547,19 @@ def no_names(names: Any, item: Any, roles: list[str]) -> bool:
     return names.substitute() is None
 
 
-def group_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
-    # citeproc-py's render (process, then markup) for a cs:group, in one call.
-    text = self.process(item, context=context, **kwargs)
+def group_render(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
+    # citeproc-py's render (process, then markup) for a cs:group or cs:names, whose
+    # markup is wrap(format(text)), in one call.
+    text = self.process(item, *args, **kwargs)
     return wrap(self, format_(self, text)) if text else None
+
+
+def get_layout(self: Any) -> Any:
+    # The cs:layout an element is in, one answer per element.
+    found = _layout_memo.get(self)
+    if found is None:
+        found = _layout_memo[self] = self.xpath_search("./ancestor-or-self::cs:layout[1]")[0]
+    return found
 
 
 def name_option(self: Any, name: str, context: Any = None, sort_options: Any = None) -> Any:

@@ -66,6 +66,8 @@ def _owner(path: str) -> Any:
     import importlib
 
     module, _, cls = path.rpartition(".")
+    if not module:  # a module's function ("string": citeproc.string)
+        return importlib.import_module(f"citeproc.{path}")
     return getattr(importlib.import_module(f"citeproc.{module}"), cls, None)
 
 
@@ -331,6 +333,11 @@ PATCHES: tuple[Patch, ...] = (
     Patch("wrap", "model.Affixed", "wrap", fastpaths.wrap, speed=True),
     Patch("quote", "model.Quoted", "quote", fastpaths.quote, speed=True),  # see W4
     Patch("group_render", "model.Group", "render", fastpaths.group_render, speed=True),
+    Patch("names_render", "model.Names", "render", fastpaths.group_render, speed=True),
+    Patch("get_layout", "model.CitationStylesElement", "get_layout", fastpaths.get_layout,
+          speed=True),
+    Patch("normalize_seam", "string", "normalize_seam", fastpaths.normalize_seam,
+          speed=True),
     Patch("get_term", "model.CitationStylesElement", "get_term",
           fastpaths.memo_term, wraps=True, speed=True),
     Patch("term_single", "model.Term", "single", fastpaths.term_single, wraps=True, speed=True),
