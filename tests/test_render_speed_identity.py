@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sinosoviet_cli.bibtex import bibio
-from sinosoviet_cli.csl import fastpaths, patches, render
+from sinosoviet_cli.csl import conditions, fastpaths, patches, render
 from sinosoviet_cli.csl.engine import _Engine
 from sinosoviet_cli.csl.styles import clear_styles
 from sinosoviet_cli.model import Work
@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 def _plain_chosen(choose: Any, item: Any, context: Any) -> Any:
     """The first branch whose conditions hold, every branch evaluated in full."""
-    for branch, is_else, match, tests in fastpaths.branch_specs(choose):
-        if is_else or fastpaths.matches(branch, item, context, match, tests):
+    for branch, is_else, match, tests in conditions.branch_specs(choose):
+        if is_else or conditions.matches(branch, item, context, match, tests):
             return branch
     return None
 
@@ -52,7 +52,7 @@ def fixes_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         for owner, p in zip(owners, rows, strict=True):
             setattr(owner, p.attr, patches._originals[p.name])
         with monkeypatch.context() as m:
-            m.setattr(fastpaths, "chosen", _plain_chosen)
+            m.setattr(conditions, "chosen", _plain_chosen)
             m.setattr(fastpaths, "no_names", lambda names, item, roles: False)
             m.setattr(fastpaths, "name_option", _stock_name_option)
             m.setattr(fastpaths, "text_variable", patches._originals["text_variable"])
@@ -102,7 +102,7 @@ def test_fast_paths_render_what_the_fixes_alone_render(
     works = _works()
     fast = _render_all(works, style, fmt)
     with fixes_only(monkeypatch):
-        assert fastpaths.chosen is _plain_chosen  # the slow side really is slow
+        assert conditions.chosen is _plain_chosen  # the slow side really is slow
         plain = _render_all(works, style, fmt)
     assert fast == plain
     assert sum(1 for text in fast[0] if text) == len(works)
@@ -156,8 +156,8 @@ def test_compiled_condition_is_the_evaluated_one(
         present: set[str], locator: bool) -> None:
     reference = {"type": kind, **{v: "x" for v in present}}
     item = _Item(reference, locator)
-    holds = fastpaths._predicate(None, False, match, tests)
-    assert holds(item, reference, None) == fastpaths.matches(None, item, None, match, tests)
+    holds = conditions._predicate(None, False, match, tests)
+    assert holds(item, reference, None) == conditions.matches(None, item, None, match, tests)
 
 
 # ── affixes ──────────────────────────────────────────────────────────────────

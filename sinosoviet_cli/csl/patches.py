@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sinosoviet_cli.csl import fastpaths
+from sinosoviet_cli.csl import conditions, fastpaths
 from sinosoviet_cli.csl.fastpaths import children as _children
 from sinosoviet_cli.csl.styles import clear_styles
 from sinosoviet_cli.csl.titlecase import chicago_lowercase, title_case
@@ -250,7 +250,7 @@ def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any)
 def _candidates(children: Iterable[Any], item: Any, context: Any) -> Iterator[Any]:
     for child in children:
         if isinstance(child, _classes["Choose"]):
-            branch = fastpaths.chosen(child, item, context)
+            branch = conditions.chosen(child, item, context)
             if branch is not None:
                 yield from _candidates(_children(branch), item, context)
         else:
@@ -307,7 +307,7 @@ PATCHES: tuple[Patch, ...] = (
     Patch("substitute", "model.Substitute", "render", _substitute_render),  # W7, W15
     Patch("names_process", "model.Names", "process", _names_process),  # W7
     Patch("text_variable", "model.Text", "_variable", _text_variable),  # W7, W16
-    Patch("choose_render", "model.Choose", "render", fastpaths.choose_render),  # W5
+    Patch("choose_render", "model.Choose", "render", conditions.choose_render),  # W5
     Patch("group_process", "model.Group", "process", fastpaths.group_process),  # W20
     Patch("label_process", "model.Label", "process", _label_process),  # W14
     Patch("case", "model.TextCased", "case", _case),  # W18
