@@ -17,6 +17,8 @@ each have one role:
 - ``formats``   citeproc formatters and data escaping per output format.
 - ``patches``   every citeproc-py fix: one ``PATCHES`` table, applied and undone by
                 one walk, version checked (``check_citeproc``); memo state in one place.
+- ``fastpaths`` / ``conditions``  the table's speed-only replacements (same output;
+                cs:choose compiled once per element).
 - ``titlecase`` English title case (W18), used by the ``TextCased.case`` patch.
 - ``engine``    the rendering engine over one style; parallel rendering.
 - ``notes``     note positions and re-rendered footnotes.

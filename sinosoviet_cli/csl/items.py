@@ -149,7 +149,8 @@ def _source(entry_type: str, f: Mapping[str, str], ctype: str, locale: str,
     if journal and f.get("journalsubtitle"):  # 《二十一世紀》網路版: the web edition
         journal = _title({"t": journal, "s": f["journalsubtitle"]}, "t", "s")[0]
     place = f.get("location") or f.get("address", "")
-    places, publishers = split_persons(place), split_persons(f.get("publisher", ""))
+    places = split_persons(place) if pair_places else []
+    publishers = split_persons(f.get("publisher", "")) if pair_places else []
     if pair_places and len(places) == len(publishers) > 1:
         zh = locale.startswith("zh")
         publisher = ("；" if zh else "; ").join(
@@ -235,6 +236,8 @@ def _role(field: str) -> Callable[[str, _Source], list[dict[str, str]] | None]:
     style prints both scripts."""
 
     def convert(value: str, s: _Source) -> list[dict[str, str]] | None:
+        if not value.strip():
+            return None  # no person (most fields of most works)
         alts = (names.parse_alt_annotation(s.get(field + names.ALT_ANNOTATION))
                 if s.both_scripts else None)
         return _names(value, s, alts)
