@@ -431,3 +431,36 @@ def test_parallel_render_is_the_serial_one_and_is_read_back(
     assert [(e.key, e.text) for e in parallel] == [(e.key, e.text) for e in serial]
     monkeypatch.setattr(export_mod, "_render", None)  # a render would fail
     assert render.bibliography(works, jobs=2, cache=EntryCache(tmp_path)) == parallel
+
+
+def test_each_bibliography_has_its_own_pack_and_sections_share_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Packs are per scope (the bibliography files): a small bibliography never reads
+    a large one's; an export by school keeps every section's entries in its one pack;
+    earlier versions of edited entries are kept only up to twice the entries."""
+    from sinosoviet_cli.csl import cache as cache_mod
+    from sinosoviet_cli.csl import export as export_mod
+
+    def sizes(root: Path) -> list[int]:
+        return sorted(len(json.loads(p.read_bytes())) for p in (root / "packs").glob("*.json"))
+
+    works = bibio.load(BUNDLED).works
+    render.export(works, cache=EntryCache(tmp_path / "a", scope="/a/big.bib"))
+    render.export(works[:3], cache=EntryCache(tmp_path / "a", scope="/a/small.bib"))
+    assert sizes(tmp_path / "a") == [3, len(works)]
+
+    sections = _sections(works)
+    cold = render.export(works, sections=sections, cache=EntryCache(tmp_path / "b", scope="s"))
+    assert sizes(tmp_path / "b") == [len(works)]
+    monkeypatch.setattr(export_mod, "_render", None)  # warm: every section from the pack
+    assert render.export(works, sections=sections,
+                         cache=EntryCache(tmp_path / "b", scope="s")) == cold
+    monkeypatch.undo()
+
+    monkeypatch.setattr(cache_mod, "PACK_SLACK", 0)
+    for version in range(4):  # three entries edited four times
+        edited = tuple(Work(w.key, w.entry_type, MappingProxyType({**w.fields,
+                                                                  "note": f"v{version}"}))
+                       for w in works[:3])
+        render.export(edited, cache=EntryCache(tmp_path / "c", scope="/c/small.bib"))
+    assert sizes(tmp_path / "c") == [6]  # this version and the one before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -108,7 +109,8 @@ def export(
     if fmt == "csl-json":
         text = _csl_json(works, sections)
     else:
-        cache = None if no_cache else render.EntryCache()
+        scope = "\0".join(os.path.abspath(p) for p in (loaded.paths or [loaded.path]))
+        cache = None if no_cache else render.EntryCache(scope=scope)
         text = render.export(works, style=style, fmt=fmt, sections=sections,
                              cache=cache)
     if output is not None:

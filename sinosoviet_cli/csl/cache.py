@@ -34,9 +34,10 @@ from typing import Any
 FIXES_VERSION = "1"
 MAX_BYTES = 64 * 1024 * 1024
 MAX_AGE = 60 * 24 * 3600.0
-#: Entries one pack keeps: this export's, then those of earlier ones (other
-#: bibliographies under the same style and options) up to this many.
-PACK_MAX = 50_000
+#: A pack keeps the entries of the last export, then earlier versions of them up to
+#: twice their number plus ``PACK_SLACK``, never more than ``PACK_MAX``.
+PACK_MAX = 100_000
+PACK_SLACK = 100
 _PRUNE_EVERY = 24 * 3600.0
 
 
@@ -138,14 +139,20 @@ def entry_digest(context: str, key: str, entry_type: str, fields: Mapping[str, s
 
 
 class EntryCache:
-    """Rendered entries on disk, by ``entry_digest``: one *pack* file per context."""
+    """Rendered entries on disk, by ``entry_digest``: one *pack* file per context and
+    ``scope`` (the bibliography files exported: each keeps its own pack, so a small
+    bibliography never reads a large one's)."""
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: Path | None = None, scope: str = "") -> None:
         self.root = (root or cache_root()) / "packs"
+        self.scope = scope
         self._packs: dict[str, dict[str, Cached]] = {}
+        self._used: dict[str, dict[str, Cached]] = {}
 
     def _pack_path(self, context: str) -> Path:
-        return self.root / f"{context}.json"
+        name = context if not self.scope else hashlib.blake2b(
+            f"{context}\0{self.scope}".encode(), digest_size=16).hexdigest()
+        return self.root / f"{name}.json"
 
     def pack(self, context: str) -> dict[str, Cached]:
         """The entries stored under ``context`` (read once per instance); ``{}`` if
@@ -161,17 +168,23 @@ class EntryCache:
             self._packs[context] = found
         return found
 
-    def store(self, context: str, items: Mapping[str, Cached]) -> None:
-        """Add this export's entries (digest -> entry) to the pack of ``context`` and
-        write it atomically: this export's entries first, then the others stored
-        before, up to ``PACK_MAX`` entries. One file per run however many entries were
-        rendered (1,000 small files cost more than rendering them); two runs storing at
-        once keep the last one's pack, which only costs speed. A cache that cannot be
-        written (read-only home, full disk) is skipped silently."""
-        older = self.pack(context)
-        merged = dict(items)
-        for digest, entry in older.items():
-            if len(merged) >= PACK_MAX:
+    def store(self, context: str, items: Mapping[str, Cached], *, write: bool = True) -> None:
+        """Note the entries (digest -> entry) this run exported under ``context`` and,
+        with ``write``, write its pack atomically: every entry this run exported (all
+        its sections), then others stored before (an entry's earlier versions), up to
+        twice as many as this run's plus ``PACK_SLACK`` and never beyond ``PACK_MAX``.
+        One file per run however many entries were rendered (1,000 small files cost
+        more than rendering them); two runs storing at once keep the last one's pack,
+        which only costs speed. A cache that cannot be written (read-only home, full
+        disk) is skipped silently."""
+        used = self._used.setdefault(context, {})
+        used.update(items)
+        if not write:
+            return
+        limit = min(PACK_MAX, 2 * len(used) + PACK_SLACK)
+        merged = dict(used)
+        for digest, entry in self.pack(context).items():
+            if len(merged) >= limit:
                 break
             merged.setdefault(digest, entry)
         self._packs[context] = merged

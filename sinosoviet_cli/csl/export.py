@@ -65,8 +65,8 @@ def bibliography(works: Sequence[Work], *, style: str = DEFAULT_STYLE, fmt: str 
     if missing:
         with _quiet_gc():
             found.update(_render(path, fmt, all_works, missing, by_key, facts.by_date, jobs))
-        if cache is not None:
-            cache.store(run, {digests[w.key]: found[w.key] for w in works})
+    if cache is not None:  # written when something was rendered
+        cache.store(run, {digests[w.key]: found[w.key] for w in works}, write=bool(missing))
     ordered = sorted(works, key=lambda w: found[w.key].sort) if facts.sorted else list(works)
     texts = [found[w.key].text for w in ordered]
     if facts.year_suffix:
