@@ -7,6 +7,7 @@ import re
 from functools import cache
 
 from sinosoviet_cli.grammar.draft import _Draft
+from sinosoviet_cli.grammar.japanese import rewrite as _rewrite_japanese
 from sinosoviet_cli.grammar.lexical import (
     _QUOTES_CLOSE,
     _QUOTES_OPEN,
@@ -62,12 +63,20 @@ def _read_prefix(d: _Draft, prefix: str, *, japanese: bool = False) -> bool:
     return ok
 
 
+def _backref_clause(prefix: str) -> bool:
+    """A clause before the title is a back-reference word (前引, 前掲), not a name."""
+    earlier = _vocab().earlier
+    return any(earlier.fullmatch(prefix[a:b].strip()) for a, b in _split_top(prefix, "，,：:"))
+
+
 def _parse_cjk(text: str) -> tuple[_Draft, int] | None:
     """Read a Chinese-style citation from ``text``; (draft, end of what was read)."""
     v = _vocab()
     t = _find_title(text)
     if t < 0:
         return None
+    if _backref_clause(text[:t]):
+        return None  # 楊奎松，前引《走向破裂》: a back-reference (_parse_backref)
     d = _Draft()
     if not _read_prefix(d, text[:t], japanese=japanese_work(text[t:])):
         d.extra["prefix"] = _clean(text[:t])
@@ -196,9 +205,11 @@ _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 def _quote_titles(text: str) -> str:
     """``作者，「篇名」，《期刊》`` / ``“篇名”`` -> ``〈篇名〉``: some writers quote article
-    titles instead of bracketing them; Japanese works print books in 『』 (-> 《》).
-    Full-width digits become ASCII. Same length, so offsets stay valid."""
-    text = _JAPANESE_BOOK.sub(lambda m: f"《{m.group(1)}》", text.translate(_DIGITS))
+    titles instead of bracketing them; Japanese works print books in 『』 (-> 《》), and
+    native Japanese notation is rewritten whole (``grammar.japanese``). Full-width
+    digits become ASCII. Same length, so offsets stay valid."""
+    text = _rewrite_japanese(text.translate(_DIGITS))
+    text = _JAPANESE_BOOK.sub(lambda m: f"《{m.group(1)}》", text)
     return _vocab().quote_title.sub(lambda m: f"〈{m.group(1)}〉", text)
 
 
