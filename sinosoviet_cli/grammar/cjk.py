@@ -14,7 +14,9 @@ from sinosoviet_cli.grammar.lexical import (
     _TITLE_OPEN,
     _clean,
     _cue_cut,
+    _date_of,
     _find_title,
+    _is_date,
     _match_close,
     _split_top,
 )
@@ -222,6 +224,9 @@ def _parse_archive(text: str) -> tuple[_Draft, int] | None:
     ``江苏省档案馆藏，3011-永久-123`` / ``外交部档案馆，档号109-00872-01`` /
     ``中央档案馆藏档案，全宗号…``."""
     v = _vocab()
+    described = _described_document(text)
+    if described is not None:
+        return described
     m = re.match(rf"({v.archive_abbr.pattern})\s*[,，]\s*", text)
     if m:
         institution = m.group(1)
@@ -234,3 +239,30 @@ def _parse_archive(text: str) -> tuple[_Draft, int] | None:
     d = _Draft(institution=institution, extra={"archive": "1"})
     end = _read_tail(d, text[m.end():], m.end())
     return (d, end) if d.number else None
+
+
+_DATE_END = re.compile(r"[,，]\s*([^,，]{4,30})$")
+
+
+def _described_document(text: str) -> tuple[_Draft, int] | None:
+    """A document described, dated, then filed by fond / opis' / delo: ``Record of
+    conversation between … and Zhou Enlai, 14 March 1962, AVPRF, f. 0100, op. 55, d. 12,
+    l. 3–5``. The description (with its date, as printed) is the title; the date must
+    end it, so prose before an archive is never taken for a document."""
+    v = _vocab()
+    for m in re.finditer(rf"[,，]\s*({v.archive_abbr.pattern})\s*[,，]\s*(?={v.call_part.pattern})",
+                         text):
+        title = _clean(text[:m.start()])
+        dated = _DATE_END.search(title)
+        if not dated or not _is_date(dated.group(1)):
+            return None
+        longer = _DATE_END.search(title[:dated.start()])  # "June 2, 1958"
+        when = dated.group(1)
+        if longer and _is_date(f"{longer.group(1)}, {when}"):
+            when = f"{longer.group(1)}, {when}"
+        year, date = _date_of(when)
+        d = _Draft(title=title, title_kind="plain", institution=m.group(1),
+                   year=year, date=date, extra={"archive": "1"})
+        end = _read_tail(d, text[m.end():], m.end())
+        return (d, end) if d.number else None
+    return None

@@ -51,6 +51,7 @@ class _Vocab:
     conference: re.Pattern[str]
     proceedings: re.Pattern[str]
     corporate: tuple[str, ...]
+    corporate_romanized: tuple[str, ...]  # yanjiushi, weiyuanhui: a romanised body's end
     publisher_suffixes: tuple[str, ...]
     volume_units: str
     volume_parts: str
@@ -132,6 +133,7 @@ def _vocab() -> _Vocab:
         conference=re.compile(_alt(raw["conference"]["words"])),
         proceedings=re.compile(_alt(raw["conference"]["proceedings"])),
         corporate=tuple(raw["corporate"]["suffixes"]),
+        corporate_romanized=tuple(raw["corporate"]["romanized_suffixes"]),
         publisher_suffixes=tuple(raw["publishers"]["suffixes"]),
         volume_units="".join(u for u in raw["volumes"]["units"] if len(u) == 1),
         volume_parts="".join(raw["volumes"]["parts"]),

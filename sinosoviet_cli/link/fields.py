@@ -216,6 +216,8 @@ def own_fields(ref: Reference, kind: str) -> dict[str, str]:
     if kind != "incollection":
         f.update(_contributors(ref))
     f["title"] = text(ref.title)
+    # the set a volume belongs to (``…, vol. 2, Crises and Détente``): biblatex maintitle
+    f["maintitle"] = text(ref.extra.get("maintitle", ""))
     f.update((name, text(get(ref))) for name, get in _CONTAINER.get(kind, ()))
     if kind != "incollection":
         f.update(_imprint(ref, kind))
