@@ -163,6 +163,18 @@ def _main_title(d: _Draft, container: str) -> None:
         d.container = _clean(main)
 
 
+def _repository(d: _Draft, text: str) -> bool:
+    """``"Report …," 20 September 1958, Shanghai Municipal Archives, B34-2-123``: after a
+    document's title, a repository (grammar.toml [archives] suffixes) and its call
+    number, not a journal: an archival document (``institution``, ``number``)."""
+    m = re.fullmatch(r"([^,]{3,80}?)\s*,\s*([^,\s]*\d[^,\s]*)\s*\.?", text.strip())
+    if not (m and m.group(1).endswith(_vocab().archives)):
+        return False
+    d.institution, d.number = _clean(m.group(1)), m.group(2).rstrip(".")
+    d.extra["archive"] = "1"
+    return True
+
+
 def _latin_container(d: _Draft, text: str) -> None:
     """After a quoted title: ``in Eds eds. Book (…)`` / ``in Book, ed. Eds (…)`` /
     ``Journal 11, no. 4 (2009)`` / ``Working Paper no. 22 (…)``."""
@@ -198,6 +210,8 @@ def _latin_container(d: _Draft, text: str) -> None:
             _main_title(d, m2.group(2))
             return
         _main_title(d, body)
+        return
+    if _repository(d, text):
         return
     # Journal / report series: "China Quarterly 11, no. 4" / "Working Paper no. 22"
     text = re.sub(rf"^(?:{r.into})\s+", "", text)
@@ -319,7 +333,21 @@ def _parse_latin(text: str) -> tuple[_Draft, int] | None:
     got = _parse_marked(marked)
     if got is not None and translation:
         got[0].extra["translated_title"] = translation
+    if got is not None and got[0].title_kind == "plain":
+        _volume_in_title(got[0])
     return got
+
+
+_VOL_IN_TITLE = re.compile(r",\s*[Vv]ol(?:ume)?\.?\s*(\d+|[IVX]+)\s*,\s*\S")
+
+
+def _volume_in_title(d: _Draft) -> None:
+    """``The Origins of the Cultural Revolution, vol. 2, The Great Leap Forward`` read as
+    one plain title: the work is the set, the volume cited is 2 (CMOS 14.123, as an
+    italic title is read: the volume's own title is not the work's)."""
+    m = _VOL_IN_TITLE.search(d.title)
+    if m and not d.volume:
+        d.title, d.volume = d.title[:m.start()].strip(), m.group(1)
 
 
 def _parse_marked(marked: str) -> tuple[_Draft, int] | None:
