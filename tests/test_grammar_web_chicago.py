@@ -71,6 +71,27 @@ def test_the_last_note_ends_before_the_pages_trailer(trailer: str) -> None:
         "Dikötter, Mao's Great Famine, 40–41."]
 
 
+def test_note_numbers_glued_to_the_body_text_are_markers() -> None:
+    """``…in 1958.1 Its`` / ``…by 3.5 million.2``: digits glued to a word or a stop are
+    the markers, in sequence; a year, a decimal or a later number is text."""
+    text = (
+        "The Leap began in 1958.1 Its output fell by 3.5 million tons, as the 12 "
+        "provinces reported.2 Famine followed in 1959–1961.3\n\n"
+        "A second paragraph cites the Selected Works of 1977.4\n\nNotes\n\n"
+        + "".join(f"{n}. Dikötter, Mao's Great Famine, {n}.\n\n" for n in range(1, 5))
+        + "Received 3 May 2020\n"
+    )
+    paper = extract(text)
+    assert [m.n for m in paper.markers] == [1, 2, 3, 4]
+    assert [m.sentence for m in paper.markers] == [
+        "The Leap began in 1958.",
+        "Its output fell by 3.5 million tons, as the 12 provinces reported.",
+        "Famine followed in 1959–1961.",
+        "A second paragraph cites the Selected Works of 1977."]
+    assert paper.paragraphs[0].text.startswith("The Leap began in 1958. Its output")
+    assert len(paper.footnotes) == 4
+
+
 # ── CMOS 14.98: a bracketed translation is not part of the title ────────────
 
 def test_a_book_title_keeps_its_translation_apart() -> None:
