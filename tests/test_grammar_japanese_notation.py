@@ -74,6 +74,25 @@ def test_an_article_in_its_journal() -> None:
            container="東洋学報", year="1998", pages="33")
 
 
+@pytest.mark.parametrize("note", [
+    "山極晃「冷戦と東アジア」細谷千博編『日米関係史』有斐閣、1995年、45頁。",
+    "山極晃「冷戦と東アジア」、細谷千博編『日米関係史』有斐閣、1995年、45頁。",
+])
+def test_a_chapter_in_an_edited_volume(note: str) -> None:
+    """Only the volume's editors stand between the chapter and its volume (no 所収)."""
+    _check(note, type="incollection", authors=["山極晃"], title="冷戦と東アジア",
+           container="日米関係史", publishers=["有斐閣"], year="1995", pages="45")
+    assert [_name(p) for p in _ref(note).container_editors] == ["細谷千博"]
+
+
+def test_a_chinese_chapter_with_its_editor_and_no_marker() -> None:
+    """〈篇〉，編者主編，《書》: the same rule in Chinese notation (收入 left out)."""
+    note = "陳兼，〈革命與危機的年代〉，楊奎松主編，《冷戰時期的中國對外關係》（北京：北京大學出版社，2006），頁12。"
+    _check(note, type="incollection", authors=["陳兼"], title="革命與危機的年代",
+           container="冷戰時期的中國對外關係", publishers=["北京大學出版社"], pages="12")
+    assert [_name(p) for p in _ref(note).container_editors] == ["楊奎松"]
+
+
 def test_a_translated_book_with_its_volume() -> None:
     _check("李志綏著、新庄哲夫訳『毛沢東の私生活』上巻、文藝春秋、1994年、210頁。",
            type="book", authors=["李志綏"], translators=["新庄哲夫"], title="毛沢東の私生活",

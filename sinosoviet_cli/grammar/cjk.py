@@ -71,6 +71,20 @@ def _backref_clause(prefix: str) -> bool:
     return any(earlier.fullmatch(prefix[a:b].strip()) for a, b in _split_top(prefix, "，,：:"))
 
 
+_NOTHING = re.compile("")
+
+
+def _editors_only(between: str) -> re.Match[str] | None:
+    """〈篇〉，楊奎松主編，《書》 / 「章」鈴木一郎編『書』: only the volume's editors stand
+    between a chapter and its volume (no 收入); an empty match then, like a marker's."""
+    clauses = [between[a:b].strip() for a, b in _split_top(between, "，,：:")]
+    names = [_name_clause(c) if c else None for c in clauses]
+    last = names[-1] if names else None
+    if not (last and last.role == "editor" and all(n is not None for n in names)):
+        return None
+    return _NOTHING.match(between)
+
+
 def _parse_cjk(text: str) -> tuple[_Draft, int] | None:
     """Read a Chinese-style citation from ``text``; (draft, end of what was read)."""
     v = _vocab()
@@ -92,7 +106,7 @@ def _parse_cjk(text: str) -> tuple[_Draft, int] | None:
     nxt = _find_title(text, pos)
     if nxt >= 0:
         between = text[pos:nxt].strip(" ，,：:")
-        marker = v.container_cjk.match(between)
+        marker = v.container_cjk.match(between) or _editors_only(between)
         if marker or not between:
             people = between[marker.end():] if marker else ""
             for a, b in _split_top(people, "，,：:"):
