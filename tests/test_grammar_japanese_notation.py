@@ -176,3 +176,10 @@ def test_a_paper_mixing_japanese_and_mainland_notes_links_every_citation() -> No
     japanese = next(w for w in bib.works if w.key == keys[0])
     assert japanese.fields["langid"] == "japanese"
     assert japanese.fields["publisher"] == "慶應義塾大学出版会"
+
+
+def test_a_title_opening_with_kana_gives_its_key_word_by_sound() -> None:
+    """国分良成『アジア時代の日中関係』: the key is the author's reading, the year and the
+    title's first word read as it sounds (ajia), not an empty word."""
+    bib = resolve([(1, segment("国分良成『アジア時代の日中関係』東京大学出版会、2001年、12頁。"))])
+    assert bib.links[0].key == "kokubun2001ajia"
