@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sinosoviet_cli.grammar import parse_citation, segment
 from sinosoviet_cli.grammar.japanese import japanese_notation, rewrite
@@ -183,3 +185,11 @@ def test_a_title_opening_with_kana_gives_its_key_word_by_sound() -> None:
     title's first word read as it sounds (ajia), not an empty word."""
     bib = resolve([(1, segment("国分良成『アジア時代の日中関係』東京大学出版会、2001年、12頁。"))])
     assert bib.links[0].key == "kokubun2001ajia"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="『』「」《》（）、，。前掲頁訳著編アジ中国12 ", max_size=60))
+def test_property_the_rewrite_keeps_length_and_segments_still_tile(note: str) -> None:
+    out = rewrite(note)
+    assert len(out) == len(note)
+    assert "".join(s.text for s in segment(note)) == note

@@ -21,6 +21,8 @@ _PAIRS = {"『": "』", "「": "」", "《": "》", "〈": "〉", "（": "）", 
 _CLOSERS = frozenset(_PAIRS.values())
 #: The page word after its number (45頁, 10–25頁): Chinese notation prints 頁45 or 第45頁.
 _PAGE_AFTER = re.compile(r"(?<![第\d])\d+(?:\s*[-–—~〜～]\s*\d+)?\s*頁")
+#: The longest role word with its 等 (編著, 等譯…) is shorter than this.
+_ROLE_SPAN = 8
 #: How far a 「」 article title may stand before the 『』 it is in (editors between).
 _ARTICLE_GAP = 30
 
@@ -104,4 +106,5 @@ def _separates(text: str, i: int, first_title: int) -> bool:
     after = text[i + 1:].lstrip()
     if after[:1].isdigit() or after.startswith(("前掲", "同上", "同前")):
         return True
-    return _vocab().role_re.search(text[:i].rstrip()) is not None
+    # a role word is a few characters long: look at the end of the text before the 、
+    return _vocab().role_re.search(text[max(0, i - _ROLE_SPAN):i].rstrip()) is not None
