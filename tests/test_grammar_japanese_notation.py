@@ -165,16 +165,18 @@ def test_a_paper_mixing_japanese_and_mainland_notes_links_every_citation() -> No
         "[4] 同上书，第215页。\n"
         "[5] 国分良成、前掲『現代中国の政治と官僚制』、88頁。\n"
         "[6] 岡部達味「中国外交の五十年」『国際問題』第470号、1999年、2–17頁。\n"
+        "[7] 前掲注3、230頁。\n"
         "版权所有 © 某某编辑部\n"
     )
-    paper = extract(text)
-    assert len(paper.footnotes) == 6
+    paper = extract(text.replace("末[6]。", "末[6]。终[7]。"))
+    assert len(paper.footnotes) == 7
     bib = resolve([(f.n, segment(f.text)) for f in paper.footnotes])
     links = [(link.form, link.pages) for link in bib.links]
     assert links == [("full", "33"), ("ibid", "35"), ("full", "210"), ("ibid", "215"),
-                     ("short", "88"), ("full", "2--17")]
+                     ("short", "88"), ("full", "2--17"), ("short", "230")]
     keys = [link.key for link in bib.links]
-    assert keys[0] == keys[1] == keys[4] and keys[2] == keys[3] and len(set(keys)) == 3
+    assert keys[0] == keys[1] == keys[4] and keys[2] == keys[3] == keys[6]
+    assert len(set(keys)) == 3
     japanese = next(w for w in bib.works if w.key == keys[0])
     assert japanese.fields["langid"] == "japanese"
     assert japanese.fields["publisher"] == "慶應義塾大学出版会"
