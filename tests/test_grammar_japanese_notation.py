@@ -195,3 +195,16 @@ def test_property_the_rewrite_keeps_length_and_segments_still_tile(note: str) ->
     out = rewrite(note)
     assert len(out) == len(note)
     assert "".join(s.text for s in segment(note)) == note
+
+
+@pytest.mark.parametrize(("raw", "read"), [
+    ("添谷芳秀『日本外交と中国 1945–1972』慶應通信、1995年", "添谷芳秀『日本外交と中国 1945–1972』慶應通信、1995年"),
+    ("久保亨『社会主義への挑戦 1945-1971』岩波書店", "久保亨『社会主義への挑戦 1945-1971』岩波書店"),
+    # a copy's spacing artefacts still go: doubled spaces, spaced tokens, after brackets
+    ("《文稿  1949-1976》，2006  年  1  月版", "《文稿1949-1976》，2006年1月版"),
+    ("（ 1949—1976 ），第  85  －  87  页", "（1949—1976），第85－87页"),
+])
+def test_a_title_keeps_the_space_before_its_span_of_years(raw: str, read: str) -> None:
+    from sinosoviet_cli.paper.endnotes import tidy
+
+    assert tidy(raw) == read

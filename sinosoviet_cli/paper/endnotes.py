@@ -55,7 +55,12 @@ _GLUED_DOT = re.compile(
 _WIDE = rf"{CJK_CHAR[1:-1]}（）。，、：；《》〈〉「」『』－—"
 # A space run that a web copy put between CJK characters, or between CJK and digits
 # (``2006  年``); never between two Latin words or two numbers.
-_SPACED = re.compile(rf"(?<=[{_WIDE}])[ \t\u3000]+(?=[0-9{_WIDE}])"
+# One space before a span of years printed whole (``中ソ関係史の研究 1945–1950``) is the
+# title's own: a copy's artefacts space every token (``第  85  －  87  页``, ``2006 年``).
+_SPACED = re.compile(rf"(?<=[{_WIDE}])(?<![（）。，、：；《》〈〉「」『』－—])"
+                     r"(?! (?:1[89]|20)\d\d[-–—](?:1[89]|20)\d\d(?![\d年]))"
+                     rf"[ \t\u3000]+(?=[0-9{_WIDE}])"
+                     rf"|(?<=[（）。，、：；《》〈〉「」『』－—])[ \t\u3000]+(?=[0-9{_WIDE}])"
                      rf"|(?<=[0-9])[ \t\u3000]+(?=[{_WIDE}])")
 _SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s)|[.!?]\d{1,3}(?=\s+[A-Z“\"‘])")
 # A web copy of an English paper prints its note numbers as plain digits glued to the
