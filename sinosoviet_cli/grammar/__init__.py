@@ -51,7 +51,10 @@ What a ``Reference`` holds:
   was not names — parse_citation only); ``journalplace`` (《二十一世紀》（香港）: where a
   periodical appears — biblatex's @article has no field for it, so never ``places``);
   ``editora`` + ``editoratype`` ("reviser": 唐少杰校, biblatex's "revised by"; editora
-  is ready BibTeX, ``{唐少杰}``); ``totalnumber`` (總第58期 beside 第4期).
+  is ready BibTeX, ``{唐少杰}``); ``totalnumber`` (總第58期 beside 第4期);
+  ``translated_title`` (CMOS 14.98: ``Sikao yu xuanze [Reflections and choices]``, kept
+  out of title and journal); ``maintitle`` (``in The Cambridge History of the Cold
+  War, vol. 2, Crises and Détente``: the set's title; ``container`` is the volume's).
 
 Entry types: book, collection (edited, no author), incollection (〈篇〉 in a volume with
 收入/載於/in, or in a book with publisher), article (journal, newspaper), online (a web
@@ -83,7 +86,14 @@ Chinese numerals (一九七九年三月) are read as Western digits. The vocabul
 words, cue words, back-references, thesis words, publishing cities, archives, …) are
 data: ``sinosoviet_cli/data/grammar.toml``.
 
-Modules: ``vocab`` (grammar.toml), ``lexical`` (brackets, pages, dates), ``persons``,
+Japanese notation (``下斗米伸夫『アジア冷戦史』中央公論新社、2004年、45頁``): a citation with
+a top-level 『』 and a Japanese mark (kana, 45頁, a Japanese imprint, 訳) or 前掲 is
+rewritten into the Chinese marks (『』 -> 《》, 「」 before 『』 -> 〈〉, separating 、 -> ，)
+by ``japanese``; its works get ``langid = japanese``. In Chinese notation 『』 and 「」
+stay quotation marks.
+
+Modules: ``vocab`` (grammar.toml), ``japanese`` (native Japanese notation),
+``lexical`` (brackets, pages, dates), ``persons``,
 ``draft``, ``group`` (the bracketed publication group), ``tail`` (the items after a
 title), ``cjk``, ``latin``, ``sino``, ``types`` (entry-type decision table), ``parse``
 (one span), ``segment`` (a whole note).

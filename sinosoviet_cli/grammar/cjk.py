@@ -7,13 +7,16 @@ import re
 from functools import cache
 
 from sinosoviet_cli.grammar.draft import _Draft
+from sinosoviet_cli.grammar.japanese import rewrite as _rewrite_japanese
 from sinosoviet_cli.grammar.lexical import (
     _QUOTES_CLOSE,
     _QUOTES_OPEN,
     _TITLE_OPEN,
     _clean,
     _cue_cut,
+    _date_of,
     _find_title,
+    _is_date,
     _match_close,
     _split_top,
 )
@@ -62,12 +65,34 @@ def _read_prefix(d: _Draft, prefix: str, *, japanese: bool = False) -> bool:
     return ok
 
 
+def _backref_clause(prefix: str) -> bool:
+    """A clause before the title is a back-reference word (前引, 前掲), not a name."""
+    earlier = _vocab().earlier
+    return any(earlier.fullmatch(prefix[a:b].strip()) for a, b in _split_top(prefix, "，,：:"))
+
+
+_NOTHING = re.compile("")
+
+
+def _editors_only(between: str) -> re.Match[str] | None:
+    """〈篇〉，楊奎松主編，《書》 / 「章」鈴木一郎編『書』: only the volume's editors stand
+    between a chapter and its volume (no 收入); an empty match then, like a marker's."""
+    clauses = [between[a:b].strip() for a, b in _split_top(between, "，,：:")]
+    names = [_name_clause(c) if c else None for c in clauses]
+    last = names[-1] if names else None
+    if not (last and last.role == "editor" and all(n is not None for n in names)):
+        return None
+    return _NOTHING.match(between)
+
+
 def _parse_cjk(text: str) -> tuple[_Draft, int] | None:
     """Read a Chinese-style citation from ``text``; (draft, end of what was read)."""
     v = _vocab()
     t = _find_title(text)
     if t < 0:
         return None
+    if _backref_clause(text[:t]):
+        return None  # 楊奎松，前引《走向破裂》: a back-reference (_parse_backref)
     d = _Draft()
     if not _read_prefix(d, text[:t], japanese=japanese_work(text[t:])):
         d.extra["prefix"] = _clean(text[:t])
@@ -81,7 +106,7 @@ def _parse_cjk(text: str) -> tuple[_Draft, int] | None:
     nxt = _find_title(text, pos)
     if nxt >= 0:
         between = text[pos:nxt].strip(" ，,：:")
-        marker = v.container_cjk.match(between)
+        marker = v.container_cjk.match(between) or _editors_only(between)
         if marker or not between:
             people = between[marker.end():] if marker else ""
             for a, b in _split_top(people, "，,：:"):
@@ -196,9 +221,11 @@ _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 def _quote_titles(text: str) -> str:
     """``作者，「篇名」，《期刊》`` / ``“篇名”`` -> ``〈篇名〉``: some writers quote article
-    titles instead of bracketing them; Japanese works print books in 『』 (-> 《》).
-    Full-width digits become ASCII. Same length, so offsets stay valid."""
-    text = _JAPANESE_BOOK.sub(lambda m: f"《{m.group(1)}》", text.translate(_DIGITS))
+    titles instead of bracketing them; Japanese works print books in 『』 (-> 《》), and
+    native Japanese notation is rewritten whole (``grammar.japanese``). Full-width
+    digits become ASCII. Same length, so offsets stay valid."""
+    text = _rewrite_japanese(text.translate(_DIGITS))
+    text = _JAPANESE_BOOK.sub(lambda m: f"《{m.group(1)}》", text)
     return _vocab().quote_title.sub(lambda m: f"〈{m.group(1)}〉", text)
 
 
@@ -211,6 +238,9 @@ def _parse_archive(text: str) -> tuple[_Draft, int] | None:
     ``江苏省档案馆藏，3011-永久-123`` / ``外交部档案馆，档号109-00872-01`` /
     ``中央档案馆藏档案，全宗号…``."""
     v = _vocab()
+    described = _described_document(text)
+    if described is not None:
+        return described
     m = re.match(rf"({v.archive_abbr.pattern})\s*[,，]\s*", text)
     if m:
         institution = m.group(1)
@@ -223,3 +253,30 @@ def _parse_archive(text: str) -> tuple[_Draft, int] | None:
     d = _Draft(institution=institution, extra={"archive": "1"})
     end = _read_tail(d, text[m.end():], m.end())
     return (d, end) if d.number else None
+
+
+_DATE_END = re.compile(r"[,，]\s*([^,，]{4,30})$")
+
+
+def _described_document(text: str) -> tuple[_Draft, int] | None:
+    """A document described, dated, then filed by fond / opis' / delo: ``Record of
+    conversation between … and Zhou Enlai, 14 March 1962, AVPRF, f. 0100, op. 55, d. 12,
+    l. 3–5``. The description (with its date, as printed) is the title; the date must
+    end it, so prose before an archive is never taken for a document."""
+    v = _vocab()
+    for m in re.finditer(rf"[,，]\s*({v.archive_abbr.pattern})\s*[,，]\s*(?={v.call_part.pattern})",
+                         text):
+        title = _clean(text[:m.start()])
+        dated = _DATE_END.search(title)
+        if not dated or not _is_date(dated.group(1)):
+            return None
+        longer = _DATE_END.search(title[:dated.start()])  # "June 2, 1958"
+        when = dated.group(1)
+        if longer and _is_date(f"{longer.group(1)}, {when}"):
+            when = f"{longer.group(1)}, {when}"
+        year, date = _date_of(when)
+        d = _Draft(title=title, title_kind="plain", institution=m.group(1),
+                   year=year, date=date, extra={"archive": "1"})
+        end = _read_tail(d, text[m.end():], m.end())
+        return (d, end) if d.number else None
+    return None

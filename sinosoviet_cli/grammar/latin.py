@@ -147,6 +147,34 @@ def _latin_date() -> str:
     return rf"(?:{mo}\s+\d{{1,2}},?\s+|\d{{1,2}}\s+{mo}\s+|{mo}\s+)?{_YEAR}"
 
 
+#: Where a multi-volume work's main title ends and the volume's own title begins.
+_MAIN = "\x01"
+
+
+def _main_title(d: _Draft, container: str) -> None:
+    """``The Cambridge History of the Cold War, vol. 2, Crises and Détente``: the chapter
+    is in the volume titled Crises and Détente (the container); the set's title is its
+    ``maintitle`` (biblatex), the volume number ``volume``."""
+    main, _, own = container.partition(_MAIN)
+    if own.strip(" ,"):
+        d.extra["maintitle"] = _clean(main)
+        d.container = _clean(own)
+    else:
+        d.container = _clean(main)
+
+
+def _repository(d: _Draft, text: str) -> bool:
+    """``"Report …," 20 September 1958, Shanghai Municipal Archives, B34-2-123``: after a
+    document's title, a repository (grammar.toml [archives] suffixes) and its call
+    number, not a journal: an archival document (``institution``, ``number``)."""
+    m = re.fullmatch(r"([^,]{3,80}?)\s*,\s*([^,\s]*\d[^,\s]*)\s*\.?", text.strip())
+    if not (m and m.group(1).endswith(_vocab().archives)):
+        return False
+    d.institution, d.number = _clean(m.group(1)), m.group(2).rstrip(".")
+    d.extra["archive"] = "1"
+    return True
+
+
 def _latin_container(d: _Draft, text: str) -> None:
     """After a quoted title: ``in Eds eds. Book (…)`` / ``in Book, ed. Eds (…)`` /
     ``Journal 11, no. 4 (2009)`` / ``Working Paper no. 22 (…)``."""
@@ -164,11 +192,14 @@ def _latin_container(d: _Draft, text: str) -> None:
         d.chapter = True
         body = m.group(1).strip()
         vol = re.search(r",?\s*\b[Vv]ol(?:ume)?\.?\s*(\d+|[IVX]+)\b", body)
-        if vol:  # "in Book, vol. 14, ed. …"
-            d.volume, body = vol.group(1), (body[: vol.start()] + body[vol.end():]).strip()
+        if vol:  # "in Book, vol. 14, ed. …" / "in Book, vol. 2, Volume Title, ed. …"
+            own = body[vol.end():].lstrip(" ,")
+            titled = own and not re.match(rf"(?:{r.ed}|{r.ed_phrase})", own)
+            d.volume = vol.group(1)
+            body = (body[: vol.start()] + (_MAIN if titled else "") + body[vol.end():]).strip()
         m3 = re.match(rf"^(.+?),\s*(?:{r.ed}|{r.ed_phrase})\s*(.+?)[\s,]*$", body)
         if m3 and _latin_names(m3.group(2)):
-            d.container = _clean(m3.group(1))
+            _main_title(d, m3.group(1))
             d.container_editors = _latin_names(m3.group(2)) or ()
             return
         m2 = re.match(rf"^(.+?)\s*,?\s*\(?\b(?:{r.ed}|{r.ed_bare})\)?(?=[\s.A-Z])\.?\s*(.+)$",
@@ -176,9 +207,11 @@ def _latin_container(d: _Draft, text: str) -> None:
         names = _latin_names(m2.group(1)) if m2 else None
         if m2 and names:
             d.container_editors = names
-            d.container = _clean(m2.group(2))
+            _main_title(d, m2.group(2))
             return
-        d.container = _clean(body)
+        _main_title(d, body)
+        return
+    if _repository(d, text):
         return
     # Journal / report series: "China Quarterly 11, no. 4" / "Working Paper no. 22"
     text = re.sub(rf"^(?:{r.into})\s+", "", text)
@@ -273,10 +306,51 @@ HEAD_RULES: tuple[tuple[str, _HeadRule], ...] = (
 )
 
 
+# CMOS 14.98: a bracketed English translation after a romanised (or other non-English)
+# title, before the publication facts, the journal or the note's end. Words with a
+# space (not a supplied [Beijing] or [sic]), capitalised, outside any parenthesis.
+_TRANSLATION = re.compile(
+    r"(?<=[\w”\"’)\x03]) \[([A-Z0-9][^\[\]()]*\s[^\[\]()]*)\](?=\s*(?:[,(.]|$))")
+
+
+def _cut_translation(text: str) -> tuple[str, str]:
+    """``text`` with a title's bracketed translation blanked out (same length, so
+    offsets hold) and the translation; the translation is not part of the title, nor
+    the start of an article's journal."""
+    depths = _depths(text)
+    for m in _TRANSLATION.finditer(text):
+        if depths[m.start()] == 0:
+            blank = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+            return blank, _clean(m.group(1))
+    return text, ""
+
+
 def _parse_latin(text: str) -> tuple[_Draft, int] | None:
     """Read a Chicago-style note: books, articles, chapters, theses, short forms. An
-    italic span (``grammar.emphasis``) where the title starts is the title, whole."""
-    marked = text.translate(_WIDTH)
+    italic span (``grammar.emphasis``) where the title starts is the title, whole. A
+    bracketed translation of the title goes to ``extra["translated_title"]``."""
+    marked, translation = _cut_translation(text.translate(_WIDTH))
+    got = _parse_marked(marked)
+    if got is not None and translation:
+        got[0].extra["translated_title"] = translation
+    if got is not None and got[0].title_kind == "plain":
+        _volume_in_title(got[0])
+    return got
+
+
+_VOL_IN_TITLE = re.compile(r",\s*[Vv]ol(?:ume)?\.?\s*(\d+|[IVX]+)\s*,\s*\S")
+
+
+def _volume_in_title(d: _Draft) -> None:
+    """``The Origins of the Cultural Revolution, vol. 2, The Great Leap Forward`` read as
+    one plain title: the work is the set, the volume cited is 2 (CMOS 14.123, as an
+    italic title is read: the volume's own title is not the work's)."""
+    m = _VOL_IN_TITLE.search(d.title)
+    if m and not d.volume:
+        d.title, d.volume = d.title[:m.start()].strip(), m.group(1)
+
+
+def _parse_marked(marked: str) -> tuple[_Draft, int] | None:
     work = emphasis.plain(marked)
     if work == marked:
         return _read_latin(work)

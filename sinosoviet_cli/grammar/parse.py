@@ -30,7 +30,7 @@ def _ibid(text: str) -> tuple[Reference, int] | None:
     rest = text[m.end():]
     volume = ""
     vm = re.match(
-        rf"^[\s,，、]*(?:第\s*({_NUM}+)\s*[卷冊册]|(?:vol\.\s*)?(\d{{1,2}})\s*:(?=\s*\d))", rest
+        rf"^[\s,，、]*(?:第\s*({_NUM}+)\s*[卷巻冊册]|(?:vol\.\s*)?(\d{{1,2}})\s*:(?=\s*\d))", rest
     )
     if vm:
         volume = _cn_number(vm.group(1) or vm.group(2))

@@ -54,6 +54,16 @@ def _is_corporate(name: str) -> bool:
     return name.endswith(_vocab().corporate) and len(name) >= 3
 
 
+_ROMANIZED_BODY = re.compile(r"[A-Z][a-z'’\-]+(?: [a-z'’\-]+){1,7}")
+
+
+def _is_romanized_body(name: str) -> bool:
+    """``Zhonggong zhongyang wenxian yanjiushi``: a body's name in pinyin, capitalised
+    once, ending with a body's word (grammar.toml [corporate] romanized_suffixes)."""
+    return (_ROMANIZED_BODY.fullmatch(name) is not None
+            and name.endswith(_vocab().corporate_romanized))
+
+
 #: The longest Japanese name in kanji read without a role word (下斗米伸夫, 五百旗頭真).
 JAPANESE_NAME_LIMIT = 6
 
@@ -202,6 +212,9 @@ def _latin_names(text: str) -> tuple[Person, ...] | None:
     persons = []
     for part in parts:
         part = part.strip()
+        if _is_romanized_body(part):
+            persons.append(Person(literal=part))
+            continue
         if not _is_latin_name(part) or len(part.split()) > 5:
             return None
         persons.append(Person(literal=part) if _is_corporate(part) else _western(part))

@@ -11,6 +11,7 @@ from typing import Literal
 from sinosoviet_cli.grammar import emphasis
 from sinosoviet_cli.grammar.cjk import _parse_archive, _parse_backref, _quote_titles, japanese_work
 from sinosoviet_cli.grammar.draft import _Draft
+from sinosoviet_cli.grammar.japanese import japanese_notation
 from sinosoviet_cli.grammar.latin import _parse_latin
 from sinosoviet_cli.grammar.lexical import (
     _CJK_RE,
@@ -115,10 +116,12 @@ _LOOKBACK = 240  # persons before a title never run longer than this
 _MAX_TITLES = 40  # title brackets tried per sentence (bounds the work on runaway text)
 
 
-def _cjk_start(s: str, t: int) -> int | None:
+def _cjk_start(s: str, t: int, *, adjacent_name: bool = False) -> int | None:
     """Where a Chinese citation whose first title is at ``t`` starts in sentence ``s``:
     walk back over the name clauses before the title (``莫里斯‧邁斯納…著，杜蒲譯，``),
-    stopping at a cue word (參見) or prose. None if prose runs into the title."""
+    stopping at a cue word (參見) or prose. None if prose runs into the title. A
+    back-reference word (楊奎松，前引《…》) is passed over. ``adjacent_name``: the notation
+    prints a bare author right before the title (Japanese 下斗米伸夫『…』)."""
     base = max(0, t - _LOOKBACK)
     prefix = s[base:t]
     clauses = _split_top(prefix, "，,：:")
@@ -142,10 +145,14 @@ def _cjk_start(s: str, t: int) -> int | None:
             bare = rest.strip().removesuffix("的") if k == last else rest.strip()
             if not bare or _name_clause(bare) is not None:
                 return base + a + cut + len(rest) - len(rest.lstrip())
+        if k == last and _vocab().earlier.fullmatch(clause.strip()):
+            start = base + a + lead  # 楊奎松，前引《走向破裂》
+            continue
         cue_first = _vocab().cue_cjk.match(clause.strip())
         names = (_name_clause(clause, japanese=japanese)
                  if clause.strip() and not cue_first else None)
-        if names is None or (k == last and not names.role):
+        bare_ok = adjacent_name and k == last
+        if names is None or (k == last and not names.role and not bare_ok):
             break  # a bare name must be followed by ，/： — 「楊奎松在《…》一書中」 is prose
         start = base + a + lead
         if not names.role:
@@ -197,8 +204,9 @@ def _find_titled(s: str, body: str) -> _Found | None:
     if not _has_title_mark(body):
         return None  # most Western notes: no bracket depths to count
     titles = _top_titles(body)
+    native = japanese_notation(s)
     for t in titles[:_MAX_TITLES]:
-        start = _cjk_start(body, t)
+        start = _cjk_start(body, t, adjacent_name=native and s[t:t + 1] in "『「")
         if start is None:
             continue
         got = _parse(body[start:])

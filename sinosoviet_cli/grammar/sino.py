@@ -224,7 +224,7 @@ def _after_persons(text: str, pairs: list[tuple[int, int, Person, str]], marked:
     pos = _title_editor(d, text, pos)
     pos = _in_volume(d, text, pos, marked)
     pos = _volumes(d, text, pos)
-    pos = _imprint(d, text, pos)
+    pos = _imprint(d, text, pos, marked)
     if pos < 0:
         return None
     end = _locator(d, text, pos)
@@ -295,8 +295,9 @@ def _volumes(d: _Draft, text: str, pos: int) -> int:
     return pos
 
 
-def _imprint(d: _Draft, text: str, pos: int) -> int:
-    """``(Beijing: Zhonghua shuju, 1982)`` or a journal after an article; -1 if unread."""
+def _imprint(d: _Draft, text: str, pos: int, marked: str = "") -> int:
+    """``(Beijing: Zhonghua shuju, 1982)`` or a journal (or newspaper) after an article;
+    -1 if unread."""
     rest = text[pos:].lstrip(" ,")
     pos = len(text) - len(rest)
     if rest[:1] == "(":
@@ -305,8 +306,23 @@ def _imprint(d: _Draft, text: str, pos: int) -> int:
             return -1
         return close + 1
     if d.title_kind == "quote" and not d.chapter:
-        return _container(d, text, pos)
+        end = _container(d, text, pos)
+        return end if end != pos else _newspaper(d, text, pos, marked)
     return pos
+
+
+def _newspaper(d: _Draft, text: str, pos: int, marked: str) -> int:
+    """``"Jiaoyu renmin" 教育人民, *Renmin ribao* 人民日報, July 1, 1958, 1.``: an article
+    in a newspaper's dated issue (CMOS 14.191), the paper's name in both scripts."""
+    paper = _Draft()
+    end = _title(paper, text, pos, marked)
+    date = _ISSUE_DATE.match(text, end) if end else None
+    if date is None or paper.title_kind == "quote":
+        return pos
+    d.container = paper.title
+    d.extra["romanized_container"] = paper.extra.get("romanized_title", "")
+    d.year, d.date = _date_of(date.group(1))
+    return date.end()
 
 
 def _locator(d: _Draft, text: str, pos: int) -> int:

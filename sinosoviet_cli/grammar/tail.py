@@ -337,7 +337,9 @@ def _item_place_publisher(d: _Draft, item: str) -> bool | None:
 
 def _item_publisher(d: _Draft, item: str) -> bool | None:
     """人民出版社: a clause ending like a publisher, without a place."""
-    if not (has_cjk(item) and item.endswith(_vocab().publisher_suffixes) and len(item) <= 20):
+    v = _vocab()
+    endings = v.publisher_suffixes + v.japanese_publishers  # 有斐閣, 講談社: Japanese houses
+    if not (has_cjk(item) and item.endswith(endings) and len(item) <= 20):
         return None
     d.publishers = (*d.publishers, item)
     return True

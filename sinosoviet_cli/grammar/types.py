@@ -33,6 +33,7 @@ class EntryFacts:
     event: bool = False  # read at a conference (eventtitle)
     report: bool = False
     archive: bool = False
+    fonds: bool = False  # the container names a body's records (《外交部檔案》), not a periodical
     url: bool = False
     issue: bool = False  # volume or number printed
     publishers: bool = False
@@ -76,6 +77,7 @@ ENTRY_TYPE_RULES: tuple[TypeRule, ...] = (
     TypeRule("conference-paper", lambda f: f.event, "unpublished"),
     TypeRule("report", lambda f: f.report, "report"),
     TypeRule("archival-document", lambda f: f.archive and not f.container, "unpublished"),
+    TypeRule("archival-record-group", lambda f: f.archive and f.fonds, "unpublished"),
     # 载《历史研究》2001年第2期: a journal, whatever the marker says
     TypeRule("journal-despite-marker",
              lambda f: f.chapter and _journal_issue(f) and f.title_kind in ("〈", "《"),
@@ -115,6 +117,7 @@ def facts_of(d: _Draft, form: Form) -> EntryFacts:
         form=form, title=bool(d.title), title_kind=d.title_kind,
         container=bool(d.container), chapter=d.chapter, thesis=d.thesis,
         event=bool(d.eventtitle), report=d.report, archive=bool(d.extra.get("archive")),
+        fonds=bool(d.container) and d.container.endswith(_vocab().record_groups),
         url=bool(d.url), issue=bool(d.volume or d.number),
         publishers=bool(d.publishers), places=bool(d.places),
         container_editors=bool(d.container_editors), editors=bool(d.editors),

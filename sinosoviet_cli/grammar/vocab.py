@@ -35,6 +35,7 @@ class _Vocab:
     ibid: re.Pattern[str]
     note_ref: re.Pattern[str]
     archives: tuple[str, ...]
+    record_groups: tuple[str, ...]  # 外交部檔案: a body's records, cited like a container
     call_number: re.Pattern[str]
     archive_abbr: re.Pattern[str]
     call_part: re.Pattern[str]
@@ -51,6 +52,7 @@ class _Vocab:
     conference: re.Pattern[str]
     proceedings: re.Pattern[str]
     corporate: tuple[str, ...]
+    corporate_romanized: tuple[str, ...]  # yanjiushi, weiyuanhui: a romanised body's end
     publisher_suffixes: tuple[str, ...]
     volume_units: str
     volume_parts: str
@@ -113,6 +115,7 @@ def _vocab() -> _Vocab:
             f"(?P<n>\\d{{1,4}})(?!\\d)\\s*[\\]］〕)）]?"
             f"(?:\\s*(?:{_alt(raw['backrefs']['note_ref_after'])})\\b)?"),
         archives=tuple(raw["archives"]["suffixes"]),
+        record_groups=tuple(raw["archives"]["record_groups"]),
         archive_abbr=re.compile(raw["archives"]["abbreviation"]),
         call_part=re.compile(f"(?:{_alt(raw['archives']['call_parts'])})\\.\\s*[\\w/\\-]+"),
         leaves=re.compile(f"(?:{_alt(raw['archives']['leaves'])})\\.\\s*(.+)"),
@@ -132,6 +135,7 @@ def _vocab() -> _Vocab:
         conference=re.compile(_alt(raw["conference"]["words"])),
         proceedings=re.compile(_alt(raw["conference"]["proceedings"])),
         corporate=tuple(raw["corporate"]["suffixes"]),
+        corporate_romanized=tuple(raw["corporate"]["romanized_suffixes"]),
         publisher_suffixes=tuple(raw["publishers"]["suffixes"]),
         volume_units="".join(u for u in raw["volumes"]["units"] if len(u) == 1),
         volume_parts="".join(raw["volumes"]["parts"]),

@@ -141,7 +141,7 @@ _CONTAINER: dict[str, tuple[tuple[str, Callable[[Reference], str]], ...]] = {
     "incollection": (("booktitle", lambda r: r.container),),
     "article": (("journal", lambda r: r.container),
                 ("journalsubtitle", lambda r: r.extra.get("journalsubtitle", ""))),
-    "unpublished": (("eventtitle", lambda r: r.eventtitle or r.container),),
+    "unpublished": (("eventtitle", lambda r: r.eventtitle or _event_container(r)),),
     "inproceedings": (("eventtitle", lambda r: r.eventtitle or r.container),),
     "online": (("organization", lambda r: r.container),),
     "misc": (("howpublished", lambda r: r.container),),
@@ -169,6 +169,18 @@ def _contributors(ref: Reference) -> dict[str, str]:
     return f
 
 
+def _event_container(ref: Reference) -> str:
+    """An unpublished paper's container is its event; an archival document's container
+    is the record group it is filed in (《外交部檔案》), kept with its repository."""
+    return "" if ref.extra.get("archive") else ref.container
+
+
+def _archive_note(ref: Reference, institution: str) -> str:
+    """Where an unpublished document is held: its record group, then the repository."""
+    group = text(ref.container) if ref.extra.get("archive") else ""
+    return ("，" if has_cjk(group) else ", ").join(x for x in (group, institution) if x)
+
+
 def _imprint(ref: Reference, kind: str) -> dict[str, str]:
     """Volume, series, place, publisher (or its stand-in for the type) and dates."""
     f = {
@@ -191,7 +203,7 @@ def _imprint(ref: Reference, kind: str) -> dict[str, str]:
         f["number"] = text(ref.number or ref.volume)
         f.pop("volume", None)
     elif kind == "unpublished":
-        f["note"] = institution
+        f["note"] = _archive_note(ref, institution)
     else:
         f["publisher"] = publishers
     f.update(_dates(ref))
@@ -208,6 +220,14 @@ def _article_span(ref: Reference, kind: str) -> str:
     return text(ref.pages)
 
 
+def _newspaper_page(ref: Reference, kind: str) -> str:
+    """《人民日報》1963年9月6日，第1版: the page (版) a newspaper article is printed on
+    is the article's own, so its entry keeps it (biblatex ``pages``)."""
+    if kind != "article" or ref.form is not Form.FULL or ref.extra.get("locator") != "版":
+        return ""
+    return text(ref.pages)
+
+
 def own_fields(ref: Reference, kind: str) -> dict[str, str]:
     """The fields a reference gives its own entry (not its volume's)."""
     if kind == "article":
@@ -216,11 +236,14 @@ def own_fields(ref: Reference, kind: str) -> dict[str, str]:
     if kind != "incollection":
         f.update(_contributors(ref))
     f["title"] = text(ref.title)
+    # the set a volume belongs to (``…, vol. 2, Crises and Détente``): biblatex maintitle
+    f["maintitle"] = text(ref.extra.get("maintitle", ""))
     f.update((name, text(get(ref))) for name, get in _CONTAINER.get(kind, ()))
     if kind != "incollection":
         f.update(_imprint(ref, kind))
     # "246–94, at 258": the span of a chapter or article printed beside the page cited.
-    f["pages"] = text(ref.extra.get("extent", "")) or _article_span(ref, kind)
+    f["pages"] = (text(ref.extra.get("extent", "")) or _article_span(ref, kind)
+                  or _newspaper_page(ref, kind))
     if ref.url:
         f["url"] = nfc(ref.url.strip())  # url is verbatim in biblatex: no escaping
         f["urldate"] = text(ref.extra.get("urldate", ""))

@@ -110,6 +110,7 @@ def romanise_family(person: str) -> str:
     return ascii_fold(reading) if reading else romanise(surname)
 
 
+_KANA_RUN = re.compile("[\u3041-\u3096\u30a1-\u30fa\u30fc]+")
 _LATEX_COMMAND = re.compile(r"\\(?:[A-Za-z]+(?:\{\})?|.)")
 
 
@@ -125,6 +126,11 @@ def first_title_word(title: str) -> str:
     title = title[start:]
     if title[0].isdigit() and title[0].isascii():
         return re.match(r"[0-9]+", title).group(0)  # type: ignore[union-attr]
+    kana = _KANA_RUN.match(title)
+    if kana:  # アジア冷戦史 → ajia: a Japanese title opening with kana, read as it sounds
+        from sinosoviet_cli.romanize.japanese import romaji
+
+        return ascii_fold(romaji(kana.group(0))).replace(" ", "")
     if is_cjk(title[0]):
         run = _CJK_RUN.match(title)
         assert run is not None
