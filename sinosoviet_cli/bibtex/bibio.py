@@ -25,7 +25,7 @@ from sinosoviet_cli.model import Unparsed, Work
 #: The order fields are written in; the rest follow alphabetically.
 FIELD_ORDER = (
     "author", "editor", "editortype", "translator", "editora", "editoratype", "title",
-    "subtitle", "crossref", "booktitle", "journal", "journaltitle", "journalsubtitle",
+    "subtitle", "crossref", "maintitle", "booktitle", "journal", "journaltitle", "journalsubtitle",
     "howpublished", "edition",
     "volume", "number", "pages",
     "address", "location", "publisher", "institution", "school", "type", "eventtitle", "year",
