@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
+from sinosoviet_cli.checks import parallel
 from sinosoviet_cli.checks.fold import fold_strict
 from sinosoviet_cli.checks.index import Entry, Index, entry_of_reference
 from sinosoviet_cli.checks.match import Match, match, ref_names
@@ -79,10 +80,15 @@ def default_segmenter() -> Segmenter:
 def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None = None,
             index: Index | None = None, bib_path: str = "",
             bib_problems: Sequence[Unparsed] = (),
-            progress: Callable[[int], None] | None = None) -> Analysis:
-    """Resolve every citation of the draft, note by note (see the module docstring)."""
-    resolver = _Resolver(index if index is not None else Index(works),
-                         segmenter if segmenter is not None else default_segmenter())
+            progress: Callable[[int], None] | None = None,
+            jobs: int | None = None) -> Analysis:
+    """Resolve every citation of the draft, note by note (see the module docstring).
+    A long draft's notes are segmented first, on both cores (``jobs``: 1 forces one
+    process); resolution stays in order."""
+    segment = segmenter if segmenter is not None else default_segmenter()
+    if jobs is not None or len(draft.notes) >= parallel.PARALLEL_MIN:
+        segment = _presegmented(segment, draft, jobs)
+    resolver = _Resolver(index if index is not None else Index(works), segment)
     cites: list[Cite] = []
     by_note: dict[int, tuple[Cite, ...]] = {}
     previous: tuple[str, ...] = ()
@@ -95,6 +101,17 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
             progress(i + 1)
     return Analysis(draft, resolver.index, tuple(cites), bib_path, tuple(bib_problems),
                     by_note)
+
+
+def _presegmented(segment: Segmenter, draft: Draft, jobs: int | None) -> Segmenter:
+    """``segment`` with every note of ``draft`` already segmented (see ``parallel``)."""
+    done = parallel.map_distinct(segment, (n.text for n in draft.notes), jobs=jobs)
+
+    def segmented(text: str) -> Sequence[tuple[int, Reference]]:
+        found = done.get(text)
+        return found if found is not None else segment(text)
+
+    return segmented
 
 
 class _Resolver:

@@ -1,0 +1,157 @@
+"""``check`` on long drafts: notes segmented in a forked worker give exactly the serial
+analysis and findings; a failing worker costs time, never results."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from typer.testing import CliRunner
+
+from sinosoviet_cli.bibtex import bibio
+from sinosoviet_cli.checks import parallel
+from sinosoviet_cli.checks import rules as checks
+from sinosoviet_cli.cli import app
+from sinosoviet_cli.paper import drafts
+from sinosoviet_cli.paper.draft_types import DraftFormat
+from tests.conftest import ROOT
+
+needs_fork = pytest.mark.skipif(not parallel._can_fork(), reason="no fork on this platform")
+
+
+@pytest.fixture
+def bench(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import bench_check
+
+    return bench_check
+
+
+def _generated(bench, n: int, fmt: str):  # type: ignore[no-untyped-def]
+    rng = random.Random(n)
+    bib_text, works = bench.make_bib(max(n // 4, 10), rng)
+    notes = bench.make_notes(n, works, rng)
+    source = bench.markdown(notes) if fmt == "md" else bench.latex(notes)
+    kind = DraftFormat.MARKDOWN if fmt == "md" else DraftFormat.LATEX
+    return drafts.parse(source, kind, f"draft.{fmt}"), bibio.parse(bib_text).works
+
+
+@needs_fork
+@pytest.mark.parametrize("fmt", ["md", "tex"])
+def test_parallel_analysis_is_the_serial_one(bench, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    draft, works = _generated(bench, 600, fmt)
+    serial = checks.analyse(draft, works, jobs=1)
+    forked = checks.analyse(draft, works, jobs=2)
+    assert forked.cites == serial.cites
+    assert checks.run(forked, checks.select(None)) == checks.run(serial, checks.select(None))
+
+
+@needs_fork
+def test_map_distinct_keeps_every_text_and_its_result() -> None:
+    texts = [f"note {i % 700}" for i in range(2000)] + [""]
+    got = parallel.map_distinct(str.upper, texts, jobs=2)
+    assert got == {t: t.upper() for t in texts if t}
+
+
+def _fails_in_worker(parent: int):  # type: ignore[no-untyped-def]
+    def func(text: str) -> str:
+        if os.getpid() != parent:
+            raise RuntimeError("worker only")
+        return text[::-1]
+    return func
+
+
+@needs_fork
+def test_a_failing_worker_leaves_its_chunks_to_the_parent() -> None:
+    texts = [f"t{i}" for i in range(1000)]
+    got = parallel.map_distinct(_fails_in_worker(os.getpid()), texts, jobs=2)
+    assert got == {t: t[::-1] for t in texts}
+
+
+def test_an_error_of_the_function_is_raised_as_in_one_process() -> None:
+    def boom(text: str) -> str:
+        raise ValueError(text)
+
+    with pytest.raises(ValueError, match=r"^t\d+$"):
+        parallel.map_distinct(boom, [f"t{i}" for i in range(1000)], jobs=2)
+
+
+def test_short_drafts_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_run_forked", None)  # a fork would fail
+    assert parallel.map_distinct(str.lower, ["A", "B", "A"]) == {"A": "a", "B": "b"}
+
+
+def test_read_only_mappings_travel_between_processes() -> None:
+    value = {"extra": MappingProxyType({"author_only": "1"})}
+    back = pickle.loads(parallel.dumps(value))
+    assert back == {"extra": {"author_only": "1"}}
+    assert isinstance(back["extra"], MappingProxyType)
+
+
+def test_check_cli_on_a_long_draft_is_the_serial_result(
+        bench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+        runner: CliRunner) -> None:
+    """The command's JSON is the same whether the notes are segmented in two processes
+    or one (``jobs`` defaults to both cores from PARALLEL_MIN notes)."""
+    rng = random.Random(7)
+    bib_text, works = bench.make_bib(120, rng)
+    draft = tmp_path / "draft.md"
+    draft.write_text(bench.markdown(bench.make_notes(parallel.PARALLEL_MIN + 50, works, rng)),
+                     encoding="utf-8")
+    bib = tmp_path / "refs.bib"
+    bib.write_text(bib_text, encoding="utf-8")
+    args = ["check", str(draft), "--bib", str(bib), "--json"]
+    both = runner.invoke(app, args)
+    monkeypatch.setattr(parallel, "_can_fork", lambda: False)
+    one = runner.invoke(app, args)
+    assert both.exit_code == one.exit_code == 1
+    assert both.stdout == one.stdout
+
+
+@needs_fork
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to see the worker")
+def test_ctrl_c_while_the_worker_runs_is_one_line_and_130(
+        bench, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl-C reaches the whole process group (the worker too): the worker ignores it,
+    the parent ends it and says one line."""
+    rng = random.Random(3)
+    bib_text, works = bench.make_bib(500, rng)
+    draft = tmp_path / "draft.md"
+    draft.write_text(bench.markdown(bench.make_notes(4000, works, rng)), encoding="utf-8")
+    bib = tmp_path / "refs.bib"
+    bib.write_text(bib_text, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "sinosoviet_cli", "check", str(draft),
+                             "--bib", str(bib), "--json"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    seen = []
+    while proc.poll() is None and not seen:
+        try:
+            seen = children.read_text().split()
+        except OSError:
+            break
+        time.sleep(0.01)
+    if not seen:
+        proc.communicate()
+        pytest.skip("the check ended before its worker could be seen")
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err == "interrupted; nothing written\n"
+    assert out == ""
+    assert not Path(f"/proc/{seen[0]}").exists() or "Z" in _state(seen[0])
+
+
+def _state(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return "Z"
