@@ -140,10 +140,17 @@ def blank_all(source: str, spans: Iterable[tuple[int, int]]) -> str:
         start = max(start, pos)
         if end <= start:
             continue
-        parts += [source[pos:start], re.sub(r"[^\n]", " ", source[start:end])]
+        parts += [source[pos:start], _spaces(source[start:end])]
         pos = end
     parts.append(source[pos:])
     return "".join(parts)
+
+
+def _spaces(text: str) -> str:
+    """Every character but a newline as a space (sized by lines, not char by char)."""
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def balanced_end(text: str, open_at: int, opener: str, closer: str) -> int:
