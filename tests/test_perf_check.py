@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sinosoviet_cli.bibtex import bibio
@@ -155,3 +158,71 @@ def _state(pid: str) -> str:
         return Path(f"/proc/{pid}/stat").read_text().split()[2]
     except OSError:
         return "Z"
+
+
+# ── the single-process shortcuts equal what they replaced ─────────────────────
+
+_OLD_NOT_TEXT = re.compile(
+    r"</?[A-Za-z][^<>\n]*>|\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|\w+://[^\s<>\]]+")
+_MARKUP = st.lists(st.sampled_from(["http", "://", "x", "楊奎松", " ", "\n", "<a>", "</b", ">",
+                                    "](", ")", "]", "[", "@k", "\"t\"", "é", "_", "。", "1"]),
+                   max_size=40).map("".join)
+
+
+@given(_MARKUP)
+def test_urls_are_found_where_the_old_pattern_found_them(text: str) -> None:
+    from sinosoviet_cli.paper.markdown import _NOT_TEXT
+
+    assert [m.span() for m in _NOT_TEXT.finditer(text)] == \
+        [m.span() for m in _OLD_NOT_TEXT.finditer(text)]
+
+
+@given(st.text(alphabet="ab \n\t楊", max_size=30),
+       st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=4))
+def test_blanking_keeps_newlines_and_offsets(text: str, spans: list[tuple[int, int]]) -> None:
+    from sinosoviet_cli.paper.positions import blank_all
+
+    expected, pos = [], 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        expected += [text[pos:start], re.sub(r"[^\n]", " ", text[start:end])]
+        pos = end
+    expected.append(text[pos:])
+    assert blank_all(text, spans) == "".join(expected)
+
+
+def _mismatched_by_characters(text: str) -> int | None:
+    stack: list[str] = []
+    for k, ch in enumerate(text):
+        if ch in "(（":
+            stack.append(ch)
+        elif ch in ")）" and stack and {"(": ")", "（": "）"}[stack.pop()] != ch:
+            return k
+    return None
+
+
+@given(st.text(alphabet="()（）a北，", max_size=30))
+def test_mismatched_bracket_is_the_character_walk(text: str) -> None:
+    from sinosoviet_cli.checks.rules_style import _mismatched_bracket
+
+    assert _mismatched_bracket(text) == _mismatched_by_characters(text)
+
+
+@given(st.text(alphabet="：，（）；。、！？a(楊", max_size=20))
+def test_full_width_deleted_as_the_pattern_deleted_it(text: str) -> None:
+    from sinosoviet_cli.checks.rules_style import _FULL_WIDTH, _NO_FULL_WIDTH
+
+    assert text.translate(_NO_FULL_WIDTH) == re.sub(f"[{_FULL_WIDTH}]", "", text)
+
+
+def test_unread_is_computed_once_per_analysis(bench) -> None:  # type: ignore[no-untyped-def]
+    from sinosoviet_cli.checks import rules_read
+
+    draft, works = _generated(bench, 60, "md")
+    first = checks.analyse(draft, works)
+    assert rules_read.unread(first) is rules_read.unread(first)
+    second = checks.analyse(draft, works)
+    assert rules_read.unread(first) == rules_read.unread(second)
+    assert rules_read._LAST[0][0] is second  # the cache holds the last analysis only
