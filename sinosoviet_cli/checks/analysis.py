@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any
 
 from sinosoviet_cli.checks import parallel
 from sinosoviet_cli.checks.fold import fold_strict
@@ -142,23 +141,25 @@ class _Resolver:
         if ref.form is Form.SHORT and _has_imprint(ref):
             ref = replace(ref, form=Form.FULL)  # a journal or a year makes it full
         line, column = note.where(start)
-        base = Cite(i, note.n, line, column, ref.text, ref.form, False, reference=ref,
-                    start=start)
         if ref.form is Form.IBID:
             # Within a note, an ibid repeats the citation just before it.
             target = _identities(here[-1]) if here else previous
-            return _with(base, work=target[0] if len(target) == 1 else "", ibid_of=target)
+            return Cite(i, note.n, line, column, ref.text, ref.form, False,
+                        target[0] if len(target) == 1 else "", ref, None, start, target)
         m = self._resolve(ref, f"?{note.n or i + 1}")
         if m is None:
-            return _with(base, match=None)
+            return Cite(i, note.n, line, column, ref.text, ref.form, False, reference=ref,
+                        start=start)
         if ref.form is Form.FULL and m.entry.in_bib and has_cjk(m.entry.title):
             m = self._printed_romanised(note.text[start:end], m)
-        if ref.form is Form.SHORT and (_names_venue(note.text[start:end], m.entry)
-                                       or imprint_follows(note.text, start + len(ref.text), end)):
-            base = _with(base, form=Form.FULL)  # a short form never names the journal
+        form = ref.form
+        if form is Form.SHORT and (_names_venue(note.text[start:end], m.entry)
+                                   or imprint_follows(note.text, start + len(ref.text), end)):
+            form = Form.FULL  # a short form never names the journal
         self.recent += [(n, m.entry) for p in (*ref.authors, *ref.editors)
                         for n in person_names(p)]
-        return _with(base, work=m.entry.key, match=m)
+        # Built once, whole (``dataclasses.replace`` cost a tenth of the resolution).
+        return Cite(i, note.n, line, column, ref.text, form, False, m.entry.key, ref, m, start)
 
     def _printed_romanised(self, text: str, m: Match) -> Match:
         """A full note that prints a Chinese or Japanese work's title romanised beside
@@ -242,7 +243,3 @@ def _identities(c: Cite) -> tuple[str, ...]:
     if c.form is Form.IBID and not c.work:
         return c.ibid_of
     return (c.work,)
-
-
-def _with(c: Cite, **changes: Any) -> Cite:
-    return replace(c, **changes)
