@@ -85,9 +85,12 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
     A long draft's notes are segmented first, on both cores (``jobs``: 1 forces one
     process); resolution stays in order."""
     segment = segmenter if segmenter is not None else default_segmenter()
+    indexed = [index] if index is not None else []
     if jobs is not None or len(draft.notes) >= parallel.PARALLEL_MIN:
-        segment = _presegmented(segment, draft, jobs)
-    resolver = _Resolver(index if index is not None else Index(works), segment)
+        # The bibliography is indexed here while the worker has begun segmenting.
+        segment = _presegmented(segment, draft, jobs,
+                                None if indexed else lambda: indexed.append(Index(works)))
+    resolver = _Resolver(indexed[0] if indexed else Index(works), segment)
     cites: list[Cite] = []
     by_note: dict[int, tuple[Cite, ...]] = {}
     previous: tuple[str, ...] = ()
@@ -102,9 +105,11 @@ def analyse(draft: Draft, works: Sequence[Work], *, segmenter: Segmenter | None 
                     by_note)
 
 
-def _presegmented(segment: Segmenter, draft: Draft, jobs: int | None) -> Segmenter:
+def _presegmented(segment: Segmenter, draft: Draft, jobs: int | None,
+                  meanwhile: Callable[[], object] | None = None) -> Segmenter:
     """``segment`` with every note of ``draft`` already segmented (see ``parallel``)."""
-    done = parallel.map_distinct(segment, (n.text for n in draft.notes), jobs=jobs)
+    done = parallel.map_distinct(segment, (n.text for n in draft.notes), jobs=jobs,
+                                 meanwhile=meanwhile)
 
     def segmented(text: str) -> Sequence[tuple[int, Reference]]:
         found = done.get(text)

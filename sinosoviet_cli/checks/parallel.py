@@ -31,12 +31,14 @@ PARALLEL_MIN = 400
 CHUNK = 128
 
 
-def _jobs(n: int, jobs: int | None) -> int:
+def workers(n: int, jobs: int | None = None) -> int:
+    """Processes for ``n`` items: ``jobs`` (at most 2) if given, else 2 from
+    ``PARALLEL_MIN`` items on a machine of several cores; always 1 without fork."""
+    if not _can_fork():
+        return 1
     if jobs is not None:
         return max(1, min(jobs, 2))
-    if n < PARALLEL_MIN or not _can_fork():
-        return 1
-    return min(2, os.cpu_count() or 1)
+    return 1 if n < PARALLEL_MIN else min(2, os.cpu_count() or 1)
 
 
 def _can_fork() -> bool:
@@ -46,19 +48,24 @@ def _can_fork() -> bool:
 
 
 def map_distinct(func: Callable[[str], _R], texts: Iterable[str], *,
-                 jobs: int | None = None) -> dict[str, _R]:
+                 jobs: int | None = None, chunk: int = CHUNK,
+                 meanwhile: Callable[[], object] | None = None) -> dict[str, _R]:
     """``{text: func(text)}`` for the distinct non-empty ``texts``, computed in this
     process and, for many texts, one forked worker (``jobs``: 1 forces one process).
-    ``func`` must be pure; its results must pickle (mapping proxies are sent as dicts)."""
+    ``func`` must be pure; its results must pickle (mapping proxies are sent as dicts).
+    ``meanwhile`` runs here first, while the worker has already begun."""
     distinct = list(dict.fromkeys(t for t in texts if t))
-    if _jobs(len(distinct), jobs) == 1:
+    if workers(len(distinct), jobs) == 1:
+        if meanwhile is not None:
+            meanwhile()
         return {t: func(t) for t in distinct}
-    chunks = [distinct[i:i + CHUNK] for i in range(0, len(distinct), CHUNK)]
-    done = _run_forked(func, chunks)
-    return {t: r for i, chunk in enumerate(chunks) for t, r in zip(chunk, done[i], strict=True)}
+    chunks = [distinct[i:i + chunk] for i in range(0, len(distinct), chunk)]
+    done = _run_forked(func, chunks, meanwhile)
+    return {t: r for i, part in enumerate(chunks) for t, r in zip(part, done[i], strict=True)}
 
 
-def _run_forked(func: Callable[[str], _R], chunks: Sequence[list[str]]) -> dict[int, list[_R]]:
+def _run_forked(func: Callable[[str], _R], chunks: Sequence[list[str]],
+                meanwhile: Callable[[], object] | None = None) -> dict[int, list[_R]]:
     """Chunk index → results. The worker ignores Ctrl-C: the parent alone is interrupted
     and ends it. A worker that fails sends nothing; its chunks are computed here (where
     a real error in ``func`` is raised as the serial run would raise it)."""
@@ -79,6 +86,8 @@ def _run_forked(func: Callable[[str], _R], chunks: Sequence[list[str]]) -> dict[
     send.close()
     done: dict[int, list[_R]] = {}
     try:
+        if meanwhile is not None:
+            meanwhile()
         while (i := _take(counter)) < len(chunks):
             done[i] = [func(t) for t in chunks[i]]
         done.update(_receive(receive))
