@@ -228,3 +228,23 @@ def test_unread_is_computed_once_per_analysis(bench) -> None:  # type: ignore[no
     second = checks.analyse(draft, works)
     assert rules_read.unread(first) == rules_read.unread(second)
     assert rules_read._LAST[0][0] is second  # the cache holds the last analysis only
+
+
+def _balanced_end_by_characters(text: str, open_at: int, opener: str, closer: str) -> int:
+    depth = 0
+    for i in range(open_at, len(text)):
+        if text[i] == opener:
+            depth += 1
+        elif text[i] == closer:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return -1
+
+
+@given(st.text(alphabet="{}[]()\\a楊 ", max_size=30), st.integers(0, 32),
+       st.sampled_from([("{", "}"), ("[", "]"), ("(", ")")]))
+def test_balanced_end_is_the_character_walk(text: str, at: int, pair: tuple[str, str]) -> None:
+    from sinosoviet_cli.paper.positions import balanced_end
+
+    assert balanced_end(text, at, *pair) == _balanced_end_by_characters(text, at, *pair)

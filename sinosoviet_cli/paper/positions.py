@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from sinosoviet_cli.paper.draft_types import DraftNote, KeyCite
 
@@ -156,14 +157,16 @@ def _spaces(text: str) -> str:
 def balanced_end(text: str, open_at: int, opener: str, closer: str) -> int:
     """Offset just after the bracket matching ``text[open_at]``, or -1."""
     depth = 0
-    for i in range(open_at, len(text)):
-        ch = text[i]
-        if ch == "\\":
-            continue
-        if ch == opener:
+    for m in _brackets(opener, closer).finditer(text, open_at):  # the brackets only
+        if m.group() == opener:
             depth += 1
-        elif ch == closer:
+        else:
             depth -= 1
             if depth == 0:
-                return i + 1
+                return m.end()
     return -1
+
+
+@cache
+def _brackets(opener: str, closer: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(opener + closer)}]")
