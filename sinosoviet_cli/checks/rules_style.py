@@ -257,6 +257,7 @@ _FULL_WIDTH = "：，（）；。、！？"
 _PAIRS = {"(": ")", "（": "）"}
 _ROUND = re.compile("[()（）]")
 _NO_FULL_WIDTH = str.maketrans(dict.fromkeys(_FULL_WIDTH))
+_FULL_WIDTH_MARK = re.compile(f"[{_FULL_WIDTH}]")
 
 
 def _mismatched_bracket(text: str) -> int | None:
@@ -276,13 +277,13 @@ def mixed_punctuation(a: Analysis) -> Iterator[Finding]:
     for c, _ref in typed(a):
         text = c.text
         if not has_cjk(text.translate(_NO_FULL_WIDTH)):
-            k = next((k for k, ch in enumerate(text) if ch in _FULL_WIDTH), None)
-            if k is not None:
+            mark = _FULL_WIDTH_MARK.search(text)  # the first, found without a walk
+            if mark is not None:
                 yield finding(a, c, "mixed-punctuation",
-                              f"full-width '{text[k]}' in an English citation",
+                              f"full-width '{mark.group()}' in an English citation",
                               key=c.work if c.match else "",
                               fix="use ASCII punctuation (: , ( ) ;) in an English note",
-                              offset=k)
+                              offset=mark.start())
                 continue
         k = _mismatched_bracket(text)
         if k is not None:
