@@ -77,15 +77,19 @@ def _run_forked(func: Callable[[str], _R], chunks: Sequence[list[str]],
     receive, send = ctx.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
         stream.flush()
-    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the worker
+    # Ctrl-C is held while forking: the worker starts with it blocked (and ignores it
+    # before unblocking), and one pressed meanwhile reaches this process just after.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         worker = ctx.Process(target=_worker, args=(func, chunks, counter, send), daemon=True)
         worker.start()
-    finally:
-        signal.signal(signal.SIGINT, handler)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
     send.close()
     done: dict[int, list[_R]] = {}
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         if meanwhile is not None:
             meanwhile()
         while (i := _take(counter)) < len(chunks):
@@ -122,6 +126,10 @@ def _worker(func: Callable[[str], Any], chunks: Sequence[list[str]],
             counter: Synchronized[int], conn: Connection) -> None:  # pragma: no cover - child
     """Take chunks until none are left, send the results, and leave at once (no exit
     handlers: the parent's buffers and threads are not the worker's to flush)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent alone answers Ctrl-C
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     code = 0
     try:
         out: dict[int, list[Any]] = {}
