@@ -248,3 +248,25 @@ def test_balanced_end_is_the_character_walk(text: str, at: int, pair: tuple[str,
     from sinosoviet_cli.paper.positions import balanced_end
 
     assert balanced_end(text, at, *pair) == _balanced_end_by_characters(text, at, *pair)
+
+
+# ── memoised grammar readers: the same answers as the functions they wrap ─────
+
+_GRAMMAR_BITS = ["楊奎松", "、", "沈志華", "等", "著", "編", "譯", "主編", " ", "，", "（", "）",
+                 "Donald", "Zagoria", " and ", "1999", "年", "10", "月", "3", "日", "民國",
+                 "54", "一九九九", "頁", "12-15", "pp.", "第", "至", "Hinton, Harold", ".",
+                 "et al.", "May", "Spring", "、1993"]
+_GRAMMAR_TEXT = st.lists(st.sampled_from(_GRAMMAR_BITS), max_size=8).map("".join)
+
+
+@given(_GRAMMAR_TEXT, st.integers(2, 6), st.booleans())
+def test_memoised_readers_equal_the_unmemoised(text: str, limit: int, japanese: bool) -> None:
+    from sinosoviet_cli.grammar import lexical, persons
+
+    for func in (lexical._clean, lexical._pages, lexical._date_of, lexical._is_date,
+                 lexical._roc, persons._latin_names):
+        assert func(text) == func.__wrapped__(text)
+        assert func(text) == func.__wrapped__(text)  # a hit, too
+    clause = persons._name_clause
+    assert clause(text, plain_limit=limit, japanese=japanese) == \
+        clause.__wrapped__(text, plain_limit=limit, japanese=japanese)
