@@ -270,3 +270,27 @@ def test_memoised_readers_equal_the_unmemoised(text: str, limit: int, japanese: 
     clause = persons._name_clause
     assert clause(text, plain_limit=limit, japanese=japanese) == \
         clause.__wrapped__(text, plain_limit=limit, japanese=japanese)
+
+
+def _match_close_by_characters(text: str, i: int) -> int:
+    from sinosoviet_cli.grammar.lexical import _PAIR
+
+    opener = text[i]
+    openers, closers = ("（(", "）)") if opener in "（(" else (opener, _PAIR.get(opener, ""))
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] in openers:
+            depth += 1
+        elif text[j] in closers:
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+@given(st.text(alphabet="《》〈〉（）()「」a楊", min_size=1, max_size=24), st.data())
+def test_match_close_is_the_character_walk(text: str, data: st.DataObject) -> None:
+    from sinosoviet_cli.grammar.lexical import _match_close
+
+    i = data.draw(st.integers(0, len(text) - 1))
+    assert _match_close(text, i) == _match_close_by_characters(text, i)

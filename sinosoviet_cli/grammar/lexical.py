@@ -166,14 +166,19 @@ def _match_close(text: str, i: int) -> int:
     else:
         openers, closers = opener, closer
     depth = 0
-    for j in range(i, len(text)):
-        if text[j] in openers:
+    for found in _marks_of(openers + closers).finditer(text, i):  # the brackets only
+        if found.group() in openers:
             depth += 1
-        elif text[j] in closers:
+        else:
             depth -= 1
             if depth == 0:
-                return j
+                return found.start()
     return -1
+
+
+@cache
+def _marks_of(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(chars) + "]")
 
 
 def langid(*texts: str) -> str:
