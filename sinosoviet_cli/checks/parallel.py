@@ -48,7 +48,7 @@ def _can_fork() -> bool:
 
 
 def map_distinct(func: Callable[[str], _R], texts: Iterable[str], *,
-                 jobs: int | None = None, chunk: int = CHUNK,
+                 jobs: int | None = None,
                  meanwhile: Callable[[], object] | None = None) -> dict[str, _R]:
     """``{text: func(text)}`` for the distinct non-empty ``texts``, computed in this
     process and, for many texts, one forked worker (``jobs``: 1 forces one process).
@@ -59,7 +59,7 @@ def map_distinct(func: Callable[[str], _R], texts: Iterable[str], *,
         if meanwhile is not None:
             meanwhile()
         return {t: func(t) for t in distinct}
-    chunks = [distinct[i:i + chunk] for i in range(0, len(distinct), chunk)]
+    chunks = [distinct[i:i + CHUNK] for i in range(0, len(distinct), CHUNK)]
     done = _run_forked(func, chunks, meanwhile)
     return {t: r for i, part in enumerate(chunks) for t, r in zip(part, done[i], strict=True)}
 

@@ -126,31 +126,10 @@ def without(rule_ids: Sequence[str], ignore: Iterable[str]) -> list[str]:
     return [r for r in rule_ids if r not in dropped]
 
 
-def run(analysis: Analysis, rule_ids: Sequence[str], *,
-        jobs: int | None = None) -> tuple[Finding, ...]:
-    """Findings of the given rules, in the order of the draft (bibliography ones last).
-    On a long draft the rules are shared with one forked worker, rule by rule (each
-    rule's findings keep their order; the sort below fixes the rest)."""
-    from sinosoviet_cli.checks import parallel
-
-    def findings_of(rule_id: str) -> list[Finding]:
-        return list(RULES[rule_id].run(analysis))
-
-    if parallel.workers(len(analysis.draft.notes), jobs) > 1:
-        by_rule = parallel.map_distinct(findings_of, rule_ids, jobs=2, chunk=1,
-                                        meanwhile=lambda: _prepare(analysis))
-        found = [f for rid in rule_ids for f in by_rule[rid]]
-    else:
-        found = [f for rid in rule_ids for f in findings_of(rid)]
+def run(analysis: Analysis, rule_ids: Sequence[str]) -> tuple[Finding, ...]:
+    """Findings of the given rules, in the order of the draft (bibliography ones last)."""
+    found = [f for rid in rule_ids for f in RULES[rid].run(analysis)]
     draft_path = analysis.draft.path
     # A Word paragraph (``line``) holds several footnotes: their order breaks the tie.
     return tuple(sorted(found, key=lambda f: (f.path != draft_path, f.line, f.footnote or 0,
                                               f.column, f.rule)))
-
-
-def _prepare(analysis: Analysis) -> None:
-    """What the summary reads after the rules (the unread stretches), found here while
-    the worker runs rules: a rule run there fills no cache here."""
-    from sinosoviet_cli.checks import rules_read
-
-    rules_read.unread(analysis)
