@@ -200,6 +200,8 @@ def _footnote_definitions(text: str) -> list[tuple[int, int, str, int]]:
 
 def _key_spans(text: str) -> Iterator[tuple[int, int]]:
     """Spans of key citations: a bracketed group ``[…@key…]`` or a bare ``@key``."""
+    if "@" not in text:
+        return  # every key citation has an @ (most notes of a long draft have none)
     taken: list[tuple[int, int]] = []
     for m in _MD_BRACKET.finditer(text):
         body = m.group("body")
