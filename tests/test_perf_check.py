@@ -149,7 +149,9 @@ def test_ctrl_c_while_the_worker_runs_is_one_line_and_130(
         pytest.skip("the check ended before its worker could be seen")
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
+    if proc.returncode in (0, 1) and out.endswith("}\n"):
+        pytest.skip("the check had ended before Ctrl-C reached it (a loaded machine)")
+    assert proc.returncode == 130, (proc.returncode, err[-500:])
     assert err == "interrupted; nothing written\n"
     assert out == ""
     assert not Path(f"/proc/{seen[0]}").exists() or "Z" in _state(seen[0])
