@@ -31,8 +31,21 @@ def _looks_cited(text: str) -> bool:
     return bool(IMPRINT.search(text) or _TITLE_AND_PAGE.search(text))
 
 
+#: The last analysis read, and what was found: the rule and the summary's counts both
+#: ask (one draft per run; a new analysis replaces it).
+_LAST: list[tuple[Analysis, tuple[Unread, ...]]] = []
+
+
 def unread(a: Analysis) -> tuple[Unread, ...]:
     """Every stretch of every note left unread that looks like a citation."""
+    if _LAST and _LAST[0][0] is a:
+        return _LAST[0][1]
+    found = _unread(a)
+    _LAST[:] = [(a, found)]
+    return found
+
+
+def _unread(a: Analysis) -> tuple[Unread, ...]:
     found: list[Unread] = []
     for i, note in enumerate(a.draft.notes):
         cites = [c for c in a.by_note.get(i, ()) if not c.keyed]

@@ -14,7 +14,7 @@ import re
 import tomllib
 import weakref
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -46,6 +46,7 @@ _FINAL = ("(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ao|an|ei|en|er|i
 _PINYIN_WORD = re.compile(f"(?:{_INITIAL}?{_FINAL}){{1,3}}")
 
 
+@lru_cache(maxsize=1 << 14)  # a draft asks this of the same few names thousands of times
 def looks_chinese(given: str) -> bool:
     """A romanised Chinese given name (``Jian``, ``Zhihua``, ``Yung-fa``): printed after
     the family name by right, so never a family-first finding."""
@@ -133,8 +134,13 @@ def _printed_with_comma(text: str, p: Person) -> int | None:
     """Offset of ``Family, Given`` in the citation text (a bibliography's order)."""
     if not p.family or not p.given:
         return None
-    m = re.search(rf"(?<!\w){re.escape(p.family)},\s*{re.escape(p.given)}", text)
+    m = _comma_pattern(p.family, p.given).search(text)
     return m.start() if m else None
+
+
+@lru_cache(maxsize=1 << 12)
+def _comma_pattern(family: str, given: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(family)},\s*{re.escape(given)}")
 
 
 def _people(ref: Reference) -> tuple[Person, ...]:
@@ -249,31 +255,35 @@ def stray_number(a: Analysis) -> Iterator[Finding]:
 
 _FULL_WIDTH = "：，（）；。、！？"
 _PAIRS = {"(": ")", "（": "）"}
+_ROUND = re.compile("[()（）]")
+_NO_FULL_WIDTH = str.maketrans(dict.fromkeys(_FULL_WIDTH))
+_FULL_WIDTH_MARK = re.compile(f"[{_FULL_WIDTH}]")
 
 
 def _mismatched_bracket(text: str) -> int | None:
     """Offset of a closing bracket of the other width than its opening one:
     ``(北京：人民出版社，2001）``."""
     stack: list[str] = []
-    for k, ch in enumerate(text):
+    for m in _ROUND.finditer(text):  # the brackets only, not every character
+        ch = m.group()
         if ch in _PAIRS:
             stack.append(ch)
-        elif ch in ")）" and stack and _PAIRS[stack.pop()] != ch:
-            return k
+        elif stack and _PAIRS[stack.pop()] != ch:
+            return m.start()
     return None
 
 
 def mixed_punctuation(a: Analysis) -> Iterator[Finding]:
     for c, _ref in typed(a):
         text = c.text
-        if not has_cjk(re.sub(f"[{_FULL_WIDTH}]", "", text)):
-            k = next((k for k, ch in enumerate(text) if ch in _FULL_WIDTH), None)
-            if k is not None:
+        if not has_cjk(text.translate(_NO_FULL_WIDTH)):
+            mark = _FULL_WIDTH_MARK.search(text)  # the first, found without a walk
+            if mark is not None:
                 yield finding(a, c, "mixed-punctuation",
-                              f"full-width '{text[k]}' in an English citation",
+                              f"full-width '{mark.group()}' in an English citation",
                               key=c.work if c.match else "",
                               fix="use ASCII punctuation (: , ( ) ;) in an English note",
-                              offset=k)
+                              offset=mark.start())
                 continue
         k = _mismatched_bracket(text)
         if k is not None:

@@ -4,7 +4,7 @@ cue words. Pure functions over strings."""
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from sinosoviet_cli.grammar.vocab import _vocab
 from sinosoviet_cli.text.normalize import CJK_CHAR, has_cjk, has_kana
@@ -25,10 +25,13 @@ _WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "；": "
                         "］": "]", "．": ".", "。": "."})
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
+#: Entries kept by each memoised reader of this module (their inputs repeat across notes).
+_MEMO = 1 << 16
 _YEAR = YEAR  # the one year pattern (text.years)
 _NUM = "[0-9一二三四五六七八九十百〇]"
 
 
+@lru_cache(maxsize=_MEMO)  # pure; a draft repeats its names, imprints and dates
 def _clean(text: str) -> str:
     """Collapse whitespace and drop spaces before punctuation (``Hinton ,``)."""
     text = _SPACES.sub(" ", text).strip()
@@ -52,6 +55,7 @@ def _cn_number(text: str) -> str:
     return str(total + current)
 
 
+@lru_cache(maxsize=_MEMO)  # pure; a draft repeats its names, imprints and dates
 def _pages(text: str) -> str:
     """A locator as BibTeX wants it: the grammar's page words (grammar.toml) dropped,
     then the one page reader (``text.pages``) for ranges and lists."""
@@ -162,14 +166,19 @@ def _match_close(text: str, i: int) -> int:
     else:
         openers, closers = opener, closer
     depth = 0
-    for j in range(i, len(text)):
-        if text[j] in openers:
+    for found in _marks_of(openers + closers).finditer(text, i):  # the brackets only
+        if found.group() in openers:
             depth += 1
-        elif text[j] in closers:
+        else:
             depth -= 1
             if depth == 0:
-                return j
+                return found.start()
     return -1
+
+
+@cache
+def _marks_of(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(chars) + "]")
 
 
 def langid(*texts: str) -> str:
@@ -180,6 +189,7 @@ def langid(*texts: str) -> str:
     return "chinese" if any(has_cjk(t) for t in texts) else "english"
 
 
+@lru_cache(maxsize=_MEMO)  # pure; a draft repeats its names, imprints and dates
 def _date_of(text: str) -> tuple[str, str]:
     """(year, ISO date) from ``2007年10月22日`` / ``2003.3`` / ``1991、1993`` / ``1962``."""
     text = text.strip()
@@ -211,6 +221,7 @@ def _date_of(text: str) -> tuple[str, str]:
     return "", ""
 
 
+@lru_cache(maxsize=_MEMO)  # pure; a draft repeats its names, imprints and dates
 def _is_date(text: str) -> bool:
     text = text.strip()
     if not text or not re.search(_YEAR, text):
@@ -231,6 +242,7 @@ _URL = re.compile(r"https?://[^\s，。；、）)<>＞]+")
 _CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=\s*年|\s*$|\s*[，,）)])")
 
 
+@lru_cache(maxsize=_MEMO)  # pure; a draft repeats its names, imprints and dates
 def _roc(text: str) -> str:
     """Years as Western digits: 民國54年 -> 1965年, 一九九九年 -> 1999年."""
     text = _CN_YEAR.sub(

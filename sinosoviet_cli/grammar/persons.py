@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from sinosoviet_cli.grammar.lexical import _CJK_RE, _clean, _split_top
 from sinosoviet_cli.grammar.vocab import _vocab
@@ -159,6 +159,7 @@ def _role_in_body(clause: str, word: str) -> bool:
     return any(clause.endswith(s) and len(s) > len(word) for s in _vocab().corporate)
 
 
+@lru_cache(maxsize=1 << 16)  # pure, immutable result; a draft repeats its names
 def _name_clause(clause: str, *, plain_limit: int = 4, japanese: bool = False) -> _Names | None:
     """``閻學通、陳寒溪等譯`` -> translators; ``李越然`` -> unnamed role; else None.
     ``japanese``: the work is Japanese, so a bare name may run to 6 kanji."""
@@ -199,6 +200,7 @@ def _name_clause(clause: str, *, plain_limit: int = 4, japanese: bool = False) -
     return _Names(role, tuple(persons), etal, word)
 
 
+@lru_cache(maxsize=1 << 16)  # pure, immutable result; a draft repeats its names
 def _latin_names(text: str) -> tuple[Person, ...] | None:
     text = _clean(text)
     if not text or has_cjk(text):

@@ -27,7 +27,11 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Raw HTML tags, link destinations and URLs: an @ inside them is not a citation.
-_NOT_TEXT = re.compile(r"</?[A-Za-z][^<>\n]*>|\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|\w+://[^\s<>\]]+")
+# A URL's scheme is tried at word starts only (the same matches: one starting inside a
+# word would have started at the word's start; \w+ retried at every position of a
+# word is quadratic in its length).
+_NOT_TEXT = re.compile(r"</?[A-Za-z][^<>\n]*>|\]\([^()\s]*(?:\s+\"[^\"]*\")?\)"
+                       r"|(?<!\w)\w+://[^\s<>\]]+")
 _QUARTO_XREF = re.compile(r"(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)-")
 _YAML_BIB = re.compile(r"^bibliography:\s*(.*)$")
 _YAML_ITEM = re.compile(r"^\s+-\s+(.*)$")
@@ -234,6 +238,8 @@ def _footnote_definitions(text: str) -> list[tuple[int, int, str, int]]:
 
 def _key_spans(text: str) -> Iterator[tuple[int, int]]:
     """Spans of key citations: a bracketed group ``[…@key…]`` or a bare ``@key``."""
+    if "@" not in text:
+        return  # every key citation has an @ (most notes of a long draft have none)
     taken: list[tuple[int, int]] = []
     for m in _MD_BRACKET.finditer(text):
         body = m.group("body")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from sinosoviet_cli.paper.draft_types import DraftNote, KeyCite
 
@@ -140,23 +141,32 @@ def blank_all(source: str, spans: Iterable[tuple[int, int]]) -> str:
         start = max(start, pos)
         if end <= start:
             continue
-        parts += [source[pos:start], re.sub(r"[^\n]", " ", source[start:end])]
+        parts += [source[pos:start], _spaces(source[start:end])]
         pos = end
     parts.append(source[pos:])
     return "".join(parts)
 
 
+def _spaces(text: str) -> str:
+    """Every character but a newline as a space (sized by lines, not char by char)."""
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join(" " * len(line) for line in text.split("\n"))
+
+
 def balanced_end(text: str, open_at: int, opener: str, closer: str) -> int:
     """Offset just after the bracket matching ``text[open_at]``, or -1."""
     depth = 0
-    for i in range(open_at, len(text)):
-        ch = text[i]
-        if ch == "\\":
-            continue
-        if ch == opener:
+    for m in _brackets(opener, closer).finditer(text, open_at):  # the brackets only
+        if m.group() == opener:
             depth += 1
-        elif ch == closer:
+        else:
             depth -= 1
             if depth == 0:
-                return i + 1
+                return m.end()
     return -1
+
+
+@cache
+def _brackets(opener: str, closer: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(opener + closer)}]")
