@@ -64,7 +64,39 @@ def input_name(path: Path) -> str:
 
 def print_json(data: Any) -> None:
     """JSON to stdout, UTF-8 as is (no \\u escapes: the data is Chinese)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def json_text(data: Any, pad: str = "") -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2)``, the same text, faster: with
+    ``indent`` the standard library uses its pure-Python encoder (a tenth of a
+    20,000-note ``check --json``). A list of flat records is written by the C encoder
+    in one call, with a NUL as separator (JSON escapes it inside strings, so every NUL
+    is structural), then indented."""
+    inner = pad + "  "
+    if isinstance(data, dict) and data and all(type(k) is str for k in data):
+        return "{\n" + ",\n".join(
+            f"{inner}{json.dumps(k, ensure_ascii=False)}: {json_text(v, inner)}"
+            for k, v in data.items()) + "\n" + pad + "}"
+    if isinstance(data, list) and data:
+        if all(_flat_record(v) for v in data):
+            deeper = inner + "  "
+            text = json.dumps(data, ensure_ascii=False, separators=(",\0", ": "))[2:-2]
+            text = text.replace("},\0{", "\1").replace(",\0", ",\n" + deeper)
+            text = text.replace("\1", f"\n{inner}}},\n{inner}{{\n{deeper}")
+            return f"[\n{inner}{{\n{deeper}{text}\n{inner}}}\n{pad}]"
+        return "[\n" + ",\n".join(inner + json_text(v, inner) for v in data) + \
+            "\n" + pad + "]"
+    text = json.dumps(data, ensure_ascii=False, indent=2)  # scalars, empties, the rest
+    return text.replace("\n", "\n" + pad) if pad and "\n" in text else text
+
+
+def _flat_record(value: Any) -> bool:
+    return (isinstance(value, dict) and bool(value) and all(type(k) is str for k in value)
+            and all(isinstance(v, _SCALARS) for v in value.values()))
 
 
 def warn(message: str) -> None:
