@@ -516,11 +516,11 @@ def test_supported_range_is_the_pinned_one() -> None:
 def test_memo_caches_are_bounded_by_the_style() -> None:
     import bench_export as bench
 
-    many = bibio.parse(bench.synthetic_bib(120)).works
-    render.bibliography(many)
+    many = bibio.parse(bench.synthetic_bib(120)).works  # in this process (jobs=1)
+    render.bibliography(many, jobs=1)
     sizes = patches.memo_sizes()
-    render.bibliography(many)
-    render.bibliography(many[:40])
+    render.bibliography(many, jobs=1)
+    render.bibliography(many[:40], jobs=1)
     # Keys are style elements, never entries: rendering the same kinds of entry again
     # adds nothing (the caches do not grow with the size of a bibliography).
     assert min(sizes[k] for k in ("xpath", "find", "calls", "children", "branches")) > 0
