@@ -222,7 +222,9 @@ def run(sizes: Sequence[int] = (1000, 5000), style: str = "chicago-notes-bibliog
         for n in sizes:
             bib = Path(tmp) / f"synthetic-{n}.bib"
             bib.write_text(synthetic_bib(n), encoding="utf-8")
-            ours = _time([exe, "export", "--bib", str(bib), "--style", style], repeat)
+            # --no-cache: every run renders (the cache's own rows are run_cache's).
+            ours = _time([exe, "export", "--bib", str(bib), "--style", style, "--no-cache"],
+                         repeat)
             theirs = _time([pandoc_path(), str(doc), "--citeproc", "--bibliography", str(bib),
                             "--csl", str(csl), "-t", "plain"], repeat)
             share, _ = agreement(our_entries(bib, style), pandoc_entries(bib, csl))
