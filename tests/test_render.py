@@ -985,3 +985,28 @@ def test_zotero_two_part_chinese_name_prints_whole() -> None:
         out = texts([split], style=style)["y"]
         assert out.startswith("杨奎松"), (style, out)
         assert "杨, 奎松" not in out and "奎松, 杨" not in out
+
+
+@pytest.mark.parametrize(("title", "number", "archive", "date"), [
+    ("关于苏联专家撤走后各厂工作安排的报告", "B34-2-123", "上海市档案馆", "1960-08"),
+    ("Record of conversation between S. V. Chervonenko and Zhou Enlai", "f. 0100, op. 55, d. 12",
+     "AVPRF", "1962-03-14")])
+def test_archival_document_prints_its_call_number_and_archive(
+        title: str, number: str, archive: str, date: str) -> None:
+    """An @unpublished with a call number (number) and a repository (note), as parse
+    writes an archival document, is printed with both (CSL archive_location and
+    archive), not as an "unpublished manuscript, no. …"; a paper given at a meeting
+    keeps its note as a note."""
+    doc = work("doc", "unpublished", title=title, number=number, note=archive, date=date)
+    text = render.bibliography([doc])[0].text
+    assert archive in text and number.split(",")[-1].strip() in text
+    assert "manuscript" not in text and "no." not in text
+    note = render.notes([[Cite("doc")]], [doc])[0]
+    assert archive in note and number[1:] in note
+    from sinosoviet_cli.csl.items import to_csl
+
+    paper = work("p", "unpublished", title="中蘇分歧研究", eventtitle="論文發表會",
+                 note="政治大學東亞所", number="3", date="2008-12-06")
+    item = to_csl(paper, {}, str)
+    assert "archive" not in item and item["note"] == "政治大學東亞所"
+    assert to_csl(doc, {}, str)["archive"] == archive

@@ -268,6 +268,13 @@ def _when_type(test: Callable[[_Source], bool], name: str) -> Callable[[_Source]
 _CONTAINED = frozenset(("incollection", "inbook", "inproceedings", "inreference"))
 
 
+def _archival(s: _Source) -> bool:
+    """A document kept in an archive, as ``parse`` writes one: an @unpublished with its
+    call number in ``number`` and its repository in ``note`` (no event: not a paper)."""
+    return (s.entry_type == "unpublished" and bool(s.get("number")) and bool(s.get("note"))
+            and not s.get("eventtitle"))
+
+
 def _is_compiler(s: _Source) -> bool:
     # biblatex's editortype = {compiler} (the paper's 編, not 主編): CSL 1.0.2's
     # compiler, which Chicago prints "comp." / "compiled by" (CMOS 14.104).
@@ -304,7 +311,7 @@ _FIELDS: tuple[_Row, ...] = (
     ("genre", _genre, _text),
     ("event-place", _event_place, _text),
     ("volume", _field("volume"), _text),
-    ("issue", _when_type(lambda s: s.ctype != "report", "number"), _text),
+    ("issue", _when_type(lambda s: s.ctype != "report" and not _archival(s), "number"), _text),
     ("number", _when_type(lambda s: s.ctype in ("report", "patent"), "number"), _text),
     ("page", lambda s: s.get("pages").replace("--", "-").replace("–", "-"), _text),
     ("edition", _field("edition"), _text),
@@ -315,7 +322,11 @@ _FIELDS: tuple[_Row, ...] = (
     ("publisher", _late_publisher, _text),
     ("URL", _field("url"), _address),
     ("DOI", _field("doi"), _address),
-    ("note", _field("note"), _text),
+    ("note", _when_type(lambda s: not _archival(s), "note"), _text),
+    # An archival document: the repository (note) and the call number (number) are
+    # where Chicago's styles print them ("…, B34-2-123, Shanghai Municipal Archives").
+    ("archive", _when_type(_archival, "note"), _text),
+    ("archive_location", _when_type(_archival, "number"), _text),
     ("event-title", _field("eventtitle"), _text),  # CSL 1.0.2 (Chicago's styles)
     ("event", _field("eventtitle"), _text),  # CSL 1.0.1's name for it
     # A paper presented at a meeting (not in proceedings) is dated by its event: the
