@@ -988,7 +988,7 @@ def test_zotero_two_part_chinese_name_prints_whole() -> None:
 
 
 @pytest.mark.parametrize(("title", "number", "archive", "date"), [
-    ("关于苏联专家撤走后各厂工作安排的报告", "B34-2-123", "上海市档案馆", "1960-08"),
+    ("關於蘇聯專家撤走後各廠工作安排的報告", "B34-2-123", "上海市檔案館", "1960-08"),
     ("Record of conversation between S. V. Chervonenko and Zhou Enlai", "f. 0100, op. 55, d. 12",
      "AVPRF", "1962-03-14")])
 def test_archival_document_prints_its_call_number_and_archive(
@@ -1003,6 +1003,11 @@ def test_archival_document_prints_its_call_number_and_archive(
     assert "manuscript" not in text and "no." not in text
     note = render.notes([[Cite("doc")]], [doc])[0]
     assert archive in note and number[1:] in note
+    if archive.endswith("館"):  # the Chinese style (Western works go to its companion)
+        zh = render.notes([[Cite("doc")]], [doc], style="zhengda-shicui")[0]
+        assert zh == f"〈{title}〉（1960年8月），{archive}藏，{number}。"
+        bib = render.bibliography([doc], style="zhengda-shicui")[0].text
+        assert bib == f"〈{title}〉，1960年8月，{archive}藏，{number}。"
     from sinosoviet_cli.csl.items import to_csl
 
     paper = work("p", "unpublished", title="中蘇分歧研究", eventtitle="論文發表會",
