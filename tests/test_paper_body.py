@@ -211,3 +211,37 @@ def test_word_paper_body_has_the_markdown_papers_sections_and_markers(tmp_path: 
     assert word.markers[1].sentence == word.markers[2].sentence == \
         "Walker counts the grain."
     assert word.paragraphs == md.paragraphs and dict(word.headings) == dict(md.headings)
+
+
+_WORDS = st.sampled_from(["Mao", "argued", "the", "Leap", "中蘇", "關係", "破裂", "grain", "*famine*",
+                          "procurement.", "認為", "。", "1959.", "(see", "below)"])
+_PARA = st.lists(_WORDS, min_size=1, max_size=8).map(" ".join)
+
+
+@given(st.lists(st.tuples(st.booleans(), _PARA, st.integers(0, 2)), min_size=1, max_size=8))
+def test_markdown_body_never_loses_a_marker(blocks: list[tuple[bool, str, int]]) -> None:
+    """Random headings and paragraphs, each paragraph closed by 0-2 notes: every note
+    the notes reader numbers has one marker, in its paragraph's section, and no
+    paragraph keeps a note mark."""
+    parts, defs, n, sections = [], [], 0, {}
+    section = None
+    for is_heading, text, notes in blocks:
+        if is_heading:
+            parts.append(f"## {text}")
+            section = text.replace("*", "")  # a heading is read without its marks
+            continue
+        marks = ""
+        for _ in range(notes):
+            n += 1
+            marks += f"[^{n}]"
+            defs.append(f"[^{n}]: Chen Jian, *Mao's China* (2001), {n}.")
+            sections[n] = section
+        parts.append(text + marks)
+    source = "\n\n".join(parts) + "\n\n" + "\n".join(defs) + "\n"
+    body = markdown_body(source)
+    numbered = [x.n for x in read_markdown(source, as_paper=True).notes if x.n is not None]
+    assert [m.n for m in body.markers] == numbered == list(range(1, n + 1))
+    for m in body.markers:
+        expected = sections[m.n]
+        assert m.section == (section_id(expected) if expected is not None else None)
+    assert not any("[^" in p.text for p in body.paragraphs)
