@@ -128,9 +128,10 @@ def test_ctrl_c_while_the_worker_runs_is_one_line_and_130(
     """Ctrl-C reaches the whole process group (the worker too): the worker ignores it,
     the parent ends it and says one line."""
     rng = random.Random(3)
-    bib_text, works = bench.make_bib(500, rng)
+    # Long enough (~1 s of segmentation) that Ctrl-C arrives while the worker runs.
+    bib_text, works = bench.make_bib(3000, rng)
     draft = tmp_path / "draft.md"
-    draft.write_text(bench.markdown(bench.make_notes(4000, works, rng)), encoding="utf-8")
+    draft.write_text(bench.markdown(bench.make_notes(12000, works, rng)), encoding="utf-8")
     bib = tmp_path / "refs.bib"
     bib.write_text(bib_text, encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "sinosoviet_cli", "check", str(draft),
