@@ -245,3 +245,33 @@ def test_markdown_body_never_loses_a_marker(blocks: list[tuple[bool, str, int]])
         expected = sections[m.n]
         assert m.section == (section_id(expected) if expected is not None else None)
     assert not any("[^" in p.text for p in body.paragraphs)
+
+
+@given(st.lists(st.tuples(st.booleans(), _PARA, st.integers(0, 2)), min_size=1, max_size=8))
+def test_latex_body_never_loses_a_marker(blocks: list[tuple[bool, str, int]]) -> None:
+    """The same for LaTeX: \\section headings, \\footnote markers numbered as the notes
+    reader numbers them, no footnote text left in the body."""
+    from sinosoviet_cli.paper.latex import latex_body, read_latex
+
+    parts, n, sections = [], 0, {}
+    section = None
+    for is_heading, text, notes in blocks:
+        plain = text.replace("*", "")
+        if is_heading:
+            parts.append(f"\\section{{{plain}}}")
+            section = plain
+            continue
+        marks = ""
+        for _ in range(notes):
+            n += 1
+            marks += f"\\footnote{{陳兼，《毛澤東的中國》（臺北：聯經，2001），頁{n}。}}"
+            sections[n] = section
+        parts.append(plain + marks)
+    source = "\\begin{document}\n" + "\n\n".join(parts) + "\n\\end{document}\n"
+    body = latex_body(source)
+    numbered = [x.n for x in read_latex(source).notes if x.n is not None]
+    assert [m.n for m in body.markers] == numbered == list(range(1, n + 1))
+    for m in body.markers:
+        expected = sections[m.n]
+        assert m.section == (section_id(expected) if expected is not None else None)
+    assert not any("聯經" in p.text or "footnote" in p.text for p in body.paragraphs)
