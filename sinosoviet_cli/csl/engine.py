@@ -5,8 +5,10 @@ entries or notes rendered one cite at a time (W3, W4, W6, W8, W17); bibliographi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -260,7 +262,14 @@ def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int,
     try:
         ctx = multiprocessing.get_context("fork")
         # Workers ignore Ctrl-C: the parent alone is interrupted and terminates the pool.
-        with ctx.Pool(jobs, initializer=_ignore_sigint) as pool:
+        # Ctrl-C waits while the pool is being made: interrupted half-made, it left a
+        # worker and the pool's threads that the exit then waited for (a hang).
+        with contextlib.ExitStack() as stack:
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:  # the pool is in the stack before a waiting Ctrl-C can arrive
+                pool = stack.enter_context(ctx.Pool(jobs, initializer=_ignore_sigint))
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
             pending = pool.imap_unordered(_render_slice, enumerate(chunks))
             computed = meanwhile()
             for index, out in pending:
@@ -271,8 +280,6 @@ def _entries_parallel(engine: _Engine, keys: Sequence[str], jobs: int,
 
 
 def _ignore_sigint() -> None:
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
