@@ -12,6 +12,8 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
+from sinosoviet_cli.model import Person, Reference
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "000_6653d7c0def87b6d.txt"
 EXTERNAL = ROOT.parent / "shared" / "external"
@@ -80,3 +82,19 @@ def load_eval_parse() -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
+
+
+def one_citation(text: str) -> Reference:
+    """The one citation of a note, read as the pipeline reads it (``grammar.segment``)."""
+    from sinosoviet_cli.grammar import segment
+
+    cites = [s for s in segment(text) if s.kind == "citation"]
+    assert len(cites) == 1, [(s.kind, s.text) for s in segment(text)]
+    ref = cites[0].reference
+    assert ref is not None, cites[0].problem
+    return ref
+
+
+def person_name(p: Person) -> str:
+    """A parsed person as the grammar tests write one: literal, else "Family, Given"."""
+    return p.literal or (f"{p.family}, {p.given}" if p.given else p.family)

@@ -5,18 +5,11 @@ plain multi-volume title. Notes written fresh for these tests."""
 from __future__ import annotations
 
 import pytest
+from conftest import one_citation
 
 from sinosoviet_cli.grammar import segment
 from sinosoviet_cli.link.resolve import resolve
-from sinosoviet_cli.model import Reference, Work
-
-
-def _ref(text: str) -> Reference:
-    cites = [s for s in segment(text) if s.kind == "citation"]
-    assert len(cites) == 1, [(s.kind, s.text) for s in segment(text)]
-    ref = cites[0].reference
-    assert ref is not None, cites[0].problem
-    return ref
+from sinosoviet_cli.model import Work
 
 
 def _work(text: str) -> Work:
@@ -36,7 +29,7 @@ def test_a_document_in_a_record_group_is_unpublished(note: str, title: str, numb
                                                       note_field: str) -> None:
     """《外交部檔案》 is the body's records, not a periodical: the document is unpublished,
     filed by its record group and repository (note), never an event or a journal."""
-    ref = _ref(note)
+    ref = one_citation(note)
     assert (ref.entry_type, ref.title, ref.number) == ("unpublished", title, number)
     work = _work(note)
     assert work.fields["note"] == note_field
@@ -44,7 +37,7 @@ def test_a_document_in_a_record_group_is_unpublished(note: str, title: str, numb
 
 
 def test_a_periodical_named_for_archives_is_still_a_journal() -> None:
-    ref = _ref("王五：〈档案里的大跃进〉，《北京档案》2009年第4期，第12页。")
+    ref = one_citation("王五：〈档案里的大跃进〉，《北京档案》2009年第4期，第12页。")
     assert (ref.entry_type, ref.container, ref.number) == ("article", "北京档案", "4")
 
 
@@ -57,7 +50,7 @@ def test_a_periodical_named_for_archives_is_still_a_journal() -> None:
 ])
 def test_a_quoted_document_in_a_named_repository(note: str, archive: str, number: str,
                                                  date: str) -> None:
-    ref = _ref(note)
+    ref = one_citation(note)
     assert (ref.entry_type, ref.institution, ref.number, ref.date) == (
         "unpublished", archive, number, date)
     assert ref.container == ""
@@ -91,7 +84,7 @@ def test_a_journal_article_cited_at_a_page_keeps_no_entry_pages() -> None:
 ])
 def test_a_sinological_newspaper_article(note: str, author: str, title: str, paper: str,
                                          date: str, pages: str) -> None:
-    ref = _ref(note)
+    ref = one_citation(note)
     assert (ref.entry_type, [p.literal for p in ref.authors], ref.title, ref.container,
             ref.date, ref.pages) == ("article", [author], title, paper, date, pages)
 
@@ -105,6 +98,6 @@ def test_a_sinological_newspaper_article(note: str, author: str, title: str, pap
     "York: Norton, 1990), 12.",
 ])
 def test_a_plain_title_with_a_volume_is_the_set_cited_at_a_volume(note: str) -> None:
-    ref = _ref(note)
+    ref = one_citation(note)
     assert "vol." not in ref.title and ref.volume in ("1", "3")
     assert ref.title in ("The Origins of the Cultural Revolution", "The Search for Modern China")

@@ -11,31 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import one_citation, person_name
 
 from sinosoviet_cli.grammar import parse_citation, segment
 from sinosoviet_cli.link.resolve import resolve
-from sinosoviet_cli.model import Bibliography, Person, Reference, Work
-
-
-def _name(p: Person) -> str:
-    return p.literal or (f"{p.family}, {p.given}" if p.given else p.family)
-
-
-def _ref(text: str) -> Reference:
-    """The one citation of a note, read as the pipeline reads it (segment)."""
-    cites = [s for s in segment(text) if s.kind == "citation"]
-    assert len(cites) == 1, [s.text for s in segment(text)]
-    ref = cites[0].reference
-    assert ref is not None, cites[0].problem
-    return ref
+from sinosoviet_cli.model import Bibliography, Reference, Work
 
 
 def _fields(ref: Reference) -> dict[str, Any]:
     return {
         "type": ref.entry_type, "form": ref.form.value,
-        "authors": [_name(p) for p in ref.authors],
-        "editors": [_name(p) for p in ref.editors],
-        "translators": [_name(p) for p in ref.translators],
+        "authors": [person_name(p) for p in ref.authors],
+        "editors": [person_name(p) for p in ref.editors],
+        "translators": [person_name(p) for p in ref.translators],
         "title": ref.title, "container": ref.container, "places": list(ref.places),
         "publishers": list(ref.publishers), "year": ref.year, "date": ref.date,
         "volume": ref.volume, "number": ref.number, "pages": ref.pages,
@@ -44,7 +32,7 @@ def _fields(ref: Reference) -> dict[str, Any]:
 
 
 def _check(text: str, **want: Any) -> None:
-    got = _fields(_ref(text))
+    got = _fields(one_citation(text))
     want = {"form": "full", "authors": [], **want}
     wrong = {k: (got.get(k, ""), v) for k, v in want.items() if got.get(k, "") != v}
     assert not wrong, f"{text}: (got, expected) {wrong}"
@@ -80,7 +68,7 @@ def test_japanese_work_allows_a_long_name_without_a_known_family() -> None:
     assert [p.literal for p in got.authors] == ["鳥居民三郎"]
 
 
-def test_a_chinese_five_character_clause_is_still_not_a_name() -> None:
+def test_a_chinese_five_character_clause_is_still_not_aperson_name() -> None:
     got = parse_citation("鳥居民三郎，《中國史綱》（北京：人民出版社，1985），頁5。")
     assert isinstance(got, Reference)
     assert got.authors == ()
@@ -94,8 +82,8 @@ def test_a_japanese_place_inside_a_chinese_title_does_not_make_the_work_japanese
 
 def test_a_work_with_a_japanese_imprint_is_japanese_even_in_kanji_only() -> None:
     """和田春樹，《朝鮮戦争全史》（東京：岩波書店）: no kana, but a Japanese imprint."""
-    assert _ref(JAPANESE[-1][0]).langid == "japanese"
-    assert _ref("楊奎松，《走向破裂》（香港：三聯書店，1999），頁5。").langid == "chinese"
+    assert one_citation(JAPANESE[-1][0]).langid == "japanese"
+    assert one_citation("楊奎松，《走向破裂》（香港：三聯書店，1999），頁5。").langid == "chinese"
 
 
 @pytest.mark.parametrize("prose", ["此外還可參考", "另一種看法", "此外"])
@@ -122,7 +110,7 @@ PERIODICALS = [
 @pytest.mark.parametrize(("text", "want"), PERIODICALS, ids=["number", "month-issue", "monthly"])
 def test_periodical_with_place_in_brackets_is_an_article(text: str, want: dict[str, str]
                                                          ) -> None:
-    ref = _ref(text)
+    ref = one_citation(text)
     assert ref.entry_type == "article"
     assert ref.container in ("二十一世紀", "明報月刊")
     assert ref.places == ()  # not a book's place of publication
@@ -162,7 +150,7 @@ def test_publisher_before_the_year_whatever_its_ending() -> None:
            authors=["王明"], year="2008", pages="23")
 
 
-def test_bracket_inside_a_publisher_name() -> None:
+def test_bracket_inside_a_publisherperson_name() -> None:
     _check("杨奎松：《毛泽东与莫斯科的恩恩怨怨》，三联书店（香港）有限公司，2008年，第23页。",
            type="book", authors=["杨奎松"], publishers=["三联书店（香港）有限公司"],
            places=[], year="2008", pages="23")
@@ -223,7 +211,7 @@ def test_newspaper_article_has_journal_date_and_cited_page(text: str) -> None:
 
 def test_taiwanese_newspaper_page_printed_after_its_word() -> None:
     """〈社論〉，《中央日報》（台北），1958年8月24日，版1: page 1 of a newspaper."""
-    ref = _ref("〈社論〉，《中央日報》（台北），1958年8月24日，版1。")
+    ref = one_citation("〈社論〉，《中央日報》（台北），1958年8月24日，版1。")
     assert (ref.entry_type, ref.container, ref.date) == ("article", "中央日報", "1958-08-24")
     assert (ref.pages, ref.extra.get("locator"), ref.places) == ("1", "版", ())
 

@@ -8,36 +8,24 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import one_citation, person_name
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sinosoviet_cli.grammar import parse_citation, segment
 from sinosoviet_cli.grammar.japanese import japanese_notation, rewrite
 from sinosoviet_cli.link.resolve import resolve
-from sinosoviet_cli.model import Person, Reference
+from sinosoviet_cli.model import Reference
 from sinosoviet_cli.paper.footnotes import extract
 
 
-def _name(p: Person) -> str:
-    return p.literal or f"{p.family}, {p.given}"
-
-
-def _ref(text: str) -> Reference:
-    """The one citation of a note, read as the pipeline reads it (segment)."""
-    cites = [s for s in segment(text) if s.kind == "citation"]
-    assert len(cites) == 1, [(s.kind, s.text) for s in segment(text)]
-    ref = cites[0].reference
-    assert ref is not None, cites[0].problem
-    return ref
-
-
 def _check(text: str, **want: Any) -> None:
-    ref = _ref(text)
+    ref = one_citation(text)
     got = {
         "type": ref.entry_type, "form": ref.form.value, "langid": ref.langid,
-        "authors": [_name(p) for p in ref.authors],
-        "editors": [_name(p) for p in ref.editors],
-        "translators": [_name(p) for p in ref.translators],
+        "authors": [person_name(p) for p in ref.authors],
+        "editors": [person_name(p) for p in ref.editors],
+        "translators": [person_name(p) for p in ref.translators],
         "title": ref.title, "container": ref.container, "publishers": list(ref.publishers),
         "year": ref.year, "volume": ref.volume, "number": ref.number, "pages": ref.pages,
         **{f"extra.{k}": v for k, v in ref.extra.items()},
@@ -84,7 +72,7 @@ def test_a_chapter_in_an_edited_volume(note: str) -> None:
     """Only the volume's editors stand between the chapter and its volume (no 所収)."""
     _check(note, type="incollection", authors=["山極晃"], title="冷戦と東アジア",
            container="日米関係史", publishers=["有斐閣"], year="1995", pages="45")
-    assert [_name(p) for p in _ref(note).container_editors] == ["細谷千博"]
+    assert [person_name(p) for p in one_citation(note).container_editors] == ["細谷千博"]
 
 
 def test_a_chinese_chapter_with_its_editor_and_no_marker() -> None:
@@ -92,7 +80,7 @@ def test_a_chinese_chapter_with_its_editor_and_no_marker() -> None:
     note = "陳兼，〈革命與危機的年代〉，楊奎松主編，《冷戰時期的中國對外關係》（北京：北京大學出版社，2006），頁12。"
     _check(note, type="incollection", authors=["陳兼"], title="革命與危機的年代",
            container="冷戰時期的中國對外關係", publishers=["北京大學出版社"], pages="12")
-    assert [_name(p) for p in _ref(note).container_editors] == ["楊奎松"]
+    assert [person_name(p) for p in one_citation(note).container_editors] == ["楊奎松"]
 
 
 def test_a_translated_book_with_its_volume() -> None:
@@ -128,7 +116,7 @@ def test_an_earlier_title_with_its_author() -> None:
            authors=["国分良成"], title="現代中国の政治と官僚制", pages="88")
 
 
-def test_a_chinese_back_reference_before_a_title_is_not_a_name() -> None:
+def test_a_chinese_back_reference_before_a_title_is_not_aperson_name() -> None:
     """楊奎松，前引《走向破裂》: 前引 is the back-reference, not a second author."""
     _check("楊奎松，前引《走向破裂》，頁12。", form="short", authors=["楊奎松"],
            title="走向破裂", pages="12")

@@ -10,32 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import one_citation, person_name
 
 from sinosoviet_cli.grammar import segment
 from sinosoviet_cli.link.resolve import resolve
-from sinosoviet_cli.model import Person, Reference
 from sinosoviet_cli.paper.footnotes import extract
 
 
-def _name(p: Person) -> str:
-    return p.literal or f"{p.family}, {p.given}"
-
-
-def _ref(text: str) -> Reference:
-    cites = [s for s in segment(text) if s.kind == "citation"]
-    assert len(cites) == 1, [(s.kind, s.text) for s in segment(text)]
-    ref = cites[0].reference
-    assert ref is not None, cites[0].problem
-    return ref
-
-
 def _check(text: str, **want: Any) -> None:
-    ref = _ref(text)
+    ref = one_citation(text)
     got = {
         "type": ref.entry_type, "form": ref.form.value,
-        "authors": [_name(p) for p in ref.authors],
-        "editors": [_name(p) for p in ref.editors],
-        "container_editors": [_name(p) for p in ref.container_editors],
+        "authors": [person_name(p) for p in ref.authors],
+        "editors": [person_name(p) for p in ref.editors],
+        "container_editors": [person_name(p) for p in ref.container_editors],
         "title": ref.title, "container": ref.container, "places": list(ref.places),
         "publishers": list(ref.publishers), "year": ref.year, "date": ref.date,
         "volume": ref.volume, "number": ref.number, "pages": ref.pages,
@@ -121,7 +109,7 @@ def test_an_article_title_and_its_journal_keep_the_translation_apart() -> None:
 
 
 def test_a_supplied_word_in_brackets_is_not_a_translation() -> None:
-    ref = _ref("Roderick MacFarquhar, The Origins of the Cultural Revolution [sic] "
+    ref = one_citation("Roderick MacFarquhar, The Origins of the Cultural Revolution [sic] "
                "(New York: Columbia University Press, 1983), 12.")
     assert "translated_title" not in ref.extra
 
@@ -178,7 +166,7 @@ def test_a_chapter_in_one_volume_of_a_set(note: str) -> None:
 
 
 def test_a_volume_without_its_own_title_has_no_maintitle() -> None:
-    ref = _ref('Chen Jian, "China\'s Strategies," in The Cambridge History of the Cold War, '
+    ref = one_citation('Chen Jian, "China\'s Strategies," in The Cambridge History of the Cold War, '
                "vol. 1, ed. Melvyn P. Leffler and Odd Arne Westad (Cambridge: Cambridge "
                "University Press, 2010), 60.")
     assert (ref.container, ref.volume) == ("The Cambridge History of the Cold War", "1")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, person_name
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,22 +26,19 @@ def _load(name: str) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
-def _name(p: Person) -> str:
-    return p.literal or (f"{p.family}, {p.given}" if p.given else p.family)
-
 
 def _fields(ref: Reference) -> dict[str, Any]:
     """The reference as the plain values the fixture files use."""
     return {
         "form": ref.form.value,
         "type": ref.entry_type,
-        "authors": [_name(p) for p in ref.authors],
-        "editors": [_name(p) for p in ref.editors],
-        "translators": [_name(p) for p in ref.translators],
+        "authors": [person_name(p) for p in ref.authors],
+        "editors": [person_name(p) for p in ref.editors],
+        "translators": [person_name(p) for p in ref.translators],
         "alt": [p.alt for p in ref.authors],
         "title": ref.title,
         "container": ref.container,
-        "container_editors": [_name(p) for p in ref.container_editors],
+        "container_editors": [person_name(p) for p in ref.container_editors],
         "places": list(ref.places),
         "publishers": list(ref.publishers),
         "year": ref.year,
