@@ -1,4 +1,4 @@
-"""The body of a marked-up paper (Markdown, LaTeX): its paragraphs, its sections and
+"""The body of a marked-up paper (Markdown, LaTeX, Word): its paragraphs, its sections and
 the sentence each note marker closes, as the PDF and plain-text readers give them, so
 that school tagging finds its evidence (a claim naming the author, a school's cue, the
 section presenting a school) in any form of the paper.
@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from sinosoviet_cli.model import Marker, Paragraph
+from sinosoviet_cli.paper.endnotes import sentence_before, tidy
 from sinosoviet_cli.text.normalize import CJK_CHAR
 from sinosoviet_cli.text.sections import section_id
-
-_SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +30,6 @@ class Body:
     markers: tuple[Marker, ...] = ()
     headings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     note_sections: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
-
-
-def sentence_before(text: str, pos: int) -> str:
-    """The sentence a marker at ``pos`` closes: from the last sentence end before it."""
-    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, max(pos - 1, 0))]
-    return text[starts[-1] if starts else 0:pos].strip()
 
 
 def assemble(text: str, markers: Iterable[tuple[int, int]],
@@ -71,7 +64,7 @@ def assemble(text: str, markers: Iterable[tuple[int, int]],
             pieces.append(piece)
             seen.add(n)
             para = "".join(pieces)
-            sentence = _tidy(sentence_before(para, len(para)))
+            sentence = sentence_before(para, len(para))
             if not sentence and not piece.strip() and mine:  # [^2][^3]: the same sentence
                 sentence = mine[-1].sentence
             mine.append(Marker(n, sentence, section, None))
@@ -80,7 +73,7 @@ def assemble(text: str, markers: Iterable[tuple[int, int]],
             pos = offset
         found.extend(mine)
         pieces.append(clean(_joined(text[pos:end])))
-        para = _tidy("".join(pieces))
+        para = tidy("".join(pieces))
         if para:
             paragraphs.append(Paragraph(para, section, None))
         lines.clear()
@@ -113,6 +106,3 @@ def _joined(run: str) -> str:
 
 _BREAK = re.compile(rf"({CJK_CHAR}|[，。、；：！？」』）》〉])?[ \t]*\n[ \t]*({CJK_CHAR})?")
 
-
-def _tidy(text: str) -> str:
-    return re.sub(r"\s{2,}", " ", text).strip()

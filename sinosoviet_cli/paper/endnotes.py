@@ -228,7 +228,7 @@ def _body(lines: list[str]) -> tuple[dict[int, str], list[Paragraph], list[Marke
         clean, start = [], 0
         marks = _glued_marks(para) if glued else _marks(para, line_starts=False)
         for mark in _in_sequence_from(marks, expected):
-            sentence = _sentence_before(para, mark.start)
+            sentence = sentence_before(para, mark.start)
             markers.append(Marker(expected, sentence, section, None))
             if section:
                 sections[expected] = section
@@ -264,8 +264,9 @@ def _in_sequence_from(marks: Iterator[_Mark], expected: int) -> list[_Mark]:
     return chosen
 
 
-def _sentence_before(text: str, pos: int) -> str:
-    """The sentence a marker at ``pos`` closes."""
+def sentence_before(text: str, pos: int) -> str:
+    """The sentence a marker at ``pos`` closes (a bracketed marker inside it left out);
+    the body readers of every form call this one."""
     starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, max(pos - 1, 0))]
     start = starts[-1] if starts else 0
     return tidy(_BRACKETED.sub("", text[start:pos]))
