@@ -4,6 +4,7 @@ section (the one rule both sides use)."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # A heading's own number: 二、 / 2. / 2 / II. / 第二節 — the section id a model names.
 _NUMBERED = (
@@ -15,6 +16,7 @@ _NUMBERED = (
 _BARE = r"[一二三四五六七八九十]{1,3}|\d{1,2}|[IVXivx]{1,5}"
 
 
+@cache  # a paper has a handful of sections, asked for once per sentence
 def section_id(heading: str) -> str:
     """The id of a section: the heading's number if it has one (``二、冷戰`` → 二,
     ``2. The Leap`` → 2, ``II. The Leap`` → II, ``第三節`` → 三), else its text case-
